@@ -1,0 +1,94 @@
+"""What a knowledge-base document is: its metadata and its citable text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Category = Literal["policy", "regulation", "guideline", "service", "news"]
+Status = Literal["in_force", "draft", "superseded", "announced"]
+Jurisdiction = Literal["national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class DocumentMeta(BaseModel):
+    """Front matter of a knowledge-base document, validated."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    title: str = Field(min_length=1, max_length=300)
+    language: Literal["zh", "en"]
+    translation_of: str | None = None
+    category: Category
+    issuer: str | None = None
+    doc_number: str | None = None
+    issued: str | None = None
+    effective: str | None = None
+    status: Status = "in_force"
+    jurisdiction: Jurisdiction | None = None
+    source_url: str | None = None
+    verified: bool = False
+
+    @field_validator("id", "translation_of")
+    @classmethod
+    def _check_id(cls, value: str | None) -> str | None:
+        if value is not None and not _ID.match(value):
+            raise ValueError("ids use lowercase letters, digits, '.', '_' and '-' only")
+        return value
+
+    @field_validator("issued", "effective", mode="before")
+    @classmethod
+    def _check_date(cls, value: object) -> str | None:
+        if value is None or value == "":
+            return None
+        text = str(value)
+        if not _DATE.match(text):
+            raise ValueError("dates are written YYYY, YYYY-MM or YYYY-MM-DD")
+        return text
+
+    @field_validator("source_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("source_url must be an http(s) address")
+        return value or None
+
+    @model_validator(mode="after")
+    def _not_own_translation(self) -> DocumentMeta:
+        if self.translation_of == self.id:
+            raise ValueError("a document cannot be its own translation")
+        return self
+
+    @property
+    def extra(self) -> dict[str, object]:
+        """Keys beyond the standard ones (a service's code, turnaround and fee)."""
+        return dict(self.model_extra or {})
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document as loaded from a file: metadata plus the text that citations quote."""
+
+    meta: DocumentMeta
+    text: str
+    path: str | None = None
+    content_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256()
+        digest.update(self.meta.model_dump_json().encode())
+        digest.update(b"\0")
+        digest.update(self.text.encode())
+        object.__setattr__(self, "content_hash", digest.hexdigest())
+
+    @property
+    def id(self) -> str:
+        """The document's id."""
+        return self.meta.id

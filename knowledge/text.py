@@ -1,0 +1,66 @@
+"""Language detection, normalisation and sentence splitting for Chinese and English text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Language = Literal["zh", "en"]
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+# A sentence ends at 。！？；, at . ! ? followed by white space, or at a line break.
+# A Chinese sentence may close with a quote or bracket after its stop.
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？!?；;])[”’」』）)]*"
+    r"|(?<=[.!?])[\"')\]]*(?=\s+[A-Z0-9(\"“《〔【])"
+    r"|\n+"
+)
+# Abbreviations after which a full stop does not end an English sentence.
+_ABBREVIATIONS = ("e.g.", "i.e.", "No.", "Art.", "Arts.", "Co.", "Ltd.", "Dr.", "vs.", "etc.", "approx.")
+
+# Document-number brackets come in many shapes; 〔〕 is the official one.
+_BRACKET_YEAR = re.compile(r"[\[［(（【〔]\s*((?:19|20)\d{2})\s*[\]］)）】〕]")
+
+
+def detect_language(text: str) -> Language:
+    """Return "zh" when the text is mostly Chinese, else "en"."""
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN_WORD.findall(text))
+    # One Chinese character carries about as much as one English word.
+    return "zh" if cjk and cjk >= latin else "en"
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms, unify document-number brackets and collapse white space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _BRACKET_YEAR.sub(r"〔\1〕", text)
+    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping each sentence's own characters verbatim."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        piece = text[start:end]
+        if piece.rstrip().endswith(_ABBREVIATIONS):
+            continue
+        if piece.strip():
+            sentences.append(piece.strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in (_strip_list_marker(s) for s in sentences) if _has_content(s)]
+
+
+def _strip_list_marker(sentence: str) -> str:
+    return re.sub(r"^(?:[-*+]\s+|#{1,6}\s+)", "", sentence).strip()
+
+
+def _has_content(sentence: str) -> bool:
+    return bool(_CJK.search(sentence) or re.search(r"[A-Za-z0-9]", sentence))

@@ -1,0 +1,199 @@
+"""The assistant: a question in, a cited answer or a plain refusal out."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge import registry
+from knowledge.text import Language, detect_language
+from retrieval.answer import Answer, ExtractiveComposer
+from retrieval.embeddings import EmbeddingModel
+from retrieval.index import KnowledgeIndex
+from retrieval.scope import is_instruction_attempt, refusal
+from retrieval.search import Hit, Method, Searcher
+from retrieval.tables import ConversationTurnRow
+
+MAX_QUESTION_CHARS = 2000
+
+# A follow-up leans on the previous turn: a pronoun, a "what about", or very few words.
+_FOLLOW_UP = re.compile(
+    r"^(?:and|what about|how about|also)\b|\b(?:it|its|they|them|their|this|that|these|those)\b"
+    r"|^(?:那|那么|还有|另外)|它|其|该|这个|那个|这些|上述|此外",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AssistantConfig:
+    """Tunable behaviour of the assistant (calibrated on the development set)."""
+
+    threshold: float = 0.45  # best passage similarity below which the assistant refuses
+    low_confidence: float = 0.55  # answers below this are flagged for staff review
+    top_k: int = 8
+    method: Method = "hybrid"
+    reload_interval: float = 1.0  # seconds between checks for a changed index
+
+
+class Phraser:
+    """Optional rewording of an extractive answer by a language model (see retrieval.llm)."""
+
+    def phrase(self, *, question: str, answer: Answer) -> Answer | None:
+        """A reworded answer whose every sentence is supported, or None to keep the original."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent in each stage of one answer."""
+
+    embed: float = 0.0
+    search: float = 0.0
+    compose: float = 0.0
+
+
+class Assistant:
+    """Answers questions from the knowledge base with citations, or refuses."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        embeddings: EmbeddingModel,
+        searcher: Searcher,
+        composer: ExtractiveComposer | None = None,
+        phraser: Phraser | None = None,
+        config: AssistantConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.embeddings = embeddings
+        self.searcher = searcher
+        self.composer = composer or ExtractiveComposer()
+        self.phraser = phraser
+        self.config = config or AssistantConfig()
+        self._clock = clock
+        self._index: KnowledgeIndex | None = None
+        self._checked_at = float("-inf")
+        self._lock = threading.Lock()
+        self.last_timings = Timings()
+
+    # -- the index snapshot ---------------------------------------------------------------
+
+    def index(self) -> KnowledgeIndex:
+        """The current index snapshot, reloaded when another process changed the knowledge base."""
+        now = self._clock()
+        if self._index is not None and now - self._checked_at < self.config.reload_interval:
+            return self._index
+        with self._lock:
+            with self.sessions() as session:
+                generation = int(registry.get_state(session=session, key="generation") or 0)
+                if self._index is None or self._index.generation != generation:
+                    self._index = KnowledgeIndex.load(
+                        session=session, model_id=self.embeddings.model_id
+                    )
+            self._checked_at = now
+            return self._index
+
+    def is_ready(self) -> bool:
+        """Whether there is anything to answer from."""
+        return bool(self.index().passages)
+
+    # -- answering ---------------------------------------------------------------------
+
+    def retrieve(self, question: str, *, method: Method, k: int = 5) -> list[Hit]:
+        """The passages a retrieval method finds for a question (for the evaluation)."""
+        vector = self.embeddings.embed_array([question])[0]
+        return self.searcher.search(self.index(), question, vector, k=k, method=method)
+
+    def answer(self, question: str, *, context: str | None = None) -> Answer:
+        """Answer one question; `context` is the previous question of the conversation."""
+        language: Language = detect_language(question)
+        if is_instruction_attempt(question):
+            return Answer(refusal("instructions", language), True, language, reason="instructions")
+        query = f"{context} {question}" if context and _is_follow_up(question) else question
+        t0 = time.perf_counter()
+        vector = self.embeddings.embed_array([query])[0]
+        t1 = time.perf_counter()
+        index = self.index()
+        hits = self.searcher.search(
+            index, query, vector, k=self.config.top_k, method=self.config.method
+        )
+        t2 = time.perf_counter()
+        best = max((h.similarity for h in hits), default=0.0)
+        if not hits or best < self.config.threshold:
+            self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
+            return Answer(refusal("no_match", language), True, language, confidence=best,
+                          reason="no_match")  # fmt: skip
+        text, citations = self.composer.compose(
+            index=index, question=query, vector=vector, hits=hits, language=language
+        )
+        t3 = time.perf_counter()
+        self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
+        result = Answer(text, False, language, citations, confidence=best)
+        if self.phraser is not None:
+            phrased = self.phraser.phrase(question=question, answer=result)
+            if phrased is not None:
+                result = phrased
+        return result
+
+    def ask(
+        self, question: str, *, conversation_id: str | None = None
+    ) -> tuple[Answer, str]:
+        """Answer a question within a conversation, remembering the turn for follow-ups."""
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise ValueError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        conversation_id = conversation_id or uuid.uuid4().hex
+        with self.sessions() as session:
+            previous = session.scalars(
+                select(ConversationTurnRow)
+                .where(ConversationTurnRow.conversation_id == conversation_id)
+                .order_by(ConversationTurnRow.id.desc())
+                .limit(1)
+            ).first()
+            context = previous.search_query if previous and not previous.refused else None
+            result = self.answer(question, context=context)
+            search_query = (
+                f"{context} {question}" if context and _is_follow_up(question) else question
+            )
+            session.add(
+                ConversationTurnRow(
+                    conversation_id=conversation_id, question=question,
+                    search_query=search_query[-MAX_QUESTION_CHARS:], answer=result.answer,
+                    language=result.language, refused=result.refused,
+                    created_at=datetime.now(UTC),
+                )  # fmt: skip
+            )
+            session.commit()
+        return result, conversation_id
+
+    def with_config(self, **changes: object) -> Assistant:
+        """A copy of this assistant with other settings (shares the index and models)."""
+        other = Assistant(
+            sessions=self.sessions, embeddings=self.embeddings, searcher=self.searcher,
+            composer=self.composer, phraser=self.phraser,
+            config=replace(self.config, **changes),  # type: ignore[arg-type]
+            clock=self._clock,
+        )  # fmt: skip
+        other._index = self._index
+        return other
+
+
+def _is_follow_up(question: str) -> bool:
+    words = question.split()
+    short = len(question) <= 12 if detect_language(question) == "zh" else len(words) <= 4
+    return short or bool(_FOLLOW_UP.search(question))
+
+

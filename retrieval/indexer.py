@@ -1,0 +1,180 @@
+"""Ingest: bring the registry, the vector store and the passage vectors in line with the sources.
+
+Only documents whose content hash changed are chunked and embedded. Vectors are written before
+the SQL commit (their ids derive from content, so a retry is harmless) and stale vectors are
+deleted after it, so a crash at any point leaves a serving index and the next ingest repairs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge import registry
+from knowledge.chunking import Chunk, chunk_document
+from knowledge.documents import SourceDocument
+from retrieval.embeddings import EmbeddingModel
+from retrieval.index import pack_vectors, passage_sentences
+from retrieval.tables import PassageVectorsRow
+from retrieval.vector_store import VectorStore
+
+Progress = Callable[[str, int], None]  # (document id, chunks embedded)
+GROUP = 24  # documents embedded and written together
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    texts_embedded: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the index changed at all."""
+        return bool(self.added or self.updated or self.removed)
+
+
+class Indexer:
+    """Keeps SQL, Chroma and the passage vectors of one embedding model in step."""
+
+    def __init__(
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        embeddings: EmbeddingModel,
+        vector_store: VectorStore,
+    ) -> None:
+        self.sessions = sessions
+        self.embeddings = embeddings
+        self.vector_store = vector_store
+
+    def ingest(
+        self,
+        documents: Sequence[SourceDocument],
+        *,
+        origin: str,
+        prune: bool,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Index new and changed documents; with prune, drop same-origin documents not given."""
+        report = IngestReport()
+        with self.sessions() as session:
+            model_key = "model:" + self.embeddings.model_id
+            if registry.get_state(session=session, key=model_key) is None:
+                # First ingest under this model: every document must be embedded for it.
+                known: set[str] = set()
+            else:
+                known = {row.id for row in registry.all_documents(session=session)}
+            plan = registry.plan_sync(
+                session=session, documents=documents, origin=origin, prune=prune
+            )
+            todo = list(plan.changed) + [
+                d for d in documents if d.id in set(plan.unchanged) - known
+            ]
+            report.unchanged = [doc_id for doc_id in plan.unchanged if doc_id in known]
+            stale: list[str] = []
+            for group_start in range(0, len(todo), GROUP):
+                group = [(d, chunk_document(d)) for d in todo[group_start : group_start + GROUP]]
+                embedded = self._embed(session, group)
+                report.chunks_embedded += embedded[0]
+                report.texts_embedded += embedded[1]
+                for document, chunks in group:
+                    old = registry.save_document(
+                        session=session, document=document, chunks=chunks, origin=origin
+                    )
+                    stale.extend(set(old) - {c.id for c in chunks})
+                    (report.updated if document.id in known else report.added).append(document.id)
+                    if progress:
+                        progress(document.id, len(chunks))
+            for document_id in plan.removed:
+                stale.extend(registry.remove_document(session=session, document_id=document_id))
+                report.removed.append(document_id)
+            if stale:
+                session.execute(
+                    delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale))
+                )
+            registry.set_state(session=session, key=model_key, value="ready")
+            if report.changed:
+                registry.bump_generation(session=session)
+            session.commit()
+        if stale:
+            self.vector_store.delete(stale)
+        return report
+
+    def remove(self, document_ids: Sequence[str]) -> list[str]:
+        """Withdraw documents: their chunks leave SQL, the passage vectors and Chroma."""
+        with self.sessions() as session:
+            stale: list[str] = []
+            removed = []
+            for document_id in document_ids:
+                if registry.get(session=session, document_id=document_id) is None:
+                    continue
+                stale.extend(registry.remove_document(session=session, document_id=document_id))
+                removed.append(document_id)
+            if stale:
+                session.execute(
+                    delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale))
+                )
+            if removed:
+                registry.bump_generation(session=session)
+            session.commit()
+        if stale:
+            self.vector_store.delete(stale)
+        return removed
+
+    def _embed(
+        self, session: Session, group: list[tuple[SourceDocument, list[Chunk]]]
+    ) -> tuple[int, int]:
+        """Embed the group's chunks not yet embedded under this model: (chunks, texts) embedded."""
+        model_id = self.embeddings.model_id
+        ids = [c.id for _, chunks in group for c in chunks]
+        have = set(
+            session.scalars(
+                select(PassageVectorsRow.chunk_id).where(
+                    PassageVectorsRow.model_id == model_id, PassageVectorsRow.chunk_id.in_(ids)
+                )
+            )
+        )
+        missing = [(d, c) for d, chunks in group for c in chunks if c.id not in have]
+        if not missing:
+            return 0, 0
+        sentences = [passage_sentences(c.text) for _, c in missing]
+        # Few large calls: USE pays a fixed cost per call, Chroma per upsert.
+        flat = [c.embedding_text(d.meta.title) for d, c in missing]
+        flat += [s for group_sentences in sentences for s in group_sentences]
+        vectors = self.embeddings.embed_array(flat)
+        chunk_vectors, sentence_vectors = vectors[: len(missing)], vectors[len(missing) :]
+        self.vector_store.add_vectors(
+            ids=[c.id for _, c in missing],
+            texts=[c.text for _, c in missing],
+            vectors=chunk_vectors,
+            metadatas=[
+                {"document_id": c.document_id, "section": c.section or "",
+                 "language": d.meta.language}
+                for d, c in missing
+            ],  # fmt: skip
+        )
+        offset = 0
+        for (_, chunk), chunk_vector, chunk_sentences in zip(
+            missing, chunk_vectors, sentences, strict=True
+        ):
+            rows = np.vstack(
+                [chunk_vector[None, :], sentence_vectors[offset : offset + len(chunk_sentences)]]
+            )
+            offset += len(chunk_sentences)
+            session.merge(
+                PassageVectorsRow(
+                    chunk_id=chunk.id, model_id=model_id, rows=rows.shape[0],
+                    dimensions=rows.shape[1], vectors=pack_vectors(rows),
+                )  # fmt: skip
+            )
+        return len(missing), len(flat)

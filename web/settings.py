@@ -1,0 +1,64 @@
+"""All settings of the portal, read once from the environment (prefix CGT_PORTAL_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Settings for the whole portal; every field can be set as CGT_PORTAL_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CGT_PORTAL_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite in the data folder"
+    )
+    secret_key: str = DEVELOPMENT_SECRET
+
+    # Retrieval
+    embeddings: str = Field(
+        default="use", description="'use', 'sentence-transformers:<name or path>' or 'fake'"
+    )
+    chroma_host: str | None = Field(default=None, description="Chroma server; default: embedded")
+    chroma_port: int = 8000
+    answer_threshold: float | None = Field(
+        default=None, description="similarity below which the assistant refuses"
+    )
+    ingest_on_start: bool = True
+
+    # Optional LLM phrasing through an OpenAI-compatible endpoint (off unless a model is named)
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError(
+                "CGT_PORTAL_SECRET_KEY must be set to a long random value in production"
+            )
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, SQLite under the data folder by default."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'portal.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.data_dir / "chroma"
+
+    @property
+    def uploads_path(self) -> Path:
+        """Folder of uploaded files (outside the web root)."""
+        return self.data_dir / "uploads"
