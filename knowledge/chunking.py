@@ -51,9 +51,7 @@ def chunk_document(document: SourceDocument, max_chars: int | None = None) -> li
             chunk_id = hashlib.sha256(
                 f"{document.id}\n{section or ''}\n{body}".encode()
             ).hexdigest()[:24]
-            chunks.append(
-                Chunk(chunk_id, document.id, section, body, start, ordinal=len(chunks))
-            )
+            chunks.append(Chunk(chunk_id, document.id, section, body, start, ordinal=len(chunks)))
     return chunks
 
 

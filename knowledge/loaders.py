@@ -46,7 +46,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_path(path: Path, metadata: Mapping[str, Any] | None = None) -> SourceDocument:
-    """Load one file; metadata comes from front matter, a `<file>.meta.yaml` sidecar or `metadata`."""
+    """Load one file; metadata: front matter, a `<file>.meta.yaml` sidecar, or `metadata`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoaderError(f"{path.name}: unsupported file type {suffix or '(none)'}")

@@ -134,8 +134,12 @@ def save_document(
     session.flush()
     session.add_all(
         ChunkRow(
-            id=c.id, document_id=c.document_id, ordinal=c.ordinal,
-            section=c.section, text=c.text, start=c.start,
+            id=c.id,
+            document_id=c.document_id,
+            ordinal=c.ordinal,
+            section=c.section,
+            text=c.text,
+            start=c.start,
         )  # fmt: skip
         for c in chunks
     )
@@ -195,6 +199,15 @@ def list_documents(
 def all_chunks(*, session: Session) -> list[ChunkRow]:
     """Every chunk, in document and reading order."""
     return list(session.scalars(select(ChunkRow).order_by(ChunkRow.document_id, ChunkRow.ordinal)))
+
+
+def chunks_of(*, session: Session, document_id: str) -> list[ChunkRow]:
+    """A document's chunks in reading order."""
+    return list(
+        session.scalars(
+            select(ChunkRow).where(ChunkRow.document_id == document_id).order_by(ChunkRow.ordinal)
+        )
+    )
 
 
 def all_documents(*, session: Session) -> list[DocumentRow]:

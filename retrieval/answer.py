@@ -6,6 +6,7 @@ verbatim from a passage and carries the marker [n] of its citation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,52 @@ STATUS_LABELS = {
     "en": {"draft": "draft for comment", "superseded": "superseded",
            "announced": "announced, not yet in force"},
 }  # fmt: skip
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ASKS = {
+    "date": re.compile(
+        r"什么时候|何时|哪天|哪一天|哪年|几月|日期|时间|施行|生效"
+        r"|when|what date|which date|what year"
+        r"|since when|effective|take effect|in force|apply|deadline|issued|approved|start",
+        re.IGNORECASE,
+    ),
+    "amount": re.compile(
+        r"多少|几[个家项条年天]|多大|多高|多长|多久|规模|税率|比例|金额|面积|上限|how many|how much"
+        r"|how long|how large|how big|what rate|percentage|amount|size|area|cap\b|maximum",
+        re.IGNORECASE,
+    ),
+    "who": re.compile(
+        r"谁|哪家|哪个机构|哪个部门|哪些机构|由谁|哪个单位|\bwho\b|\bwhom\b"
+        r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
+        re.IGNORECASE,
+    ),
+}
+_HOLDS = {
+    "date": re.compile(
+        rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+    ),
+    "amount": re.compile(
+        r"\d[\d,.]*\s*(?:%|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|年|个工作日|倍"
+        r"|working days|days|years|million|billion|products|companies|articles|items)"
+        r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)",
+        re.IGNORECASE,
+    ),
+    "who": re.compile(
+        r"委员会|管理局|监督管理|国务院|部|局|集团|公司|医院|中心|生物|医药|Commission|Administration"
+        r"|Council|Ministry|Bureau|Group|Hospital|Cent(?:er|re)|Therapeutics|Bio|Pharma|NHC|NMPA|CDE",
+    ),
+}
+
+
+def asked_types(question: str) -> set[str]:
+    """What kind of fact a question asks for: a date, an amount, an organisation."""
+    return {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+
+
+def answer_type_match(asked: set[str], sentence: str) -> float:
+    """1.0 when the sentence holds a fact of a kind the question asks for."""
+    return 1.0 if any(_HOLDS[kind].search(sentence) for kind in asked) else 0.0
 
 
 @dataclass(frozen=True)
@@ -60,10 +107,16 @@ class Answer:
 class CompositionRules:
     """Limits of an extractive answer."""
 
-    max_sentences: int = 3
-    margin: float = 0.06  # a further sentence must score within this of the best one
+    max_sentences: int = 4
+    margin: float = 0.2  # a further sentence must score within this of the best one
     redundancy: float = 0.9  # skip a sentence this similar to one already chosen
     max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 260, "en": 650})
+    # Weights of a sentence's score (tuned on the development set, see docs/retrieval.md).
+    w_sentence: float = 0.5  # similarity of question and sentence
+    w_passage: float = 0.3  # rank of the passage, relative to the best one
+    w_overlap: float = 0.2  # share of the question's words the sentence contains
+    w_answer_type: float = 0.15  # the sentence holds what a when/how-many/who question asks
+    w_identifier: float = 0.06  # the sentence names an identifier the question names
 
 
 @dataclass(frozen=True)
@@ -126,7 +179,10 @@ class ExtractiveComposer:
         for candidate in chosen:
             citation = self._cite(index, candidate, len(citations) + 1)
             citations.append(citation)
-            label = STATUS_LABELS[language].get(citation.status)
+            label = (
+                None if index.documents[citation.document_id].category in ("news", "service")
+                else STATUS_LABELS[language].get(citation.status)
+            )  # fmt: skip
             marker = f"[{citation.n}]"
             if label:
                 marker += f"（{label}）" if language == "zh" else f" ({label})"
@@ -145,6 +201,7 @@ class ExtractiveComposer:
         question_tokens = set(tokenize(question))
         wanted = set(identifiers(question))
         top = passages[0][1] if passages else 0.0
+        asks = asked_types(question)
         scored: list[_Candidate] = []
         for rank, (passage, passage_score) in enumerate(passages):
             if not passage.sentences:
@@ -152,12 +209,15 @@ class ExtractiveComposer:
             similarity = passage.sentence_vectors @ vector
             for i, sentence in enumerate(passage.sentences):
                 tokens = passage.sentence_tokens[i]
-                overlap = len(question_tokens & tokens) / len(question_tokens) if question_tokens else 0
+                overlap = (
+                    len(question_tokens & tokens) / len(question_tokens) if question_tokens else 0
+                )
                 score = (
-                    0.55 * float(similarity[i])
-                    + 0.45 * (passage_score - top)  # how the passage ranked, relative to the best
-                    + 0.12 * overlap
-                    + (0.08 if wanted & {t for t in tokens if t.startswith("§")} else 0.0)
+                    rules.w_sentence * float(similarity[i])
+                    + rules.w_passage * (passage_score - top)
+                    + rules.w_overlap * overlap
+                    + rules.w_answer_type * answer_type_match(asks, sentence)
+                    + (rules.w_identifier if wanted & {t for t in tokens if t[0] == "§"} else 0.0)
                 )
                 if len(sentence) < 6:  # a stray heading or list label
                     score -= 0.2
@@ -175,8 +235,7 @@ class ExtractiveComposer:
                 continue
             vec = candidate.passage.sentence_vectors[candidate.index]
             if any(
-                float(vec @ c.passage.sentence_vectors[c.index]) > rules.redundancy
-                for c in chosen
+                float(vec @ c.passage.sentence_vectors[c.index]) > rules.redundancy for c in chosen
             ):
                 continue
             chosen.append(candidate)
@@ -201,8 +260,10 @@ class ExtractiveComposer:
             quote=quote,
             start=start,
             url=self.url_template.format(
-                document_id=passage.document_id, chunk_id=passage.id,
-                start=start, end=start + len(quote),
+                document_id=passage.document_id,
+                chunk_id=passage.id,
+                start=start,
+                end=start + len(quote),
             ),  # fmt: skip
             source_url=meta.source_url,
             status=meta.status,

@@ -7,16 +7,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
 from knowledge.text import Language, detect_language
-from retrieval.answer import Answer, ExtractiveComposer
+from retrieval.answer import Answer, Citation, ExtractiveComposer
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex
 from retrieval.scope import is_instruction_attempt, refusal
@@ -37,7 +36,14 @@ _FOLLOW_UP = re.compile(
 class AssistantConfig:
     """Tunable behaviour of the assistant (calibrated on the development set)."""
 
-    threshold: float = 0.45  # best passage similarity below which the assistant refuses
+    # Refusal gate (docs/retrieval.md): relevance = best passage similarity + coverage weight x
+    # IDF-weighted share of the question's words found in the top passages.
+    threshold: float = 0.35  # relevance below which the assistant refuses
+    coverage_weight: float = 0.5
+    unknown_share: float = 0.34  # refuse when this share of the question's words is unknown ...
+    unknown_similarity: float = (
+        0.55  # ... (or it names something unknown) unless the best passage is at least this similar
+    )
     low_confidence: float = 0.55  # answers below this are flagged for staff review
     top_k: int = 8
     method: Method = "hybrid"
@@ -129,26 +135,42 @@ class Assistant:
             index, query, vector, k=self.config.top_k, method=self.config.method
         )
         t2 = time.perf_counter()
-        best = max((h.similarity for h in hits), default=0.0)
-        if not hits or best < self.config.threshold:
+        best, relevance = self._relevance(index, query, hits)
+        if not self._answerable(index, query, best, relevance):
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
-            return Answer(refusal("no_match", language), True, language, confidence=best,
+            return Answer(refusal("no_match", language), True, language, confidence=relevance,
                           reason="no_match")  # fmt: skip
         text, citations = self.composer.compose(
             index=index, question=query, vector=vector, hits=hits, language=language
         )
         t3 = time.perf_counter()
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
-        result = Answer(text, False, language, citations, confidence=best)
+        result = Answer(text, False, language, citations, confidence=relevance)
         if self.phraser is not None:
             phrased = self.phraser.phrase(question=question, answer=result)
             if phrased is not None:
                 result = phrased
         return result
 
-    def ask(
-        self, question: str, *, conversation_id: str | None = None
-    ) -> tuple[Answer, str]:
+    def _relevance(self, index: KnowledgeIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
+        """The best passage similarity, and the relevance the refusal gate compares."""
+        if not hits:
+            return 0.0, 0.0
+        best = max(h.similarity for h in hits)
+        coverage = index.keyword.coverage(query, [index.position[h.passage_id] for h in hits[:3]])
+        return best, best + self.config.coverage_weight * coverage
+
+    def _answerable(self, index: KnowledgeIndex, query: str, best: float, relevance: float) -> bool:
+        config = self.config
+        if relevance < config.threshold:
+            return False
+        if best >= config.unknown_similarity:
+            return True
+        if index.keyword.unknown_share(query) >= config.unknown_share:
+            return False
+        return not index.keyword.unknown_names(query)
+
+    def ask(self, question: str, *, conversation_id: str | None = None) -> tuple[Answer, str]:
         """Answer a question within a conversation, remembering the turn for follow-ups."""
         question = question.strip()
         if not question:
@@ -170,14 +192,44 @@ class Assistant:
             )
             session.add(
                 ConversationTurnRow(
-                    conversation_id=conversation_id, question=question,
-                    search_query=search_query[-MAX_QUESTION_CHARS:], answer=result.answer,
-                    language=result.language, refused=result.refused,
+                    conversation_id=conversation_id,
+                    question=question,
+                    search_query=search_query[-MAX_QUESTION_CHARS:],
+                    answer=result.answer,
+                    language=result.language,
+                    refused=result.refused,
+                    reason=result.reason,
+                    confidence=result.confidence,
+                    citations=[asdict(c) for c in result.citations],
                     created_at=datetime.now(UTC),
                 )  # fmt: skip
             )
             session.commit()
         return result, conversation_id
+
+    def history(self, conversation_id: str, *, limit: int = 50) -> list[tuple[str, Answer]]:
+        """The questions and answers of a conversation, oldest first."""
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(ConversationTurnRow)
+                .where(ConversationTurnRow.conversation_id == conversation_id)
+                .order_by(ConversationTurnRow.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            (
+                row.question,
+                Answer(
+                    answer=row.answer,
+                    refused=row.refused,
+                    language="zh" if row.language == "zh" else "en",
+                    citations=[Citation(**c) for c in row.citations or []],
+                    confidence=row.confidence,
+                    reason=row.reason,
+                ),  # fmt: skip
+            )
+            for row in reversed(rows)
+        ]
 
     def with_config(self, **changes: object) -> Assistant:
         """A copy of this assistant with other settings (shares the index and models)."""
@@ -195,5 +247,3 @@ def _is_follow_up(question: str) -> bool:
     words = question.split()
     short = len(question) <= 12 if detect_language(question) == "zh" else len(words) <= 4
     return short or bool(_FOLLOW_UP.search(question))
-
-

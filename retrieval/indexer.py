@@ -158,8 +158,11 @@ class Indexer:
             texts=[c.text for _, c in missing],
             vectors=chunk_vectors,
             metadatas=[
-                {"document_id": c.document_id, "section": c.section or "",
-                 "language": d.meta.language}
+                {
+                    "document_id": c.document_id,
+                    "section": c.section or "",
+                    "language": d.meta.language,
+                }
                 for d, c in missing
             ],  # fmt: skip
         )
@@ -173,8 +176,11 @@ class Indexer:
             offset += len(chunk_sentences)
             session.merge(
                 PassageVectorsRow(
-                    chunk_id=chunk.id, model_id=model_id, rows=rows.shape[0],
-                    dimensions=rows.shape[1], vectors=pack_vectors(rows),
+                    chunk_id=chunk.id,
+                    model_id=model_id,
+                    rows=rows.shape[0],
+                    dimensions=rows.shape[1],
+                    vectors=pack_vectors(rows),
                 )  # fmt: skip
             )
         return len(missing), len(flat)

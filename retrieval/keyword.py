@@ -1,8 +1,9 @@
-"""BM25 keyword search with jieba tokenisation, strong on exact identifiers (文号, articles, names)."""
+"""BM25 keyword search with jieba tokenisation: strong on exact identifiers (文号, names)."""
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import bm25s
 import jieba
+import jieba.posseg as pseg
 import numpy as np
 
 from knowledge.text import normalize
@@ -28,12 +30,18 @@ IDENTIFIER = re.compile(
     r"|\b[A-Z]{2,}[-\d][A-Z\d-]*\b",  # BBM-H901, CNCT19
     re.IGNORECASE,
 )
+# A capitalised word inside a sentence (not its first word): likely a name.
+_CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
+_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nt", "nz"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.%][a-z0-9]+)*%?|[\u4e00-\u9fff]+")
 _STOPWORDS = frozenset(
     """a an and are as at be by can could do does for from has have how i in is it its
     of on or our the their there this to was we what when where which who why will with
     you your about after before may must should 的 了 是 吗 呢 在 和 与 及 或 有 要 什么 多少
-    哪些 哪个 怎么 如何 是否 请问 我们 我 公司 一下""".split()
+    哪些 哪个 怎么 如何 是否 请问 我们 我 公司 一下 时候 什么时候 哪 哪天 哪份 哪类 哪款 哪家 多久
+    几年 几类 几 想 帮 帮忙 你们 你 一共 给 最多 最多能 大概 有没有 打算 所说 是从 以后 一直 能 吗
+    did get gets want wants please me my like far else tell any so if also then there
+    than""".split()
 )
 
 
@@ -77,9 +85,53 @@ class KeywordIndex:
         self._bm25 = bm25s.BM25()
         self._size = len(texts)
         self.token_sets = [frozenset(tokenize(t)) for t in texts]
+        self._corpus = "\n".join(normalize(t).lower() for t in texts)
+        frequency: dict[str, int] = {}
+        for tokens in self.token_sets:
+            for token in tokens:
+                frequency[token] = frequency.get(token, 0) + 1
+        self._idf = {t: math.log(1 + self._size / f) for t, f in frequency.items()}
+        self._unseen_idf = math.log(1 + self._size)
         if texts:
-            self._bm25.index([sorted(tokens) or ["∅"] for tokens in self.token_sets],
-                             show_progress=False)
+            self._bm25.index(
+                [sorted(tokens) or ["∅"] for tokens in self.token_sets], show_progress=False
+            )
+
+    def coverage(self, query: str, positions: Sequence[int]) -> float:
+        """IDF-weighted share of the query's words found in the given passages (0 to 1).
+
+        Words the knowledge base never uses weigh most: a question about something the
+        documents do not mention scores low even when its topic sounds familiar.
+        """
+        tokens = {t for t in tokenize(query) if not t.startswith("§")}
+        if not tokens:
+            return 0.0
+        found: set[str] = (
+            set().union(*(self.token_sets[i] for i in positions)) if positions else set()
+        )
+        weights = {t: self._idf.get(t, self._unseen_idf) for t in tokens}
+        return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
+
+    def unknown_share(self, query: str) -> float:
+        """Share of the query's content words that no passage of the knowledge base uses."""
+        tokens = {t for t in tokenize(query) if not t.startswith("§")}
+        if not tokens:
+            return 0.0
+        return sum(t not in self._idf for t in tokens) / len(tokens)
+
+    def unknown_names(self, query: str) -> list[str]:
+        """Names (places, people, organisations, products) in the query that no passage uses.
+
+        A question about Japan's law or the EMA's decision names something the center's
+        documents never mention: however familiar the rest sounds, they cannot answer it.
+        """
+        names = [m.group() for m in _CAPITALISED.finditer(query)]
+        chinese = "".join(re.findall(r"[\u4e00-\u9fff]+|\s", query))
+        if chinese.strip():
+            with _JIEBA_LOCK:
+                pairs = pseg.lcut(chinese)
+            names += [p.word for p in pairs if p.flag in _NAME_TAGS and len(p.word) > 1]
+        return [n for n in names if n.lower() not in self._corpus]
 
     def search(self, query: str, k: int) -> list[KeywordHit]:
         """The k best-scoring chunks for a query (only those with a positive score)."""

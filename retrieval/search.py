@@ -71,9 +71,7 @@ class Searcher:
         hits = self.vector_store.search(vector.tolist(), k=k + 8)
         # Chroma may briefly hold vectors of chunks this snapshot does not know (an ingest
         # in progress elsewhere): only passages of the snapshot are answerable.
-        return [
-            Hit(h.chunk_id, h.score, h.score) for h in hits if h.chunk_id in index.by_id
-        ][:k]
+        return [Hit(h.chunk_id, h.score, h.score) for h in hits if h.chunk_id in index.by_id][:k]
 
     def _bm25(self, index: KnowledgeIndex, question: str, vector: np.ndarray, k: int) -> list[Hit]:
         hits = index.keyword.search(question, k)
@@ -86,7 +84,10 @@ class Searcher:
     def _rrf(self, index: KnowledgeIndex, question: str, vector: np.ndarray, k: int) -> list[Hit]:
         pool = self.weights.candidates
         scores: dict[str, float] = {}
-        for ranking in (self._vector(index, vector, pool), self._bm25(index, question, vector, pool)):
+        for ranking in (
+            self._vector(index, vector, pool),
+            self._bm25(index, question, vector, pool),
+        ):
             for rank, hit in enumerate(ranking):
                 scores[hit.passage_id] = scores.get(hit.passage_id, 0.0) + 1.0 / (60 + rank + 1)
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]

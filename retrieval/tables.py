@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -36,4 +37,7 @@ class ConversationTurnRow(RetrievalBase):
     answer: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(4))
     refused: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

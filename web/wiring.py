@@ -94,8 +94,10 @@ def build_phraser(settings: Settings):  # type: ignore[no-untyped-def]
 
     return LlmPhraser(
         openai_chat_model(
-            model=settings.llm_model, base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key, timeout=settings.llm_timeout,
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key,
+            timeout=settings.llm_timeout,
         )  # fmt: skip
     )
 

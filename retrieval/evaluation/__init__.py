@@ -1,0 +1,1 @@
+"""The development question set and the evaluation that scores the assistant on it."""

@@ -1,0 +1,79 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from web import errors
+from web.deps import LANGUAGE_COOKIE
+from web.i18n import LANGUAGES
+from web.routes import api, chat, documents, health
+from web.settings import Settings
+from web.wiring import Components, build, ingest_bundled
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
+    """Build the portal: pages, JSON API and health checks over wired components."""
+    settings = settings or (components.settings if components else Settings())
+    parts = components or build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = threading.Thread(target=_prepare, args=(app, parts), daemon=True)
+        worker.start()
+        yield
+
+    app = FastAPI(
+        title="GBA CGT Public Service Center portal",
+        version="0.1.0",
+        description="Cited answers from the center's documents, and the document library.",
+        lifespan=lifespan,
+    )
+    app.state.components = parts
+    app.state.ready = threading.Event()
+    app.state.startup_error = None
+    errors.install(app)
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
+    for router in (health.router, api.router, chat.router, documents.router):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def remember_language(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        chosen = request.query_params.get("lang")
+        if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+            response.set_cookie(
+                LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="lax", httponly=True
+            )
+        return response
+
+    return app
+
+
+def _prepare(app: FastAPI, parts: Components) -> None:
+    """Index the bundled knowledge base if needed, load the index, then report ready."""
+    try:
+        if parts.settings.ingest_on_start:
+            report = ingest_bundled(parts)
+            if report.changed:
+                log.info(
+                    "knowledge base indexed: %d added, %d updated, %d removed",
+                    len(report.added), len(report.updated), len(report.removed),
+                )  # fmt: skip
+        parts.assistant.index()  # load the snapshot and warm the models before the first user
+        parts.assistant.answer("南沙 warm-up")
+        app.state.ready.set()
+    except Exception as error:  # reported by /healthz, and the app keeps serving pages
+        log.exception("preparing the knowledge base failed")
+        app.state.startup_error = f"{type(error).__name__}: {error}"

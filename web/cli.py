@@ -1,0 +1,135 @@
+"""The `cgt-portal` command: serve, ingest, ask, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from web.settings import Settings
+
+app = typer.Typer(help="GBA CGT Public Service Center portal.", no_args_is_help=True)
+console = Console()
+
+
+def _components():  # type: ignore[no-untyped-def]
+    from web.wiring import build
+
+    return build(Settings())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST", help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Serve the portal (the bundled knowledge base is indexed on first start)."""
+    import uvicorn
+
+    settings = Settings()
+    console.print(
+        f"Data in [bold]{settings.data_dir.resolve()}[/]; serving on http://{host}:{port}"
+    )
+    uvicorn.run(
+        "web.asgi:create", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, log_level="info",
+    )  # fmt: skip
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="files or folders to add; none: the bundled knowledge base"),
+    ] = None,
+) -> None:
+    """Index documents: only new and changed ones are embedded again."""
+    from knowledge.loaders import LoaderError, bundled_sources, expand_paths, load_path
+
+    components = _components()
+    try:
+        files = expand_paths(paths) if paths else bundled_sources()
+        documents = [load_path(path) for path in files]
+    except LoaderError as error:
+        console.print(f"[red]Not ingested:[/] {error}")
+        raise typer.Exit(code=2) from error
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("Indexing", total=len(documents))
+        report = components.indexer.ingest(
+            documents,
+            origin="local" if paths else "bundled",
+            prune=not paths,
+            progress=lambda _doc, _chunks: progress.advance(task),
+        )
+        progress.update(task, completed=len(documents))
+    console.print(
+        f"{len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; "
+        f"{report.chunks_embedded} passages embedded."
+    )
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question, in Chinese or English")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the API's JSON")] = False,
+) -> None:
+    """Ask the assistant one question from the command line."""
+    from web.schemas import ChatRequest, ChatResponse
+
+    components = _components()
+    try:
+        ChatRequest(question=question)
+    except ValueError as error:
+        console.print(f"[red]Invalid question:[/] {error}")
+        raise typer.Exit(code=2) from error
+    answer, conversation_id = components.assistant.ask(question)
+    if as_json:
+        typer.echo(ChatResponse.of(answer, conversation_id).model_dump_json(indent=2))
+        return
+    console.print(answer.answer)
+    for c in answer.citations:
+        console.print(
+            f"  [{c.n}] {c.title} ({c.status}) {c.section or ''} {c.url}", highlight=False
+        )
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[
+        Path | None, typer.Argument(help="a YAML question file or folder; default: bundled set")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="where to write the JSON results")] = Path(
+        "var/eval.json"
+    ),
+) -> None:
+    """Score retrieval methods and answers on the development question set."""
+    from retrieval.evaluation.run import evaluate as run_evaluation
+    from retrieval.evaluation.run import load_questions
+
+    components = _components()
+    from web.wiring import ingest_bundled
+
+    ingest_bundled(components)
+    questions = load_questions(file)
+    results = run_evaluation(components.assistant, questions)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(asdict(results), ensure_ascii=False, indent=2))
+    console.print(results.table())
+    console.print(f"Written to {output}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Run the CLI."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    app()

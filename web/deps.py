@@ -1,0 +1,53 @@
+"""Request dependencies: the portal's parts, the user's language, documents loaded or 404."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from knowledge import registry
+from knowledge.registry import DocumentRow
+from retrieval.assistant import Assistant
+from web.errors import NotFound, NotReady
+from web.i18n import LANGUAGES, UiLanguage, negotiate
+from web.wiring import Components
+
+LANGUAGE_COOKIE = "lang"
+
+
+def get_components(request: Request) -> Components:
+    """The running parts of the portal."""
+    return request.app.state.components
+
+
+def get_ready_assistant(request: Request) -> Assistant:
+    """The assistant, once the index is ready (503 before)."""
+    if not request.app.state.ready.is_set():
+        raise NotReady()
+    return get_components(request).assistant
+
+
+def get_language(request: Request, lang: Annotated[str | None, Query()] = None) -> UiLanguage:
+    """The interface language: ?lang=, then the cookie, then Accept-Language."""
+    for candidate in (lang, request.cookies.get(LANGUAGE_COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    return negotiate(request.headers.get("accept-language"))
+
+
+def get_document(
+    document_id: str, components: Annotated[Components, Depends(get_components)]
+) -> DocumentRow:
+    """The document named in the path, or 404."""
+    with components.sessions() as session:
+        row = registry.get(session=session, document_id=document_id)
+    if row is None:
+        raise NotFound("document", document_id)
+    return row
+
+
+ComponentsDep = Annotated[Components, Depends(get_components)]
+AssistantDep = Annotated[Assistant, Depends(get_ready_assistant)]
+LanguageDep = Annotated[UiLanguage, Depends(get_language)]
+DocumentDep = Annotated[DocumentRow, Depends(get_document)]

@@ -1,0 +1,1 @@
+"""HTTP routes: pages for people and the JSON API."""

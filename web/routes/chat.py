@@ -1,0 +1,88 @@
+"""The chat page: ask, read the cited answer, open a passage, start over. Works without JS."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from web.deps import AssistantDep, LanguageDep
+from web.schemas import ChatRequest
+from web.templating import is_htmx, render
+
+router = APIRouter(tags=["pages"])
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    """Send visitors to the chat page."""
+    return RedirectResponse("/chat", status_code=303)
+
+
+@router.get("/chat", response_class=HTMLResponse)
+def chat_page(
+    request: Request,
+    assistant: AssistantDep,
+    language: LanguageDep,
+    c: str | None = None,
+) -> HTMLResponse:
+    """Show the chat, with the conversation `c` so far when given."""
+    conversation_id = c if c and len(c) <= 64 and c.replace("-", "").isalnum() else None
+    turns = assistant.history(conversation_id) if conversation_id else []
+    return render(
+        request,
+        "chat.html",
+        {"turns": turns, "conversation_id": conversation_id or "", "question": "", "error": None},
+        language=language,
+    )
+
+
+@router.post("/chat", response_class=HTMLResponse)
+def ask(
+    request: Request,
+    assistant: AssistantDep,
+    language: LanguageDep,
+    question: Annotated[str, Form()] = "",
+    conversation_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Answer a question: a fragment for htmx, else redirect to the conversation (303)."""
+    try:
+        body = ChatRequest(question=question, conversation_id=conversation_id or None)
+    except ValidationError as error:
+        fields = {str(e["loc"][0]) for e in error.errors()}
+        key = "error.question_long" if len(question) > 2000 else "error.question_empty"
+        if "conversation_id" in fields and "question" not in fields:
+            body = ChatRequest(question=question, conversation_id=None)
+        else:
+            return _form_error(request, language, key, question, conversation_id)
+    answer, conversation = assistant.ask(body.question, conversation_id=body.conversation_id)
+    if is_htmx(request):
+        return render(
+            request,
+            "chat.html",
+            {"turns": [(body.question, answer)], "conversation_id": conversation},
+            language=language,
+            block="turn_response",
+        )
+    return RedirectResponse(f"/chat?c={conversation}#latest", status_code=303)
+
+
+def _form_error(
+    request: Request, language: LanguageDep, key: str, question: str, conversation_id: str
+) -> HTMLResponse:
+    if is_htmx(request):
+        response = render(
+            request, "chat.html", {"error": key}, language=language, block="form_error"
+        )
+        response.headers["HX-Retarget"] = "#form-error"
+        response.headers["HX-Reswap"] = "outerHTML"
+        return response
+    return render(
+        request,
+        "chat.html",
+        {"turns": [], "conversation_id": conversation_id, "question": question, "error": key},
+        language=language,
+        status_code=422,
+    )

@@ -1,0 +1,95 @@
+"""The document library: browse, search and read documents, with cited passages highlighted."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from knowledge import registry
+from web.deps import ComponentsDep, DocumentDep, LanguageDep
+from web.templating import render
+from web.viewer import Span, parse_highlight, render_document
+
+router = APIRouter(tags=["pages"])
+
+CATEGORIES = ("policy", "regulation", "guideline", "service", "news")
+JURISDICTIONS = ("national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao")
+STATUSES = ("in_force", "draft", "superseded", "announced")
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def library(
+    request: Request,
+    components: ComponentsDep,
+    language: LanguageDep,
+    category: str | None = None,
+    jurisdiction: str | None = None,
+    status: str | None = None,
+    doc_language: Annotated[str | None, Query(alias="language")] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """List documents by category, jurisdiction, status and language, with a text search."""
+    filters = {
+        "category": _choice(category, CATEGORIES),
+        "jurisdiction": _choice(jurisdiction, JURISDICTIONS),
+        "status": _choice(status, STATUSES),
+        "language": _choice(doc_language, ("zh", "en")),
+        "q": (q or "").strip() or None,
+    }
+    with components.sessions() as session:
+        rows = registry.list_documents(
+            session=session, category=filters["category"], jurisdiction=filters["jurisdiction"],
+            status=filters["status"], language=filters["language"], query=filters["q"],
+        )  # fmt: skip
+    return render(
+        request,
+        "documents.html",
+        {
+            "documents": rows,
+            "filters": filters,
+            "categories": CATEGORIES,
+            "jurisdictions": JURISDICTIONS,
+            "statuses": STATUSES,
+        },  # fmt: skip
+        language=language,
+        block="results",
+    )
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def view(
+    request: Request,
+    document: DocumentDep,
+    components: ComponentsDep,
+    language: LanguageDep,
+    hl: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    """Show a document with its metadata; `hl=start-end` highlights a quoted passage."""
+    with components.sessions() as session:
+        spans = [
+            Span(c.id, c.start, c.start + len(c.text))
+            for c in registry.chunks_of(session=session, document_id=document.id)
+        ]
+        translation = (
+            registry.get(session=session, document_id=document.translation_of)
+            if document.translation_of
+            else None
+        )
+    highlight = parse_highlight(hl, len(document.text))
+    return render(
+        request,
+        "document.html",
+        {
+            "document": document,
+            "translation": translation,
+            "body": render_document(document.text, spans, highlight),
+            "highlight": highlight,
+        },
+        language=language,
+    )
