@@ -45,12 +45,16 @@ def chunk_document(document: SourceDocument, max_chars: int | None = None) -> li
     limit = max_chars or MAX_CHARS[document.meta.language]
     text = document.text
     chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
     for section, units in _sections(text):
         for start, end in _pack(units, text, limit):
             body = text[start:end]
-            chunk_id = hashlib.sha256(
-                f"{document.id}\n{section or ''}\n{body}".encode()
-            ).hexdigest()[:24]
+            key = f"{document.id}\n{section or ''}\n{body}"
+            # A passage repeated word for word in one section gets its occurrence number.
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            suffix = f"\n#{occurrence}" if occurrence else ""
+            chunk_id = hashlib.sha256((key + suffix).encode()).hexdigest()[:24]
             chunks.append(Chunk(chunk_id, document.id, section, body, start, ordinal=len(chunks)))
     return chunks
 
@@ -123,9 +127,14 @@ def _pack(units: list[tuple[int, int]], text: str, limit: int) -> list[tuple[int
 
 def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
     cuts = [start]
+    last_stop: int | None = None
     for match in _SENTENCE_STOP.finditer(text, start, end):
-        if match.end() - cuts[-1] > limit and match.start() > cuts[-1]:
-            cuts.append(match.start())
+        stop = match.start()
+        if stop - cuts[-1] > limit and last_stop is not None and last_stop > cuts[-1]:
+            cuts.append(last_stop)  # the last sentence end that still fits
+        last_stop = match.end()
+    if end - cuts[-1] > limit and last_stop is not None and cuts[-1] < last_stop < end:
+        cuts.append(last_stop)
     cuts.append(end)
     spans = [_trim(text, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
     out = []

@@ -54,7 +54,7 @@ def load_path(path: Path, metadata: Mapping[str, Any] | None = None) -> SourceDo
     sidecar = path.with_name(path.name + ".meta.yaml")
     meta: dict[str, Any] = {}
     if sidecar.exists():
-        meta.update(_parse_yaml(sidecar.read_text("utf-8"), sidecar.name))
+        meta.update(_parse_yaml(_decode(sidecar.read_bytes(), sidecar.name), sidecar.name))
     meta.update(metadata or {})
     return load_bytes(data, filename=path.name, metadata=meta, path=str(path))
 
@@ -118,7 +118,15 @@ def _parse_yaml(text: str, filename: str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise LoaderError(f"{filename}: front matter must be a mapping of keys to values")
     # YAML reads 2025-09-28 as a date: keep every date as the text it was written as.
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in loaded.items()}
+    return {str(k): _dates_as_text(v) for k, v in loaded.items()}
+
+
+def _dates_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _split_front_matter(text: str, filename: str) -> tuple[dict[str, Any], str]:
@@ -137,8 +145,10 @@ def _pdf_text(data: bytes, filename: str) -> str:
         if reader.is_encrypted:
             raise LoaderError(f"{filename}: the PDF is encrypted")
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise LoaderError(f"{filename}: not a readable PDF ({error})") from error
+    except LoaderError:
+        raise
+    except (PdfReadError, Exception) as error:  # pypdf raises many types on broken files
+        raise LoaderError(f"{filename}: not a readable PDF ({type(error).__name__})") from error
     return "\n\n".join(pages)
 
 
@@ -149,10 +159,13 @@ def _docx_text(data: bytes, filename: str) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise LoaderError(f"{filename}: not a readable DOCX file ({error})") from error
+        paragraphs = list(document.paragraphs)
+    except (zipfile.BadZipFile, Exception) as error:  # zip, XML and zlib errors alike
+        raise LoaderError(
+            f"{filename}: not a readable DOCX file ({type(error).__name__})"
+        ) from error
     lines = []
-    for paragraph in document.paragraphs:
+    for paragraph in paragraphs:
         text = paragraph.text.strip()
         if not text:
             continue
@@ -163,9 +176,9 @@ def _docx_text(data: bytes, filename: str) -> str:
 
 
 def _html_text(data: bytes, filename: str) -> tuple[str, str | None]:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(_decode(data, filename))
+    tree = LexborHTMLParser(_decode(data, filename))
     for node in tree.css("script, style, noscript, nav, header, footer, form"):
         node.decompose()
     title_node = tree.css_first("title") or tree.css_first("h1")

@@ -184,12 +184,13 @@ def list_documents(
         if value:
             stmt = stmt.where(column == value)
     if query:
-        like = f"%{query.strip()}%"
+        escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
         stmt = stmt.where(
-            DocumentRow.title.ilike(like)
-            | DocumentRow.doc_number.ilike(like)
-            | DocumentRow.issuer.ilike(like)
-            | DocumentRow.text.ilike(like)
+            DocumentRow.title.ilike(like, escape="\\")
+            | DocumentRow.doc_number.ilike(like, escape="\\")
+            | DocumentRow.issuer.ilike(like, escape="\\")
+            | DocumentRow.text.ilike(like, escape="\\")
         )
     rows = list(session.scalars(stmt))
     rows.sort(key=lambda r: (r.issued or "", r.id), reverse=True)

@@ -79,7 +79,7 @@ def split_sentences(text: str) -> list[str]:
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         piece = text[start:end]
-        if piece.rstrip().endswith(_ABBREVIATIONS):
+        if "\n" not in match.group() and piece.rstrip().endswith(_ABBREVIATIONS):
             continue
         if piece.strip():
             sentences.append(piece.strip())

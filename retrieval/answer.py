@@ -60,6 +60,18 @@ _HOLDS = {
 }
 
 
+_PAST = re.compile(
+    r"以前|过去|原来|原先|旧|历史|曾经|此前|废止|被取代|草案|征求意见稿|\b(?:19|20)[01]\d\b|2020|2021"
+    r"|previous|former|earlier|old\b|history|historical|used to|superseded|replaced|draft|before",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_past(question: str) -> bool:
+    """Whether a question asks about earlier or replaced rules."""
+    return bool(_PAST.search(question))
+
+
 def asked_types(question: str) -> set[str]:
     """What kind of fact a question asks for: a date, an amount, an organisation."""
     return {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
@@ -117,6 +129,7 @@ class CompositionRules:
     w_overlap: float = 0.2  # share of the question's words the sentence contains
     w_answer_type: float = 0.15  # the sentence holds what a when/how-many/who question asks
     w_identifier: float = 0.06  # the sentence names an identifier the question names
+    superseded_penalty: float = 0.1  # pushes superseded texts down unless the past is asked
 
 
 @dataclass(frozen=True)
@@ -140,7 +153,12 @@ class ExtractiveComposer:
         self.rules = rules or CompositionRules()
 
     def candidates(
-        self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray, language: Language
+        self,
+        index: KnowledgeIndex,
+        hits: list[Hit],
+        vector: np.ndarray,
+        language: Language,
+        question: str = "",
     ) -> list[tuple[Passage, float]]:
         """Passages to quote from, in the question's language when that language has them."""
         pool: dict[str, float] = {h.passage_id: h.score for h in hits}
@@ -152,6 +170,12 @@ class ExtractiveComposer:
                 twins.sort(key=lambda p: -float(p.vector @ vector))
                 for twin in twins[:2]:
                     pool.setdefault(twin.id, hit.score - 0.02)
+        if not asks_about_the_past(question):
+            # A superseded text is quoted only when nothing current says as much.
+            for pid in pool:
+                status = index.documents[index.by_id[pid].document_id].status
+                if status == "superseded":
+                    pool[pid] -= self.rules.superseded_penalty
         ranked = sorted(pool.items(), key=lambda item: -item[1])
         same = [
             (index.by_id[pid], s)
@@ -172,7 +196,7 @@ class ExtractiveComposer:
         language: Language,
     ) -> tuple[str, list[Citation]]:
         """The answer text and its citations."""
-        passages = self.candidates(index, hits, vector, language)
+        passages = self.candidates(index, hits, vector, language, question)
         chosen = self._select(question, vector, passages, language)
         citations: list[Citation] = []
         parts: list[str] = []
