@@ -136,7 +136,7 @@ class Assistant:
         )
         t2 = time.perf_counter()
         best, relevance = self._relevance(index, query, hits)
-        if not self._answerable(index, query, best, relevance):
+        if not self._answerable(index, query, best, relevance, own=question):
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
             return Answer(refusal("no_match", language), True, language, confidence=relevance,
                           reason="no_match")  # fmt: skip
@@ -160,15 +160,23 @@ class Assistant:
         coverage = index.keyword.coverage(query, [index.position[h.passage_id] for h in hits[:3]])
         return best, best + self.config.coverage_weight * coverage
 
-    def _answerable(self, index: KnowledgeIndex, query: str, best: float, relevance: float) -> bool:
+    def _answerable(
+        self, index: KnowledgeIndex, query: str, best: float, relevance: float, *, own: str
+    ) -> bool:
+        """Apply the refusal gate (docs/retrieval.md).
+
+        Relevance is judged on the search query (with a follow-up's context); unknown words
+        and names on the question alone. A follow-up's similarity comes from its context, so
+        it never excuses unknown words: "and the weather tomorrow?" is refused.
+        """
         config = self.config
         if relevance < config.threshold:
             return False
-        if best >= config.unknown_similarity:
+        if own == query and best >= config.unknown_similarity:
             return True
-        if index.keyword.unknown_share(query) >= config.unknown_share:
+        if index.keyword.unknown_share(own) >= config.unknown_share:
             return False
-        return not index.keyword.unknown_names(query)
+        return not index.keyword.unknown_names(own)
 
     def ask(self, question: str, *, conversation_id: str | None = None) -> tuple[Answer, str]:
         """Answer a question within a conversation, remembering the turn for follow-ups."""

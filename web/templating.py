@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup, escape
 
 from web.i18n import UiLanguage, translate
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def link_markers(text: str, prefix: str) -> Markup:
+    """Escape an answer and turn its [n] markers into links to the citations."""
+    return Markup(
+        _MARKER.sub(
+            lambda m: f'<a class="marker" href="#{prefix}-{m.group(1)}">[{m.group(1)}]</a>',
+            str(escape(text)),
+        )
+    )
+
+
+def switch_language_url(request: Request, language: UiLanguage) -> str:
+    """The current page's address in the other language, keeping its query and fragment."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', language)])}"
+
+
+templates.env.filters["link_markers"] = link_markers
+templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 
 
 def is_htmx(request: Request) -> bool:
@@ -33,6 +58,7 @@ def render(
         "request": request,
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
+        "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         **context,
     }
     kwargs: dict[str, Any] = {"status_code": status_code}

@@ -59,13 +59,16 @@ def ask(
             return _form_error(request, language, key, question, conversation_id)
     answer, conversation = assistant.ask(body.question, conversation_id=body.conversation_id)
     if is_htmx(request):
-        return render(
+        response = render(
             request,
             "chat.html",
             {"turns": [(body.question, answer)], "conversation_id": conversation},
             language=language,
             block="turn_response",
         )
+        # Name the conversation in the address bar, so reload and Back keep it.
+        response.headers["HX-Replace-Url"] = f"/chat?c={conversation}"
+        return response
     return RedirectResponse(f"/chat?c={conversation}#latest", status_code=303)
 
 

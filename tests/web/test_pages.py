@@ -1,0 +1,491 @@
+"""Pages for people: the chat and the document library, with and without htmx."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+CIT_ZH = "南沙的企业所得税优惠税率是多少？"
+HTMX = {"HX-Request": "true"}
+REDIRECT = re.compile(r"^/chat\?c=(?P<id>[A-Za-z0-9_-]+)#latest$")
+XSS = "<script>alert(1)</script>"
+
+
+def _lang(page: Response) -> str:
+    match = re.search(r'<html lang="([^"]+)"', page.text)
+    assert match, "not a full page"
+    return match.group(1)
+
+
+def _ask_without_js(client: TestClient, question: str, conversation_id: str = "") -> str:
+    """Submit the chat form as a browser without JS does; return the conversation id."""
+    response = client.post(
+        "/chat",
+        data={"question": question, "conversation_id": conversation_id},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    match = REDIRECT.match(response.headers["location"])
+    assert match, response.headers["location"]
+    return match["id"]
+
+
+def _turns(page: str) -> list[str]:
+    return re.findall(r'<article class="turn[^"]*"', page)
+
+
+def _oob_conversation_id(fragment: str) -> str:
+    match = re.search(
+        r'<input type="hidden" id="conversation_id" name="conversation_id" '
+        r'value="([^"]*)" hx-swap-oob="true">',
+        fragment,
+    )
+    assert match, fragment
+    return match.group(1)
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def test_chat_page_is_in_chinese_by_default(fresh_client: TestClient) -> None:
+    page = fresh_client.get("/chat")
+
+    assert page.status_code == 200
+    assert _lang(page) == "zh-CN"
+    assert "政策与法规问答" in page.text
+    assert '<form id="ask" method="post" action="/chat"' in page.text
+    assert "set-cookie" not in page.headers
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [
+        ("en", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN"),
+        ("fr-FR,en;q=0.5,zh;q=0.4", "en"),
+        ("de-DE", "zh-CN"),
+    ],
+)
+def test_chat_page_follows_accept_language(
+    fresh_client: TestClient, accept_language: str, expected: str
+) -> None:
+    page = fresh_client.get("/chat", headers={"Accept-Language": accept_language})
+
+    assert _lang(page) == expected
+    title = "Ask about policies and regulations" if expected == "en" else "政策与法规问答"
+    assert title in page.text
+
+
+def test_lang_parameter_switches_to_english_and_is_remembered_in_a_cookie(
+    fresh_client: TestClient,
+) -> None:
+    chinese_browser = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+    switched = fresh_client.get("/chat?lang=en", headers=chinese_browser)
+    later = fresh_client.get("/chat", headers=chinese_browser)
+    back = fresh_client.get("/documents?lang=zh", headers=chinese_browser)
+    after_back = fresh_client.get("/chat", headers=chinese_browser)
+
+    assert _lang(switched) == "en"
+    assert "Ask about policies and regulations" in switched.text
+    assert "lang=en" in switched.headers["set-cookie"]
+    assert "httponly" in switched.headers["set-cookie"].lower()
+    assert _lang(later) == "en"
+    assert _lang(back) == "zh-CN"
+    assert _lang(after_back) == "zh-CN"
+
+
+def test_unknown_lang_parameter_is_ignored_and_not_remembered(fresh_client: TestClient) -> None:
+    page = fresh_client.get("/chat?lang=fr", headers={"Accept-Language": "en"})
+
+    assert _lang(page) == "en"
+    assert "set-cookie" not in page.headers
+
+
+def test_language_switch_link_offers_the_other_language(fresh_client: TestClient) -> None:
+    chinese = fresh_client.get("/chat").text
+    english = fresh_client.get("/chat?lang=en").text
+
+    assert re.search(r'class="lang-switch" href="/chat\?lang=en"[^>]*>English</a>', chinese)
+    assert re.search(r'class="lang-switch" href="/chat\?lang=zh"[^>]*>中文</a>', english)
+
+
+def test_language_switch_keeps_the_conversation_and_filters(fresh_client: TestClient) -> None:
+    page = fresh_client.get("/documents?category=policy&q=%E5%8D%97%E6%B2%99").text
+
+    link = re.search(r'class="lang-switch" href="([^"]+)"', page)
+    assert link is not None
+    assert link.group(1).replace("&amp;", "&") == (
+        "/documents?category=policy&q=%E5%8D%97%E6%B2%99&lang=en"
+    )
+
+
+def test_home_redirects_to_the_chat(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/chat"
+
+
+# --- asking without JavaScript -----------------------------------------------------------
+
+
+def test_form_post_without_js_redirects_to_the_conversation_showing_the_cited_answer(
+    fresh_client: TestClient,
+) -> None:
+    conversation = _ask_without_js(fresh_client, CIT_ZH)
+
+    page = fresh_client.get(f"/chat?c={conversation}")
+
+    assert page.status_code == 200
+    assert CIT_ZH in page.text
+    assert "15%" in page.text
+    assert len(_turns(page.text)) == 1
+    assert 'id="latest"' in page.text
+    assert '<ol class="citations"' in page.text
+    links = re.findall(
+        r'<a href="(/documents/nansha-cit-15-zh\?hl=\d+-\d+#passage-\w+)">', page.text
+    )
+    assert links, "the answer must link to the cited passages"
+    assert "查看原文段落" in page.text
+    assert f'name="conversation_id" value="{conversation}"' in page.text
+
+
+def test_form_post_with_conversation_id_continues_the_same_conversation(
+    fresh_client: TestClient,
+) -> None:
+    conversation = _ask_without_js(fresh_client, CIT_ZH)
+
+    again = _ask_without_js(fresh_client, "适用于整个南沙吗？", conversation)
+    page = fresh_client.get(f"/chat?c={again}").text
+
+    assert again == conversation
+    assert len(_turns(page)) == 2
+    assert page.index(CIT_ZH) < page.index("适用于整个南沙吗？")
+    assert "先行启动区" in page
+
+
+def test_form_post_with_malformed_conversation_id_starts_a_new_conversation(
+    fresh_client: TestClient,
+) -> None:
+    conversation = _ask_without_js(fresh_client, CIT_ZH, conversation_id="not/valid<>")
+
+    page = fresh_client.get(f"/chat?c={conversation}").text
+    assert "not/valid" not in page
+    assert len(_turns(page)) == 1
+
+
+def test_refused_question_shows_the_refusal_and_no_citations(fresh_client: TestClient) -> None:
+    conversation = _ask_without_js(fresh_client, "明天南沙天气怎么样？")
+
+    page = fresh_client.get(f"/chat?c={conversation}").text
+
+    assert '<article class="turn refused"' in page
+    assert "抱歉" in page
+    assert '<ol class="citations"' not in page
+    assert 'class="refused-hint"' in page
+
+
+def test_chat_page_with_unknown_or_malformed_conversation_shows_an_empty_chat(
+    client: TestClient,
+) -> None:
+    for c in ("0" * 32, "../../etc", "x" * 65):
+        page = client.get("/chat", params={"c": c})
+
+        assert page.status_code == 200
+        assert _turns(page.text) == []
+
+
+@pytest.mark.parametrize("question", ["", "   \n "])
+def test_empty_question_without_js_re_renders_the_form_with_an_error(
+    fresh_client: TestClient, question: str
+) -> None:
+    page = fresh_client.post("/chat", data={"question": question}, follow_redirects=False)
+
+    assert page.status_code == 422
+    assert _lang(page) == "zh-CN"
+    error = re.search(r'<p id="form-error"([^>]*)>([^<]*)</p>', page.text)
+    assert error and error.group(2) == "请输入问题。"
+    assert "hidden" not in error.group(1)
+    assert '<form id="ask"' in page.text
+
+
+def test_too_long_question_without_js_keeps_the_text_and_explains_the_limit(
+    fresh_client: TestClient,
+) -> None:
+    question = "税" * 2001
+
+    page = fresh_client.post("/chat?lang=en", data={"question": question}, follow_redirects=False)
+
+    assert page.status_code == 422
+    assert "A question may have at most 2,000 characters." in page.text
+    assert f">{question}</textarea>" in page.text
+
+
+# --- asking with htmx --------------------------------------------------------------------
+
+
+def test_htmx_post_returns_only_the_turn_and_an_out_of_band_conversation_id(
+    fresh_client: TestClient,
+) -> None:
+    response = fresh_client.post("/chat", data={"question": CIT_ZH}, headers=HTMX)
+
+    assert response.status_code == 200
+    fragment = response.text
+    assert "<html" not in fragment and "<form" not in fragment
+    assert len(_turns(fragment)) == 1
+    assert CIT_ZH in fragment and "15%" in fragment
+    assert '<ol class="citations"' in fragment
+    assert "HX-Request" in response.headers["vary"]
+    conversation = _oob_conversation_id(fragment)
+    assert conversation
+    # The form's error line is cleared out of band too.
+    assert '<p id="form-error" class="form-error" role="alert" hidden hx-swap-oob="true">' in (
+        fragment
+    )
+    # The turn is stored and named in the address bar, so reload and Back keep it.
+    assert response.headers["HX-Replace-Url"] == f"/chat?c={conversation}"
+    assert CIT_ZH in fresh_client.get(f"/chat?c={conversation}").text
+
+
+def test_htmx_follow_up_returns_only_the_new_turn_in_the_same_conversation(
+    fresh_client: TestClient,
+) -> None:
+    first = fresh_client.post("/chat", data={"question": CIT_ZH}, headers=HTMX).text
+    conversation = _oob_conversation_id(first)
+
+    follow_up = fresh_client.post(
+        "/chat",
+        data={"question": "适用于整个南沙吗？", "conversation_id": conversation},
+        headers=HTMX,
+    ).text
+
+    assert _oob_conversation_id(follow_up) == conversation
+    assert len(_turns(follow_up)) == 1
+    assert CIT_ZH not in follow_up
+    assert "先行启动区" in follow_up
+
+
+@pytest.mark.parametrize("question", ["", "  "])
+def test_empty_question_with_htmx_retargets_the_error_line(
+    fresh_client: TestClient, question: str
+) -> None:
+    response = fresh_client.post("/chat?lang=en", data={"question": question}, headers=HTMX)
+
+    assert response.status_code == 200  # htmx swaps only successful responses
+    assert response.headers["HX-Retarget"] == "#form-error"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    fragment = response.text.strip()
+    assert fragment.startswith('<p id="form-error"')
+    assert "Please enter a question." in fragment
+    assert "<html" not in fragment and "<article" not in fragment
+
+
+# --- escaping ----------------------------------------------------------------------------
+
+
+def test_script_in_a_question_is_shown_escaped_on_the_chat_page(fresh_client: TestClient) -> None:
+    question = f"{XSS} 南沙的企业所得税优惠税率是多少？"
+    conversation = _ask_without_js(fresh_client, question)
+
+    page = fresh_client.get(f"/chat?c={conversation}").text
+
+    assert html.escape(XSS, quote=False) in page
+    assert XSS not in page
+    assert "<script>" not in page  # the only scripts are the app's own, with src
+    assert page.count("<script") == 1
+
+
+def test_script_in_a_question_is_escaped_in_the_htmx_fragment(fresh_client: TestClient) -> None:
+    fragment = fresh_client.post("/chat", data={"question": XSS}, headers=HTMX).text
+
+    assert "<script" not in fragment
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment
+
+
+def test_script_in_a_rejected_question_is_escaped_in_the_form(fresh_client: TestClient) -> None:
+    question = XSS + "x" * 2000
+
+    page = fresh_client.post("/chat", data={"question": question}, follow_redirects=False)
+
+    assert page.status_code == 422
+    assert XSS not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_script_in_a_question_asked_through_the_api_is_escaped_on_the_page(
+    client: TestClient,
+) -> None:
+    body = client.post("/api/v1/chat", json={"question": f'"><img src=x onerror=alert(1)> {XSS}'})
+
+    page = client.get(f"/chat?c={body.json()['conversation_id']}").text
+
+    assert "<img src=x" not in page
+    assert XSS not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_script_in_a_library_search_is_escaped(client: TestClient) -> None:
+    page = client.get("/documents", params={"q": f'"{XSS}'}).text
+
+    assert XSS not in page
+    assert 'value="&#34;&lt;script&gt;' in page or 'value="&quot;&lt;script&gt;' in page
+
+
+# --- the document library ----------------------------------------------------------------
+
+
+def _count(page: str) -> int:
+    match = re.search(r'<p class="count">(?:共 )?(\d+)', page)
+    assert match, "no document count"
+    return int(match.group(1))
+
+
+def _listed_ids(page: str) -> list[str]:
+    return re.findall(r'<li>\s*<a href="/documents/([^"]+)">', page)
+
+
+def test_library_lists_every_document(client: TestClient) -> None:
+    page = client.get("/documents")
+    expected = len(client.get("/api/v1/documents").json())
+
+    assert page.status_code == 200
+    assert _lang(page) in {"zh-CN", "en"}
+    assert expected >= 80
+    assert _count(page.text) == expected
+    assert len(_listed_ids(page.text)) == expected
+    assert '<form class="filters"' in page.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"category": "regulation"},
+        {"status": "superseded"},
+        {"language": "en"},
+        {"jurisdiction": "nansha", "language": "zh"},
+        {"q": "818"},
+    ],
+)
+def test_library_filters_match_the_api(client: TestClient, params: dict[str, str]) -> None:
+    page = client.get("/documents", params=params).text
+    expected = [d["id"] for d in client.get("/api/v1/documents", params=params).json()]
+
+    assert expected
+    assert _listed_ids(page) == expected
+    assert _count(page) == len(expected)
+    for name, value in params.items():
+        if name != "q":
+            assert re.search(rf'<option value="{value}" selected>', page), (name, value)
+
+
+def test_library_ignores_unknown_filter_values_instead_of_failing(client: TestClient) -> None:
+    everything = _count(client.get("/documents").text)
+
+    page = client.get("/documents", params={"category": "bogus", "status": "x"})
+
+    assert page.status_code == 200
+    assert _count(page.text) == everything
+
+
+def test_library_search_without_match_says_so(fresh_client: TestClient) -> None:
+    page = fresh_client.get("/documents", params={"q": "zzzz-no-such-document", "lang": "en"}).text
+
+    assert "No document matches." in page
+    assert _listed_ids(page) == []
+
+
+def test_library_htmx_request_returns_only_the_results_block(client: TestClient) -> None:
+    response = client.get("/documents", params={"category": "guideline"}, headers=HTMX)
+
+    assert response.status_code == 200
+    fragment = response.text.strip()
+    assert fragment.startswith('<div id="results">')
+    assert "<html" not in fragment and "<form" not in fragment
+    expected = client.get("/api/v1/documents", params={"category": "guideline"}).json()
+    assert _listed_ids(fragment) == [d["id"] for d in expected]
+    assert "HX-Request" in response.headers["vary"]
+
+
+# --- the document viewer -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def citation(client: TestClient) -> dict[str, str]:
+    """The first citation of the answer about Nansha's tax rate."""
+    body = client.post("/api/v1/chat", json={"question": CIT_ZH}).json()
+    return body["citations"][0]
+
+
+def test_document_page_marks_exactly_the_cited_quote(
+    client: TestClient, citation: dict[str, str]
+) -> None:
+    page = client.get(citation["url"])
+
+    assert page.status_code == 200
+    marks = re.findall(r'<mark id="highlight">(.*?)</mark>', page.text, flags=re.S)
+    assert [html.unescape(m) for m in marks] == [citation["quote"]]
+    assert 'href="#highlight"' in page.text
+
+
+def test_document_page_marks_the_cited_passage_section(
+    client: TestClient, citation: dict[str, str]
+) -> None:
+    page = client.get(citation["url"]).text
+
+    cited = re.findall(r'<section class="passage cited" id="passage-([^"]+)">', page)
+    assert cited == [citation["chunk_id"]]
+    section = page.split(f'id="passage-{citation["chunk_id"]}">', 1)[1].split("</section>", 1)[0]
+    assert '<mark id="highlight">' in section
+
+
+def test_every_citation_of_an_answer_highlights_its_quote(client: TestClient) -> None:
+    body = client.post("/api/v1/chat", json={"question": "When does Decree 818 take effect?"})
+
+    for c in body.json()["citations"]:
+        page = client.get(c["url"]).text
+        marks = re.findall(r'<mark id="highlight">(.*?)</mark>', page, flags=re.S)
+        assert "".join(html.unescape(m) for m in marks) == c["quote"], c["url"]
+        assert f'<section class="passage cited" id="passage-{c["chunk_id"]}">' in page
+
+
+@pytest.mark.parametrize("hl", ["", "abc", "5-2", "0-99999999", "-1-5", "1-2-3", "0-9999999"])
+def test_document_page_ignores_a_malformed_or_out_of_range_highlight(
+    client: TestClient, hl: str
+) -> None:
+    page = client.get("/documents/decree-818-en", params={"hl": hl})
+
+    assert page.status_code == 200
+    assert "<mark" not in page.text
+    assert 'class="passage cited"' not in page.text
+    assert "1 May 2026" in page.text
+
+
+def test_document_page_shows_metadata_and_links_its_translation(
+    fresh_client: TestClient,
+) -> None:
+    page = fresh_client.get("/documents/decree-818-en?lang=en").text
+
+    assert "State Council Decree No. 818" in page
+    assert "<mark" not in page
+    assert 'href="/documents/decree-818-zh"' in page
+    assert re.search(r'<section class="passage" id="passage-\w+">', page)
+
+
+@pytest.mark.parametrize("path", ["/documents/no-such-document", "/no/such/page"])
+def test_unknown_page_is_a_404_page_in_the_user_language(
+    fresh_client: TestClient, path: str
+) -> None:
+    chinese = fresh_client.get(path, headers={"Accept-Language": "zh-CN"})
+    english = fresh_client.get(path, headers={"Accept-Language": "en"})
+
+    assert chinese.status_code == english.status_code == 404
+    assert chinese.headers["content-type"].startswith("text/html")
+    assert "找不到该页面或文档。" in chinese.text
+    assert "This page or document does not exist." in english.text
+    assert _lang(english) == "en"
