@@ -127,6 +127,9 @@ class CompositionRules:
     w_sentence: float = 0.5  # similarity of question and sentence
     w_passage: float = 0.3  # rank of the passage, relative to the best one
     w_overlap: float = 0.2  # share of the question's words the sentence contains
+    passages: int = 7  # passages whose sentences compete
+    language_margin: float = 0.08  # prefer the question's language when this close to the best
+    w_section: float = 0.1  # share of the question's words its section heading contains
     w_answer_type: float = 0.15  # the sentence holds what a when/how-many/who question asks
     w_identifier: float = 0.06  # the sentence names an identifier the question names
     superseded_penalty: float = 0.1  # pushes superseded texts down unless the past is asked
@@ -182,9 +185,10 @@ class ExtractiveComposer:
             for pid, s in ranked
             if index.documents[index.by_id[pid].document_id].language == language
         ]
-        if same and same[0][1] >= ranked[0][1] - 0.08:
-            return same[:5]
-        return [(index.by_id[pid], s) for pid, s in ranked[:5]]
+        rules = self.rules
+        if same and same[0][1] >= ranked[0][1] - rules.language_margin:
+            return same[: rules.passages]
+        return [(index.by_id[pid], s) for pid, s in ranked[: rules.passages]]
 
     def compose(
         self,
@@ -231,6 +235,8 @@ class ExtractiveComposer:
             if not passage.sentences:
                 continue
             similarity = passage.sentence_vectors @ vector
+            heading = question_tokens & passage.section_tokens
+            heading_share = len(heading) / len(question_tokens) if question_tokens else 0.0
             for i, sentence in enumerate(passage.sentences):
                 tokens = passage.sentence_tokens[i]
                 overlap = (
@@ -240,6 +246,7 @@ class ExtractiveComposer:
                     rules.w_sentence * float(similarity[i])
                     + rules.w_passage * (passage_score - top)
                     + rules.w_overlap * overlap
+                    + rules.w_section * heading_share
                     + rules.w_answer_type * answer_type_match(asks, sentence)
                     + (rules.w_identifier if wanted & {t for t in tokens if t[0] == "§"} else 0.0)
                 )

@@ -34,6 +34,7 @@ class Passage:
     sentence_vectors: np.ndarray  # one row per sentence
     identifiers: frozenset[str]
     sentence_tokens: tuple[frozenset[str], ...]  # BM25 tokens of each sentence
+    section_tokens: frozenset[str]  # BM25 tokens of the section heading path
 
 
 def passage_sentences(text: str) -> list[str]:
@@ -108,6 +109,7 @@ class KnowledgeIndex:
                     sentence_vectors=matrix[1:],
                     identifiers=frozenset(identifiers(_identifier_text(documents, chunk))),
                     sentence_tokens=tuple(frozenset(tokenize(s)) for s in sentences),
+                    section_tokens=frozenset(tokenize(chunk.section or "")),
                 )
             )
         return cls(generation=generation, documents=documents, passages=passages)
