@@ -37,10 +37,8 @@ test: lint
 eval: $(VENV)/.installed-run
 	$(BIN)/cgt-portal eval --output benchmarks/results/eval.json
 
-bench: $(VENV)/.installed-test
-	$(BIN)/python -m benchmarks.answer_latency
-	$(BIN)/python -m benchmarks.ingest_throughput
-	$(BIN)/python -m benchmarks.retrieval_recall
+bench: $(VENV)/.installed-run
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -132,7 +132,7 @@ class CompositionRules:
     w_section: float = 0.1  # share of the question's words its section heading contains
     w_answer_type: float = 0.15  # the sentence holds what a when/how-many/who question asks
     w_identifier: float = 0.06  # the sentence names an identifier the question names
-    superseded_penalty: float = 0.1  # pushes superseded texts down unless the past is asked
+    superseded_penalty: float = 0.25  # pushes superseded texts down unless the past is asked
 
 
 @dataclass(frozen=True)
@@ -173,12 +173,6 @@ class ExtractiveComposer:
                 twins.sort(key=lambda p: -float(p.vector @ vector))
                 for twin in twins[:2]:
                     pool.setdefault(twin.id, hit.score - 0.02)
-        if not asks_about_the_past(question):
-            # A superseded text is quoted only when nothing current says as much.
-            for pid in pool:
-                status = index.documents[index.by_id[pid].document_id].status
-                if status == "superseded":
-                    pool[pid] -= self.rules.superseded_penalty
         ranked = sorted(pool.items(), key=lambda item: -item[1])
         same = [
             (index.by_id[pid], s)
@@ -201,7 +195,13 @@ class ExtractiveComposer:
     ) -> tuple[str, list[Citation]]:
         """The answer text and its citations."""
         passages = self.candidates(index, hits, vector, language, question)
-        chosen = self._select(question, vector, passages, language)
+        demoted = set()
+        if not asks_about_the_past(question):
+            # A superseded text is quoted only when nothing current says as much.
+            demoted = {
+                p.id for p, _ in passages if index.documents[p.document_id].status == "superseded"
+            }
+        chosen = self._select(question, vector, passages, language, demoted)
         citations: list[Citation] = []
         parts: list[str] = []
         for candidate in chosen:
@@ -224,6 +224,7 @@ class ExtractiveComposer:
         vector: np.ndarray,
         passages: list[tuple[Passage, float]],
         language: Language,
+        demoted: set[str],
     ) -> list[_Candidate]:
         rules = self.rules
         question_tokens = set(tokenize(question))
@@ -252,6 +253,8 @@ class ExtractiveComposer:
                 )
                 if len(sentence) < 6:  # a stray heading or list label
                     score -= 0.2
+                if passage.id in demoted:
+                    score -= rules.superseded_penalty
                 scored.append(_Candidate(passage, i, score, rank))
         scored.sort(key=lambda c: -c.score)
         chosen: list[_Candidate] = []
@@ -271,11 +274,8 @@ class ExtractiveComposer:
                 continue
             chosen.append(candidate)
             chars += len(sentence)
-        # Read sentences of one passage in their own order; passages in rank order.
-        first_rank = {}
-        for c in chosen:
-            first_rank.setdefault(c.passage.id, len(first_rank))
-        return sorted(chosen, key=lambda c: (first_rank[c.passage.id], c.index))
+        # The best sentence first: it is the direct answer. The others follow in score order.
+        return chosen
 
     def _cite(self, index: KnowledgeIndex, candidate: _Candidate, n: int) -> Citation:
         passage = candidate.passage

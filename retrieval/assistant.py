@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -21,6 +22,8 @@ from retrieval.index import KnowledgeIndex
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
 from retrieval.tables import ConversationTurnRow
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 
@@ -91,24 +94,53 @@ class Assistant:
         self._index: KnowledgeIndex | None = None
         self._checked_at = float("-inf")
         self._lock = threading.Lock()
+        self._reloading = threading.Event()
         self.last_timings = Timings()
 
     # -- the index snapshot ---------------------------------------------------------------
 
     def index(self) -> KnowledgeIndex:
-        """The current index snapshot, reloaded when another process changed the knowledge base."""
+        """The current index snapshot; a changed knowledge base is reloaded in the background.
+
+        Loading takes about half a second (tokenising every passage for BM25), so requests
+        keep being answered from the old snapshot until the new one is complete. Only the
+        very first load blocks.
+        """
         now = self._clock()
-        if self._index is not None and now - self._checked_at < self.config.reload_interval:
-            return self._index
+        snapshot = self._index
+        if snapshot is None:
+            return self.refresh()
+        if now - self._checked_at < self.config.reload_interval:
+            return snapshot
+        self._checked_at = now
+        if self._generation() != snapshot.generation and not self._reloading.is_set():
+            self._reloading.set()
+            threading.Thread(target=self._reload_in_background, daemon=True).start()
+        return snapshot
+
+    def refresh(self) -> KnowledgeIndex:
+        """Load the current index now (blocking) and return it."""
         with self._lock:
-            with self.sessions() as session:
-                generation = int(registry.get_state(session=session, key="generation") or 0)
-                if self._index is None or self._index.generation != generation:
+            generation = self._generation()
+            if self._index is None or self._index.generation != generation:
+                with self.sessions() as session:
                     self._index = KnowledgeIndex.load(
                         session=session, model_id=self.embeddings.model_id
                     )
-            self._checked_at = now
+            self._checked_at = self._clock()
             return self._index
+
+    def _generation(self) -> int:
+        with self.sessions() as session:
+            return int(registry.get_state(session=session, key="generation") or 0)
+
+    def _reload_in_background(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # the old snapshot keeps serving; the next check retries
+            log.exception("reloading the knowledge index failed")
+        finally:
+            self._reloading.clear()
 
     def is_ready(self) -> bool:
         """Whether there is anything to answer from."""
@@ -124,6 +156,7 @@ class Assistant:
     def answer(self, question: str, *, context: str | None = None) -> Answer:
         """Answer one question; `context` is the previous question of the conversation."""
         language: Language = detect_language(question)
+        self.last_timings = Timings()
         if is_instruction_attempt(question):
             return Answer(refusal("instructions", language), True, language, reason="instructions")
         query = f"{context} {question}" if context and _is_follow_up(question) else question

@@ -43,10 +43,11 @@ class UseEmbeddings(EmbeddingModel):
 
     model_id = "use-m3"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int = 1) -> None:
         # USE() defaults to 4 BLAS threads and pays ~200 ms per call switching thread pools
-        # on a 2-core machine; at most 2 threads keeps a question's forward pass near 1.5 ms.
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        # on a 2-core machine. One thread: a question in ~2 ms, and no collapse when other
+        # work competes for the cores (2 threads: p95 224 ms under load, see benchmarks/).
+        self.threads = threads
         self._lock = threading.Lock()
 
     @cached_property
@@ -110,11 +111,11 @@ class FakeEmbeddings(EmbeddingModel):
         return out / np.where(norms == 0, 1.0, norms)
 
 
-def make_embeddings(spec: str) -> EmbeddingModel:
+def make_embeddings(spec: str, *, threads: int = 1) -> EmbeddingModel:
     """Build the embedding model a setting names (see the module docstring)."""
     kind, _, argument = spec.partition(":")
     if kind == "use":
-        return UseEmbeddings()
+        return UseEmbeddings(threads=threads)
     if kind == "sentence-transformers" and argument:
         return SentenceTransformerEmbeddings(argument)
     if kind == "fake":

@@ -174,7 +174,7 @@ class Indexer:
                 [chunk_vector[None, :], sentence_vectors[offset : offset + len(chunk_sentences)]]
             )
             offset += len(chunk_sentences)
-            session.merge(
+            session.add(  # only rows known to be missing: no per-row SELECT as merge() would do
                 PassageVectorsRow(
                     chunk_id=chunk.id,
                     model_id=model_id,

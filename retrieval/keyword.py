@@ -57,8 +57,35 @@ def tokenize(text: str) -> list[str]:
                 words = jieba.lcut_for_search(piece)
             tokens.extend(w for w in words if w not in _STOPWORDS)
         elif piece not in _STOPWORDS:
-            tokens.append(piece)
+            tokens.append(stem(piece))
     return tokens
+
+
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ities",
+    "ity",
+    "ings",
+    "ing",
+    "ives",
+    "ive",
+    "ies",
+    "ed",
+    "es",
+    "s",
+)
+
+
+def stem(word: str) -> str:
+    """Strip a common English suffix, so that effect/effective and approve/approved meet."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            root = word[: -len(suffix)]
+            return root + "y" if suffix == "ies" else root.rstrip("e")
+    return word.rstrip("e") if word.endswith("e") else word
 
 
 def identifiers(text: str) -> list[str]:

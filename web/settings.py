@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     embeddings: str = Field(
         default="use", description="'use', 'sentence-transformers:<name or path>' or 'fake'"
     )
+    embedding_threads: int = Field(
+        default=1, ge=1, le=16, description="BLAS threads of the USE model (1 is safest)"
+    )
     chroma_host: str | None = Field(default=None, description="Chroma server; default: embedded")
     chroma_port: int = 8000
     answer_threshold: float | None = Field(

@@ -63,7 +63,7 @@ def build(settings: Settings, *, embeddings: EmbeddingModel | None = None) -> Co
     engine = build_engine(settings)
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    model = embeddings or make_embeddings(settings.embeddings)
+    model = embeddings or make_embeddings(settings.embeddings, threads=settings.embedding_threads)
     store = VectorStore(
         embeddings=model,
         path=None if settings.chroma_host else settings.chroma_path,
@@ -105,7 +105,10 @@ def build_phraser(settings: Settings):  # type: ignore[no-untyped-def]
 def ingest_bundled(components: Components, progress: Progress | None = None) -> IngestReport:
     """Bring the index in line with the knowledge base shipped with the product."""
     documents = [load_path(path) for path in bundled_sources()]
-    return components.indexer.ingest(documents, origin="bundled", prune=True, progress=progress)
+    report = components.indexer.ingest(documents, origin="bundled", prune=True, progress=progress)
+    if report.changed:
+        components.assistant.refresh()
+    return report
 
 
 def ingest_paths(
@@ -115,4 +118,7 @@ def ingest_paths(
     from knowledge.loaders import expand_paths
 
     documents = [load_path(path) for path in expand_paths(paths)]
-    return components.indexer.ingest(documents, origin="local", prune=False, progress=progress)
+    report = components.indexer.ingest(documents, origin="local", prune=False, progress=progress)
+    if report.changed:
+        components.assistant.refresh()
+    return report

@@ -96,8 +96,7 @@ def test_removed_document_is_gone_from_sql_chroma_vectors_and_keyword_search(
         assert registry.get(session=session, document_id="beta-en") is None
         assert not beta_ids & set(session.scalars(select(PassageVectorsRow.chunk_id)))
     assert not beta_ids & parts.vector_store.ids()
-    parts.assistant._checked_at = float("-inf")  # do not wait for the reload interval
-    index = parts.assistant.index()
+    index = parts.assistant.refresh()
     assert all(p.document_id != "beta-en" for p in index.passages)
     assert all(
         index.passages[h.index].document_id != "beta-en"
