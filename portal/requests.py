@@ -1,0 +1,508 @@
+"""Service requests from submission to closing: the company's side and the staff's actions.
+
+Every mutating function checks who may do it, writes an Event per change and commits.
+A company user asking about another company's request gets NotFound, exactly as if the
+request did not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import catalog, notifications, triage
+from portal.attachments import AttachmentStore, sanitise_filename
+from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
+from portal.dashboard import QueueResult as QueueResult
+from portal.dashboard import queue as queue
+from portal.db import utcnow
+from portal.errors import NotFound, PermissionDenied, ValidationFailed
+from portal.models import Attachment, Event, Mention, Message, ServiceRequest, User
+from portal.sla import WorkingCalendar, as_utc
+from portal.tracking import ensure_staff, ensure_visible, next_tracking_number, record_event
+from portal.workflow import COMPANY_STEPS, FINAL, Priority, Status, check_transition
+
+Visibility = Literal["public", "internal"]
+# Events a company may see on its timeline; the rest (assignment, priority, triage …) are internal.
+PUBLIC_EVENTS = frozenset({"submitted", "status", "rated", "attachment_added"})
+MAX_TITLE = 200
+MAX_TEXT = 20000
+_MENTION = re.compile(r"@([^\s@,;:!?，。；：！？()（）]+(?:@[^\s,;:!?，。；：！？()（）]+)?)")
+# Staff steps that answer the company count as the first response.
+_RESPONDING = frozenset({Status.AWAITING_COMPANY, Status.RESOLVED, Status.REJECTED})
+
+
+def _now(now: datetime | None) -> datetime:
+    return as_utc(now) if now is not None else datetime.now(UTC)
+
+
+def _check_files(
+    files: Sequence[tuple[str, bytes]], store: AttachmentStore | None
+) -> list[tuple[str, str, bytes]]:
+    if files and store is None:
+        raise ValueError("files given without an attachment store")
+    checked = []
+    for name, data in files:
+        content_type = store.inspect(name, data)  # type: ignore[union-attr]
+        checked.append((sanitise_filename(name), content_type, data))
+    return checked
+
+
+def _attach(
+    *,
+    session: Session,
+    request: ServiceRequest,
+    user: User,
+    checked: list[tuple[str, str, bytes]],
+    store: AttachmentStore | None,
+    message: Message | None,
+) -> list[Attachment]:
+    rows = []
+    for name, content_type, data in checked:
+        sha = store.save(data)  # type: ignore[union-attr]
+        row = Attachment(request_id=request.id, message_id=message.id if message else None,
+                         uploaded_by_id=user.id, filename=name, content_type=content_type,
+                         size=len(data), sha256=sha, created_at=utcnow())  # fmt: skip
+        session.add(row)
+        rows.append(row)
+        internal = message is not None and message.visibility == "internal"
+        record_event(session=session, request=request, actor=user,
+                     kind="internal_attachment_added" if internal else "attachment_added",
+                     after={"filename": name, "size": len(data)})  # fmt: skip
+    return rows
+
+
+def _notify_company(*, session: Session, request: ServiceRequest, actor: User | None,
+                    subject: str, body: str) -> None:  # fmt: skip
+    ids = notifications.company_user_ids(session=session, company_id=request.company_id)
+    notifications.enqueue(
+        session=session,
+        user_ids=[i for i in ids if actor is None or i != actor.id],
+        subject=f"[{request.tracking_number}] {subject}",
+        body=body,
+        request_id=request.id,
+    )
+
+
+def _by_key(*, session: Session, company_id: int, key: str) -> ServiceRequest | None:
+    return session.scalar(
+        select(ServiceRequest).where(
+            ServiceRequest.company_id == company_id, ServiceRequest.idempotency_key == key
+        )
+    )
+
+
+def submit(
+    *,
+    session: Session,
+    user: User,
+    service_code: str,
+    title: str,
+    description: str,
+    fields: dict[str, Any],
+    idempotency_key: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    store: AttachmentStore | None = None,
+    deflection_shown: int = 0,
+    catalog_match: triage.CatalogMatch | None = None,
+    now: datetime | None = None,
+) -> ServiceRequest:
+    """Create a request (or return the one already made with this key) and notify the company."""
+    if user.is_staff or user.company_id is None or not user.active:
+        raise PermissionDenied("only company users submit requests")
+    key = (idempotency_key or "").strip()[:64]
+    if not key:
+        raise ValidationFailed({"idempotency_key": "required"})
+    existing = _by_key(session=session, company_id=user.company_id, key=key)
+    if existing is not None:
+        return existing
+    errors: dict[str, str] = {}
+    title, description = (title or "").strip(), (description or "").strip()
+    if not title:
+        errors["title"] = "required"
+    elif len(title) > MAX_TITLE:
+        errors["title"] = "too_long"
+    if not description:
+        errors["description"] = "required"
+    elif len(description) > MAX_TEXT:
+        errors["description"] = "too_long"
+    try:
+        service = catalog.get_service(session=session, service_code=service_code)
+    except NotFound:
+        raise ValidationFailed({**errors, "service_code": "unknown_service"}) from None
+    try:
+        clean = catalog.validate_fields(service_code=service_code, raw=fields)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    checked = _check_files(files, store)
+    moment = _now(now)
+    spec = catalog.spec_for(service_code=service_code)
+    try:
+        number = next_tracking_number(
+            session=session, year=moment.astimezone(catalog.SHANGHAI).year
+        )
+        request = ServiceRequest(
+            tracking_number=number, company_id=user.company_id, created_by_id=user.id,
+            service_code=service_code, title=title, description=description, fields=clean,
+            status=Status.SUBMITTED, priority=spec.default_priority,
+            team_code=service.team_code or spec.team_code, idempotency_key=key,
+            created_at=moment, updated_at=moment, paused_seconds=0,
+            deflection_shown=max(0, int(deflection_shown)),
+        )  # fmt: skip
+        session.add(request)
+        session.flush()
+    except IntegrityError:
+        session.rollback()  # gives the tracking number back as well
+        existing = _by_key(session=session, company_id=user.company_id, key=key)
+        if existing is None:
+            raise
+        return existing
+    record_event(session=session, request=request, actor=user, kind="submitted",
+                 after={"status": "submitted", "service_code": service_code})  # fmt: skip
+    _attach(session=session, request=request, user=user, checked=checked, store=store,
+            message=None)  # fmt: skip
+    _notify_company(
+        session=session, request=request, actor=None, subject="已受理 / Received",
+        body=f"我们已收到您的服务请求《{title}》，受理编号 {number}。\n"
+        f"We have received your request \"{title}\"; its tracking number is {number}.",
+    )  # fmt: skip
+    session.commit()
+    triage.suggest(session=session, request=request, catalog_match=catalog_match)
+    return request
+
+
+def list_for_user(
+    *, session: Session, user: User, status: Status | None = None, limit: int = 200
+) -> list[ServiceRequest]:
+    """Return the requests the user may see (a company's own; all for staff), newest first."""
+    if not user.active:
+        raise PermissionDenied("this account is disabled")
+    stmt = select(ServiceRequest).order_by(ServiceRequest.id.desc()).limit(limit)
+    if not user.is_staff:
+        if user.company_id is None:
+            return []
+        stmt = stmt.where(ServiceRequest.company_id == user.company_id)
+    if status is not None:
+        stmt = stmt.where(ServiceRequest.status == status)
+    return list(session.scalars(stmt))
+
+
+def get_for_user(*, session: Session, user: User, tracking_number: str) -> ServiceRequest:
+    """Return a request by tracking number, or raise NotFound if it is missing or not theirs."""
+    request = session.scalar(
+        select(ServiceRequest).where(ServiceRequest.tracking_number == tracking_number)
+    )
+    if request is None:
+        raise NotFound("no such request")
+    ensure_visible(user=user, request=request)
+    return request
+
+
+def get_attachment(*, session: Session, user: User, attachment_id: int) -> Attachment:
+    """Return an attachment the user may download, or raise NotFound."""
+    row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("no such file")
+    request = session.get(ServiceRequest, row.request_id)
+    if request is None:
+        raise NotFound("no such file")
+    ensure_visible(user=user, request=request)
+    if not user.is_staff and row.message_id is not None:
+        message = session.get(Message, row.message_id)
+        if message is None or message.visibility != "public":
+            raise NotFound("no such file")
+    return row
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of a request's timeline: an event, a message or an attachment."""
+
+    at: datetime
+    kind: Literal["event", "message", "attachment"]
+    internal: bool
+    event: Event | None = None
+    message: Message | None = None
+    attachment: Attachment | None = None
+
+
+def timeline(*, session: Session, user: User, request: ServiceRequest) -> list[TimelineItem]:
+    """Return events, messages and attachments in time order; companies see public ones only."""
+    ensure_visible(user=user, request=request)
+    staff = user.is_staff
+    items: list[TimelineItem] = []
+    messages = {
+        m.id: m for m in session.scalars(select(Message).where(Message.request_id == request.id))
+    }
+    for m in messages.values():
+        if staff or m.visibility == "public":
+            items.append(TimelineItem(as_utc(m.created_at), "message", m.visibility != "public",
+                                      message=m))  # fmt: skip
+    for a in session.scalars(select(Attachment).where(Attachment.request_id == request.id)):
+        parent = messages.get(a.message_id) if a.message_id else None
+        internal = parent is not None and parent.visibility != "public"
+        if staff or not internal:
+            items.append(TimelineItem(as_utc(a.created_at), "attachment", internal, attachment=a))
+    for e in session.scalars(select(Event).where(Event.request_id == request.id)):
+        if e.kind.endswith("attachment_added") or e.kind.startswith("message"):
+            continue  # the attachment or message itself is on the timeline
+        internal = e.kind not in PUBLIC_EVENTS
+        if staff or not internal:
+            items.append(TimelineItem(as_utc(e.at), "event", internal, event=e))
+    order = {"event": 0, "message": 1, "attachment": 2}
+    items.sort(key=lambda i: (i.at, order[i.kind]))
+    return items
+
+
+def _mentioned(*, session: Session, body: str) -> list[User]:
+    wanted = {m.group(1).rstrip(".").lower() for m in _MENTION.finditer(body)}
+    if not wanted:
+        return []
+    staff = session.scalars(
+        select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True))
+    )
+    return [
+        u for u in staff
+        if u.email.lower() in wanted or u.name.replace(" ", "").lower() in wanted
+    ]  # fmt: skip
+
+
+def add_message(
+    *,
+    session: Session,
+    user: User,
+    request: ServiceRequest,
+    body: str,
+    visibility: Visibility = "public",
+    files: Sequence[tuple[str, bytes]] = (),
+    store: AttachmentStore | None = None,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Message:
+    """Post a reply, a company message or an internal note, with optional files."""
+    ensure_visible(user=user, request=request)
+    if visibility not in ("public", "internal"):
+        raise ValidationFailed({"visibility": "invalid_choice"})
+    if not user.is_staff:
+        if visibility != "public":
+            raise PermissionDenied("companies cannot write internal notes")
+        if request.status in FINAL:
+            raise PermissionDenied("this request is closed")
+    body = (body or "").strip()
+    if not body and not files:
+        raise ValidationFailed({"body": "required"})
+    if len(body) > MAX_TEXT:
+        raise ValidationFailed({"body": "too_long"})
+    checked = _check_files(files, store)
+    moment = _now(now)
+    message = Message(request_id=request.id, author_id=user.id, visibility=visibility,
+                      body=body, created_at=moment)  # fmt: skip
+    session.add(message)
+    session.flush()
+    record_event(session=session, request=request, actor=user, kind=f"message_{visibility}",
+                 after={"message_id": message.id})  # fmt: skip
+    _attach(session=session, request=request, user=user, checked=checked, store=store,
+            message=message)  # fmt: skip
+    if not user.is_staff:
+        if request.status == Status.AWAITING_COMPANY:
+            _move(session=session, actor=user, request=request, target=Status.IN_PROGRESS,
+                  note=None, now=moment, calendar=calendar)  # fmt: skip
+        if request.assignee_id is not None:
+            notifications.enqueue(
+                session=session, user_ids=[request.assignee_id],
+                subject=f"[{request.tracking_number}] 企业回复 / Company replied",
+                body=body[:2000], request_id=request.id,
+            )  # fmt: skip
+    elif visibility == "public":
+        if request.first_response_at is None:
+            request.first_response_at = moment
+            record_event(session=session, request=request, actor=user, kind="first_response",
+                         after=moment.isoformat())  # fmt: skip
+        _notify_company(session=session, request=request, actor=user,
+                        subject="中心回复 / The center replied", body=body[:2000])  # fmt: skip
+    else:
+        for colleague in _mentioned(session=session, body=body):
+            session.add(Mention(message_id=message.id, user_id=colleague.id))
+            notifications.enqueue(
+                session=session, user_ids=[colleague.id],
+                subject=f"[{request.tracking_number}] {user.name} 提到了您 / mentioned you",
+                body=body[:2000], request_id=request.id,
+            )  # fmt: skip
+    session.commit()
+    return message
+
+
+def _move(
+    *,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    target: Status,
+    note: str | None,
+    now: datetime,
+    calendar: WorkingCalendar | None,
+) -> None:
+    current = Status(request.status)
+    check_transition(current, target)
+    if not actor.is_staff and (current, target) not in COMPANY_STEPS:
+        raise PermissionDenied(f"only the center can move a request from {current} to {target}")
+    if current == Status.AWAITING_COMPANY and request.awaiting_since is not None:
+        cal = calendar or WorkingCalendar.load(session=session)
+        request.paused_seconds = (request.paused_seconds or 0) + cal.business_seconds(
+            request.awaiting_since, now
+        )
+        request.awaiting_since = None
+    if target == Status.AWAITING_COMPANY:
+        request.awaiting_since = now
+    if target == Status.RESOLVED:
+        request.resolved_at = now
+    elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
+        request.resolved_at = None  # reopened: the resolution clock runs again
+    if target in FINAL:
+        request.closed_at = now
+    if actor.is_staff and target in _RESPONDING and request.first_response_at is None:
+        request.first_response_at = now
+    request.status = target
+    record_event(session=session, request=request, actor=actor, kind="status",
+                 before=current.value, after=target.value, note=note)  # fmt: skip
+    _notify_company(
+        session=session, request=request, actor=actor,
+        subject=f"状态更新 / Status: {target.value}",
+        body=f"请求 {request.tracking_number} 的状态已变为 {target.value}。\n"
+        f"Request {request.tracking_number} is now {target.value}."
+        + (f"\n\n{note}" if note else ""),
+    )  # fmt: skip
+
+
+def transition(
+    *,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    target: Status,
+    note: str | None = None,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> ServiceRequest:
+    """Move a request to another status if the table and the actor's role allow it."""
+    ensure_visible(user=actor, request=request)
+    _move(session=session, actor=actor, request=request, target=Status(target), note=note,
+          now=_now(now), calendar=calendar)  # fmt: skip
+    session.commit()
+    return request
+
+
+def withdraw(
+    *, session: Session, user: User, request: ServiceRequest, note: str | None = None
+) -> ServiceRequest:
+    """Withdraw the company's own open request."""
+    ensure_visible(user=user, request=request)
+    if user.is_staff:
+        raise PermissionDenied("staff reject requests; only the company withdraws")
+    return transition(session=session, actor=user, request=request, target=Status.WITHDRAWN,
+                      note=note)  # fmt: skip
+
+
+def assign(
+    *, session: Session, actor: User, request: ServiceRequest, assignee_id: int | None
+) -> ServiceRequest:
+    """Assign the request to a staff member (None unassigns)."""
+    ensure_visible(user=actor, request=request)
+    ensure_staff(user=actor)
+    if assignee_id is not None:
+        assignee = session.get(User, assignee_id)
+        if assignee is None or not assignee.is_staff or not assignee.active:
+            raise ValidationFailed({"assignee_id": "not_staff"})
+    before = request.assignee_id
+    if before == assignee_id:
+        return request
+    request.assignee_id = assignee_id
+    record_event(session=session, request=request, actor=actor, kind="assigned",
+                 before=before, after=assignee_id)  # fmt: skip
+    if assignee_id is not None and assignee_id != actor.id:
+        notifications.enqueue(
+            session=session, user_ids=[assignee_id],
+            subject=f"[{request.tracking_number}] 分派给您 / Assigned to you",
+            body=request.title, request_id=request.id,
+        )  # fmt: skip
+    session.commit()
+    session.refresh(request)
+    return request
+
+
+def claim(*, session: Session, actor: User, request: ServiceRequest) -> ServiceRequest:
+    """Assign the request to the acting staff member."""
+    return assign(session=session, actor=actor, request=request, assignee_id=actor.id)
+
+
+def set_priority(
+    *, session: Session, actor: User, request: ServiceRequest, priority: Priority
+) -> ServiceRequest:
+    """Change the request's priority (and so its SLA targets)."""
+    ensure_visible(user=actor, request=request)
+    ensure_staff(user=actor)
+    priority = Priority(priority)
+    if request.priority != priority:
+        before = Priority(request.priority).value
+        request.priority = priority
+        record_event(session=session, request=request, actor=actor, kind="priority",
+                     before=before, after=priority.value)  # fmt: skip
+        session.commit()
+    return request
+
+
+def set_service(
+    *, session: Session, actor: User, request: ServiceRequest, service_code: str
+) -> ServiceRequest:
+    """Move the request to another service, and to that service's team."""
+    ensure_visible(user=actor, request=request)
+    ensure_staff(user=actor)
+    service = catalog.get_service(session=session, service_code=service_code)
+    if request.service_code != service_code:
+        record_event(session=session, request=request, actor=actor, kind="service",
+                     before=request.service_code, after=service_code)  # fmt: skip
+        request.service_code = service_code
+        if service.team_code and service.team_code != request.team_code:
+            record_event(session=session, request=request, actor=actor, kind="team",
+                         before=request.team_code, after=service.team_code)  # fmt: skip
+            request.team_code = service.team_code
+        session.commit()
+        session.refresh(request)
+    return request
+
+
+def rate(
+    *,
+    session: Session,
+    user: User,
+    request: ServiceRequest,
+    rating: int,
+    comment: str | None = None,
+) -> ServiceRequest:
+    """Record the company's 1-5 rating of a resolved or closed request, once."""
+    ensure_visible(user=user, request=request)
+    if user.is_staff:
+        raise PermissionDenied("only the company rates its request")
+    if request.status not in (Status.RESOLVED, Status.CLOSED):
+        raise PermissionDenied("only resolved or closed requests can be rated")
+    if request.rating is not None:
+        raise PermissionDenied("this request has already been rated")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed({"rating": "out_of_range"})
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > MAX_TEXT:
+        raise ValidationFailed({"rating_comment": "too_long"})
+    request.rating, request.rating_comment = rating, comment
+    record_event(session=session, request=request, actor=user, kind="rated", after=rating,
+                 note=comment)  # fmt: skip
+    session.commit()
+    return request
