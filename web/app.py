@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from web import errors
+from web import auth, errors
 from web.deps import LANGUAGE_COOKIE
 from web.i18n import LANGUAGES
-from web.routes import api, chat, documents, health
+from web.portal_wiring import prepare_portal, sync_catalog
+from web.routes import accounts, api, api_requests, chat, documents, health, requests, staff
 from web.settings import Settings
 from web.wiring import Components, build, ingest_bundled
 
@@ -37,6 +38,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
         lifespan=lifespan,
+        # Every state-changing request with the session cookie must carry the CSRF token.
+        dependencies=[Depends(auth.csrf_protect)],
     )
     app.state.components = parts
     app.state.ready = threading.Event()
@@ -45,7 +48,13 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
-    for router in (health.router, api.router, chat.router, documents.router):
+    for router in (health.router, api.router, chat.router, documents.router, accounts.router):
+        app.include_router(router)
+    # Service requests: the company's pages, the staff console and their JSON API.
+    app.state.portal = prepare_portal(
+        sessions=parts.sessions, embeddings=parts.embeddings, uploads=parts.settings.uploads_path
+    )
+    for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
 
     @app.middleware("http")
@@ -71,6 +80,7 @@ def _prepare(app: FastAPI, parts: Components) -> None:
                     "knowledge base indexed: %d added, %d updated, %d removed",
                     len(report.added), len(report.updated), len(report.removed),
                 )  # fmt: skip
+        sync_catalog(parts.sessions)  # service names and turnaround from the fresh index
         parts.assistant.index()  # load the snapshot and warm the models before the first user
         parts.assistant.answer("南沙 warm-up")
         app.state.ready.set()

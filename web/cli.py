@@ -1,4 +1,4 @@
-"""The `cgt-portal` command: serve, ingest, ask, eval."""
+"""The `cgt-portal` command: serve, ingest, ask, eval, users."""
 
 from __future__ import annotations
 
@@ -127,6 +127,40 @@ def evaluate(
     output.write_text(json.dumps(asdict(results), ensure_ascii=False, indent=2))
     console.print(results.table())
     console.print(f"Written to {output}")
+
+
+users = typer.Typer(help="Accounts of the center's staff and admins.", no_args_is_help=True)
+app.add_typer(users, name="users")
+
+
+@users.command("create")
+def create_user(
+    role: Annotated[str, typer.Option(help="staff or admin")],
+    email: Annotated[str, typer.Option(help="sign-in email address")],
+    password: Annotated[str, typer.Option(help="at least 10 characters")],
+    name: Annotated[str, typer.Option(help="the person's name")],
+    team: Annotated[str | None, typer.Option(help="team code (must exist)")] = None,
+) -> None:
+    """Create a staff or admin account (company accounts register in the portal)."""
+    from portal import accounts
+    from portal.errors import ValidationFailed
+    from web.wiring import build_sessions  # only the database: no model is loaded
+
+    if role not in ("staff", "admin"):
+        console.print(f"[red]Not created:[/] the role must be staff or admin, not {role!r}")
+        raise typer.Exit(code=2)
+    with build_sessions(Settings())() as session:
+        try:
+            user = accounts.create_user(
+                session=session, email=email, password=password, name=name,
+                role=role, team_code=team,
+            )  # fmt: skip
+        except ValidationFailed as error:
+            console.print("[red]Not created:[/]")
+            for field, message in error.errors.items():
+                console.print(f"  {field}: {message}", highlight=False)
+            raise typer.Exit(code=2) from error
+    console.print(f"Created {user.role} {user.email} (id {user.id}).", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from knowledge import registry
 from knowledge.registry import DocumentRow
+from portal.models import User
 from retrieval.assistant import Assistant
+from web import auth
 from web.errors import NotFound, NotReady
 from web.i18n import LANGUAGES, UiLanguage, negotiate
 from web.wiring import Components
@@ -19,6 +23,12 @@ LANGUAGE_COOKIE = "lang"
 def get_components(request: Request) -> Components:
     """The running parts of the portal."""
     return request.app.state.components
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session for the request, closed after the response (services commit)."""
+    with get_components(request).sessions() as session:
+        yield session
 
 
 def get_ready_assistant(request: Request) -> Assistant:
@@ -51,3 +61,10 @@ ComponentsDep = Annotated[Components, Depends(get_components)]
 AssistantDep = Annotated[Assistant, Depends(get_ready_assistant)]
 LanguageDep = Annotated[UiLanguage, Depends(get_language)]
 DocumentDep = Annotated[DocumentRow, Depends(get_document)]
+SessionDep = Annotated[Session, Depends(get_session)]
+# Who is asking: pages redirect visitors to /login (303), the API answers 401;
+# CurrentStaff and CurrentAdmin answer 403 to everyone else.
+OptionalUser = Annotated[User | None, Depends(auth.optional_user)]
+CurrentUser = Annotated[User, Depends(auth.require_user)]
+CurrentStaff = Annotated[User, Depends(auth.require_staff)]
+CurrentAdmin = Annotated[User, Depends(auth.require_admin)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal import errors as domain
 from web.i18n import negotiate
 
 
@@ -22,22 +23,50 @@ class NotReady(Exception):
     """The knowledge base is still being indexed."""
 
 
+class NotAuthenticated(Exception):
+    """The route needs a signed-in user and there is none (or the session ended)."""
+
+    def __init__(self, next_url: str = "/") -> None:
+        super().__init__("sign in first")
+        self.next_url = next_url
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without a valid CSRF token."""
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
         "accept", ""
     )
 
 
-def _page(request: Request, status: int, message_key: str) -> Response:
+def _page(
+    request: Request, status: int, message_key: str, headers: dict[str, str] | None = None
+) -> Response:
     from web.templating import render
 
     language = request.cookies.get("lang")
     if language not in ("zh", "en"):
         language = negotiate(request.headers.get("accept-language"))
-    return render(
+    response = render(
         request, "error.html", {"message_key": message_key, "status": status},
         language=language, status_code=status,  # type: ignore[arg-type]
     )  # fmt: skip
+    response.headers.update(headers or {})
+    return response
+
+
+def _json_or_page(
+    request: Request,
+    status: int,
+    detail: object,
+    message_key: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    return _page(request, status, message_key, headers)
 
 
 def install(app: FastAPI) -> None:
@@ -68,6 +97,47 @@ def install(app: FastAPI) -> None:
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
             )
         return _page(request, 404, "error.not_found")
+
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, error: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "sign in first"}, status_code=401,
+                headers={"WWW-Authenticate": 'Cookie realm="cgt-portal"'},
+            )  # fmt: skip
+        from web.auth import login_url
+
+        if request.headers.get("HX-Request") == "true":  # htmx: load the login page whole
+            return Response(status_code=401, headers={"HX-Redirect": login_url(error.next_url)})
+        return RedirectResponse(login_url(error.next_url), status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, error: CsrfFailed) -> Response:
+        detail = "missing or invalid CSRF token: reload the page and try again"
+        return _json_or_page(request, 403, detail, "error.csrf")
+
+    @app.exception_handler(domain.NotFound)
+    async def domain_not_found(request: Request, error: domain.NotFound) -> Response:
+        return _json_or_page(request, 404, "not found", "error.not_found")
+
+    @app.exception_handler(domain.PermissionDenied)
+    async def forbidden(request: Request, error: domain.PermissionDenied) -> Response:
+        return _json_or_page(request, 403, str(error) or "forbidden", "error.forbidden")
+
+    @app.exception_handler(domain.InvalidTransition)
+    async def invalid_transition(request: Request, error: domain.InvalidTransition) -> Response:
+        return _json_or_page(request, 409, str(error), "error.invalid_transition")
+
+    @app.exception_handler(domain.ValidationFailed)
+    async def validation_failed(request: Request, error: domain.ValidationFailed) -> Response:
+        # The same shape as FastAPI's own 422 below, so clients parse one format.
+        problems = [{"field": field, "message": message} for field, message in error.errors.items()]
+        return _json_or_page(request, 422, problems, "error.invalid")
+
+    @app.exception_handler(domain.RateLimited)
+    async def rate_limited(request: Request, error: domain.RateLimited) -> Response:
+        headers = {"Retry-After": str(error.retry_after)}
+        return _json_or_page(request, 429, str(error), "error.rate_limited", headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

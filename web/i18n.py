@@ -86,7 +86,77 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
         "zh": "问题不能超过 2000 个字符。",
         "en": "A question may have at most 2,000 characters.",
     },
+    "nav.login": {"zh": "登录", "en": "Sign in"},
+    "nav.logout": {"zh": "退出", "en": "Sign out"},
+    "nav.register": {"zh": "企业注册", "en": "Register"},
+    "nav.account": {"zh": "我的账户", "en": "My account"},
+    "error.csrf": {
+        "zh": "页面已过期或来源不明，请刷新页面后重试。",
+        "en": "This form has expired or did not come from this site; reload the page and try again.",
+    },
+    "error.forbidden": {"zh": "您没有权限执行此操作。", "en": "You are not allowed to do this."},
+    "error.invalid_transition": {"zh": "该申请当前的状态不允许此操作。", "en": "The request's current status does not allow this step."},
+    "error.invalid": {"zh": "提交的内容有误，请检查后重试。", "en": "Some of what was sent is not valid; please check and try again."},
+    "error.rate_limited": {"zh": "尝试次数过多，请稍后再试。", "en": "Too many attempts; please wait and try again."},
+    "account.login.title": {"zh": "登录", "en": "Sign in"},
+    "account.login.submit": {"zh": "登录", "en": "Sign in"},
+    "account.login.failed": {"zh": "邮箱或密码不正确。", "en": "The email or password is not correct."},
+    "account.login.limited": {"zh": "登录失败次数过多，请在 {minutes} 分钟后再试。", "en": "Too many failed sign-ins; try again in {minutes} minutes."},
+    "account.login.no_account": {"zh": "还没有账户？", "en": "No account yet?"},
+    "account.register.title": {"zh": "企业注册", "en": "Register your company"},
+    "account.register.intro": {
+        "zh": "注册后，贵公司的所有成员都能查看和跟进本公司提交的服务申请。若贵公司已注册，请请已有成员在“我的账户”中添加您。",
+        "en": "Once registered, every member of your company sees and follows its service requests. If your company is already registered, ask a member to add you under My account.",
+    },
+    "account.register.submit": {"zh": "注册", "en": "Register"},
+    "account.register.have_account": {"zh": "已有账户？", "en": "Already registered?"},
+    "account.register.failed": {"zh": "请更正以下标出的内容。", "en": "Please correct the fields marked below."},
+    "account.field.company_name": {"zh": "企业名称", "en": "Company name"},
+    "account.field.credit_code": {"zh": "统一社会信用代码", "en": "Unified social credit code"},
+    "account.field.credit_code_hint": {"zh": "18 位，见营业执照", "en": "18 characters, on the business licence"},
+    "account.field.contact_name": {"zh": "联系人", "en": "Contact person"},
+    "account.field.name": {"zh": "姓名", "en": "Name"},
+    "account.field.phone": {"zh": "联系电话", "en": "Phone"},
+    "account.field.phone_hint": {"zh": "手机、座机（含区号）或 +852 / +853 号码", "en": "Mobile, landline with area code, or a +852 / +853 number"},
+    "account.field.email": {"zh": "电子邮箱", "en": "Email"},
+    "account.field.password": {"zh": "密码", "en": "Password"},
+    "account.field.password_hint": {"zh": "至少 10 个字符", "en": "At least 10 characters"},
+    "account.title": {"zh": "我的账户", "en": "My account"},
+    "account.profile": {"zh": "个人信息", "en": "Profile"},
+    "account.role": {"zh": "身份", "en": "Role"},
+    "account.role.company": {"zh": "企业用户", "en": "Company member"},
+    "account.role.staff": {"zh": "中心工作人员", "en": "Center staff"},
+    "account.role.admin": {"zh": "管理员", "en": "Administrator"},
+    "account.company": {"zh": "所属企业", "en": "Company"},
+    "account.members": {"zh": "企业成员", "en": "Company members"},
+    "account.members.intro": {"zh": "所有成员都能查看本公司的全部服务申请。", "en": "Every member sees all of the company's service requests."},
+    "account.members.add": {"zh": "添加成员", "en": "Add a member"},
+    "account.members.added": {"zh": "已添加成员 {email}。", "en": "{email} was added."},
+    "account.members.inactive": {"zh": "已停用", "en": "disabled"},
+    "account.sessions": {"zh": "登录状态", "en": "Sessions"},
+    "account.logout_everywhere": {"zh": "在所有设备上退出", "en": "Sign out everywhere"},
+    "account.logout_everywhere_hint": {"zh": "如果您在其他电脑上登录过或怀疑密码泄露，请使用此功能。", "en": "Use this if you signed in on another computer or think your password is known to someone else."},
+    "account.registered": {"zh": "注册成功，欢迎使用。", "en": "Your company is registered. Welcome."},
+    "msg.Enter the 18-character unified social credit code.": {"zh": "请填写 18 位统一社会信用代码。", "en": "Enter the 18-character unified social credit code."},
+    "msg.A unified social credit code has exactly 18 characters.": {"zh": "统一社会信用代码应为 18 位。", "en": "A unified social credit code has exactly 18 characters."},
+    "msg.A unified social credit code has only digits and capital letters other than I, O, S, V, Z.": {"zh": "统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z）。", "en": "A unified social credit code has only digits and capital letters other than I, O, S, V, Z."},
+    "msg.The check character does not match; please check the code for a typo.": {"zh": "校验码不符，请检查代码是否输错。", "en": "The check character does not match; please check the code for a typo."},
+    "msg.Enter a valid email address.": {"zh": "请填写有效的电子邮箱。", "en": "Enter a valid email address."},
+    "msg.An account with this email address already exists.": {"zh": "该邮箱已注册。", "en": "An account with this email address already exists."},
+    "msg.Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number.": {"zh": "请填写内地手机号、带区号的座机号，或香港（+852）、澳门（+853）号码。", "en": "Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number."},
+    "msg.Enter a name.": {"zh": "请填写姓名。", "en": "Enter a name."},
+    "msg.The name is too long.": {"zh": "姓名过长。", "en": "The name is too long."},
+    "msg.Enter the company's registered name (2 to 200 characters).": {"zh": "请填写企业登记名称（2 至 200 个字符）。", "en": "Enter the company's registered name (2 to 200 characters)."},
+    "msg.This company is already registered; ask one of its members to add you to the account.": {"zh": "该企业已注册，请联系已有成员将您添加到企业账户。", "en": "This company is already registered; ask one of its members to add you to the account."},
+    "msg.Use at least 10 characters.": {"zh": "密码至少需要 10 个字符。", "en": "Use at least 10 characters."},
+    "msg.The password cannot be only spaces.": {"zh": "密码不能全是空格。", "en": "The password cannot be only spaces."},
+    "msg.Use at most 1024 characters.": {"zh": "密码最多 1024 个字符。", "en": "Use at most 1024 characters."},
 }  # fmt: skip
+
+
+def translate_message(message: str, language: UiLanguage) -> str:
+    """A fixed message of the portal (English) in the interface language, when translated."""
+    return MESSAGES.get("msg." + message, {}).get(language, message)
 
 
 def translate(key: str, language: UiLanguage, **values: object) -> str:
@@ -110,3 +180,8 @@ def negotiate(accept_language: str | None) -> UiLanguage:
         if primary in LANGUAGES and (best is None or quality > best[0]):
             best = (quality, primary)  # type: ignore[assignment]
     return best[1] if best else "zh"
+
+
+from web.messages_portal import PORTAL_MESSAGES  # noqa: E402  (the request pages, merged last)
+
+MESSAGES.update(PORTAL_MESSAGES)  # type: ignore[arg-type]

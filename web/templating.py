@@ -10,10 +10,13 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup, escape
 
-from web.i18n import UiLanguage, translate
+from web import auth
+from web.i18n import UiLanguage, translate, translate_message
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -35,8 +38,18 @@ def switch_language_url(request: Request, language: UiLanguage) -> str:
     return f"{request.url.path}?{urlencode([*query, ('lang', language)])}"
 
 
+@pass_context
+def csrf_input(context: Context, create: bool = False) -> Markup:
+    """The hidden CSRF field of a state-changing form (`create`: also for a new visitor)."""
+    token = context.get("csrf_token", "")
+    if not token and create:
+        token = auth.csrf_token(context["request"], create=True)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(auth.CSRF_FIELD, token)
+
+
 templates.env.filters["link_markers"] = link_markers
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
+templates.env.globals["csrf_input"] = csrf_input
 
 
 def is_htmx(request: Request) -> bool:
@@ -58,7 +71,10 @@ def render(
         "request": request,
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
+        "tm": lambda message: translate_message(message, language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
+        "csrf_token": auth.csrf_token(request),
+        "current_user": auth.current_user(request),
         **context,
     }
     kwargs: dict[str, Any] = {"status_code": status_code}
@@ -66,4 +82,5 @@ def render(
         kwargs["block_name"] = block
     response = templates.TemplateResponse(request, template, full_context, **kwargs)
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    auth.attach_csrf_cookie(request, response)
     return response

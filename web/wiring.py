@@ -9,13 +9,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.loaders import bundled_sources, load_path
-from knowledge.registry import KnowledgeBase
 from retrieval.answer import ExtractiveComposer
 from retrieval.assistant import Assistant, AssistantConfig
 from retrieval.embeddings import EmbeddingModel, make_embeddings
 from retrieval.indexer import Indexer, IngestReport, Progress
 from retrieval.search import Searcher
-from retrieval.tables import RetrievalBase
 from retrieval.vector_store import VectorStore
 from web.settings import Settings
 
@@ -40,9 +38,17 @@ def build_engine(settings: Settings) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that do not exist yet."""
-    for base in (KnowledgeBase, RetrievalBase):
-        base.metadata.create_all(engine)
+    """Upgrade the database to the latest migration (web/migrations)."""
+    from web import migrate
+
+    migrate.upgrade(engine)
+
+
+def build_sessions(settings: Settings) -> sessionmaker[Session]:
+    """Only the database, for commands that need no models (e.g. `users create`)."""
+    engine = build_engine(settings)
+    create_schema(engine)
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 @dataclass

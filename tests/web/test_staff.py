@@ -1,0 +1,263 @@
+"""The staff console through the app: the whole request flow, queue, CSV, dashboard, canned."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from portal import accounts
+from portal.uscc import check_character
+from web.wiring import Components
+
+PASSWORD = "correct horse battery"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+_serial = itertools.count(1)
+FIELDS = {
+    "product_type": "car_t", "development_stage": "clinical", "sample_type": "CAR-T",
+    "sample_quantity": "2", "cold_chain": "liquid_nitrogen", "tests_requested": ["sterility"],
+    "report_language": "zh",
+}  # fmt: skip
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+def _sign_in(client: TestClient, email: str) -> TestClient:
+    browser = TestClient(client.app)
+    token = _token(browser.get("/login").text)
+    data = {"email": email, "password": PASSWORD, "csrf_token": token}
+    response = browser.post("/login", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return browser
+
+
+def _company(components: Components, client: TestClient, name: str) -> TestClient:
+    n = next(_serial)
+    body = f"91440400MD{n:07d}"
+    email = f"staffcase{n}-{id(object())}@example.cn"
+    with components.sessions() as session:
+        accounts.register_company(
+            session=session, company_name=name, credit_code=body + check_character(body),
+            contact_name="王芳", phone="0755-87654321", email=email, password=PASSWORD,
+        )  # fmt: skip
+    return _sign_in(client, email)
+
+
+@pytest.fixture
+def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
+    """A signed-in member of the center's staff."""
+    email = f"staff{next(_serial)}-{id(object())}@gba-cgt.cn"
+    with components.sessions() as session:
+        accounts.create_user(session=session, email=email, password=PASSWORD, name="赵工",
+                             role="staff")  # fmt: skip
+    browser = _sign_in(client, email)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def company(components: Components, client: TestClient) -> Iterator[TestClient]:
+    """A signed-in company user."""
+    browser = _company(components, client, "深圳流程测试生物有限公司")
+    yield browser
+    browser.close()
+
+
+def _submit(company: TestClient, title: str = "CAR-T 放行检测（紧急）") -> str:
+    page = company.get("/requests/new?service=release_lot_testing").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key
+    data = {"csrf_token": _token(page), "idempotency_key": key.group(1),
+            "service_code": "release_lot_testing", "title": title,
+            "description": "临床急需，需要无菌检查。", **FIELDS}  # fmt: skip
+    response = company.post("/requests", data=data, follow_redirects=False,
+                            files=[("files", ("coa.pdf", PDF, "application/pdf"))])  # fmt: skip
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/")[2].split("?")[0]
+
+
+def _post(browser: TestClient, page_url: str, action: str, **data: object) -> object:
+    token = _token(browser.get(page_url).text)
+    return browser.post(action, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: TestClient) -> None:
+    number = _submit(company)
+    staff_page = f"/staff/requests/{number}"
+
+    # The queue shows it, with its triage suggestion on the request page.
+    queue = staff.get("/staff/queue?lang=en&sort=newest").text
+    assert number in queue
+    page = staff.get(staff_page + "?lang=en").text
+    assert "Triage suggestion" in page and 'id="accept-triage"' in page
+    assert "Keywords" in page  # a reason is shown
+
+    # Accept: the request is triaged, the decision recorded in the audit trail.
+    assert _post(staff, staff_page, f"{staff_page}/triage/accept").status_code == 303
+    page = staff.get(staff_page + "?lang=en").text
+    assert "Accepted" in page and "triage_accepted" in page
+    assert _post(staff, staff_page, f"{staff_page}/claim").status_code == 303
+
+    # Ask for information: awaiting the company, who sees the question.
+    _post(staff, staff_page, f"{staff_page}/status", target="in_progress")
+    _post(staff, staff_page, f"{staff_page}/messages", body="请提供批记录。", visibility="public")
+    _post(
+        staff, staff_page, f"{staff_page}/messages", body="内部：等待批记录", visibility="internal"
+    )
+    assert (
+        _post(staff, staff_page, f"{staff_page}/status", target="awaiting_company").status_code
+        == 303
+    )
+    company_page = company.get(f"/requests/{number}?lang=en").text
+    assert "请提供批记录。" in company_page
+    assert "内部：等待批记录" not in company_page  # internal notes never reach the company
+    assert "The center needs more information" in company_page
+
+    # The company replies with a file: back to in progress.
+    token = _token(company_page)
+    reply = company.post(
+        f"/requests/{number}/messages", data={"body": "已附批记录。", "csrf_token": token},
+        files=[("files", ("batch.csv", b"lot,qty\nA1,2\n", "text/csv"))], follow_redirects=False,
+    )  # fmt: skip
+    assert reply.status_code == 303
+    page = staff.get(staff_page + "?lang=en").text
+    assert "batch.csv" in page and "In progress" in page
+
+    # Resolve; the company rates it.
+    _post(staff, staff_page, f"{staff_page}/status", target="resolved", note="检测完成。")
+    rated = _post(company, f"/requests/{number}", f"/requests/{number}/rating", rating="5",
+                  comment="很快")  # fmt: skip
+    assert rated.status_code == 303
+    assert "Your rating: 5/5" in company.get(f"/requests/{number}?lang=en").text
+
+    # The dashboard counts it; the CSV export lists it.
+    dashboard = staff.get("/staff/dashboard?lang=en").text
+    total = re.search(r'id="kpi-total">(\d+)<', dashboard)
+    assert total and int(total.group(1)) >= 1
+    assert re.search(r'id="kpi-rating">[0-9.]+<', dashboard)
+    assert "<svg" in dashboard and 'class="bars"' in dashboard
+    exported = staff.get("/staff/queue.csv?status=resolved")
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert number in {r["tracking_number"] for r in rows}
+
+
+def test_illegal_transition_is_refused_with_a_message(
+    company: TestClient, staff: TestClient
+) -> None:
+    number = _submit(company, "非法流转测试")
+    staff_page = f"/staff/requests/{number}"
+
+    response = _post(staff, staff_page, f"{staff_page}/status", target="closed")
+    api = staff.patch(f"/api/v1/requests/{number}", json={"status": "closed"})
+
+    assert response.status_code == 409
+    assert api.status_code == 409
+    assert "cannot become closed" in api.json()["detail"]
+
+
+def test_request_page_offers_only_legal_transitions(company: TestClient, staff: TestClient) -> None:
+    number = _submit(company, "合法流转按钮")
+
+    page = staff.get(f"/staff/requests/{number}").text
+    offered = set(re.findall(r'name="target" value="(\w+)"', page))
+
+    assert offered == {"triaged", "in_progress", "awaiting_company", "rejected", "withdrawn"}
+
+
+def test_api_patch_changes_status_priority_and_assignee(
+    company: TestClient, staff: TestClient
+) -> None:
+    number = _submit(company, "API 修改")
+    me = staff.get("/staff/queue")  # any page: the user id comes from the assignee select
+    assert me.status_code == 200
+
+    response = staff.patch(
+        f"/api/v1/requests/{number}", json={"status": "in_progress", "priority": "high"}
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "in_progress"
+    assert response.json()["priority"] == "high"
+    bad = staff.patch(f"/api/v1/requests/{number}", json={"assignee_id": 999999})
+    assert bad.status_code == 422
+
+
+def test_queue_filters_and_htmx_renders_only_the_results(
+    company: TestClient, staff: TestClient
+) -> None:
+    number = _submit(company, "筛选测试 XYZZY")
+
+    full = staff.get("/staff/queue?q=XYZZY&lang=en")
+    fragment = staff.get("/staff/queue?q=XYZZY", headers={"HX-Request": "true"})
+    other = staff.get("/staff/queue?q=XYZZY&service=training")
+
+    assert number in full.text and "<html" in full.text
+    assert number in fragment.text and "<html" not in fragment.text
+    assert 'id="results"' in fragment.text
+    assert number not in other.text
+    assert "1 requests" in full.text or "requests" in full.text
+
+
+def test_breaching_requests_are_highlighted_first(staff: TestClient) -> None:
+    page = staff.get("/staff/queue").text
+
+    states = re.findall(r'class="sla-row-(\w+)"', page)
+    rank = {"breached": 0, "warning": 1, "ok": 2, "paused": 3, "met": 4}
+    assert states == sorted(states, key=rank.__getitem__)
+
+
+def test_canned_replies_can_be_created_edited_inserted_and_deleted(
+    company: TestClient, staff: TestClient
+) -> None:
+    created = _post(staff, "/staff/canned", "/staff/canned", title="请补充材料",
+                    body="您好，请补充样品信息表。")  # fmt: skip
+    assert created.status_code == 303
+    page = staff.get("/staff/canned").text
+    reply_id = re.search(r"/staff/canned/(\d+)/edit", page)
+    assert reply_id and "请补充材料" in page
+    rid = reply_id.group(1)
+
+    edited = _post(staff, f"/staff/canned/{rid}/edit", f"/staff/canned/{rid}", title="请补充材料",
+                   body="您好，请补充样品信息表和批记录。")  # fmt: skip
+    assert edited.status_code == 303
+
+    number = _submit(company, "常用回复插入")
+    inserted = staff.get(f"/staff/requests/{number}?canned={rid}", headers={"HX-Request": "true"})
+    assert "请补充样品信息表和批记录。" in inserted.text and "<html" not in inserted.text
+
+    empty = _post(staff, "/staff/canned", "/staff/canned", title="", body="")
+    assert empty.status_code == 422
+
+    deleted = _post(staff, "/staff/canned", f"/staff/canned/{rid}/delete")
+    assert deleted.status_code == 303
+    assert f"/staff/canned/{rid}/edit" not in staff.get("/staff/canned").text
+
+
+def test_mentioned_colleague_is_notified(
+    components: Components, company: TestClient, staff: TestClient
+) -> None:
+    email = f"colleague{next(_serial)}@gba-cgt.cn"
+    with components.sessions() as session:
+        colleague = accounts.create_user(session=session, email=email, password=PASSWORD,
+                                         name="钱工", role="staff")  # fmt: skip
+    number = _submit(company, "提及同事")
+    staff_page = f"/staff/requests/{number}"
+
+    _post(staff, staff_page, f"{staff_page}/messages", body=f"@{email} 请看一下",
+          visibility="internal")  # fmt: skip
+
+    from portal import notifications
+
+    with components.sessions() as session:
+        subjects = [m.subject for m in notifications.list_for(session=session, user=colleague)]
+    assert any("提到了您" in s for s in subjects)

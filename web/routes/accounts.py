@@ -1,0 +1,310 @@
+"""Accounts: company registration, sign-in and sign-out, the account page; pages and JSON API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from portal import accounts
+from portal.errors import RateLimited, ValidationFailed
+from portal.models import User
+from web import auth
+from web.deps import CurrentUser, LanguageDep, OptionalUser, SessionDep
+from web.i18n import translate
+from web.templating import render
+
+router = APIRouter(tags=["accounts"])
+api = APIRouter(prefix="/api/v1/auth", tags=["accounts"])
+
+REGISTER_FIELDS = ("company_name", "credit_code", "contact_name", "phone", "email")
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- shapes of the JSON API ----------------------------------------------------------------
+
+
+class RegisterIn(BaseModel):
+    """A company's registration: the company, its contact person and their sign-in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    company_name: str = Field(max_length=200)
+    credit_code: str = Field(max_length=40, description="统一社会信用代码, 18 characters")
+    contact_name: str = Field(max_length=100)
+    phone: str = Field(max_length=40)
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class LoginIn(BaseModel):
+    """Credentials for signing in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class CompanyOut(BaseModel):
+    """A company account."""
+
+    id: int
+    name: str
+    credit_code: str
+
+
+class UserOut(BaseModel):
+    """A signed-in user."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    company: CompanyOut | None
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        """The API view of a user."""
+        company = user.company
+        return cls(
+            id=user.id, email=user.email, name=user.name, role=user.role,
+            company=CompanyOut(id=company.id, name=company.name, credit_code=company.credit_code)
+            if company else None,
+        )  # fmt: skip
+
+
+class SessionOut(BaseModel):
+    """The signed-in user, and the CSRF token for non-JSON requests (e.g. file uploads)."""
+
+    user: UserOut
+    csrf_token: str
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request, language: LanguageDep, user: OptionalUser, next: str | None = None
+) -> Response:
+    """Show the sign-in form (signed-in users go straight on)."""
+    if user is not None:
+        return RedirectResponse(auth.safe_next(next), status_code=303)
+    context = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
+    return render(request, "account/login.html", context, language=language)
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(auth.check_csrf)])
+def login(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Sign in and go to `next` (a path on this site) or the account page."""
+    context = {"next": auth.safe_next(next, ""), "values": {"email": email}}
+    try:
+        user = accounts.authenticate(
+            session=session, email=email, password=password,
+            client_ip=_client_ip(request), now=_now(),
+        )  # fmt: skip
+    except RateLimited as limited:
+        message = translate(
+            "account.login.limited", language, minutes=max(1, -(-limited.retry_after // 60))
+        )
+        response = render(
+            request, "account/login.html", {**context, "error": message},
+            language=language, status_code=429,
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(limited.retry_after)
+        return response
+    if user is None:
+        message = translate("account.login.failed", language)
+        return render(
+            request, "account/login.html", {**context, "error": message},
+            language=language, status_code=401,
+        )  # fmt: skip
+    response = RedirectResponse(auth.safe_next(next), status_code=303)
+    auth.start_session(request, response, user)
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_page(request: Request, language: LanguageDep, user: OptionalUser) -> Response:
+    """Show the company registration form."""
+    if user is not None:
+        return RedirectResponse("/account", status_code=303)
+    context = {"values": {}, "errors": {}}
+    return render(request, "account/register.html", context, language=language)
+
+
+@router.post("/register", response_class=HTMLResponse, dependencies=[Depends(auth.check_csrf)])
+def register(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    company_name: Annotated[str, Form(max_length=200)] = "",
+    credit_code: Annotated[str, Form(max_length=40)] = "",
+    contact_name: Annotated[str, Form(max_length=100)] = "",
+    phone: Annotated[str, Form(max_length=40)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Register a company; errors come back next to their fields, with what was typed."""
+    values = {
+        "company_name": company_name, "credit_code": credit_code,
+        "contact_name": contact_name, "phone": phone, "email": email,
+    }  # fmt: skip
+    try:
+        user = accounts.register_company(session=session, password=password, **values)
+    except ValidationFailed as failure:
+        return render(
+            request, "account/register.html", {"values": values, "errors": failure.errors},
+            language=language, status_code=422,
+        )  # fmt: skip
+    response = RedirectResponse("/account?registered=1", status_code=303)
+    auth.start_session(request, response, user)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    """Sign out of this browser (CSRF-checked when signed in)."""
+    response = RedirectResponse("/chat", status_code=303)
+    auth.end_session(request, response)
+    return response
+
+
+@router.post("/logout-everywhere")
+def logout_everywhere(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """Sign out of every browser and device: all earlier session cookies stop working."""
+    accounts.logout_everywhere(session=session, user_id=user.id)
+    response = RedirectResponse("/login", status_code=303)
+    auth.end_session(request, response)
+    return response
+
+
+def _account_page(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    user: User,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    members = (
+        accounts.list_company_members(session=session, company_id=user.company_id)
+        if user.company_id is not None
+        else []
+    )
+    context = {
+        "user": user, "company": user.company, "members": members,
+        "values": values or {}, "errors": errors or {}, "notice": notice,
+    }  # fmt: skip
+    return render(
+        request, "account/account.html", context, language=language, status_code=status_code
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    user: CurrentUser,
+    registered: bool = False,
+    added: str | None = None,
+) -> HTMLResponse:
+    """Show the profile, the company's members and the sign-out-everywhere button."""
+    notice = None
+    if registered:
+        notice = translate("account.registered", language)
+    elif added:
+        notice = translate("account.members.added", language, email=added[:254])
+    return _account_page(request, session, language, user, notice=notice)
+
+
+@router.post("/account/members", response_class=HTMLResponse)
+def add_member(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=100)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Add a colleague to the company's account (company members only)."""
+    try:
+        member = accounts.add_company_member(
+            session=session, actor=user, email=email, password=password, name=name
+        )
+    except ValidationFailed as failure:
+        return _account_page(
+            request, session, language, user, values={"name": name, "email": email},
+            errors=failure.errors, status_code=422,
+        )  # fmt: skip
+    return RedirectResponse(f"/account?added={member.email}", status_code=303)
+
+
+# --- JSON API ------------------------------------------------------------------------------
+
+
+@api.post("/register", status_code=201, response_model=SessionOut)
+def api_register(
+    body: RegisterIn, request: Request, session: SessionDep, response: Response
+) -> SessionOut:
+    """Register a company and its first user (422 with every field's error); signs in."""
+    user = accounts.register_company(session=session, **body.model_dump())
+    token = auth.start_session(request, response, user)
+    return SessionOut(user=UserOut.of(user), csrf_token=token)
+
+
+@api.post(
+    "/login",
+    response_model=SessionOut,
+    responses={401: {"description": "wrong email or password"}, 429: {"description": "wait"}},
+)
+def api_login(body: LoginIn, request: Request, session: SessionDep, response: Response) -> Any:
+    """Sign in with email and password; sets the session cookie (429 when rate limited)."""
+    user = accounts.authenticate(
+        session=session, email=body.email, password=body.password,
+        client_ip=_client_ip(request), now=_now(),
+    )  # fmt: skip
+    if user is None:
+        return JSONResponse({"detail": "wrong email or password"}, status_code=401)
+    token = auth.start_session(request, response, user)
+    return SessionOut(user=UserOut.of(user), csrf_token=token)
+
+
+@api.post("/logout", status_code=204)
+def api_logout(request: Request) -> Response:
+    """Sign out (send Content-Type application/json, or the X-CSRF-Token header)."""
+    response = Response(status_code=204)
+    auth.end_session(request, response)
+    return response
+
+
+@api.get("/me", response_model=UserOut)
+def api_me(user: CurrentUser) -> UserOut:
+    """The signed-in user (401 when nobody is)."""
+    return UserOut.of(user)
+
+
+router.include_router(api)

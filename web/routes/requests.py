@@ -1,0 +1,432 @@
+"""The company's service requests: list, new-request form, request page, replies, files."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from portal import catalog
+from portal import requests as service_requests
+from portal.errors import NotFound as DomainNotFound
+from portal.errors import PermissionDenied, ValidationFailed
+from portal.models import ServiceRequest
+from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
+from portal.workflow import FINAL, OPEN, Status
+from web import portal_wiring
+from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
+from web.errors import NotFound
+from web.i18n import UiLanguage
+from web.portal_wiring import PortalParts
+from web.templating import is_htmx, render
+
+router = APIRouter(tags=["requests"])
+MAX_FILES = 10
+
+
+# --- dependencies ---------------------------------------------------------------------------
+
+
+def get_portal(request: Request) -> PortalParts:
+    """The portal's file store and catalog matcher."""
+    return request.app.state.portal
+
+
+def visible_request(tracking_number: str, session: SessionDep, user: CurrentUser) -> ServiceRequest:
+    """The request named in the path, if the user may see it; 404 otherwise (no leak)."""
+    if len(tracking_number) > 30:
+        raise NotFound("request", tracking_number[:30])
+    return service_requests.get_for_user(
+        session=session, user=user, tracking_number=tracking_number
+    )
+
+
+def get_calendar(session: SessionDep) -> WorkingCalendar:
+    """The working calendar that SLA clocks count on."""
+    return WorkingCalendar.load(session=session)
+
+
+@dataclass
+class SubmittedForm:
+    """A parsed multipart form: text values (lists for repeated names) and uploaded files."""
+
+    values: dict[str, str | list[str]] = field(default_factory=dict)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+
+    def text(self, name: str) -> str:
+        """The single text value of a field ('' when absent)."""
+        value = self.values.get(name, "")
+        return value[0] if isinstance(value, list) and value else str(value or "")
+
+
+async def submitted_form(request: Request) -> SubmittedForm:
+    """Read the form (urlencoded or multipart) with its files, skipping empty file inputs."""
+    form = await request.form()
+    parsed = SubmittedForm()
+    for name in form:
+        items = form.getlist(name)
+        texts = [v for v in items if isinstance(v, str)]
+        for item in items:
+            if isinstance(item, UploadFile) and item.filename:
+                data = await item.read()
+                if data or item.filename:
+                    parsed.files.append((item.filename, data))
+        if texts:
+            parsed.values[name] = texts if len(texts) > 1 else texts[0]
+    if len(parsed.files) > MAX_FILES:
+        raise ValidationFailed({"files": "too_many_files"})
+    return parsed
+
+
+PortalDep = Annotated[PortalParts, Depends(get_portal)]
+VisibleRequest = Annotated[ServiceRequest, Depends(visible_request)]
+CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
+FormDep = Annotated[SubmittedForm, Depends(submitted_form)]
+
+
+def now() -> datetime:
+    """The current moment (UTC)."""
+    return datetime.now(UTC)
+
+
+def sla_of(item: ServiceRequest, calendar: WorkingCalendar) -> SlaStatus:
+    """The request's SLA clocks now."""
+    return sla_status(request=item, now=now(), calendar=calendar)
+
+
+def local_time(moment: datetime | None) -> str:
+    """A moment as the center's local time (Asia/Shanghai), to the minute."""
+    if moment is None:
+        return ""
+    return as_utc(moment).astimezone(catalog.SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def pick(obj: Any, language: str, attr: str = "name") -> str:
+    """The zh or en variant of a bilingual attribute (name_zh / name_en, label_zh …)."""
+    return getattr(obj, f"{attr}_{language}", None) or getattr(obj, f"{attr}_zh", "")
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any], *, language: UiLanguage,
+    block: str | None = None, status_code: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    """Render a request page with the helpers every request template uses."""
+    helpers = {
+        "local_time": local_time,
+        "pick": lambda obj, attr="name": pick(obj, language, attr),
+        "hm": lambda seconds: divmod(abs(int(seconds)) // 60, 60),
+    }
+    return render(request, template, {**helpers, **context}, language=language, block=block,
+                  status_code=status_code)  # fmt: skip
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def my_requests(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    calendar: CalendarDep,
+) -> Response:
+    """List the company's requests: tracking number, service, status, SLA, last update."""
+    items = service_requests.list_for_user(session=session, user=user)
+    rows = [(item, sla_of(item, calendar)) for item in items]
+    return page(request, "requests/list.html", {"rows": rows}, language=language)
+
+
+# --- new request ----------------------------------------------------------------------------
+
+
+def _form_context(
+    *, service_code: str | None, session: Any, values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None, key: str | None = None, deflection_id: str = "",
+) -> dict[str, Any]:  # fmt: skip
+    spec = None
+    service = None
+    if service_code:
+        spec = catalog.spec_for(service_code=service_code)
+        service = catalog.get_service(session=session, service_code=service_code)
+    return {
+        "services": catalog.list_services(session=session),
+        "spec": spec,
+        "service": service,
+        "values": values or {},
+        "errors": errors or {},
+        "idempotency_key": key or secrets.token_urlsafe(24),
+        "deflection_id": deflection_id,
+    }
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+def new_request(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    service: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    """Show the catalog, or the chosen service's form with a fresh idempotency key."""
+    if user.is_staff:
+        raise PermissionDenied("only company users submit requests")
+    context = _form_context(service_code=service or None, session=session)
+    return page(request, "requests/new.html", context, language=language)
+
+
+@router.post("/requests", response_class=HTMLResponse)
+def submit_request(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    portal: PortalDep,
+    form: FormDep,
+) -> Response:
+    """Submit a request; 303 to its page, or the form again with messages and kept values."""
+    code = form.text("service_code")
+    key = form.text("idempotency_key")
+    deflection_id = _int_or_none(form.text("deflection_id"))
+    try:
+        spec = catalog.spec_for(service_code=code)
+    except DomainNotFound:
+        return RedirectResponse("/requests/new", status_code=303)
+    raw = {f.name: form.values.get(f.name, "") for f in spec.fields}
+    if any(a.required for a in spec.attachments) and not form.files:
+        # Report every problem at once: the missing file and whatever the fields lack.
+        errors = {**_title_errors(form), **_field_errors(code, raw), "files": "required"}
+        return _form_again(request, session, language, form, errors)
+    try:
+        created = service_requests.submit(
+            session=session, user=user, service_code=code, title=form.text("title"),
+            description=form.text("description"), fields=raw, idempotency_key=key,
+            files=form.files, store=portal.store, catalog_match=portal.catalog_match,
+            deflection_shown=portal_wiring.shown_count(
+                session=session, user=user, deflection_id=deflection_id
+            ),
+        )  # fmt: skip
+    except ValidationFailed as failure:
+        return _form_again(request, session, language, form, failure.errors)
+    portal_wiring.link_request(
+        session=session, user=user, deflection_id=deflection_id, request_id=created.id
+    )
+    return RedirectResponse(f"/requests/{quote(created.tracking_number)}?created=1", 303)
+
+
+def _form_again(
+    request: Request, session: Any, language: Any, form: SubmittedForm, errors: dict[str, str]
+) -> Response:
+    code = form.text("service_code")
+    context = _form_context(
+        service_code=code, session=session, values=dict(form.values), errors=errors,
+        key=form.text("idempotency_key"), deflection_id=form.text("deflection_id"),
+    )  # fmt: skip
+    return page(request, "requests/new.html", context, language=language, status_code=422)
+
+
+def _field_errors(code: str, raw: dict[str, Any]) -> dict[str, str]:
+    try:
+        catalog.validate_fields(service_code=code, raw=raw)
+    except ValidationFailed as failure:
+        return failure.errors
+    return {}
+
+
+def _title_errors(form: SubmittedForm) -> dict[str, str]:
+    errors = {}
+    for name in ("title", "description"):
+        if not form.text(name).strip():
+            errors[name] = "required"
+    return errors
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+# --- deflection -----------------------------------------------------------------------------
+
+
+@router.get("/requests/suggestions", response_class=HTMLResponse)
+def suggestions(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    assistant: AssistantDep,
+    q: Annotated[str, Query(max_length=20000)] = "",
+    description: Annotated[str, Query(max_length=20000)] = "",
+    service_code: Annotated[str | None, Query(max_length=60)] = None,
+    deflection_id: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    """Up to three cited answers for what the company is typing (a fragment for htmx)."""
+    q = q or description
+    service = service_code
+    found = portal_wiring.deflect(assistant, q)
+    row_id = _int_or_none(deflection_id)
+    if found is not None:
+        row_id = portal_wiring.record_shown(
+            session=session, user=user, deflection_id=row_id, service_code=service or None,
+            query=found.query, shown=found.count,
+        )  # fmt: skip
+    context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
+    return page(
+        request, "requests/suggestions.html", context, language=language, block="suggestions"
+    )
+
+
+@router.post("/requests/suggestions/{deflection_id}/feedback", response_class=HTMLResponse)
+def suggestion_feedback(
+    deflection_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    helpful: Annotated[str, Form(max_length=3)] = "",
+    service: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """Record whether the suggested answers helped ("Did this answer your question?")."""
+    said_yes = helpful == "yes"
+    if not portal_wiring.record_feedback(
+        session=session, user=user, deflection_id=deflection_id, helpful=said_yes
+    ):
+        raise NotFound("suggestion", str(deflection_id))
+    if is_htmx(request):
+        context = {"found": None, "deflection_id": deflection_id, "feedback": helpful, "q": ""}
+        return page(
+            request, "requests/suggestions.html", context, language=language, block="suggestions"
+        )
+    if said_yes:
+        return RedirectResponse("/requests?answered=1", status_code=303)
+    target = f"/requests/new?service={quote(service)}" if service else "/requests/new"
+    return RedirectResponse(target, status_code=303)
+
+
+# --- one request ----------------------------------------------------------------------------
+
+
+def detail_context(
+    *, session: Any, user: Any, item: ServiceRequest, calendar: WorkingCalendar
+) -> dict[str, Any]:
+    """What the request page shows the company (and staff build on)."""
+    spec = catalog.spec_for(service_code=item.service_code)
+    return {
+        "item": item,
+        "spec": spec,
+        "sla": sla_of(item, calendar),
+        "timeline": service_requests.timeline(session=session, user=user, request=item),
+        "is_open": Status(item.status) in OPEN,
+        "is_final": Status(item.status) in FINAL,
+    }
+
+
+@router.get("/requests/{tracking_number}", response_class=HTMLResponse)
+def request_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    item: VisibleRequest,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    created: bool = False,
+) -> Response:
+    """Show a request: details, timeline, SLA remaining, reply, withdraw and rating forms."""
+    if user.is_staff:
+        return RedirectResponse(f"/staff/requests/{quote(item.tracking_number)}", 303)
+    context = detail_context(session=session, user=user, item=item, calendar=calendar)
+    context.update(created=created, errors={}, values={})
+    return page(request, "requests/detail.html", context, language=language)
+
+
+def _back(item: ServiceRequest, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/requests/{quote(item.tracking_number)}{anchor}", status_code=303)
+
+
+@router.post("/requests/{tracking_number}/messages", response_class=HTMLResponse)
+def reply(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    item: VisibleRequest,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    portal: PortalDep,
+    form: FormDep,
+) -> Response:
+    """Add information or files (answering the center moves it back to in progress)."""
+    try:
+        service_requests.add_message(
+            session=session, user=user, request=item, body=form.text("body"),
+            files=form.files, store=portal.store, calendar=calendar,
+        )  # fmt: skip
+    except ValidationFailed as failure:
+        context = detail_context(session=session, user=user, item=item, calendar=calendar)
+        context.update(created=False, errors=failure.errors, values={"body": form.text("body")})
+        return page(request, "requests/detail.html", context, language=language, status_code=422)
+    return _back(item, "#timeline")
+
+
+@router.post("/requests/{tracking_number}/withdraw")
+def withdraw(session: SessionDep, user: CurrentUser, item: VisibleRequest) -> Response:
+    """Withdraw the request (only while it is open)."""
+    service_requests.withdraw(session=session, user=user, request=item)
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/rating", response_class=HTMLResponse)
+def rate(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    item: VisibleRequest,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    rating: Annotated[str, Form(max_length=2)] = "",
+    comment: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Rate a resolved request 1-5 with an optional comment."""
+    try:
+        if not rating.isdigit():
+            raise ValidationFailed({"rating": "required"})
+        service_requests.rate(
+            session=session, user=user, request=item, rating=int(rating), comment=comment
+        )
+    except ValidationFailed as failure:
+        context = detail_context(session=session, user=user, item=item, calendar=calendar)
+        context.update(created=False, errors=failure.errors, values={"comment": comment})
+        return page(request, "requests/detail.html", context, language=language, status_code=422)
+    return _back(item, "#rating")
+
+
+@router.get("/requests/{tracking_number}/attachments/{attachment_id}")
+def download(
+    attachment_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    item: VisibleRequest,
+    portal: PortalDep,
+) -> Response:
+    """Download an attachment the user may see (always as a download, never rendered)."""
+    row = service_requests.get_attachment(session=session, user=user, attachment_id=attachment_id)
+    if row.request_id != item.id:
+        raise NotFound("attachment", str(attachment_id))
+    data = portal.store.read(row.sha256)
+    ascii_name = row.filename.encode("ascii", "replace").decode().replace('"', "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(row.filename)}"
+    return Response(
+        data,
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )

@@ -1,0 +1,416 @@
+"""The staff console: triage queue, request page and actions, dashboard, canned replies."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from portal import accounts, canned, catalog, dashboard, triage
+from portal import requests as service_requests
+from portal.errors import ValidationFailed
+from portal.models import ServiceRequest
+from portal.workflow import TRANSITIONS, Priority, Status
+from web.deps import CurrentStaff, LanguageDep, SessionDep
+from web.i18n import UiLanguage
+from web.routes.requests import (
+    CalendarDep,
+    FormDep,
+    PortalDep,
+    detail_context,
+    local_time,
+    now,
+    page,
+    pick,
+)
+
+router = APIRouter(prefix="/staff", tags=["staff"])
+SORTS = ("sla", "newest", "oldest", "priority", "updated")
+SLA_STATES = ("breached", "warning", "ok", "paused", "met")
+
+
+def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
+    """The request named in the path, for staff (404 when there is none)."""
+    return service_requests.get_for_user(
+        session=session, user=user, tracking_number=tracking_number[:30]
+    )
+
+
+StaffRequest = Annotated[ServiceRequest, Depends(staff_request)]
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+
+def queue_filters(
+    user: CurrentStaff,
+    status: Annotated[list[str] | None, Query()] = None,
+    service: Annotated[str, Query(max_length=60)] = "",
+    priority: Annotated[str, Query(max_length=10)] = "",
+    assignee: Annotated[str, Query(max_length=12)] = "",
+    team: Annotated[str, Query(max_length=40)] = "",
+    sla: Annotated[str, Query(max_length=10)] = "",
+    company: Annotated[str, Query(max_length=12)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    sort: Annotated[str, Query(max_length=10)] = "sla",
+) -> dashboard.QueueFilters:
+    """The queue's filters from the query string; unknown values are ignored, not errors."""
+    statuses = tuple(Status(s) for s in (status or []) if s in Status._value2member_map_)
+    chosen_assignee: Any = None
+    if assignee in ("me", "unassigned"):
+        chosen_assignee = assignee
+    elif assignee.isdigit():
+        chosen_assignee = int(assignee)
+    return dashboard.QueueFilters(
+        status=statuses,
+        service=service if service in catalog.SPECS else None,
+        priority=Priority(priority) if priority in Priority._value2member_map_ else None,
+        assignee=chosen_assignee,
+        team=team if team in catalog.TEAMS else None,
+        sla_state=sla if sla in SLA_STATES else None,
+        company_id=int(company) if company.isdigit() else None,
+        text=q.strip() or None,
+        sort=sort if sort in SORTS else "sla",  # type: ignore[arg-type]
+        limit=500,
+    )
+
+
+FiltersDep = Annotated[dashboard.QueueFilters, Depends(queue_filters)]
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    filters: FiltersDep,
+) -> Response:
+    """The triage queue: filters, counts per status, breaching requests first (htmx: results)."""
+    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
+                             calendar=calendar)  # fmt: skip
+    query = request.url.query
+    context = {
+        "result": result,
+        "filters": filters,
+        "query": query,
+        "services": catalog.list_services(session=session),
+        "teams": catalog.TEAMS,
+        "staff": accounts.list_staff(session=session),
+        "statuses": list(Status),
+        "priorities": list(Priority),
+        "sorts": SORTS,
+        "sla_states": SLA_STATES,
+        "status_link": lambda s: _with(request, status=s),
+    }
+    response = page(request, "staff/queue.html", context, language=language, block="results")
+    return response
+
+
+def _with(request: Request, **changes: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    params += [(k, v) for k, v in changes.items() if v]
+    return "/staff/queue" + (f"?{urlencode(params)}" if params else "")
+
+
+@router.get("/queue.csv")
+def queue_csv(
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    filters: FiltersDep,
+) -> StreamingResponse:
+    """Export the filtered queue as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
+    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
+                             calendar=calendar)  # fmt: skip
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["tracking_number", "title", "service", "company", "status", "priority",
+                         "assignee", "team", "sla_state", "sla_remaining_hours", "created_at",
+                         "updated_at"])  # fmt: skip
+        for row in result.rows:
+            r = row.request
+            writer.writerow([
+                r.tracking_number, _cell(r.title), r.service_code, _cell(r.company.name),
+                r.status.value, r.priority.value, r.assignee.name if r.assignee else "",
+                r.team_code or "", row.sla.state, round(row.sla.remaining_seconds / 3600, 1),
+                local_time(r.created_at), local_time(r.updated_at),
+            ])  # fmt: skip
+        yield "\ufeff" + buffer.getvalue()
+
+    return StreamingResponse(
+        rows(), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="queue.csv"'},
+    )  # fmt: skip
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- one request ----------------------------------------------------------------------------
+
+
+def _staff_context(
+    *, session: Any, user: Any, item: ServiceRequest, calendar: Any, canned_id: int | None = None
+) -> dict[str, Any]:
+    context = detail_context(session=session, user=user, item=item, calendar=calendar)
+    try:
+        suggestion = triage.get_suggestion(session=session, actor=user, request=item)
+    except ValidationFailed:
+        suggestion = None
+    replies = canned.list_replies(session=session, actor=user)
+    body = next((r.body for r in replies if r.id == canned_id), "")
+    context.update(
+        suggestion=suggestion,
+        transitions=sorted(TRANSITIONS[Status(item.status)], key=list(Status).index),
+        staff=accounts.list_staff(session=session),
+        services=catalog.list_services(session=session),
+        teams=catalog.TEAMS,
+        priorities=list(Priority),
+        canned=replies,
+        values={"body": body},
+        errors={},
+        audit=[e.event for e in context["timeline"] if e.event is not None],
+    )
+    return context
+
+
+@router.get("/requests/{tracking_number}", response_class=HTMLResponse)
+def request_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    canned_id: Annotated[int | None, Query(alias="canned")] = None,
+) -> Response:
+    """Everything about a request: timeline, internal notes, audit trail, triage, actions."""
+    context = _staff_context(session=session, user=user, item=item, calendar=calendar,
+                             canned_id=canned_id)  # fmt: skip
+    return page(request, "staff/request.html", context, language=language, block="reply_form")
+
+
+def _back(item: ServiceRequest, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/staff/requests/{quote(item.tracking_number)}{anchor}", 303)
+
+
+@router.post("/requests/{tracking_number}/triage/accept")
+def accept_triage(session: SessionDep, user: CurrentStaff, item: StaffRequest) -> Response:
+    """Apply the triage suggestion as proposed."""
+    triage.accept(session=session, actor=user, request=item)
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/triage/override")
+def override_triage(
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    service_code: Annotated[str, Form(max_length=60)] = "",
+    priority: Annotated[str, Form(max_length=10)] = "",
+    team_code: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Apply staff's own service, priority or team instead of the suggestion (recorded)."""
+    triage.override(
+        session=session, actor=user, request=item, service_code=service_code or None,
+        priority=Priority(priority) if priority in Priority._value2member_map_ else None,
+        team_code=team_code or None, note=note.strip() or None,
+    )  # fmt: skip
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/claim")
+def claim(session: SessionDep, user: CurrentStaff, item: StaffRequest) -> Response:
+    """Take the request: assign it to yourself."""
+    service_requests.claim(session=session, actor=user, request=item)
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/assign")
+def assign(
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    assignee_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Assign the request to a colleague (empty: unassign)."""
+    target = int(assignee_id) if assignee_id.isdigit() else None
+    service_requests.assign(session=session, actor=user, request=item, assignee_id=target)
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/priority")
+def set_priority(
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    priority: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Change the priority (and so the SLA targets)."""
+    if priority not in Priority._value2member_map_:
+        raise ValidationFailed({"priority": "invalid_choice"})
+    service_requests.set_priority(session=session, actor=user, request=item,
+                                  priority=Priority(priority))  # fmt: skip
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/status")
+def change_status(
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    calendar: CalendarDep,
+    target: Annotated[str, Form(max_length=20)] = "",
+    note: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Move the request along the workflow (an illegal step answers 409 with the reason)."""
+    if target not in Status._value2member_map_:
+        raise ValidationFailed({"target": "invalid_choice"})
+    service_requests.transition(session=session, actor=user, request=item, target=Status(target),
+                                note=note.strip() or None, calendar=calendar)  # fmt: skip
+    return _back(item)
+
+
+@router.post("/requests/{tracking_number}/messages", response_class=HTMLResponse)
+def post_message(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    item: StaffRequest,
+    language: LanguageDep,
+    calendar: CalendarDep,
+    portal: PortalDep,
+    form: FormDep,
+) -> Response:
+    """Post a public reply or an internal note (with @mentions), with optional files."""
+    visibility = "internal" if form.text("visibility") == "internal" else "public"
+    try:
+        service_requests.add_message(
+            session=session, user=user, request=item, body=form.text("body"),
+            visibility=visibility, files=form.files, store=portal.store,  # type: ignore[arg-type]
+            calendar=calendar,
+        )  # fmt: skip
+    except ValidationFailed as failure:
+        context = _staff_context(session=session, user=user, item=item, calendar=calendar)
+        context.update(errors=failure.errors, values={"body": form.text("body")})
+        return page(request, "staff/request.html", context, language=language, status_code=422)
+    return _back(item, "#timeline")
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    calendar: CalendarDep,
+) -> Response:
+    """Open requests by status and service, response times, SLA, ratings, deflection: charts."""
+    stats = dashboard.stats(session=session, now=now(), calendar=calendar)
+    names = {s.code: pick(s, language) for s in catalog.list_services(session=session)}
+    by_service = sorted(stats.open_by_service.items(), key=lambda kv: -kv[1])
+    context = {
+        "stats": stats,
+        "by_status": [(s.value, stats.open_by_status.get(s.value, 0)) for s in Status
+                      if s.value in stats.open_by_status],
+        "by_service": [(names.get(code, code), n) for code, n in by_service],
+        "per_day": list(stats.submitted_per_day.items()),
+    }  # fmt: skip
+    return page(request, "staff/dashboard.html", context, language=language)
+
+
+# --- canned replies -------------------------------------------------------------------------
+
+
+def _canned_page(
+    request: Request, session: Any, user: Any, language: UiLanguage, *,
+    editing: Any = None, values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, status_code: int = 200,
+) -> Response:  # fmt: skip
+    context = {
+        "replies": canned.list_replies(session=session, actor=user),
+        "editing": editing,
+        "values": values or ({"title": editing.title, "body": editing.body} if editing else {}),
+        "errors": errors or {},
+    }
+    return page(request, "staff/canned.html", context, language=language,
+                status_code=status_code)  # fmt: skip
+
+
+@router.get("/canned", response_class=HTMLResponse)
+def canned_list(
+    request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
+) -> Response:
+    """List the canned replies, with a form for a new one."""
+    return _canned_page(request, session, user, language)
+
+
+@router.post("/canned", response_class=HTMLResponse)
+def canned_create(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    title: Annotated[str, Form(max_length=500)] = "",
+    body: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Add a canned reply."""
+    try:
+        canned.create_reply(session=session, actor=user, title=title, body=body)
+    except ValidationFailed as failure:
+        return _canned_page(request, session, user, language, values={"title": title, "body": body},
+                            errors=failure.errors, status_code=422)  # fmt: skip
+    return RedirectResponse("/staff/canned", status_code=303)
+
+
+@router.get("/canned/{reply_id}/edit", response_class=HTMLResponse)
+def canned_edit(
+    reply_id: int, request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
+) -> Response:
+    """Show a canned reply in the edit form."""
+    reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
+    return _canned_page(request, session, user, language, editing=reply)
+
+
+@router.post("/canned/{reply_id}", response_class=HTMLResponse)
+def canned_update(
+    reply_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    title: Annotated[str, Form(max_length=500)] = "",
+    body: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Change a canned reply."""
+    try:
+        canned.update_reply(session=session, actor=user, reply_id=reply_id, title=title, body=body)
+    except ValidationFailed as failure:
+        reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
+        return _canned_page(request, session, user, language, editing=reply,
+                            values={"title": title, "body": body}, errors=failure.errors,
+                            status_code=422)  # fmt: skip
+    return RedirectResponse("/staff/canned", status_code=303)
+
+
+@router.post("/canned/{reply_id}/delete")
+def canned_delete(reply_id: int, session: SessionDep, user: CurrentStaff) -> Response:
+    """Delete a canned reply."""
+    canned.delete_reply(session=session, actor=user, reply_id=reply_id)
+    return RedirectResponse("/staff/canned", status_code=303)
