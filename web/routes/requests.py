@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from portal import catalog
+from portal import catalog, deflection
 from portal import requests as service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
@@ -208,13 +208,13 @@ def submit_request(
             session=session, user=user, service_code=code, title=form.text("title"),
             description=form.text("description"), fields=raw, idempotency_key=key,
             files=form.files, store=portal.store, catalog_match=portal.catalog_match,
-            deflection_shown=portal_wiring.shown_count(
+            deflection_shown=deflection.shown_count(
                 session=session, user=user, deflection_id=deflection_id
             ),
         )  # fmt: skip
     except ValidationFailed as failure:
         return _form_again(request, session, language, form, failure.errors)
-    portal_wiring.link_request(
+    deflection.link_request(
         session=session, user=user, deflection_id=deflection_id, request_id=created.id
     )
     return RedirectResponse(f"/requests/{quote(created.tracking_number)}?created=1", 303)
@@ -272,7 +272,7 @@ def suggestions(
     found = portal_wiring.deflect(assistant, q)
     row_id = _int_or_none(deflection_id)
     if found is not None:
-        row_id = portal_wiring.record_shown(
+        row_id = deflection.record_shown(
             session=session, user=user, deflection_id=row_id, service_code=service or None,
             query=found.query, shown=found.count,
         )  # fmt: skip
@@ -294,7 +294,7 @@ def suggestion_feedback(
 ) -> Response:
     """Record whether the suggested answers helped ("Did this answer your question?")."""
     said_yes = helpful == "yes"
-    if not portal_wiring.record_feedback(
+    if not deflection.record_feedback(
         session=session, user=user, deflection_id=deflection_id, helpful=said_yes
     ):
         raise NotFound("suggestion", str(deflection_id))
