@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("answer_latency", "ingest_throughput", "retrieval_recall")
+BENCHMARKS = ("answer_latency", "ingest_throughput", "retrieval_recall", "submit_throughput")
 
 
 def main(argv: list[str] | None = None) -> int:
