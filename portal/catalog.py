@@ -329,11 +329,14 @@ def spec_for(*, service_code: str) -> ServiceSpec:
 
 
 def sync_catalog(*, session: Session, documents: Iterable[ServiceDocument]) -> list[Service]:
-    """Upsert the teams and the services from the knowledge base's service documents."""
+    """Add missing teams and services; refresh names from the knowledge base's service documents.
+
+    What admins set (team names, a service's team, turnaround and order) survives: only
+    services and teams that do not exist yet get the defaults.
+    """
     for code, (name_zh, name_en) in TEAMS.items():
-        team = session.get(Team, code) or Team(code=code)
-        team.name_zh, team.name_en = name_zh, name_en
-        session.add(team)
+        if session.get(Team, code) is None:
+            session.add(Team(code=code, name_zh=name_zh, name_en=name_en))
     by_code: dict[str, dict[str, ServiceDocument]] = {}
     for doc in documents:
         code = (doc.extra or {}).get("service_code")
@@ -342,20 +345,29 @@ def sync_catalog(*, session: Session, documents: Iterable[ServiceDocument]) -> l
     services = []
     for position, spec in enumerate(SPECS.values()):
         docs = by_code.get(spec.code, {})
-        service = session.get(Service, spec.code) or Service(code=spec.code, active=True)
+        existing = session.get(Service, spec.code)
+        service = existing or Service(code=spec.code, active=True)
         zh, en = docs.get("zh"), docs.get("en")
         service.name_zh = zh.title if zh else spec.name_zh
         service.name_en = en.title if en else spec.name_en
         if service.team_code is None:  # admins may re-route a service; keep their choice
             service.team_code = spec.team_code
-        days = next((d.extra.get("turnaround_days") for d in docs.values()), None)
-        service.turnaround_days = days if isinstance(days, int) else spec.turnaround_days
         service.document_id = (en or zh).id if (en or zh) else None
-        service.position = position
+        if existing is None:
+            days = next((d.extra.get("turnaround_days") for d in docs.values()), None)
+            service.turnaround_days = days if isinstance(days, int) else spec.turnaround_days
+            service.position = position
         session.add(service)
         services.append(service)
     session.commit()
     return services
+
+
+def team_names(*, session: Session) -> dict[str, tuple[str, str]]:
+    """Every team's (Chinese, English) name by code, as admins last set them."""
+    return {
+        t.code: (t.name_zh, t.name_en) for t in session.scalars(select(Team).order_by(Team.code))
+    }
 
 
 def list_services(*, session: Session, include_inactive: bool = False) -> list[Service]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -71,7 +72,7 @@ def queue_filters(
         service=service if service in catalog.SPECS else None,
         priority=Priority(priority) if priority in Priority._value2member_map_ else None,
         assignee=chosen_assignee,
-        team=team if team in catalog.TEAMS else None,
+        team=team if re.fullmatch(r"[a-z0-9_]{2,40}", team) else None,
         sla_state=sla if sla in SLA_STATES else None,
         company_id=int(company) if company.isdigit() else None,
         text=q.strip() or None,
@@ -101,7 +102,7 @@ def queue_page(
         "filters": filters,
         "query": query,
         "services": catalog.list_services(session=session),
-        "teams": catalog.TEAMS,
+        "teams": catalog.team_names(session=session),
         "staff": accounts.list_staff(session=session),
         "statuses": list(Status),
         "priorities": list(Priority),
@@ -176,7 +177,7 @@ def _staff_context(
         transitions=sorted(TRANSITIONS[Status(item.status)], key=list(Status).index),
         staff=accounts.list_staff(session=session),
         services=catalog.list_services(session=session),
-        teams=catalog.TEAMS,
+        teams=catalog.team_names(session=session),
         priorities=list(Priority),
         canned=replies,
         values={"body": body},
