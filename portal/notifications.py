@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
-from portal.models import OutboxMessage, User
+from portal.models import OutboxMessage, ServiceRequest, User
 
 MAX_ATTEMPTS = 5
 
@@ -58,17 +59,27 @@ def deliver_pending(
     send: Callable[[OutboxMessage], None] | None,
     limit: int = 100,
 ) -> DeliveryReport:
-    """Send unsent messages with `send`; record each failure and give up after MAX_ATTEMPTS."""
-    pending_stmt = (
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
-        .order_by(OutboxMessage.id)
-    )
+    """Send unsent messages with `send`; record each failure and give up after MAX_ATTEMPTS.
+
+    Each message is claimed before it is sent, so several workers (or processes) may run
+    this at once and never send the same message twice: see `_claim`.
+    """
     if send is None:  # no mail transport: the messages stay visible in the portal only
-        return DeliveryReport(sent=0, failed=0, pending=len(list(session.scalars(pending_stmt))))
+        return DeliveryReport(sent=0, failed=0, pending=_count_pending(session))
     sent = failed = 0
-    for message in list(session.scalars(pending_stmt.limit(limit))):
-        message.attempts = (message.attempts or 0) + 1
+    candidates = list(
+        session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(_deliverable(utcnow()))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+    for message_id, seen in candidates:
+        if not _claim(session=session, message_id=message_id, seen=seen or 0):
+            continue  # another worker took it (or it was sent) since we looked
+        message = session.get(OutboxMessage, message_id, populate_existing=True)
+        assert message is not None
         try:
             send(message)
         except Exception as exc:  # any transport error is recorded and retried later
@@ -78,9 +89,77 @@ def deliver_pending(
             message.sent_at = utcnow()
             message.last_error = None
             sent += 1
-    session.commit()
-    pending = len(list(session.scalars(pending_stmt)))
-    return DeliveryReport(sent=sent, failed=failed, pending=pending)
+        session.commit()
+    return DeliveryReport(sent=sent, failed=failed, pending=_count_pending(session))
+
+
+# A claimed message carries this lease in last_error until its send finishes, so a worker
+# that reads it meanwhile skips it; a lease left by a crashed worker expires.
+LEASE_PREFIX = "sending; lease until "
+LEASE_SECONDS = 300
+
+
+def _deliverable(now: datetime) -> ColumnElement[bool]:
+    lease = OutboxMessage.last_error
+    return and_(
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts < MAX_ATTEMPTS,
+        or_(
+            lease.is_(None),
+            not_(lease.startswith(LEASE_PREFIX)),
+            lease < LEASE_PREFIX + _stamp(now),
+        ),
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _claim(*, session: Session, message_id: int, seen: int) -> bool:
+    """Take a message for sending: UPDATE ... WHERE sent_at IS NULL AND attempts = :seen."""
+    now = utcnow()
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == seen, _deliverable(now))
+        .values(
+            attempts=seen + 1,
+            last_error=LEASE_PREFIX + _stamp(now + timedelta(seconds=LEASE_SECONDS)),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()  # the claim is visible to other workers before the (slow) send
+    return claimed == 1
+
+
+def _count_pending(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+        )
+        or 0
+    )
+
+
+def recipient_email(*, session: Session, message: OutboxMessage) -> str:
+    """Return the address of the message's user."""
+    user = session.get(User, message.user_id)
+    if user is None:
+        raise LookupError(f"user {message.user_id} of outbox message {message.id} is gone")
+    return user.email
+
+
+def tracking_numbers(*, session: Session, messages: Iterable[OutboxMessage]) -> dict[int, str]:
+    """Return the tracking number of each request the messages are about, by request id."""
+    ids = {m.request_id for m in messages if m.request_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ServiceRequest.id, ServiceRequest.tracking_number).where(ServiceRequest.id.in_(ids))
+    )
+    return {rid: number for rid, number in rows}
 
 
 def unread_for(*, session: Session, user: User) -> list[OutboxMessage]:

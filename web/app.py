@@ -11,11 +11,23 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from web import auth, errors
+from web import auth, errors, mailer
 from web.deps import LANGUAGE_COOKIE
 from web.i18n import LANGUAGES
 from web.portal_wiring import prepare_portal, sync_catalog
-from web.routes import accounts, api, api_requests, chat, documents, health, requests, staff
+from web.routes import (
+    accounts,
+    admin,
+    api,
+    api_requests,
+    chat,
+    documents,
+    health,
+    notifications,
+    requests,
+    staff,
+)
+from web.security import SecurityHeaders
 from web.settings import Settings
 from web.wiring import Components, build, ingest_bundled
 
@@ -31,7 +43,18 @@ def create_app(settings: Settings | None = None, components: Components | None =
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = threading.Thread(target=_prepare, args=(app, parts), daemon=True)
         worker.start()
-        yield
+        send = mailer.sender_from(parts.settings)
+        delivery = None
+        if send is not None:  # each worker runs one loop; claims keep them from double-sending
+            delivery = mailer.DeliveryLoop(
+                sessions=parts.sessions, send=send, interval=parts.settings.smtp_interval
+            ).start()
+        app.state.delivery = delivery
+        try:
+            yield
+        finally:
+            if delivery is not None:
+                delivery.stop()
 
     app = FastAPI(
         title="GBA CGT Public Service Center portal",
@@ -45,6 +68,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.state.ready = threading.Event()
     app.state.startup_error = None
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
@@ -56,6 +80,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(admin.router)  # teams, catalog routing and staff accounts
+    app.include_router(notifications.router)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

@@ -12,6 +12,14 @@ PORTAL_MESSAGES: _M = {
     "nav.queue": {"zh": "工单队列", "en": "Queue"},
     "nav.dashboard": {"zh": "数据看板", "en": "Dashboard"},
     "nav.canned": {"zh": "常用回复", "en": "Canned replies"},
+    "nav.notifications": {"zh": "通知", "en": "Notifications"},
+    "nav.unread": {"zh": "{count} 条未读", "en": "{count} unread"},
+    # the user's notifications
+    "notifications.title": {"zh": "我的通知", "en": "My notifications"},
+    "notifications.none": {"zh": "暂无通知。", "en": "No notifications yet."},
+    "notifications.unread": {"zh": "未读", "en": "Unread"},
+    "notifications.mark_all": {"zh": "全部标为已读", "en": "Mark all read"},
+    "notifications.open_request": {"zh": "查看申请 {number}", "en": "Open request {number}"},
     # statuses and priorities of requests
     "rstatus.submitted": {"zh": "已提交", "en": "Submitted"},
     "rstatus.triaged": {"zh": "已分诊", "en": "Triaged"},
@@ -255,6 +263,46 @@ PORTAL_MESSAGES: _M = {
     "canned.name": {"zh": "标题", "en": "Title"},
     "canned.body": {"zh": "内容", "en": "Text"},
     "canned.none": {"zh": "还没有常用回复。", "en": "No canned reply yet."},
+    # administration
+    "nav.admin": {"zh": "系统管理", "en": "Admin"},
+    "admin.staff": {"zh": "员工账号", "en": "Staff accounts"},
+    "admin.teams": {"zh": "团队", "en": "Teams"},
+    "admin.services": {"zh": "服务目录", "en": "Service catalog"},
+    "admin.services_intro": {
+        "zh": "停用的服务不再出现在申请表单中；已提交的申请不受影响。",
+        "en": "Inactive services leave the request form; requests already submitted stay.",
+    },
+    "admin.name": {"zh": "姓名", "en": "Name"},
+    "admin.email": {"zh": "邮箱", "en": "Email"},
+    "admin.password": {"zh": "初始密码", "en": "Initial password"},
+    "admin.role": {"zh": "角色", "en": "Role"},
+    "admin.role.staff": {"zh": "员工", "en": "Staff"},
+    "admin.role.admin": {"zh": "管理员", "en": "Admin"},
+    "admin.team": {"zh": "团队", "en": "Team"},
+    "admin.no_team": {"zh": "（无团队）", "en": "(no team)"},
+    "admin.role_team": {"zh": "角色与团队", "en": "Role and team"},
+    "admin.state": {"zh": "状态", "en": "State"},
+    "admin.active": {"zh": "启用", "en": "Active"},
+    "admin.inactive": {"zh": "已停用", "en": "Deactivated"},
+    "admin.deactivate": {"zh": "停用", "en": "Deactivate"},
+    "admin.reactivate": {"zh": "重新启用", "en": "Reactivate"},
+    "admin.save": {"zh": "保存", "en": "Save"},
+    "admin.create": {"zh": "创建", "en": "Create"},
+    "admin.rename": {"zh": "重命名", "en": "Rename"},
+    "admin.new_staff": {"zh": "新建员工账号", "en": "New staff account"},
+    "admin.new_team": {"zh": "新建团队", "en": "New team"},
+    "admin.code": {"zh": "代码", "en": "Code"},
+    "admin.code_hint": {
+        "zh": "小写字母开头，2 到 40 个小写字母、数字或下划线；创建后不可更改。",
+        "en": "2 to 40 lower-case letters, digits or underscores, starting with a letter; it cannot change later.",
+    },
+    "admin.names": {"zh": "名称", "en": "Names"},
+    "admin.name_zh": {"zh": "中文名称", "en": "Chinese name"},
+    "admin.name_en": {"zh": "英文名称", "en": "English name"},
+    "admin.settings": {"zh": "设置", "en": "Settings"},
+    "admin.service_active": {"zh": "启用", "en": "Active"},
+    "admin.turnaround_days": {"zh": "办理时限（工作日）", "en": "Turnaround (working days)"},
+    "admin.position": {"zh": "排序", "en": "Position"},
 }
 
 # The portal's language-neutral validation keys, with their texts.
@@ -271,6 +319,30 @@ PORTAL_MESSAGES.update(
             "en": "Assign to a member of the center's staff",
         },
         "field_error.unknown_team": {"zh": "未知的团队", "en": "Unknown team"},
+        "field_error.invalid_team_code": {
+            "zh": "代码须以小写字母开头，由 2 到 40 个小写字母、数字或下划线组成",
+            "en": "Use 2 to 40 lower-case letters, digits or underscores, starting with a letter",
+        },
+        "field_error.team_exists": {
+            "zh": "已有使用该代码的团队",
+            "en": "A team with this code exists",
+        },
+        "field_error.invalid_role": {
+            "zh": "角色须为员工或管理员",
+            "en": "The role must be staff or admin",
+        },
+        "field_error.not_yourself": {
+            "zh": "不能更改自己的角色或停用自己的账号",
+            "en": "You cannot change your own role or deactivate yourself",
+        },
+        "field_error.out_of_range_days": {
+            "zh": "请填写 1 到 365 之间的天数",
+            "en": "Enter 1 to 365 days",
+        },
+        "field_error.out_of_range_position": {
+            "zh": "请填写 0 到 10000 之间的数字",
+            "en": "Enter a number from 0 to 10000",
+        },
         "field_error.out_of_range": {"zh": "请选择 1 到 5 分", "en": "Choose 1 to 5"},
     }
 )

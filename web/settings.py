@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
 
+    # Notification e-mail through SMTP (off unless a host is named; the portal shows them anyway)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_sender: str | None = Field(default=None, description="From address; default: the username")
+    smtp_interval: float = Field(
+        default=30.0, gt=0, description="seconds between two delivery runs"
+    )
+    smtp_timeout: float = Field(default=20.0, gt=0, description="seconds per SMTP connection")
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
@@ -50,6 +62,17 @@ class Settings(BaseSettings):
                 "CGT_PORTAL_SECRET_KEY must be set to a long random value in production"
             )
         return self
+
+    @model_validator(mode="after")
+    def _smtp_needs_a_sender(self) -> Settings:
+        if self.smtp_host and not (self.smtp_sender or self.smtp_username):
+            raise ValueError("CGT_PORTAL_SMTP_SENDER must be set when CGT_PORTAL_SMTP_HOST is")
+        return self
+
+    @property
+    def smtp_enabled(self) -> bool:
+        """Whether notifications are also sent by e-mail."""
+        return bool(self.smtp_host)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -15,6 +15,8 @@ from jinja2.runtime import Context
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup, escape
 
+from portal import notifications
+from portal.models import User
 from web import auth
 from web.i18n import UiLanguage, translate, translate_message
 
@@ -57,6 +59,12 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _unread_count(request: Request, user: User) -> int:
+    """How many of the signed-in user's notifications are unread (for the nav badge)."""
+    with request.app.state.components.sessions() as session:
+        return len(notifications.unread_for(session=session, user=user))
+
+
 def render(
     request: Request,
     template: str,
@@ -67,6 +75,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a page, or only `block` of it when htmx asked; one URL, two representations."""
+    user = auth.current_user(request)
     full_context = {
         "request": request,
         "lang": language,
@@ -74,7 +83,8 @@ def render(
         "tm": lambda message: translate_message(message, language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         "csrf_token": auth.csrf_token(request),
-        "current_user": auth.current_user(request),
+        "current_user": user,
+        "unread_count": _unread_count(request, user) if user is not None else 0,
         **context,
     }
     kwargs: dict[str, Any] = {"status_code": status_code}
