@@ -6,9 +6,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Databases made before migrations existed (tables created by create_all) match this revision.
+BASELINE = "0001"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -24,4 +26,19 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        tables = set(inspect(connection).get_table_names())
+        if "alembic_version" not in tables and "kb_documents" in tables:
+            _adopt(connection)
+            command.stamp(config, BASELINE)
         command.upgrade(config, "head")
+
+
+def _adopt(connection) -> None:  # type: ignore[no-untyped-def]
+    """Complete a pre-migration database to the baseline schema (only missing tables are made)."""
+    import portal.models  # noqa: F401  (registers the portal tables)
+    from knowledge.registry import KnowledgeBase
+    from portal.db import PortalBase
+    from retrieval.tables import RetrievalBase
+
+    for base in (KnowledgeBase, RetrievalBase, PortalBase):
+        base.metadata.create_all(connection)

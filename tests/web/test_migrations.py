@@ -28,3 +28,23 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
     with engine.connect() as connection:
         version = connection.exec_driver_sql("select version_num from alembic_version").scalar()
     assert version == "0001"
+
+
+def test_a_database_from_before_migrations_is_adopted_not_recreated(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from knowledge.registry import KnowledgeBase
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    KnowledgeBase.metadata.create_all(engine)  # what the first version of the app made
+    with engine.begin() as connection:
+        connection.execute(text("insert into kb_state (key, value) values ('generation', '7')"))
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        kept = connection.execute(text("select value from kb_state")).scalar()
+        version = connection.exec_driver_sql("select version_num from alembic_version").scalar()
+    assert kept == "7" and version == "0001"
+    assert "portal_requests" in inspect(engine).get_table_names()
+    command.check(migrate.alembic_config(engine))
