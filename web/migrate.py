@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,7 +28,10 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         tables = set(inspect(connection).get_table_names())
-        if "alembic_version" not in tables and "kb_documents" in tables:
+        # No recorded revision (SQLite may keep an empty alembic_version after a failed
+        # first attempt) but the tables exist: a database from before migrations.
+        unversioned = MigrationContext.configure(connection).get_current_revision() is None
+        if unversioned and "kb_documents" in tables:
             _adopt(connection)
             command.stamp(config, BASELINE)
         command.upgrade(config, "head")

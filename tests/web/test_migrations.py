@@ -48,3 +48,20 @@ def test_a_database_from_before_migrations_is_adopted_not_recreated(tmp_path: Pa
     assert kept == "7" and version == "0001"
     assert "portal_requests" in inspect(engine).get_table_names()
     command.check(migrate.alembic_config(engine))
+
+
+def test_an_empty_version_table_left_by_a_failed_attempt_does_not_block_adoption(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import text
+
+    from knowledge.registry import KnowledgeBase
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'half.db'}")
+    KnowledgeBase.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("create table alembic_version (version_num varchar(32) not null)"))
+
+    migrate.upgrade(engine)
+
+    command.check(migrate.alembic_config(engine))
