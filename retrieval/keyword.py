@@ -33,6 +33,8 @@ IDENTIFIER = re.compile(
 # A capitalised word inside a sentence (not its first word): likely a name.
 _CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nt", "nz"})
+# jieba sometimes tags a question phrase ("哪些项目") as a name: those are not names.
+_QUESTION_WORD = re.compile(r"[哪几谁]|什么|多少|怎么|如何")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.%][a-z0-9]+)*%?|[\u4e00-\u9fff]+")
 _STOPWORDS = frozenset(
     """a an and are as at be by can could do does for from has have how i in is it its
@@ -157,7 +159,11 @@ class KeywordIndex:
         if chinese.strip():
             with _JIEBA_LOCK:
                 pairs = pseg.lcut(chinese)
-            names += [p.word for p in pairs if p.flag in _NAME_TAGS and len(p.word) > 1]
+            names += [
+                p.word
+                for p in pairs
+                if p.flag in _NAME_TAGS and len(p.word) > 1 and not _QUESTION_WORD.search(p.word)
+            ]
         return [n for n in names if n.lower() not in self._corpus]
 
     def search(self, query: str, k: int) -> list[KeywordHit]:
