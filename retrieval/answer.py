@@ -169,8 +169,10 @@ class ExtractiveComposer:
         for hit in hits[:4]:
             meta = index.documents[index.by_id[hit.passage_id].document_id]
             if meta.language != language and meta.translation_of in index.documents:
-                twins = [p for p in index.passages if p.document_id == meta.translation_of]
-                twins.sort(key=lambda p: -float(p.vector @ vector))
+                twins = sorted(
+                    index.by_document.get(meta.translation_of, []),
+                    key=lambda p: -float(p.vector @ vector),
+                )
                 for twin in twins[:2]:
                     pool.setdefault(twin.id, hit.score - 0.02)
         ranked = sorted(pool.items(), key=lambda item: -item[1])

@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -271,17 +271,6 @@ class Assistant:
             )
             for row in reversed(rows)
         ]
-
-    def with_config(self, **changes: object) -> Assistant:
-        """A copy of this assistant with other settings (shares the index and models)."""
-        other = Assistant(
-            sessions=self.sessions, embeddings=self.embeddings, searcher=self.searcher,
-            composer=self.composer, phraser=self.phraser,
-            config=replace(self.config, **changes),  # type: ignore[arg-type]
-            clock=self._clock,
-        )  # fmt: skip
-        other._index = self._index
-        return other
 
 
 def _is_follow_up(question: str) -> bool:

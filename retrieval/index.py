@@ -69,6 +69,9 @@ class KnowledgeIndex:
         self.passages = passages
         self.by_id = {p.id: p for p in passages}
         self.position = {p.id: i for i, p in enumerate(passages)}
+        self.by_document: dict[str, list[Passage]] = {}
+        for passage in passages:
+            self.by_document.setdefault(passage.document_id, []).append(passage)
         titles = {doc_id: meta.title for doc_id, meta in documents.items()}
         self.keyword = KeywordIndex(
             [f"{titles.get(p.document_id, '')} {p.section or ''}\n{p.text}" for p in passages]

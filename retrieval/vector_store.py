@@ -86,10 +86,6 @@ class VectorStore:
             self.collection_name, embedding_function=_ChromaFunction(embeddings)
         )
 
-    def add(self, *, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict]) -> None:
-        """Embed and upsert passages (ids are content-derived, so a retry is harmless)."""
-        self._store.add_texts(texts=list(texts), metadatas=list(metadatas), ids=list(ids))
-
     def add_vectors(
         self,
         *,
