@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from web import migrate
+
+
+def _head(engine) -> str:  # type: ignore[no-untyped-def]
+    return ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
 
 
 def test_upgrade_builds_every_table_and_matches_the_models(tmp_path: Path) -> None:
@@ -27,7 +32,7 @@ def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
     migrate.upgrade(engine)
     with engine.connect() as connection:
         version = connection.exec_driver_sql("select version_num from alembic_version").scalar()
-    assert version == "0001"
+    assert version == _head(engine)
 
 
 def test_a_database_from_before_migrations_is_adopted_not_recreated(tmp_path: Path) -> None:
@@ -45,7 +50,7 @@ def test_a_database_from_before_migrations_is_adopted_not_recreated(tmp_path: Pa
     with engine.connect() as connection:
         kept = connection.execute(text("select value from kb_state")).scalar()
         version = connection.exec_driver_sql("select version_num from alembic_version").scalar()
-    assert kept == "7" and version == "0001"
+    assert kept == "7" and version == _head(engine)
     assert "portal_requests" in inspect(engine).get_table_names()
     command.check(migrate.alembic_config(engine))
 

@@ -1,0 +1,23 @@
+"""unanswered questions and curated staff answers (issue 4)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-26 17:00:00
+
+"""
+
+from collections.abc import Sequence
+
+# revision identifiers, used by Alembic.
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
