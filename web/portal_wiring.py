@@ -157,6 +157,10 @@ def prepare_portal(
 
 def sync_catalog(sessions: sessionmaker[Session]) -> None:
     """Upsert teams and services from the indexed service descriptions (names, turnaround)."""
-    with sessions() as session:
+    from web.migrate import cross_process_lock
+
+    # App workers start together: without the lock both insert the same teams (on PostgreSQL
+    # the second one failed with a unique violation and its worker exited).
+    with cross_process_lock(sessions.kw["bind"], "catalog"), sessions() as session:
         documents = registry.list_documents(session=session, category="service")
         catalog.sync_catalog(session=session, documents=documents)

@@ -45,9 +45,14 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def session(db_path: Path) -> Iterator[Session]:
-    """A session on the test's own SQLite file: a new file per test keeps tests isolated."""
-    engine = create_engine(f"sqlite:///{db_path}")
+def session(db_path: Path, database_url: str) -> Iterator[Session]:
+    """A session on the test's own SQLite file: a new file per test keeps tests isolated
+    (a fresh PostgreSQL database on the server pass: see tests/conftest.py)."""
+    if database_url.startswith("sqlite"):
+        engine = create_engine(f"sqlite:///{db_path}")
+    else:
+        engine = create_engine(database_url)
+        KnowledgeBase.metadata.create_all(engine)
     with Session(engine) as session:
         yield session
     engine.dispose()

@@ -22,10 +22,17 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh SQLite file with WAL and a busy timeout, like the app's."""
+def engine(database_url: str) -> Iterator[Engine]:
+    """A fresh SQLite file with WAL and a busy timeout, like the app's (PostgreSQL on the
+    server pass: see tests/conftest.py)."""
+    if not database_url.startswith("sqlite"):
+        eng = create_engine(database_url)
+        PortalBase.metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
     eng = create_engine(
-        f"sqlite:///{tmp_path / 'portal.db'}",
+        database_url,
         connect_args={"check_same_thread": False, "timeout": 30},
     )
 

@@ -15,8 +15,8 @@ def _head(engine) -> str:  # type: ignore[no-untyped-def]
     return ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
 
 
-def test_upgrade_builds_every_table_and_matches_the_models(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_upgrade_builds_every_table_and_matches_the_models(database_url: str) -> None:
+    engine = create_engine(database_url)  # PostgreSQL on the server pass (tests/conftest.py)
     migrate.upgrade(engine)
 
     tables = set(inspect(engine).get_table_names())
@@ -26,8 +26,8 @@ def test_upgrade_builds_every_table_and_matches_the_models(tmp_path: Path) -> No
     command.check(migrate.alembic_config(engine))
 
 
-def test_upgrade_twice_is_harmless(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+def test_upgrade_twice_is_harmless(database_url: str) -> None:
+    engine = create_engine(database_url)
     migrate.upgrade(engine)
     migrate.upgrade(engine)
     with engine.connect() as connection:

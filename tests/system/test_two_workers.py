@@ -1,0 +1,272 @@
+"""Two app workers side by side over one database, data folder and secret key.
+
+Nothing a user relies on may live in one worker's memory: the session cookie, the sign-in
+rate limit, the knowledge index and the SLA clock must look the same from either worker.
+Two real uvicorn processes serve the app on two loopback ports (SQLite by default; PostgreSQL
+and a Chroma server on the server pass, whose CGT_PORTAL_* settings tests/conftest.py puts in
+the environment the workers inherit). They start at the same moment, so their schema upgrades
+race too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from portal.uscc import check_character
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = Path(sys.executable).with_name("cgt-portal")
+PASSWORD = "correct horse battery"
+START_TIMEOUT = 120.0
+
+TESTING_FIELDS = {
+    "product_type": "car_t",
+    "development_stage": "clinical",
+    "sample_type": "cell suspension",
+    "sample_quantity": "3",
+    "cold_chain": "liquid_nitrogen",
+    "tests_requested": ["sterility", "mycoplasma"],
+    "report_language": "zh",
+}
+
+# A fact no bundled document states: only the ingested file can answer the question.
+NEW_DOCUMENT = """\
+---
+id: zephyr-vault-en
+title: Zephyr cryogenic vault opening hours
+language: en
+translation_of: null
+category: news
+issuer: GBA CGT Public Service Center
+doc_number: null
+issued: "2026-11-20"
+effective: null
+status: in_force
+jurisdiction: nansha
+source_url: https://example.org/zephyr-vault
+verified: true
+---
+
+The Zephyr cryogenic vault is a liquid nitrogen storage room of the service center.
+
+## Opening hours
+
+The Zephyr cryogenic vault opens from 07:45 to 19:15 on working days.
+"""
+QUESTION = "When does the Zephyr cryogenic vault open?"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(check: Callable[[], bool], what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+class Worker:
+    """One uvicorn process serving the app from the environment's settings."""
+
+    def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = logs / f"{name}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "web.asgi:create", "--factory",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def ready(self) -> bool:
+        assert self.process.poll() is None, f"{self.name} exited:\n{self.log.read_text()}"
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=60)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def portal_env(tmp_path: Path) -> dict[str, str]:
+    """Settings shared by both workers and the CLI: one data folder, one secret key."""
+    env = dict(os.environ)  # on the server pass: the database and Chroma server settings
+    env.update(
+        CGT_PORTAL_ENVIRONMENT="test",
+        CGT_PORTAL_DATA_DIR=str(tmp_path / "data"),
+        CGT_PORTAL_SECRET_KEY=secrets.token_hex(32),
+        CGT_PORTAL_EMBEDDINGS="use",
+        # The full bundled knowledge base takes minutes to embed on a small machine; the test
+        # adds its own document instead, which is the change the workers must pick up.
+        CGT_PORTAL_INGEST_ON_START="false",
+        CGT_PORTAL_SMTP_HOST="",
+    )
+    return env
+
+
+@pytest.fixture
+def workers(portal_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Worker, Worker]]:
+    """Two workers started at the same moment over the same database, both ready."""
+    pair = (Worker("worker-a", portal_env, tmp_path), Worker("worker-b", portal_env, tmp_path))
+    try:
+        for worker in pair:
+            _wait(worker.ready, f"{worker.name} to be ready", START_TIMEOUT)
+        yield pair
+    finally:
+        for worker in pair:
+            worker.stop()
+
+
+def _credit_code() -> str:
+    body = f"91440101MC{secrets.randbelow(10**7):07d}"
+    return body + check_character(body)
+
+
+def _register(client: httpx.Client) -> dict[str, Any]:
+    fields = {
+        "company_name": "Two Workers Bio Ltd", "credit_code": _credit_code(),
+        "contact_name": "Chen Jing", "phone": "0755-12345678",
+        "email": f"two-workers-{secrets.token_hex(4)}@example.cn", "password": PASSWORD,
+    }  # fmt: skip
+    response = client.post("/api/v1/auth/register", json=fields)
+    assert response.status_code == 201, response.text
+    return fields
+
+
+def _login(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
+    return client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+def test_two_workers_share_sessions_limits_index_and_queue(
+    workers: tuple[Worker, Worker], portal_env: dict[str, str], tmp_path: Path
+) -> None:
+    a, b = workers
+    with a.client() as on_a, b.client() as on_b, b.client() as staff_on_b:
+        # A session made on worker A is valid on worker B (signed cookie + database state).
+        company = _register(on_a)
+        assert on_a.get("/api/v1/requests").status_code == 200
+        on_b.cookies.update(on_a.cookies)
+        assert on_b.get("/api/v1/requests").status_code == 200
+        account = on_b.get("/account")
+        assert account.status_code == 200 and company["company_name"] in account.text
+        with b.client() as anonymous:
+            assert anonymous.get("/api/v1/requests").status_code == 401
+
+        # Failed sign-ins spread over both workers add up: 3 + 2 failures reach the limit
+        # of 5 per address, which neither worker reaches alone.
+        target = f"victim-{secrets.token_hex(4)}@example.cn"
+        with a.client() as guess_a, b.client() as guess_b:
+            failures = [_login(c, target, "wrong-password").status_code
+                        for c in (guess_a, guess_b, guess_a, guess_b, guess_a)]  # fmt: skip
+            assert failures == [401] * 5
+            limited = _login(guess_b, target, "wrong-password")
+        assert limited.status_code == 429, limited.text
+        assert int(limited.headers["Retry-After"]) > 0
+
+        # A request submitted on worker A is in worker B's staff queue, on the same SLA clock.
+        staff_email = f"staff-{secrets.token_hex(4)}@center.example"
+        created = subprocess.run(
+            [str(CLI), "users", "create", "--role", "staff", "--email", staff_email,
+             "--password", PASSWORD, "--name", "Li Wei"],
+            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stdout + created.stderr
+        assert _login(staff_on_b, staff_email).status_code == 200
+        submitted = on_a.post(
+            "/api/v1/requests",
+            json={"service_code": "release_lot_testing", "title": "Release testing, lot 9",
+                  "description": "Sterility and mycoplasma for CAR-T lot 9.",
+                  "fields": TESTING_FIELDS},
+            headers={"Idempotency-Key": secrets.token_hex(16)},
+        )  # fmt: skip
+        assert submitted.status_code == 201, submitted.text
+        tracking = submitted.json()["tracking_number"]
+        seen_by_staff = staff_on_b.get(f"/api/v1/requests/{tracking}")
+        assert seen_by_staff.status_code == 200, seen_by_staff.text
+        sla_on_a, sla_on_b = submitted.json()["sla"], seen_by_staff.json()["sla"]
+        assert sla_on_b["resolution_due"] == sla_on_a["resolution_due"]
+        assert sla_on_b["first_response_due"] == sla_on_a["first_response_due"]
+        queue = staff_on_b.get("/staff/queue")
+        assert queue.status_code == 200 and tracking in queue.text
+
+        # The knowledge base changed by another process is answered by both workers once
+        # their background reload has seen the new generation.
+        before = on_b.post("/api/v1/chat", json={"question": QUESTION}).json()
+        assert before["refused"], before
+        document = tmp_path / "zephyr-vault.en.md"
+        document.write_text(NEW_DOCUMENT, encoding="utf-8")
+        ingested = subprocess.run(
+            [str(CLI), "ingest", str(document)],
+            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+        assert "1 added" in ingested.stdout, ingested.stdout
+        for client in (on_b, on_a):
+
+            def answers(client: httpx.Client = client) -> bool:
+                body = client.post("/api/v1/chat", json={"question": QUESTION}).json()
+                return not body["refused"] and "07:45" in body["answer"]
+
+            _wait(answers, "the new document to be answered", 30)
+
+
+UPGRADE = """
+import sys, time
+from sqlalchemy import create_engine
+from web import migrate
+engine = create_engine(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together
+migrate.upgrade(engine)
+"""
+
+
+def test_workers_upgrading_an_empty_database_at_once_do_not_collide(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, inspect
+
+    from web import migrate
+
+    start = time.time() + 8
+    racers = [
+        subprocess.Popen([sys.executable, "-c", UPGRADE, database_url, str(start)], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]  # fmt: skip
+    outputs = [racer.communicate(timeout=120)[0].decode() for racer in racers]
+
+    assert [racer.returncode for racer in racers] == [0, 0, 0], "\n".join(outputs)
+    engine = create_engine(database_url)
+    head = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
+    with engine.connect() as connection:
+        versions = connection.exec_driver_sql("select version_num from alembic_version").all()
+    assert versions == [(head,)]
+    assert "portal_requests" in inspect(engine).get_table_names()
+    engine.dispose()
