@@ -1,4 +1,4 @@
-"""The `cgt-portal` command: serve, ingest, ask, eval, users."""
+"""The `cgt-portal` command: serve, ingest, ask, eval, users, backup, restore."""
 
 from __future__ import annotations
 
@@ -31,15 +31,27 @@ def serve(
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
 ) -> None:
     """Serve the portal (the bundled knowledge base is indexed on first start)."""
+    import shutil
+
     import uvicorn
 
     settings = Settings()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Every worker's /metrics answers for all workers (docs/operations.md). Set before
+        # prometheus_client is first imported: it picks its value store at import.
+        shared = (settings.data_dir / "metrics-multiproc").resolve()
+        shutil.rmtree(shared, ignore_errors=True)  # counters start again with the server
+        shared.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared)
+    from web.observability import uvicorn_log_config
+
     console.print(
         f"Data in [bold]{settings.data_dir.resolve()}[/]; serving on http://{host}:{port}"
     )
     uvicorn.run(
         "web.asgi:create", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, log_level="info",
+        proxy_headers=True, log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(settings), access_log=False,  # web.access logs requests
     )  # fmt: skip
 
 
@@ -93,9 +105,10 @@ def ask(
     except ValueError as error:
         console.print(f"[red]Invalid question:[/] {error}")
         raise typer.Exit(code=2) from error
-    answer, conversation_id = components.assistant.ask(question)
+    turn = components.assistant.ask(question)
+    answer = turn.answer
     if as_json:
-        typer.echo(ChatResponse.of(answer, conversation_id).model_dump_json(indent=2))
+        typer.echo(ChatResponse.of_turn(turn).model_dump_json(indent=2))
         return
     console.print(answer.answer)
     for c in answer.citations:
@@ -161,6 +174,53 @@ def create_user(
                 console.print(f"  {field}: {message}", highlight=False)
             raise typer.Exit(code=2) from error
     console.print(f"Created {user.role} {user.email} (id {user.id}).", highlight=False)
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="the archive to write, e.g. backups/portal.tar.gz")],
+) -> None:
+    """Write the database, the attachments and the index into one verified archive."""
+    from web.backup import BackupError
+    from web.backup import backup as run_backup
+
+    try:
+        outcome = run_backup(Settings(), path, report=lambda line: console.print(f"  {line}"))
+    except BackupError as error:
+        console.print(f"[red]No backup:[/] {error}", highlight=False)
+        raise typer.Exit(code=2) from error
+    console.print(
+        f"Backed up {outcome.rows} rows in {len(outcome.tables)} tables and "
+        f"{outcome.attachments} attachments (schema {outcome.revision}) to {path}",
+        highlight=False,
+    )
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="an archive written by `cgt-portal backup`")],
+    force: Annotated[
+        bool, typer.Option("--force", help="replace a database and files that hold data")
+    ] = False,
+) -> None:
+    """Replace the database, the attachments and the index with an archive (server stopped)."""
+    from web.backup import BackupError
+    from web.backup import restore as run_restore
+
+    try:
+        outcome = run_restore(
+            Settings(), path, force=force, report=lambda line: console.print(f"  {line}")
+        )
+    except BackupError as error:
+        console.print(f"[red]Not restored:[/] {error}", highlight=False)
+        raise typer.Exit(code=2) from error
+    for note in outcome.notes:
+        console.print(f"[yellow]Note:[/] {note}", highlight=False)
+    console.print(
+        f"Restored {outcome.rows} rows, {outcome.attachments} attachments and "
+        f"{outcome.vectors_indexed} indexed passages from {path}",
+        highlight=False,
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

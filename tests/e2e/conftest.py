@@ -36,7 +36,7 @@ def base_url(components: Components) -> Iterator[str]:
     deadline = time.monotonic() + 180
     while True:
         try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
                 break
         except httpx.TransportError:
             pass

@@ -1,20 +1,50 @@
-"""Liveness and readiness."""
+"""Liveness, readiness and metrics (docs/operations.md)."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
 
 router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/healthz")
-def healthz(request: Request) -> JSONResponse:
-    """Answer 200 once the knowledge base is indexed, 503 before (or after a failed ingest)."""
+def healthz() -> JSONResponse:
+    """Answer 200 while the process serves requests (liveness; readiness is /readyz)."""
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """Answer 200 once the knowledge base is indexed and loaded and the database answers."""
     state = request.app.state
-    if state.ready.is_set():
-        return JSONResponse({"status": "ok"})
-    body = {"status": "failed" if state.startup_error else "indexing"}
+    checks: dict[str, str] = {}
     if state.startup_error:
-        body["error"] = state.startup_error
-    return JSONResponse(body, status_code=503)
+        checks["index"] = f"failed: {state.startup_error}"
+    elif not state.ready.is_set():
+        checks["index"] = "indexing"
+    else:
+        checks["index"] = "ok"
+    try:
+        with state.components.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # the class only: driver messages may name hosts and users
+        log.warning("readiness: the database did not answer", exc_info=True)
+        checks["database"] = f"unavailable: {type(error).__name__}"
+    missing = [name for name, result in checks.items() if result != "ok"]
+    body = {"status": "ready" if not missing else "not_ready", "checks": checks}
+    if missing:
+        body["missing"] = missing  # type: ignore[assignment]
+    return JSONResponse(body, status_code=503 if missing else 200)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """The portal's metrics in the Prometheus text format."""
+    body, content_type = request.app.state.metrics.render()
+    return Response(body, media_type=content_type)
