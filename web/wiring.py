@@ -23,7 +23,14 @@ def build_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # No cap on connections: some requests hold one connection while opening another (the
+        # chat page and its notification badge, the assistant and its index check), so a
+        # capped pool (5 + 10) stalled under 50 users until its 30 s timeout and answered 500
+        # (benchmarks/README.md, "Load test"). A SQLite connection is only an open file.
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=20, max_overflow=-1,
+        )  # fmt: skip
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
@@ -75,6 +82,7 @@ def build(settings: Settings, *, embeddings: EmbeddingModel | None = None) -> Co
         path=None if settings.chroma_host else settings.chroma_path,
         host=settings.chroma_host,
         port=settings.chroma_port,
+        collection_prefix=settings.chroma_collection,
     )
     searcher = Searcher(store)
     config = AssistantConfig()
@@ -110,8 +118,15 @@ def build_phraser(settings: Settings):  # type: ignore[no-untyped-def]
 
 def ingest_bundled(components: Components, progress: Progress | None = None) -> IngestReport:
     """Bring the index in line with the knowledge base shipped with the product."""
+    from web.migrate import cross_process_lock
+
     documents = [load_path(path) for path in bundled_sources()]
-    report = components.indexer.ingest(documents, origin="bundled", prune=True, progress=progress)
+    # Workers starting together would embed and insert the same documents: one indexes, the
+    # others wait and then find every document unchanged.
+    with cross_process_lock(components.engine, "ingest"):
+        report = components.indexer.ingest(
+            documents, origin="bundled", prune=True, progress=progress
+        )
     if report.changed:
         components.assistant.refresh()
     return report
@@ -122,9 +137,13 @@ def ingest_paths(
 ) -> IngestReport:
     """Add or update documents from files and folders given by the user."""
     from knowledge.loaders import expand_paths
+    from web.migrate import cross_process_lock
 
     documents = [load_path(path) for path in expand_paths(paths)]
-    report = components.indexer.ingest(documents, origin="local", prune=False, progress=progress)
+    with cross_process_lock(components.engine, "ingest"):
+        report = components.indexer.ingest(
+            documents, origin="local", prune=False, progress=progress
+        )
     if report.changed:
         components.assistant.refresh()
     return report

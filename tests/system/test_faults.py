@@ -1,0 +1,352 @@
+"""Kill -9 the server (or `cgt-portal ingest`) mid-work, restart, and find nothing half-done.
+
+(a) Many concurrent submissions, some with attachments through the page form, when the server
+is killed: every submission answered with success is stored once with its parts, the rest is
+either whole or absent, tracking numbers stay unique and gap-free, and retrying an unanswered
+submission with its idempotency key after the restart never makes a second request.
+(b) Indexing of the bundled knowledge base killed half-way, by the server on an empty data
+folder and by `cgt-portal ingest`: after a restart the indexing resumes, the SQL registry, the
+passage vectors and Chroma agree id for id, and they hold what a clean full ingest holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import secrets
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from benchmarks.loadtest import FORM_FIELDS, PDF, LiveServer, credit_code, fresh_data_dir
+from knowledge import registry
+from portal.models import Attachment, Event, OutboxMessage, ServiceRequest, TrackingCounter
+from portal.tracking import PREFIX
+from retrieval.embeddings import EmbeddingModel
+from retrieval.tables import PassageVectorsRow
+from retrieval.vector_store import VectorStore
+from web.settings import Settings
+from web.wiring import Components, build
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "fault-test-password"
+TRAINING = {"topics": ["gmp"], "participants": 4, "delivery": "online", "course_language": "en"}
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[list[LiveServer]]:
+    """Servers a test starts; whatever still runs at the end is stopped."""
+    started: list[LiveServer] = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+def parts_over(data_dir: Path, model: EmbeddingModel, *, own_stores: bool = False) -> Components:
+    """The portal's parts over a data folder no server uses any more (for inspection).
+
+    `own_stores`: the folder's SQLite and embedded Chroma even on the server pass (the
+    knowledge-base cache is always built that way).
+    """
+    settings = Settings(environment="test", data_dir=data_dir, ingest_on_start=False)
+    if own_stores:
+        default_collection = Settings.model_fields["chroma_collection"].default
+        settings = settings.model_copy(update={
+            "database_url": None, "chroma_host": None, "chroma_collection": default_collection,
+        })  # fmt: skip
+    return build(settings, embeddings=model)
+
+
+# --- (a) submissions -------------------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """One submission: where it went, with how many files, and what came back."""
+
+    company: int
+    key: str
+    files: int
+    number: str | None = None  # the tracking number of a success
+    in_flight: bool = False  # the connection broke after the request was sent
+
+
+@dataclass
+class Company:
+    """A signed-in company user."""
+
+    client: httpx.AsyncClient
+    company: int
+    csrf: str
+    attempts: list[Attempt] = field(default_factory=list)
+
+
+async def sign_up(url: str, n: int) -> Company:
+    """Register a company; registration signs its first user in."""
+    client = httpx.AsyncClient(base_url=url, timeout=60, follow_redirects=False)
+    response = await client.post("/api/v1/auth/register", json={
+        "company_name": f"Fault Test Bio {n}", "credit_code": credit_code(random.Random(n)),
+        "contact_name": "Tester", "phone": "13800138000",
+        "email": f"fault{n}-{secrets.token_hex(3)}@example.com", "password": PASSWORD,
+    })  # fmt: skip
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Company(client, body["user"]["company"]["id"], body["csrf_token"])
+
+
+async def submit(company: Company, attempt: Attempt) -> None:
+    """Send one submission: JSON API without files, the page form with files."""
+    try:
+        if attempt.files == 0:
+            response = await company.client.post(
+                "/api/v1/requests", headers={"Idempotency-Key": attempt.key},
+                json={"service_code": "training", "title": "Fault test", "fields": TRAINING,
+                      "description": f"Key {attempt.key}"},
+            )  # fmt: skip
+            if response.status_code == 201:
+                attempt.number = response.json()["tracking_number"]
+        else:
+            files = [
+                ("files", (f"f{i}-{attempt.key}.pdf", PDF + f"{attempt.key}/{i}".encode(),
+                           "application/pdf"))
+                for i in range(attempt.files)
+            ]  # fmt: skip
+            response = await company.client.post("/requests", files=files, data=FORM_FIELDS | {
+                "title": "Fault test with files", "description": f"Key {attempt.key}",
+                "idempotency_key": attempt.key, "csrf_token": company.csrf,
+            })  # fmt: skip
+            location = response.headers.get("location", "")
+            if response.status_code == 303 and location.startswith("/requests/GBA-"):
+                attempt.number = location.split("/")[2].split("?")[0]
+        assert attempt.number, f"{response.status_code}: {response.text[:500]}"
+    except httpx.ConnectError:
+        pass  # never reached the server
+    except httpx.TransportError:
+        attempt.in_flight = True  # sent, and the server died before it answered
+
+
+async def keep_submitting(company: Company, stop: asyncio.Event, rng: random.Random) -> None:
+    """Submit one request after another until the server is gone."""
+    while not stop.is_set():
+        files = rng.choice([0, 0, 1, 2])
+        attempt = Attempt(company.company, secrets.token_urlsafe(12), files)
+        company.attempts.append(attempt)
+        await submit(company, attempt)
+
+
+async def submissions_until_killed(
+    server: LiveServer, companies: int, per_company: int
+) -> list[Company]:
+    """Companies submitting concurrently; SIGKILL the server once 20 submissions succeeded."""
+    crowd = list(await asyncio.gather(*(sign_up(server.url, n) for n in range(companies))))
+    stop = asyncio.Event()
+    rng = random.Random(7)
+    workers = [
+        asyncio.create_task(keep_submitting(company, stop, random.Random(rng.random())))
+        for company in crowd for _ in range(per_company)
+    ]  # fmt: skip
+    deadline = time.monotonic() + 60
+    while sum(a.number is not None for c in crowd for a in c.attempts) < 20:
+        assert time.monotonic() < deadline, "too few submissions succeeded before the kill"
+        await asyncio.sleep(0.02)
+    server.kill()  # mid-stream: other submissions are in flight right now
+    stop.set()
+    await asyncio.gather(*workers)
+    return crowd
+
+
+async def retry_unanswered(url: str, crowd: list[Company]) -> None:
+    """After the restart, send every unanswered submission again with its key (a user's retry)."""
+    for company in crowd:
+        await company.client.aclose()
+        company.client = httpx.AsyncClient(
+            base_url=url, timeout=60, follow_redirects=False, cookies=company.client.cookies
+        )
+        for attempt in company.attempts:
+            if attempt.number is None:
+                answered_before = attempt.in_flight
+                await submit(company, attempt)
+                attempt.in_flight = answered_before
+                assert attempt.number, "the retry after the restart failed"
+        await company.client.aclose()
+
+
+def test_kill_during_submissions_leaves_every_request_whole_or_absent(
+    tmp_path: Path, kb_cache: Path, servers: list[LiveServer]
+) -> None:
+    data_dir = fresh_data_dir(tmp_path, kb_cache)
+    server = LiveServer(data_dir, log=tmp_path / "server.log").start()
+    servers.append(server)
+    server.wait_ready(180)
+    crowd = asyncio.run(submissions_until_killed(server, companies=4, per_company=3))
+    attempts = [a for c in crowd for a in c.attempts]
+    confirmed = {(a.company, a.key): a.number for a in attempts if a.number}
+    assert any(a.in_flight for a in attempts), "the kill did not interrupt a submission"
+    assert any(a.files for a in attempts if a.number), "no submission with files succeeded"
+
+    server.start()  # same data folder, same secret: the sessions still hold
+    server.wait_ready(180)
+    asyncio.run(retry_unanswered(server.url, crowd))
+    server.stop()
+
+    settings = Settings(environment="test", data_dir=data_dir)
+    from web.wiring import build_sessions
+
+    with build_sessions(settings)() as session:
+        requests = session.scalars(select(ServiceRequest)).all()
+        by_key = Counter((r.company_id, r.idempotency_key) for r in requests)
+        number_of = {(r.company_id, r.idempotency_key): r for r in requests}
+        # Every submission is stored exactly once, and those answered before the kill kept
+        # the tracking number they were given; a retry never made a second request.
+        assert set(by_key) == {(a.company, a.key) for a in attempts}
+        assert max(by_key.values()) == 1
+        for key, number in confirmed.items():
+            assert number_of[key].tracking_number == number
+        # ... each with its parts: the audit event, its files, the company's notification.
+        for attempt in attempts:
+            request = number_of[(attempt.company, attempt.key)]
+            kinds = Counter(session.scalars(select(Event.kind).where(
+                Event.request_id == request.id)))  # fmt: skip
+            assert kinds["submitted"] == 1, request.tracking_number
+            assert kinds["attachment_added"] == attempt.files, request.tracking_number
+            files = session.scalars(select(Attachment).where(
+                Attachment.request_id == request.id)).all()  # fmt: skip
+            assert len(files) == attempt.files, request.tracking_number
+            assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.request_id == request.id)) == 1  # fmt: skip
+        # No attachment row points at a missing or different file.
+        uploads = settings.uploads_path
+        for row in session.scalars(select(Attachment)):
+            path = uploads / row.sha256[:2] / row.sha256[2:4] / row.sha256
+            assert path.is_file(), row.filename
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
+            assert path.stat().st_size == row.size
+        # No orphan rows pointing at requests that are not there.
+        ids = {r.id for r in requests}
+        for model in (Event, Attachment, OutboxMessage):
+            orphans = session.scalars(select(model.request_id).where(  # type: ignore[attr-defined]
+                model.request_id.is_not(None), model.request_id.not_in(ids))).all()  # type: ignore[attr-defined]  # fmt: skip
+            assert orphans == [], model.__name__
+        # Tracking numbers: unique and gap-free, and the counter agrees with the last one.
+        numbers = sorted(int(r.tracking_number.rsplit("-", 1)[1]) for r in requests)
+        assert numbers == list(range(1, len(requests) + 1))
+        assert all(r.tracking_number.startswith(PREFIX) for r in requests)
+        assert session.scalar(select(func.sum(TrackingCounter.last))) == len(requests)
+
+
+# --- (b) indexing ----------------------------------------------------------------------------
+
+
+def vector_count(data_dir: Path, model: EmbeddingModel) -> int:
+    """Vectors the data folder's Chroma holds now (embedded: read-only from disk)."""
+    settings = Settings(data_dir=data_dir)
+    if settings.chroma_host:  # the server pass: ask the Chroma server
+        store = VectorStore(embeddings=model, host=settings.chroma_host,
+                            port=settings.chroma_port,
+                            collection_prefix=settings.chroma_collection)  # fmt: skip
+        return len(store.ids())
+    path = settings.chroma_path / "chroma.sqlite3"
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1) as connection:
+            return int(connection.execute("SELECT count(*) FROM embeddings").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet, or locked for a moment
+
+
+def wait_for_vectors(  # type: ignore[no-untyped-def]
+    data_dir: Path, model: EmbeddingModel, alive, *, more_than: int, timeout: float = 180
+) -> int:
+    """Wait until indexing has written more than `more_than` vectors; how many there are."""
+    deadline = time.monotonic() + timeout
+    while (count := vector_count(data_dir, model)) <= more_than:
+        assert alive(), "the indexing process ended before it wrote anything"
+        assert time.monotonic() < deadline, "no vectors written in time"
+        time.sleep(0.05)
+    return count
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the three stores hold."""
+
+    documents: int
+    chunks: set[str]
+    vectors: set[str]
+    chroma: set[str]
+
+
+def index_state(data_dir: Path, model: EmbeddingModel, *, own_stores: bool = False) -> IndexState:
+    """Read the registry, the passage vectors and Chroma of a data folder."""
+    parts = parts_over(data_dir, model, own_stores=own_stores)
+    try:
+        with parts.sessions() as session:
+            documents = len(registry.all_documents(session=session))
+            chunks = {c.id for c in registry.all_chunks(session=session)}
+            vectors = set(session.scalars(select(PassageVectorsRow.chunk_id).where(
+                PassageVectorsRow.model_id == model.model_id)))  # fmt: skip
+        return IndexState(documents, chunks, vectors, parts.vector_store.ids())
+    finally:
+        parts.engine.dispose()
+
+
+def assert_consistent_and_complete(state: IndexState, clean: IndexState) -> None:
+    """Every chunk has its passage vectors and its Chroma entry, nothing stale, nothing less."""
+    assert state.chunks, "nothing indexed"
+    assert state.vectors == state.chunks, "chunks without passage vectors, or stale vectors"
+    assert state.chroma == state.chunks, "chunks missing from Chroma, or stale Chroma ids"
+    assert (state.documents, state.chunks) == (clean.documents, clean.chunks)
+
+
+@pytest.fixture(scope="module")
+def clean_index(kb_cache: Path, use_model: EmbeddingModel) -> IndexState:
+    """What a clean, uninterrupted full ingest of the bundled knowledge base holds."""
+    return index_state(kb_cache, use_model, own_stores=True)
+
+
+def test_indexing_killed_in_the_ingest_command_then_in_the_server_resumes_consistently(
+    tmp_path: Path, servers: list[LiveServer], use_model: EmbeddingModel, clean_index: IndexState
+) -> None:
+    data_dir = tmp_path / "data"  # empty: everything has to be indexed
+    server = LiveServer(data_dir, log=tmp_path / "server.log")
+    servers.append(server)
+    # 1. `cgt-portal ingest` killed once it has written some vectors.
+    command = [sys.executable, "-c", "from web.cli import main; main()", "ingest"]
+    ingest = subprocess.Popen(command, cwd=ROOT, env=server.env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        written = wait_for_vectors(data_dir, use_model, lambda: ingest.poll() is None, more_than=0)
+    finally:
+        ingest.send_signal(signal.SIGKILL)
+        ingest.wait()
+    assert ingest.returncode == -signal.SIGKILL, "the ingest ended before it was killed"
+
+    # 2. The server, starting on that folder, indexes again; killed half-way as well.
+    server.start()
+    wait_for_vectors(data_dir, use_model, server.alive, more_than=written)
+    assert httpx.get(server.url + "/readyz", timeout=10).status_code == 503  # still indexing
+    server.kill()
+
+    # 3. Restarted, it finishes the indexing, answers with citations, and the stores agree.
+    server.start()
+    server.wait_ready(300)
+    answer = httpx.post(server.url + "/api/v1/chat", timeout=60,
+                        json={"question": "When does Decree 818 take effect?"}).json()  # fmt: skip
+    assert not answer["refused"] and answer["citations"], answer
+    assert any(c["document_id"].startswith("decree-818") for c in answer["citations"])
+    server.stop()
+    assert_consistent_and_complete(index_state(data_dir, use_model), clean_index)
