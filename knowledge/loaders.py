@@ -152,11 +152,45 @@ def _pdf_text(data: bytes, filename: str) -> str:
     return "\n\n".join(pages)
 
 
+# A DOCX is a ZIP archive: refuse one that would inflate past these bounds (a zip bomb)
+# before python-docx reads its parts into memory.
+_DOCX_MAX_PARTS = 2000
+_DOCX_MAX_INFLATED = 100 * 1024 * 1024
+_DOCX_MAX_RATIO = 100
+
+
+def _check_archive(data: bytes, filename: str) -> None:
+    import zipfile
+
+    budget = min(_DOCX_MAX_INFLATED, _DOCX_MAX_RATIO * max(len(data), 1))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            declared = sum(info.file_size for info in infos)
+            if len(infos) > _DOCX_MAX_PARTS or declared > budget:
+                raise LoaderError(f"{filename}: the DOCX archive would inflate unsafely")
+            for info in infos:  # declared sizes can lie: count what really comes out
+                with archive.open(info) as member:
+                    while chunk := member.read(256 * 1024):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise LoaderError(
+                                f"{filename}: the DOCX archive would inflate unsafely"
+                            )
+    except LoaderError:
+        raise
+    except Exception as error:  # corrupt, encrypted or exotic archives alike
+        raise LoaderError(
+            f"{filename}: not a readable DOCX file ({type(error).__name__})"
+        ) from error
+
+
 def _docx_text(data: bytes, filename: str) -> str:
     import zipfile
 
     import docx
 
+    _check_archive(data, filename)
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = list(document.paragraphs)

@@ -29,6 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file's content does not match its extension",
     ),
     "file_unsafe_archive": ("文档压缩结构异常", "The document's archive structure is unsafe"),
+    "file_polyglot": (
+        "文件中还夹带了网页代码或压缩包，不予接受",
+        "The file also carries web page code or an archive and is not accepted",
+    ),
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -45,6 +49,14 @@ _MAX_ZIP_ENTRIES = 2000
 _MAX_UNCOMPRESSED = 100 * MiB
 _MAX_RATIO = 100
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# A browser that sniffs a file as HTML looks at its first bytes; a second format in a PDF or an
+# image (HTML, SVG, script, or a ZIP appended at the end, as in GIFAR) makes it a polyglot.
+_SNIFF_WINDOW = 2048
+_MARKUP = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|link|a\s|img\s)",
+    re.IGNORECASE,
+)
+_SINGLE_FORMAT = ("application/pdf", "image/png", "image/jpeg")
 
 
 def _fail(key: str) -> ValidationFailed:
@@ -119,6 +131,13 @@ def _sniff_office(data: bytes) -> str | None:
     return None
 
 
+def _is_polyglot(data: bytes) -> bool:
+    """Whether a PDF or image also reads as HTML/SVG/script, or ends with a ZIP archive."""
+    if _MARKUP.search(data[:_SNIFF_WINDOW]):
+        return True
+    return zipfile.is_zipfile(io.BytesIO(data))
+
+
 class AttachmentStore:
     """Files on disk under root/ab/cd/<sha256>, written atomically and deduplicated."""
 
@@ -141,6 +160,8 @@ class AttachmentStore:
             return expected
         if actual != expected:
             raise _fail("file_content_mismatch")
+        if expected in _SINGLE_FORMAT and _is_polyglot(data):
+            raise _fail("file_polyglot")
         return expected
 
     def save(self, data: bytes) -> str:

@@ -2,8 +2,8 @@
 
 The session cookie holds the user's id, their session_version and a random nonce, signed
 with the secret key (itsdangerous). A new nonce at every sign-in means a new cookie value
-(no session fixation); bumping session_version ("log out everywhere", password change,
-disabling the user) invalidates every cookie issued before.
+(no session fixation); bumping session_version (signing out, "log out everywhere", password
+change, disabling the user) invalidates every cookie issued before.
 
 CSRF: the token is an HMAC of the session nonce (or, before sign-in, of the nonce in a
 separate `cgt_csrf` cookie). Forms send it as the hidden field `csrf_token`, htmx as the
@@ -99,7 +99,16 @@ def start_session(request: Request, response: Response, user: User) -> str:
 
 
 def end_session(request: Request, response: Response) -> None:
-    """Remove the session cookie (the user's other sessions stay)."""
+    """Sign out: remove the cookie and end the session on the server too.
+
+    Cookies are stateless, so deleting the browser's copy would leave any copied value
+    (a shared computer, a proxy log) valid until it expires. Signing out therefore bumps the
+    user's session_version, which ends every session of the user, like "log out everywhere".
+    """
+    user = current_user(request)
+    if user is not None:
+        with request.app.state.components.sessions() as session:
+            accounts.logout_everywhere(session=session, user_id=user.id)
     response.delete_cookie(SESSION_COOKIE, **_cookie_options(_settings(request)))
     request.state.session_data = None
     request.state.user = None

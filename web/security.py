@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal.errors import ValidationFailed
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -50,3 +53,29 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+NUL_REFUSED = "Text may not contain NUL characters."
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """App-wide: refuse NUL in the query, form fields or JSON text (422), before any is stored.
+
+    No one types a NUL, and PostgreSQL cannot store one in a text column: accepted, it would
+    end in a 500 there (and on SQLite be stored as invisible garbage). File uploads may hold
+    any bytes; only text fields are checked.
+    """
+    if any("\x00" in value for _, value in request.query_params.multi_items()):
+        raise ValidationFailed({"query": NUL_REFUSED})
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        if b"\\u0000" in (await request.body()).lower():
+            raise ValidationFailed({"body": NUL_REFUSED})
+    elif media in _FORM_TYPES:
+        form = await request.form()  # cached: the route reads the same parsed form
+        for name, value in form.multi_items():
+            if isinstance(value, str) and "\x00" in value:
+                raise ValidationFailed({name[:40]: NUL_REFUSED})

@@ -49,7 +49,14 @@ def csrf_input(context: Context, create: bool = False) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(auth.CSRF_FIELD, token)
 
 
+def web_url(value: str | None) -> str:
+    """`value` when it is an http(s) address, else "": data never becomes a javascript: link."""
+    text = (value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
 templates.env.filters["link_markers"] = link_markers
+templates.env.filters["web_url"] = web_url
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 templates.env.globals["csrf_input"] = csrf_input
 

@@ -1,0 +1,310 @@
+"""XSS: payloads stored through every free-text input render inert on every page that shows them.
+
+Each payload goes in through the real forms (or the real knowledge base); each page is parsed
+and must contain no element, attribute or URL the payload tried to create, while showing the
+payload as text (so the check is not vacuous). The JSON API returns the same strings as data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+from fastapi.testclient import TestClient
+
+MARKERS = ("xss-script", "xss-img", "xss-attr", "xss-svg", "xss-url")
+
+
+def _own_static(src: str) -> bool:
+    """A script file of this site: /static/..., relative or on the test server's own host."""
+    parts = urlsplit(src)
+    return parts.netloc in ("", "testserver") and parts.path.startswith("/static/")
+
+
+def assert_inert(html: str, where: str) -> None:
+    """No script, handler, svg/img or javascript: URL came from a payload; no template ran."""
+    tree = lxml.html.fromstring(html)
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert element.tag not in ("iframe", "object", "embed", "base"), (where, element.tag)
+        if element.tag == "script":
+            assert _own_static(element.get("src", "")), where
+            assert not (element.text or "").strip(), where
+        if element.tag == "img":
+            assert element.get("src") != "x", where
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (where, element.tag, name)
+            if name in ("href", "src", "action", "formaction", "hx-get", "hx-post"):
+                assert not value.strip().lower().startswith("javascript:"), (where, name, value)
+    assert "xssxss" not in html and "49xss" not in html, where
+
+
+def shown_as_text(html: str, *markers: str) -> bool:
+    """Whether the page's visible text or form values show the payload's markers."""
+    tree = lxml.html.fromstring(html)
+    text = tree.text_content() + " ".join(
+        str(v) for el in tree.iter() if isinstance(el.tag, str) for v in el.attrib.values()
+    )
+    return all(marker in text for marker in markers)
+
+
+@dataclass
+class Stored:
+    """What the payloads were stored in, and the ids of the objects holding them."""
+
+    number: str = ""
+    conversation: str = ""
+    canned_id: str = ""
+    pages: dict[str, tuple[TestClient, str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def stored(world, attack) -> Stored:  # type: ignore[no-untyped-def]
+    """Store the payloads through every free-text input of the portal."""
+    short = attack.SCRIPT + attack.IMG  # fits the 100-character name fields
+    out = Stored()
+
+    # registration: company and contact names, through the page form
+    visitor = world.fresh()
+    token = world.token_of(visitor.get("/register").text)
+    from portal.uscc import check_character
+
+    body = "91440115MA9X00001"
+    registered = visitor.post(
+        "/register",
+        data={
+            "company_name": f"XSS公司{short}", "credit_code": body + check_character(body),
+            "contact_name": short, "phone": "020-87654321", "email": "xss@example.cn",
+            "password": world.PASSWORD, "csrf_token": token,
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    assert registered.status_code == 303, registered.text[:500]
+    company = world.sign_in("xss@example.cn")
+    c, csrf = company.client, company.csrf
+
+    # a colleague's name
+    assert c.post("/account/members", data={"name": short, "email": "xss2@example.cn",
+                  "password": world.PASSWORD, "csrf_token": csrf},
+                  follow_redirects=False).status_code == 303  # fmt: skip
+    # a request: title, description and a typed text field
+    out.number = world.submit(company, title=attack.PAYLOAD, description=attack.PAYLOAD)
+    number = out.number
+    # a spreadsheet formula in a title (CSV injection)
+    world.submit(company, title='=HYPERLINK("http://evil.example","x")', description="csv")
+    # the company's reply
+    assert c.post(f"/requests/{number}/messages", data={"body": attack.PAYLOAD, "csrf_token": csrf},
+                  follow_redirects=False).status_code == 303  # fmt: skip
+
+    s, scsrf = world.staff.client, world.staff.csrf
+    for data in (
+        {"body": attack.PAYLOAD, "visibility": "public"},
+        {"body": attack.PAYLOAD + " internal", "visibility": "internal"},
+    ):
+        reply = s.post(f"/staff/requests/{number}/messages", data={**data, "csrf_token": scsrf},
+                       follow_redirects=False)  # fmt: skip
+        assert reply.status_code == 303, reply.text[:500]
+    override = s.post(f"/staff/requests/{number}/triage/override",
+                      data={"priority": "high", "note": attack.PAYLOAD, "csrf_token": scsrf},
+                      follow_redirects=False)  # fmt: skip
+    assert override.status_code == 303
+    for target in ("in_progress", "resolved"):
+        moved = s.post(f"/staff/requests/{number}/status",
+                       data={"target": target, "note": attack.PAYLOAD, "csrf_token": scsrf},
+                       follow_redirects=False)  # fmt: skip
+        assert moved.status_code == 303, moved.text[:500]
+    rated = c.post(f"/requests/{number}/rating",
+                   data={"rating": "1", "comment": attack.PAYLOAD, "csrf_token": csrf},
+                   follow_redirects=False)  # fmt: skip
+    assert rated.status_code == 303, rated.text[:500]
+    # canned replies
+    assert s.post("/staff/canned", data={"title": short, "body": attack.PAYLOAD,
+                  "csrf_token": scsrf}, follow_redirects=False).status_code == 303  # fmt: skip
+    found = re.findall(r"/staff/canned/(\d+)/edit", s.get("/staff/canned").text)
+    out.canned_id = max(found, key=int)
+    # admin: a staff member's name and a team's names
+    ad, acsrf = world.admin.client, world.admin.csrf
+    assert ad.post("/admin/staff", data={"email": "xss-staff@center.example", "name": short,
+                   "password": world.PASSWORD, "role": "staff", "csrf_token": acsrf},
+                   follow_redirects=False).status_code == 303  # fmt: skip
+    team = ad.post("/admin/teams", data={"code": "xss_team", "name_zh": short[:60],
+                   "name_en": attack.IMG, "csrf_token": acsrf}, follow_redirects=False)  # fmt: skip
+    assert team.status_code == 303, team.text[:500]
+    # the chat: a question carrying the payload, and one that retrieves the payload document
+    asked = world.fresh().post("/chat", data={"question": "Cell therapy " + attack.PAYLOAD},
+                               follow_redirects=False)  # fmt: skip
+    assert asked.status_code == 303
+    out.conversation = asked.headers["location"].split("c=")[1].split("#")[0]
+    return out
+
+
+def _pages(world, stored: Stored, attack):  # type: ignore[no-untyped-def]
+    """(client, path, markers that must show as text) for every page that shows a payload."""
+    company = world.sign_in("xss@example.cn").client
+    n = stored.number
+    visitor = world.fresh()
+    all_markers = ("xss-script", "xss-img")
+    return {
+        "account": (company, "/account", all_markers),
+        "request list": (company, "/requests", all_markers),
+        "request page": (company, f"/requests/{n}", all_markers + ("xss-attr", "xss-svg")),
+        "notifications": (company, "/notifications", ()),
+        "new request, ?service=": (company, f"/requests/new?service={attack.SCRIPT}", ()),
+        "account, ?added=": (company, f"/account?added={attack.IMG}", ("xss-img",)),
+        "suggestions, ?q=": (company, f"/requests/suggestions?q={attack.PAYLOAD}", ()),
+        "staff queue": (world.staff.client, "/staff/queue", all_markers),
+        "staff queue, ?q=": (world.staff.client, f"/staff/queue?q={attack.IMG}", ("xss-img",)),
+        "staff request page": (world.staff.client, f"/staff/requests/{n}", all_markers),
+        "staff request, canned": (
+            world.staff.client,
+            f"/staff/requests/{n}?canned={stored.canned_id}",
+            all_markers,
+        ),
+        "staff dashboard": (world.staff.client, "/staff/dashboard", ()),
+        "staff notifications": (world.staff.client, "/notifications", ()),
+        "canned list": (world.staff.client, "/staff/canned", all_markers),
+        "canned edit": (world.staff.client, f"/staff/canned/{stored.canned_id}/edit", all_markers),
+        "admin staff": (world.admin.client, "/admin/staff", all_markers),
+        "admin teams": (world.admin.client, "/admin/teams", ("xss-img",)),
+        "chat conversation": (visitor, f"/chat?c={stored.conversation}", all_markers),
+        "chat, ?c=": (visitor, f"/chat?c={attack.SCRIPT}", ()),
+        "library": (visitor, "/documents", all_markers),
+        "library, ?q=": (visitor, f"/documents?q={attack.IMG}", ("xss-img",)),
+        "document": (visitor, "/documents/xss-payload-doc", all_markers + ("xss-svg",)),
+        "document, ?hl=": (visitor, "/documents/xss-payload-doc?hl=0-40", all_markers),
+        "login, ?next=": (visitor, f"/login?next={attack.JS_URL}", ()),
+        "login, ?next= html": (visitor, f"/login?next=/x{attack.IMG}", ()),
+        "lang switch": (visitor, f"/documents?q={attack.ATTR}&lang=en", ("xss-attr",)),
+    }
+
+
+PAGE_NAMES = [
+    "account", "request list", "request page", "notifications", "new request, ?service=",
+    "account, ?added=", "suggestions, ?q=", "staff queue", "staff queue, ?q=",
+    "staff request page", "staff request, canned", "staff dashboard", "staff notifications",
+    "canned list", "canned edit", "admin staff", "admin teams", "chat conversation",
+    "chat, ?c=", "library", "library, ?q=", "document", "document, ?hl=", "login, ?next=",
+    "login, ?next= html", "lang switch",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_stored_and_reflected_payloads_render_inert(world, stored, attack, page: str) -> None:  # type: ignore[no-untyped-def]
+    client, path, markers = _pages(world, stored, attack)[page]
+
+    response = client.get(path)
+
+    assert response.status_code in (200, 404, 422), (page, response.status_code)
+    assert_inert(response.text, page)
+    assert shown_as_text(response.text, *markers), f"{page}: the payload is not shown as text"
+
+
+def test_htmx_fragments_render_payloads_inert(world, stored, attack) -> None:  # type: ignore[no-untyped-def]
+    headers = {"HX-Request": "true"}
+    answer = world.fresh().post(
+        "/chat", data={"question": "Cell therapy quality control payload test"}, headers=headers
+    )
+    queue = world.staff.client.get(f"/staff/queue?q={attack.IMG}", headers=headers)
+
+    for response in (answer, queue):
+        assert response.status_code == 200
+        assert_inert(response.text, response.url.path)
+    assert shown_as_text(answer.text, "xss-script")  # the cited payload document's title
+
+
+def test_a_chat_answer_quoting_a_payload_document_is_inert(world) -> None:  # type: ignore[no-untyped-def]
+    client = world.fresh()
+    asked = client.post("/chat", data={"question": "Cell therapy quality control payload test"})
+
+    assert asked.status_code == 200
+    assert_inert(asked.text, "chat answer")
+    assert shown_as_text(asked.text, "xss-script", "xss-img")
+
+
+def test_forms_sent_back_with_errors_keep_payloads_inert(world, attack) -> None:  # type: ignore[no-untyped-def]
+    visitor = world.fresh()
+    token = world.token_of(visitor.get("/register").text)
+    invalid = visitor.post("/register", data={
+        "company_name": attack.ATTR, "credit_code": attack.IMG[:40], "contact_name": attack.SCRIPT,
+        "phone": attack.SVG, "email": attack.IMG, "password": "x", "csrf_token": token,
+    })  # fmt: skip
+    company = world.a
+    again = company.client.post("/requests", data={
+        "csrf_token": company.csrf, "idempotency_key": "xss-again", "service_code":
+        "general_consultation", "title": "", "description": attack.PAYLOAD, "topic": attack.ATTR,
+    })  # fmt: skip
+
+    for response in (invalid, again):
+        assert response.status_code == 422
+        assert_inert(response.text, response.url.path)
+        assert shown_as_text(response.text, "xss-attr")
+
+
+def test_the_csv_export_neutralises_spreadsheet_formulas(world, stored) -> None:  # type: ignore[no-untyped-def]
+    csv = world.staff.client.get("/staff/queue.csv").text
+
+    assert "'=HYPERLINK(" in csv and ",=HYPERLINK(" not in csv
+
+
+def test_the_json_api_returns_payloads_as_json_data(world, stored, attack) -> None:  # type: ignore[no-untyped-def]
+    company = world.sign_in("xss@example.cn").client
+    detail = company.get(f"/api/v1/requests/{stored.number}")
+    document = world.fresh().get("/api/v1/documents/xss-payload-doc")
+    chat = world.fresh().post("/api/v1/chat", json={"question": "Cell therapy " + attack.PAYLOAD})
+
+    for response in (detail, document, chat):
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert detail.json()["title"] == attack.PAYLOAD
+    assert attack.SCRIPT in document.json()["title"]
+    assert document.json()["issuer"].startswith("Issuer " + attack.IMG)
+
+
+def test_a_javascript_source_url_is_refused_at_ingest(attack) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from knowledge.documents import DocumentMeta
+
+    for url in (attack.JS_URL, "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:text/html,x",
+                "//evil.example/x", "vbscript:x"):  # fmt: skip
+        with pytest.raises(ValidationError):
+            DocumentMeta(id="bad-url", title="t", language="en", category="news", source_url=url)
+
+
+def test_a_javascript_source_url_in_the_database_never_becomes_a_link(world, attack) -> None:  # type: ignore[no-untyped-def]
+    """Defence in depth: a row written by another path (an edit, a migration) stays inert."""
+    from knowledge.registry import DocumentRow
+
+    with world.components.sessions() as session:
+        row = session.get(DocumentRow, "xss-payload-doc")
+        original = row.source_url
+        row.source_url = attack.JS_URL
+        session.commit()
+    try:
+        page = world.fresh().get("/documents/xss-payload-doc").text
+        answer = (
+            world.fresh()
+            .post("/chat", data={"question": "Cell therapy quality control payload test"})
+            .text
+        )
+        for html in (page, answer):
+            assert_inert(html, "javascript: source_url")
+    finally:
+        with world.components.sessions() as session:
+            session.get(DocumentRow, "xss-payload-doc").source_url = original
+            session.commit()
+
+
+def test_staff_cannot_set_a_javascript_source_url_through_the_api(world, attack) -> None:  # type: ignore[no-untyped-def]
+    for url in (attack.JS_URL, "data:text/html,<script>alert(1)</script>"):
+        response = world.staff.client.patch(
+            "/api/v1/documents/xss-payload-doc", json={"source_url": url}
+        )
+        assert response.status_code == 422, response.text[:300]
+    document = world.fresh().get("/api/v1/documents/xss-payload-doc").json()
+    assert document["source_url"].startswith("https://")
