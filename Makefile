@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint eval bench clean
+.PHONY: run test lint eval bench loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,31 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check knowledge retrieval portal web tests benchmarks
 	$(BIN)/lint-imports
 
+# Every test on the embedded defaults (SQLite + embedded Chroma); then, when CGT_TEST_DATABASE_URL
+# and/or CGT_TEST_CHROMA_HOST/PORT point at servers (.ci/run starts them with
+# scripts/test-servers.sh), the database and retrieval suites again on PostgreSQL + Chroma server.
+SERVER_SUITES := tests/knowledge tests/retrieval tests/portal tests/web tests/system/test_two_workers.py
 test: lint
-	$(BIN)/python -m pytest
+	env -u CGT_TEST_DATABASE_URL -u CGT_TEST_CHROMA_HOST -u CGT_TEST_CHROMA_PORT \
+		$(BIN)/python -m pytest
+	@if [ -n "$$CGT_TEST_DATABASE_URL$$CGT_TEST_CHROMA_HOST" ]; then \
+		echo "== server pass: PostgreSQL + Chroma server =="; \
+		$(BIN)/python -m pytest $(SERVER_SUITES); \
+	else \
+		echo "== server pass SKIPPED: CGT_TEST_DATABASE_URL / CGT_TEST_CHROMA_HOST are not set"; \
+		echo "   (start the servers: scripts/test-servers.sh start DIR && . DIR/env; .ci/run does it)"; \
+	fi
 
 eval: $(VENV)/.installed-run
 	$(BIN)/cgt-portal eval --output benchmarks/results/eval.json
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python -m benchmarks
+
+# 50 users for 60 s against a fresh server on loopback; fails on a lost or duplicated
+# submission or any 5xx (benchmarks/README.md, "Load test").
+loadtest: $(VENV)/.installed-run
+	$(BIN)/python -m benchmarks.loadtest --users 50 --duration 60
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

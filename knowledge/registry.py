@@ -1,4 +1,10 @@
-"""The document registry: every ingested document, its content hash and its chunks, in SQL."""
+"""The document registry: every document, its content hash, its chunks and its versions, in SQL.
+
+A document's `version` starts at 1 and grows by one whenever its text or its metadata changes, or
+staff supersede or withdraw it; every version is kept in `kb_document_versions` with its full
+text, so what an answer quoted can always be shown again. Withdrawal removes a document's chunks
+(it leaves every index) but keeps its row and its versions.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, delete, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from knowledge.chunking import Chunk
@@ -41,6 +58,19 @@ class DocumentRow(KnowledgeBase):
     content_hash: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(20), default="bundled", index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def superseded_by(self) -> str | None:
+        """The id of the document that replaces this one, when staff named it."""
+        value = (self.extra or {}).get(SUPERSEDED_BY)
+        return str(value) if value else None
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether staff withdrew the document (it has no chunks and answers never cite it)."""
+        return self.withdrawn_at is not None
 
     @property
     def meta(self) -> DocumentMeta:
@@ -68,6 +98,25 @@ class ChunkRow(KnowledgeBase):
     start: Mapped[int] = mapped_column(Integer)
 
 
+class DocumentVersionRow(KnowledgeBase):
+    """One version of a document: its full text and metadata, who made it, when and why."""
+
+    __tablename__ = "kb_document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # No foreign key: a version outlives its document (provenance of past answers).
+    document_id: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    change: Mapped[str] = mapped_column(String(20))  # one of CHANGES
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StateRow(KnowledgeBase):
     """Small key/value facts about the index (its generation, the model it was built with)."""
 
@@ -81,6 +130,11 @@ _META_COLUMNS = (
     "id", "title", "language", "translation_of", "category", "issuer", "doc_number",
     "issued", "effective", "status", "jurisdiction", "source_url", "verified",
 )  # fmt: skip
+
+
+SUPERSEDED_BY = "superseded_by"  # metadata key naming the replacing document
+STAFF_ORIGIN = "staff"  # documents uploaded or edited by staff: file syncs leave them alone
+CHANGES = ("created", "content", "metadata", "superseded", "withdrawn", "restored")
 
 
 @dataclass
@@ -106,6 +160,13 @@ def plan_sync(
         row = known.get(document.id)
         if row is not None and row.content_hash == document.content_hash:
             plan.unchanged.append(document.id)
+        elif (
+            row is not None
+            and origin != STAFF_ORIGIN
+            and (row.origin == STAFF_ORIGIN or row.withdrawn)
+        ):
+            # Staff edited or withdrew it in the portal: a file sync must not undo that.
+            plan.unchanged.append(document.id)
         else:
             plan.changed.append(document)
     if prune:
@@ -116,22 +177,52 @@ def plan_sync(
 
 
 def save_document(
-    *, session: Session, document: SourceDocument, chunks: Iterable[Chunk], origin: str
+    *,
+    session: Session,
+    document: SourceDocument,
+    chunks: Iterable[Chunk],
+    origin: str,
+    changed_by: str | None = None,
+    note: str | None = None,
+    change: str | None = None,
 ) -> list[str]:
-    """Insert or replace a document and its chunks; return the ids of the chunks it replaced."""
+    """Insert or replace a document and its chunks; return the ids of the chunks it replaced.
+
+    A new document is version 1; a changed text or metadata makes the next version (`change`
+    overrides the kind recorded, e.g. "superseded"); the same content keeps the version.
+    """
     old_ids = chunk_ids(session=session, document_id=document.id)
     session.execute(delete(ChunkRow).where(ChunkRow.document_id == document.id))
     values = document.meta.model_dump()
-    row = session.get(DocumentRow, document.id) or DocumentRow(id=document.id)
+    row = session.get(DocumentRow, document.id)
+    now = datetime.now(UTC)
+    kind: str | None
+    if row is None:
+        row = DocumentRow(id=document.id, version=_next_version(session, document.id))
+        kind = "created" if row.version == 1 else "content"
+    elif row.content_hash != document.content_hash or row.withdrawn:
+        kind = (
+            "restored" if row.withdrawn
+            else "content" if row.text != document.text
+            else "metadata"
+        )  # fmt: skip
+        row.version = (row.version or 1) + 1
+    else:
+        kind = None  # re-saved unchanged (e.g. embedded under a new model): same version
     for name in _META_COLUMNS:
         setattr(row, name, values[name])
     row.extra = document.meta.extra
     row.text = document.text
     row.content_hash = document.content_hash
     row.origin = origin
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = now
+    row.withdrawn_at = None
     session.add(row)
     session.flush()
+    if kind is not None:
+        _record_version(
+            session, row, change=change or kind, changed_by=changed_by, note=note, at=now
+        )
     session.add_all(
         ChunkRow(
             id=c.id,
@@ -154,6 +245,81 @@ def remove_document(*, session: Session, document_id: str) -> list[str]:
     return old_ids
 
 
+def withdraw_document(
+    *, session: Session, document_id: str, changed_by: str | None = None, note: str | None = None
+) -> list[str]:
+    """Withdraw a document: its chunks go, its row and versions stay; return the chunk ids."""
+    row = session.get(DocumentRow, document_id)
+    if row is None or row.withdrawn:
+        return []
+    old_ids = chunk_ids(session=session, document_id=document_id)
+    session.execute(delete(ChunkRow).where(ChunkRow.document_id == document_id))
+    now = datetime.now(UTC)
+    row.withdrawn_at = now
+    row.updated_at = now
+    row.version = (row.version or 1) + 1
+    session.flush()
+    _record_version(session, row, change="withdrawn", changed_by=changed_by, note=note, at=now)
+    return old_ids
+
+
+def _next_version(session: Session, document_id: str) -> int:
+    """1 for a new id; after a hard removal, the version after the last one recorded."""
+    last = session.scalar(
+        select(DocumentVersionRow.version)
+        .where(DocumentVersionRow.document_id == document_id)
+        .order_by(DocumentVersionRow.version.desc())
+        .limit(1)
+    )
+    return (last or 0) + 1
+
+
+def _record_version(
+    session: Session,
+    row: DocumentRow,
+    *,
+    change: str,
+    changed_by: str | None,
+    note: str | None,
+    at: datetime,
+) -> None:
+    if change not in CHANGES:
+        raise ValueError(f"unknown change kind {change!r}")
+    session.add(
+        DocumentVersionRow(
+            document_id=row.id,
+            version=row.version,
+            content_hash=row.content_hash,
+            text=row.text,
+            meta=row.meta.model_dump(mode="json"),
+            change=change,
+            changed_by=changed_by,
+            note=note,
+            created_at=at,
+        )  # fmt: skip
+    )
+
+
+def versions_of(*, session: Session, document_id: str) -> list[DocumentVersionRow]:
+    """Every recorded version of a document, newest first (also after it was removed)."""
+    return list(
+        session.scalars(
+            select(DocumentVersionRow)
+            .where(DocumentVersionRow.document_id == document_id)
+            .order_by(DocumentVersionRow.version.desc())
+        )
+    )
+
+
+def get_version(*, session: Session, document_id: str, version: int) -> DocumentVersionRow | None:
+    """One recorded version of a document, or None."""
+    return session.scalar(
+        select(DocumentVersionRow).where(
+            DocumentVersionRow.document_id == document_id, DocumentVersionRow.version == version
+        )
+    )
+
+
 def chunk_ids(*, session: Session, document_id: str) -> list[str]:
     """Ids of a document's chunks."""
     return list(session.scalars(select(ChunkRow.id).where(ChunkRow.document_id == document_id)))
@@ -172,9 +338,12 @@ def list_documents(
     status: str | None = None,
     language: str | None = None,
     query: str | None = None,
+    include_withdrawn: bool = False,
 ) -> list[DocumentRow]:
-    """Documents matching the filters, newest issue date first."""
+    """Documents matching the filters, newest issue date first; withdrawn ones only if asked."""
     stmt = select(DocumentRow)
+    if not include_withdrawn:
+        stmt = stmt.where(DocumentRow.withdrawn_at.is_(None))
     for column, value in (
         (DocumentRow.category, category),
         (DocumentRow.jurisdiction, jurisdiction),
@@ -236,3 +405,7 @@ def bump_generation(*, session: Session) -> int:
     generation = int(get_state(session=session, key="generation") or 0) + 1
     set_state(session=session, key="generation", value=str(generation))
     return generation
+
+
+# The indexing-job table lives on the same metadata; import it so every schema user sees it.
+import knowledge.jobs  # noqa: E402,F401

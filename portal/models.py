@@ -280,3 +280,44 @@ class TrackingCounter(PortalBase):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RequestAnswer(PortalBase):
+    """An assistant's answer a company attached to its request: a snapshot of what it was told.
+
+    The snapshot (question, answer, citations with document id, version, section and quote) is
+    copied by the web layer, so the portal never reads the assistant's tables.
+    """
+
+    __tablename__ = "portal_request_answers"
+    __table_args__ = (UniqueConstraint("request_id", "answer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("portal_requests.id"), index=True)
+    answer_id: Mapped[str] = mapped_column(String(32), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(4))
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    attached_by_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attached_by: Mapped[User] = relationship(lazy="joined")
+
+
+class ImpactNotice(PortalBase):
+    """A company (or one of its requests) told that a document it relied on changed: sent once."""
+
+    __tablename__ = "portal_impact_notices"
+    __table_args__ = (UniqueConstraint("document_id", "document_version", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(120), index=True)
+    document_version: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(40))  # "request:<id>" or "company:<id>"
+    company_id: Mapped[int] = mapped_column(ForeignKey("portal_companies.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("portal_requests.id"))
+    notified_by_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

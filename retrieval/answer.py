@@ -72,6 +72,41 @@ def asks_about_the_past(question: str) -> bool:
     return bool(_PAST.search(question))
 
 
+def superseded_by(meta: DocumentMeta) -> str | None:
+    """The id of the document that replaces a superseded one, when staff named it."""
+    value = meta.extra.get("superseded_by")
+    return str(value) if value else None
+
+
+def status_label(index: KnowledgeIndex, document_id: str, language: Language) -> str | None:
+    """What an answer says after a citation of a draft, superseded or announced text."""
+    meta = index.documents[document_id]
+    label = STATUS_LABELS[language].get(meta.status)
+    replacement = superseded_by(meta) if meta.status == "superseded" else None
+    if replacement is not None and replacement in index.documents:
+        title = index.documents[replacement].title
+        if language == "en":
+            return f"superseded by “{title}”"
+        return f"已被{title}取代" if title.startswith("《") else f"已被《{title}》取代"
+    return label
+
+
+def _names_document(meta: DocumentMeta, question: str, named: set[str]) -> bool:
+    """Whether the question names this document by its number (then it asks about it)."""
+    if not meta.doc_number:
+        return False
+    return meta.doc_number in question or bool(named & set(identifiers(meta.doc_number)))
+
+
+def _best_passages(
+    index: KnowledgeIndex, document_id: str | None, vector: np.ndarray, count: int
+) -> list[Passage]:
+    if document_id is None:
+        return []
+    passages = index.by_document.get(document_id, [])
+    return sorted(passages, key=lambda p: -float(p.vector @ vector))[:count]
+
+
 def asked_types(question: str) -> set[str]:
     """What kind of fact a question asks for: a date, an amount, an organisation."""
     return {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
@@ -101,6 +136,9 @@ class Citation:
     doc_number: str | None
     verified: bool
     language: str
+    # The version of the document quoted (kb_document_versions keeps its text); 1 for citations
+    # stored before versions existed.
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -113,6 +151,14 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     confidence: float = 0.0
     reason: str | None = None  # why it refused: "no_match", "out_of_scope", "instructions"
+    # ... or "curated": a staff answer (retrieval.curated); kept in the turn's reason column,
+    # so a conversation's history still shows it as one.
+    curated_id: int | None = None
+
+    @property
+    def curated(self) -> bool:
+        """Whether the center's staff wrote this answer (shown as a staff answer)."""
+        return self.reason == "curated"
 
 
 @dataclass(frozen=True)
@@ -196,10 +242,11 @@ class ExtractiveComposer:
         language: Language,
     ) -> tuple[str, list[Citation]]:
         """The answer text and its citations."""
+        hits = self.current_hits(index, hits, vector, question)
         passages = self.candidates(index, hits, vector, language, question)
         demoted = set()
         if not asks_about_the_past(question):
-            # A superseded text is quoted only when nothing current says as much.
+            # Only when nothing current was found at all: quoted, but labelled superseded.
             demoted = {
                 p.id for p, _ in passages if index.documents[p.document_id].status == "superseded"
             }
@@ -211,7 +258,7 @@ class ExtractiveComposer:
             citations.append(citation)
             label = (
                 None if index.documents[citation.document_id].category in ("news", "service")
-                else STATUS_LABELS[language].get(citation.status)
+                else status_label(index, citation.document_id, language)
             )  # fmt: skip
             marker = f"[{citation.n}]"
             if label:
@@ -219,6 +266,31 @@ class ExtractiveComposer:
             quote = citation.quote
             parts.append(f"{quote} {marker}" if language == "en" else f"{quote}{marker}")
         return ("" if language == "zh" else " ").join(parts), citations
+
+    def current_hits(
+        self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray, question: str
+    ) -> list[Hit]:
+        """Drop superseded passages unless the question asks about the past or names the text.
+
+        A hit on a superseded document brings the best passages of the document that replaces
+        it (when staff named one), so the current rule is quoted instead of the old one.
+        """
+        if asks_about_the_past(question):
+            return hits
+        named = set(identifiers(question))
+        kept: list[Hit] = []
+        seen = {h.passage_id for h in hits}
+        for hit in hits:
+            meta = index.documents[index.by_id[hit.passage_id].document_id]
+            if meta.status != "superseded" or _names_document(meta, question, named):
+                kept.append(hit)
+                continue
+            for twin in _best_passages(index, superseded_by(meta), vector, 2):
+                if twin.id not in seen:
+                    seen.add(twin.id)
+                    kept.append(Hit(twin.id, hit.score - 0.02, float(twin.vector @ vector)))
+        # Nothing current at all: keep the old texts, which the answer then labels superseded.
+        return sorted(kept, key=lambda h: -h.score) if kept else hits
 
     def _select(
         self,
@@ -305,4 +377,5 @@ class ExtractiveComposer:
             doc_number=meta.doc_number,
             verified=meta.verified,
             language=meta.language,
+            version=index.versions.get(passage.document_id, 1),
         )

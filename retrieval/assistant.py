@@ -11,12 +11,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
 from knowledge.text import Language, detect_language
-from retrieval.answer import Answer, Citation, ExtractiveComposer
+from retrieval import answers
+from retrieval.answer import Answer, ExtractiveComposer
+from retrieval.answers import Turn
+from retrieval.curated import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex
 from retrieval.scope import is_instruction_attempt, refusal
@@ -51,6 +56,9 @@ class AssistantConfig:
     top_k: int = 8
     method: Method = "hybrid"
     reload_interval: float = 1.0  # seconds between checks for a changed index
+    # A staff answer (retrieval.curated) is given when the question is at least this similar
+    # to one of its questions (measured on zh/en paraphrases, docs/retrieval.md).
+    curated_threshold: float = 0.65
 
 
 class Phraser:
@@ -96,6 +104,9 @@ class Assistant:
         self._lock = threading.Lock()
         self._reloading = threading.Event()
         self.last_timings = Timings()
+        self._curated_loader = CuratedLoader(embeddings)
+        self._curated: CuratedSet | None = None
+        self._curated_lock = threading.Lock()
 
     # -- the index snapshot ---------------------------------------------------------------
 
@@ -163,6 +174,9 @@ class Assistant:
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([query])[0]
         t1 = time.perf_counter()
+        staff = self._staff_answer(question, query, vector, language)
+        if staff is not None:
+            return staff
         index = self.index()
         hits = self.searcher.search(
             index, query, vector, k=self.config.top_k, method=self.config.method
@@ -184,6 +198,40 @@ class Assistant:
             if phrased is not None:
                 result = phrased
         return result
+
+    def curated_answers(self) -> CuratedSet:
+        """The active staff answers of the current index generation (reloaded with it)."""
+        generation = self.index().generation
+        snapshot = self._curated
+        if snapshot is not None and snapshot.generation == generation:
+            return snapshot
+        with self._curated_lock, self.sessions() as session:
+            if self._curated is None or self._curated.generation != generation:
+                try:
+                    self._curated = self._curated_loader.load(
+                        session=session, generation=generation
+                    )
+                except SQLAlchemyError:  # answering goes on without staff answers
+                    log.exception("loading the staff answers failed")
+                    self._curated = CuratedSet.empty(generation)
+            return self._curated
+
+    def _staff_answer(
+        self, question: str, query: str, vector: np.ndarray, language: Language
+    ) -> Answer | None:
+        """The staff answer to a question close enough to one of its questions, if any."""
+        curated = self.curated_answers()
+        if not curated:
+            return None
+        own = vector if query == question else self.embeddings.embed_array([question])[0]
+        found = curated.match(
+            own, question=question, language=language, threshold=self.config.curated_threshold
+        )
+        if found is None:
+            return None
+        entry, similarity = found
+        return Answer(entry.answer, False, entry.language, list(entry.citations),
+                      confidence=similarity, reason="curated", curated_id=entry.id)  # fmt: skip
 
     def _relevance(self, index: KnowledgeIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
         """The best passage similarity, and the relevance the refusal gate compares."""
@@ -211,8 +259,19 @@ class Assistant:
             return False
         return not index.keyword.unknown_names(own)
 
-    def ask(self, question: str, *, conversation_id: str | None = None) -> tuple[Answer, str]:
-        """Answer a question within a conversation, remembering the turn for follow-ups."""
+    def ask(
+        self,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        asker_id: int | None = None,
+        company_id: int | None = None,
+    ) -> Turn:
+        """Answer a question within a conversation; store the turn with its answer id and sources.
+
+        `asker_id` and `company_id` say who asked (the portal's ids; None for visitors). Every
+        citation's chunk, document and document version is recorded (retrieval.answers).
+        """
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
@@ -231,6 +290,8 @@ class Assistant:
             search_query = (
                 f"{context} {question}" if context and _is_follow_up(question) else question
             )
+            answer_id = answers.new_answer_id()
+            asked_at = datetime.now(UTC)
             session.add(
                 ConversationTurnRow(
                     conversation_id=conversation_id,
@@ -242,14 +303,23 @@ class Assistant:
                     reason=result.reason,
                     confidence=result.confidence,
                     citations=[asdict(c) for c in result.citations],
-                    created_at=datetime.now(UTC),
+                    created_at=asked_at,
+                    answer_id=answer_id,
+                    asker_id=asker_id,
+                    company_id=company_id,
                 )  # fmt: skip
             )
+            answers.record_sources(
+                session=session, answer_id=answer_id, citations=result.citations, at=asked_at
+            )
             session.commit()
-        return result, conversation_id
+        return Turn(
+            question=question, answer=result, conversation_id=conversation_id,
+            answer_id=answer_id, asked_at=asked_at, asker_id=asker_id, company_id=company_id,
+        )  # fmt: skip
 
-    def history(self, conversation_id: str, *, limit: int = 50) -> list[tuple[str, Answer]]:
-        """The questions and answers of a conversation, oldest first."""
+    def history(self, conversation_id: str, *, limit: int = 50) -> list[Turn]:
+        """The turns of a conversation (question, answer, answer id), oldest first."""
         with self.sessions() as session:
             rows = session.scalars(
                 select(ConversationTurnRow)
@@ -257,20 +327,7 @@ class Assistant:
                 .order_by(ConversationTurnRow.id.desc())
                 .limit(limit)
             ).all()
-        return [
-            (
-                row.question,
-                Answer(
-                    answer=row.answer,
-                    refused=row.refused,
-                    language="zh" if row.language == "zh" else "en",
-                    citations=[Citation(**c) for c in row.citations or []],
-                    confidence=row.confidence,
-                    reason=row.reason,
-                ),  # fmt: skip
-            )
-            for row in reversed(rows)
-        ]
+        return [answers.turn_of(row) for row in reversed(rows)]
 
 
 def _is_follow_up(question: str) -> bool:

@@ -63,9 +63,12 @@ class KnowledgeIndex:
         generation: int,
         documents: dict[str, DocumentMeta],
         passages: list[Passage],
+        versions: dict[str, int] | None = None,
     ) -> None:
         self.generation = generation
         self.documents = documents
+        # The version of each document the passages were cut from (citations name it).
+        self.versions = versions or {}
         self.passages = passages
         self.by_id = {p.id: p for p in passages}
         self.position = {p.id: i for i, p in enumerate(passages)}
@@ -84,7 +87,9 @@ class KnowledgeIndex:
     def load(cls, *, session: Session, model_id: str) -> KnowledgeIndex:
         """Read the index of one embedding model from the database."""
         generation = int(registry.get_state(session=session, key="generation") or 0)
-        documents = {row.id: row.meta for row in registry.all_documents(session=session)}
+        rows = [row for row in registry.all_documents(session=session) if not row.withdrawn]
+        documents = {row.id: row.meta for row in rows}
+        versions = {row.id: row.version or 1 for row in rows}
         vectors = {
             row.chunk_id: row
             for row in session.scalars(
@@ -93,6 +98,8 @@ class KnowledgeIndex:
         }
         passages = []
         for chunk in registry.all_chunks(session=session):
+            if chunk.document_id not in documents:
+                continue
             row = vectors.get(chunk.id)
             if row is None:  # not embedded under this model yet: invisible until it is
                 continue
@@ -115,4 +122,4 @@ class KnowledgeIndex:
                     section_tokens=frozenset(tokenize(chunk.section or "")),
                 )
             )
-        return cls(generation=generation, documents=documents, passages=passages)
+        return cls(generation=generation, documents=documents, passages=passages, versions=versions)

@@ -23,7 +23,9 @@ from retrieval.tables import PassageVectorsRow
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
+ChunkProgress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 GROUP = 24  # documents embedded and written together
+BATCH = 16  # chunks embedded per call when chunk progress is reported
 
 
 @dataclass
@@ -64,8 +66,18 @@ class Indexer:
         origin: str,
         prune: bool,
         progress: Progress | None = None,
+        chunk_progress: ChunkProgress | None = None,
+        changed_by: str | None = None,
+        note: str | None = None,
+        change: str | None = None,
+        force: bool = False,
     ) -> IngestReport:
-        """Index new and changed documents; with prune, drop same-origin documents not given."""
+        """Index new and changed documents; with prune, drop same-origin documents not given.
+
+        `changed_by`, `note` and `change` are recorded on the versions this ingest creates;
+        `chunk_progress` is told how many chunks are embedded, batch by batch. With `force`,
+        the given documents are chunked and saved even when their content is unchanged.
+        """
         report = IngestReport()
         with self.sessions() as session:
             model_key = "model:" + self.embeddings.model_id
@@ -80,17 +92,22 @@ class Indexer:
             todo = list(plan.changed) + [
                 d for d in documents if d.id in set(plan.unchanged) - known
             ]
-            report.unchanged = [doc_id for doc_id in plan.unchanged if doc_id in known]
+            if force:
+                todo = list(documents)
+            report.unchanged = [
+                doc_id for doc_id in plan.unchanged if doc_id in known and not force
+            ]
             stale: list[str] = []
             for group_start in range(0, len(todo), GROUP):
                 group = [(d, chunk_document(d)) for d in todo[group_start : group_start + GROUP]]
-                embedded = self._embed(session, group)
+                embedded = self._embed(session, group, chunk_progress)
                 report.chunks_embedded += embedded[0]
                 report.texts_embedded += embedded[1]
                 for document, chunks in group:
                     old = registry.save_document(
-                        session=session, document=document, chunks=chunks, origin=origin
-                    )
+                        session=session, document=document, chunks=chunks, origin=origin,
+                        changed_by=changed_by, note=note, change=change,
+                    )  # fmt: skip
                     stale.extend(set(old) - {c.id for c in chunks})
                     (report.updated if document.id in known else report.added).append(document.id)
                     if progress:
@@ -109,6 +126,37 @@ class Indexer:
         if stale:
             self.vector_store.delete(stale)
         return report
+
+    def withdraw(
+        self, document_id: str, *, changed_by: str | None = None, note: str | None = None
+    ) -> bool:
+        """Withdraw a document: its chunks leave every index, its row and versions stay."""
+        with self.sessions() as session:
+            row = registry.get(session=session, document_id=document_id)
+            if row is None or row.withdrawn:
+                return False
+            stale = registry.withdraw_document(
+                session=session, document_id=document_id, changed_by=changed_by, note=note
+            )
+            if stale:
+                session.execute(
+                    delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale))
+                )
+            registry.bump_generation(session=session)
+            session.commit()
+        if stale:
+            self.vector_store.delete(stale)
+        return True
+
+    def discard_unsaved(self, document: SourceDocument) -> list[str]:
+        """After a failed ingest: drop the document's vectors that SQL never committed."""
+        ids = {c.id for c in chunk_document(document)}
+        with self.sessions() as session:
+            known = set(registry.chunk_ids(session=session, document_id=document.id))
+        orphans = sorted(ids - known)
+        if orphans:
+            self.vector_store.delete(orphans)
+        return orphans
 
     def remove(self, document_ids: Sequence[str]) -> list[str]:
         """Withdraw documents: their chunks leave SQL, the passage vectors and Chroma."""
@@ -132,7 +180,10 @@ class Indexer:
         return removed
 
     def _embed(
-        self, session: Session, group: list[tuple[SourceDocument, list[Chunk]]]
+        self,
+        session: Session,
+        group: list[tuple[SourceDocument, list[Chunk]]],
+        chunk_progress: ChunkProgress | None = None,
     ) -> tuple[int, int]:
         """Embed the group's chunks not yet embedded under this model: (chunks, texts) embedded."""
         model_id = self.embeddings.model_id
@@ -145,6 +196,22 @@ class Indexer:
             )
         )
         missing = [(d, c) for d, chunks in group for c in chunks if c.id not in have]
+        if chunk_progress is None:
+            return self._embed_batch(session, missing)
+        chunk_progress(0, len(missing))
+        done = texts = 0
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            texts += self._embed_batch(session, batch)[1]
+            done += len(batch)
+            chunk_progress(done, len(missing))
+        return done, texts
+
+    def _embed_batch(
+        self, session: Session, missing: list[tuple[SourceDocument, Chunk]]
+    ) -> tuple[int, int]:
+        """Embed these chunks and their sentences; write Chroma and the passage vectors."""
+        model_id = self.embeddings.model_id
         if not missing:
             return 0, 0
         sentences = [passage_sentences(c.text) for _, c in missing]

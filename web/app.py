@@ -11,24 +11,30 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from web import auth, errors, mailer
+from web import auth, errors, mailer, observability
 from web.deps import LANGUAGE_COOKIE
 from web.i18n import LANGUAGES
+from web.knowledge_wiring import prepare_knowledge, start_index_worker
 from web.portal_wiring import prepare_portal, sync_catalog
 from web.routes import (
     accounts,
     admin,
     api,
+    api_knowledge,
     api_requests,
     chat,
     documents,
+    feedback,
     health,
+    impact,
     notifications,
     requests,
     staff,
+    staff_knowledge,
+    unanswered,
 )
-from web.security import SecurityHeaders
-from web.settings import Settings
+from web.security import SecurityHeaders, refuse_nul_characters
+from web.settings import Settings, secret_is_strong
 from web.wiring import Components, build, ingest_bundled
 
 log = logging.getLogger(__name__)
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
     """Build the portal: pages, JSON API and health checks over wired components."""
     settings = settings or (components.settings if components else Settings())
+    if settings.environment == "production" and not secret_is_strong(settings.secret_key):
+        # Settings refuse this already; settings built or changed around validation do not pass.
+        raise RuntimeError("refusing to start in production with the default or a weak secret key")
     parts = components or build(settings)
 
     @asynccontextmanager
@@ -50,9 +59,13 @@ def create_app(settings: Settings | None = None, components: Components | None =
                 sessions=parts.sessions, send=send, interval=parts.settings.smtp_interval
             ).start()
         app.state.delivery = delivery
+        # Staff uploads are indexed in the background, once the start-up sync is done.
+        index_worker = start_index_worker(parts, gate=app.state.ready)
+        app.state.index_worker = index_worker
         try:
             yield
         finally:
+            index_worker.stop()
             if delivery is not None:
                 delivery.stop()
 
@@ -61,8 +74,13 @@ def create_app(settings: Settings | None = None, components: Components | None =
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
         lifespan=lifespan,
-        # Every state-changing request with the session cookie must carry the CSRF token.
-        dependencies=[Depends(auth.csrf_protect)],
+        # Every state-changing request with the session cookie must carry the CSRF token;
+        # no text may carry a NUL (PostgreSQL cannot store it).
+        dependencies=[Depends(auth.csrf_protect), Depends(refuse_nul_characters)],
+        # Bounded bodies: a huge upload is refused (413) before it is spooled or read.
+        max_body_size=max(parts.settings.max_request_mb, parts.settings.knowledge_upload_max_mb + 1)
+        * 1024
+        * 1024,
     )
     app.state.components = parts
     app.state.ready = threading.Event()
@@ -82,6 +100,14 @@ def create_app(settings: Settings | None = None, components: Components | None =
         app.include_router(router)
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
+    # Answer feedback, answers attached to requests, impact recall of changed documents.
+    app.include_router(feedback.router)
+    app.include_router(impact.router)
+    # Staff maintenance of the knowledge base: pages and the document API.
+    app.state.knowledge = prepare_knowledge(parts)
+    app.include_router(staff_knowledge.router)
+    app.include_router(api_knowledge.router)
+    app.include_router(unanswered.router)  # unanswered questions and curated staff answers
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
@@ -93,6 +119,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
             )
         return response
 
+    # Outermost: request ids, access log and metrics cover every middleware above.
+    observability.install(app, parts.settings)
     return app
 
 
@@ -110,6 +138,6 @@ def _prepare(app: FastAPI, parts: Components) -> None:
         parts.assistant.index()  # load the snapshot and warm the models before the first user
         parts.assistant.answer("南沙 warm-up")
         app.state.ready.set()
-    except Exception as error:  # reported by /healthz, and the app keeps serving pages
+    except Exception as error:  # reported by /readyz, and the app keeps serving pages
         log.exception("preparing the knowledge base failed")
         app.state.startup_error = f"{type(error).__name__}: {error}"

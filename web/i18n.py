@@ -185,3 +185,15 @@ def negotiate(accept_language: str | None) -> UiLanguage:
 from web.messages_portal import PORTAL_MESSAGES  # noqa: E402  (the request pages, merged last)
 
 MESSAGES.update(PORTAL_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_gaps import GAPS_MESSAGES  # noqa: E402  (unanswered questions, staff answers)
+
+MESSAGES.update(GAPS_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_answers import ANSWER_MESSAGES  # noqa: E402  (answer feedback and impact)
+
+MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
+
+MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.registry import DocumentRow
 from retrieval.answer import Answer, Citation
+from retrieval.answers import Turn
 from retrieval.assistant import MAX_QUESTION_CHARS
+from retrieval.maintenance import IndexState
 
 
 class ChatRequest(BaseModel):
@@ -40,6 +43,7 @@ class CitationOut(BaseModel):
     source_url: str | None
     status: str
     issued: str | None
+    version: int = Field(description="the document version quoted (its text is kept)")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -55,15 +59,28 @@ class ChatResponse(BaseModel):
     language: Literal["zh", "en"]
     citations: list[CitationOut]
     conversation_id: str
+    answer_id: str = Field(
+        description="this answer's id: POST /api/v1/answers/{answer_id}/feedback rates it"
+    )
+    source: Literal["assistant", "staff"] = Field(
+        default="assistant",
+        description='"staff": a curated answer written by the center\'s staff (Staff answer)',
+    )
 
     @classmethod
-    def of(cls, answer: Answer, conversation_id: str) -> ChatResponse:
+    def of(cls, answer: Answer, conversation_id: str, answer_id: str = "") -> ChatResponse:
         """The API view of an answer."""
         return cls(
             answer=answer.answer, refused=answer.refused, language=answer.language,
             citations=[CitationOut.of(c) for c in answer.citations],
-            conversation_id=conversation_id,
+            conversation_id=conversation_id, answer_id=answer_id,
+            source="staff" if answer.curated else "assistant",
         )  # fmt: skip
+
+    @classmethod
+    def of_turn(cls, turn: Turn) -> ChatResponse:
+        """The API view of a stored answer (Assistant.ask's result)."""
+        return cls.of(turn.answer, turn.conversation_id, turn.answer_id or "")
 
 
 class DocumentOut(BaseModel):
@@ -82,6 +99,9 @@ class DocumentOut(BaseModel):
     jurisdiction: str | None
     source_url: str | None
     verified: bool
+    version: int = Field(default=1, description="grows by one with every change")
+    superseded_by: str | None = Field(default=None, description="the replacing document's id")
+    withdrawn: bool = Field(default=False, description="withdrawn: no answer cites it any more")
 
     @classmethod
     def of(cls, row: DocumentRow) -> DocumentOut:
@@ -89,12 +109,49 @@ class DocumentOut(BaseModel):
         return cls(**{name: getattr(row, name) for name in cls.model_fields})
 
 
+IndexStatus = Literal["queued", "indexing", "ready", "failed"]
+
+
 class DocumentWithText(DocumentOut):
-    """A document's metadata and its full text (every citation quotes it verbatim)."""
+    """A document's metadata, its full text (citations quote it verbatim) and index status."""
 
     text: str
+    index_status: IndexStatus = Field(
+        default="ready", description="the latest upload's indexing: queued|indexing|ready|failed"
+    )
+    index_error: str | None = Field(default=None, description="why indexing failed")
+    index_done: int = Field(default=0, description="chunks embedded so far")
+    index_total: int = Field(default=0, description="chunks to embed")
 
     @classmethod
-    def of(cls, row: DocumentRow) -> DocumentWithText:
-        """The API view of a document with its text."""
-        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+    def of(cls, row: DocumentRow, state: IndexState | None = None) -> DocumentWithText:
+        """The API view of a document with its text and its indexing state."""
+        values: dict[str, object] = {name: getattr(row, name) for name in DocumentOut.model_fields}
+        values["text"] = row.text
+        if state is not None:
+            values.update(
+                index_status=str(state.status), index_error=state.error,
+                index_done=state.done, index_total=state.total,
+            )  # fmt: skip
+        return cls(**values)
+
+
+class FeedbackIn(BaseModel):
+    """A verdict on an answer: helpful or not, and for "not", optionally why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    helpful: bool
+    reason: Literal["wrong", "outdated", "incomplete", "wrong_source"] | None = None
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class FeedbackOut(BaseModel):
+    """The stored verdict."""
+
+    id: int
+    answer_id: str
+    helpful: bool
+    reason: str | None
+    comment: str | None
+    created_at: datetime

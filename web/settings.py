@@ -5,10 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
+MIN_SECRET_CHARS = 32
+
+
+def secret_is_strong(secret: str) -> bool:
+    """Whether a signing key may be used in production: not the placeholder, long, varied."""
+    return (
+        secret != DEVELOPMENT_SECRET
+        and len(secret) >= MIN_SECRET_CHARS
+        and len(set(secret)) >= 8  # not "aaaa…" or a repeated short word
+    )
 
 
 class Settings(BaseSettings):
@@ -32,10 +42,22 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(default=None, description="Chroma server; default: embedded")
     chroma_port: int = 8000
+    chroma_collection: str = Field(
+        default="cgt",
+        pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,40}$",
+        description="prefix of the Chroma collection name (one per portal sharing a server)",
+    )
     answer_threshold: float | None = Field(
         default=None, description="similarity below which the assistant refuses"
     )
     ingest_on_start: bool = True
+    max_request_mb: int = Field(
+        default=100, ge=1, le=1024,
+        description="largest request body, uploads included, in MiB; larger ones get 413",
+    )  # fmt: skip
+    knowledge_upload_max_mb: int = Field(
+        default=20, ge=1, le=500, description="largest document staff may upload, in MiB"
+    )
 
     # Optional LLM phrasing through an OpenAI-compatible endpoint (off unless a model is named)
     llm_model: str | None = None
@@ -55,11 +77,26 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = Field(default=20.0, gt=0, description="seconds per SMTP connection")
 
+    # Operations (docs/operations.md): log lines as text or one JSON object per line
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="threshold of the portal's log output"
+    )
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            return value.upper() if info.field_name == "log_level" else value.lower()
+        return value
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+        if self.environment == "production" and not secret_is_strong(self.secret_key):
             raise ValueError(
-                "CGT_PORTAL_SECRET_KEY must be set to a long random value in production"
+                "CGT_PORTAL_SECRET_KEY must be set to a long random value in production "
+                f"(at least {MIN_SECRET_CHARS} characters, e.g. `openssl rand -hex 32`)"
             )
         return self
 
@@ -88,3 +125,8 @@ class Settings(BaseSettings):
     def uploads_path(self) -> Path:
         """Folder of uploaded files (outside the web root)."""
         return self.data_dir / "uploads"
+
+    @property
+    def knowledge_staging_path(self) -> Path:
+        """Folder of uploaded documents waiting for their indexing job."""
+        return self.data_dir / "knowledge_uploads"

@@ -93,18 +93,21 @@ def test_a_draft_source_is_labelled_as_such_in_the_answer(components: Components
 
 
 def test_follow_up_questions_use_the_previous_turn(components: Components) -> None:
-    first, conversation = components.assistant.ask("When does Decree 818 take effect?")
-    follow_up, same = components.assistant.ask(
+    first = components.assistant.ask("When does Decree 818 take effect?")
+    conversation = first.conversation_id
+    second = components.assistant.ask(
         "How many articles does it have?", conversation_id=conversation
     )
-    assert same == conversation and not follow_up.refused
+    follow_up = second.answer
+    assert second.conversation_id == conversation and not follow_up.refused
     assert "58 articles" in follow_up.answer
     history = components.assistant.history(conversation)
-    assert [q for q, _ in history] == [
+    assert [turn.question for turn in history] == [
         "When does Decree 818 take effect?",
         "How many articles does it have?",
     ]
-    assert history[1][1].citations == follow_up.citations
+    assert history[1].answer.citations == follow_up.citations
+    assert [turn.answer_id for turn in history] == [first.answer_id, second.answer_id]
 
 
 def test_ask_rejects_empty_and_overlong_questions(components: Components) -> None:

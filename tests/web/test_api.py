@@ -12,15 +12,18 @@ from fastapi.testclient import TestClient
 
 Ask = Callable[[str], dict[str, Any]]
 
-ANSWER_KEYS = {"answer", "refused", "language", "citations", "conversation_id"}
+ANSWER_KEYS = {"answer", "refused", "language", "citations", "conversation_id", "answer_id",
+               "source"}  # fmt: skip
 CITATION_KEYS = {
     "n", "document_id", "chunk_id", "title", "section", "quote",
-    "url", "source_url", "status", "issued",
+    "url", "source_url", "status", "issued", "version",
 }  # fmt: skip
 DOCUMENT_KEYS = {
     "id", "title", "language", "translation_of", "category", "issuer", "doc_number",
     "issued", "effective", "status", "jurisdiction", "source_url", "verified",
+    "version", "superseded_by", "withdrawn",
 }  # fmt: skip
+INDEX_KEYS = {"index_status", "index_error", "index_done", "index_total"}  # staff uploads
 
 CIT_ZH = "南沙的企业所得税优惠税率是多少？"
 DECREE_EN = "When does Decree 818 take effect?"
@@ -383,7 +386,7 @@ def test_document_has_metadata_and_full_text(
 
     assert response.status_code == 200
     document = response.json()
-    assert set(document) == DOCUMENT_KEYS | {"text"}
+    assert set(document) == DOCUMENT_KEYS | {"text"} | INDEX_KEYS
     assert "1 May 2026" in document["text"]
     listed = next(d for d in all_documents if d["id"] == "decree-818-en")
     assert {k: document[k] for k in DOCUMENT_KEYS} == listed

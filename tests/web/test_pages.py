@@ -237,7 +237,8 @@ def test_htmx_post_returns_only_the_turn_and_an_out_of_band_conversation_id(
 
     assert response.status_code == 200
     fragment = response.text
-    assert "<html" not in fragment and "<form" not in fragment
+    # Only the turn (with its own feedback form), never the page or the question form.
+    assert "<html" not in fragment and 'id="ask"' not in fragment
     assert len(_turns(fragment)) == 1
     assert CIT_ZH in fragment and "15%" in fragment
     assert '<ol class="citations"' in fragment

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from knowledge import registry
-from web.deps import AssistantDep, ComponentsDep, DocumentDep
+from web import observability
+from web.deps import AssistantDep, ComponentsDep, DocumentDep, OptionalUser
+from web.knowledge_wiring import KnowledgeDep
 from web.schemas import ChatRequest, ChatResponse, DocumentOut, DocumentWithText
 
 router = APIRouter(prefix="/api/v1", tags=["assistant"])
 
 
 @router.post("/chat", response_model=ChatResponse)
-def chat(body: ChatRequest, assistant: AssistantDep) -> ChatResponse:
+def chat(
+    body: ChatRequest, assistant: AssistantDep, user: OptionalUser, request: Request
+) -> ChatResponse:
     """Answer a question from the center's documents, with citations, or refuse plainly."""
-    answer, conversation_id = assistant.ask(body.question, conversation_id=body.conversation_id)
-    return ChatResponse.of(answer, conversation_id)
+    with observability.answering(request) as record:  # answer latency and refusals
+        turn = assistant.ask(
+            body.question, conversation_id=body.conversation_id,
+            asker_id=user.id if user else None, company_id=user.company_id if user else None,
+        )  # fmt: skip
+        record(turn.answer)
+    return ChatResponse.of_turn(turn)
 
 
 @router.get("/documents", response_model=list[DocumentOut])
@@ -46,6 +55,6 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentWithText)
-def get_document(document: DocumentDep) -> DocumentWithText:
-    """One document's metadata and full text (citations quote this text verbatim)."""
-    return DocumentWithText.of(document)
+def get_document(document: DocumentDep, knowledge: KnowledgeDep) -> DocumentWithText:
+    """One document's metadata, full text (citations quote it verbatim) and index status."""
+    return DocumentWithText.of(document, knowledge.state(document.id))

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from web.deps import AssistantDep, LanguageDep
+from web import answer_views, observability
+from web.deps import AssistantDep, LanguageDep, OptionalUser, SessionDep
 from web.schemas import ChatRequest
 from web.templating import is_htmx, render
 
@@ -26,15 +27,24 @@ def chat_page(
     request: Request,
     assistant: AssistantDep,
     language: LanguageDep,
+    session: SessionDep,
     c: str | None = None,
+    rated: str | None = None,
 ) -> HTMLResponse:
     """Show the chat, with the conversation `c` so far when given."""
     conversation_id = c if c and len(c) <= 64 and c.replace("-", "").isalnum() else None
     turns = assistant.history(conversation_id) if conversation_id else []
+    actions = answer_views.chat_actions(request, session, rated=rated)
     return render(
         request,
         "chat.html",
-        {"turns": turns, "conversation_id": conversation_id or "", "question": "", "error": None},
+        {
+            "turns": turns,
+            "conversation_id": conversation_id or "",
+            "question": "",
+            "error": None,
+            "actions": actions,
+        },  # fmt: skip
         language=language,
     )
 
@@ -44,6 +54,8 @@ def ask(
     request: Request,
     assistant: AssistantDep,
     language: LanguageDep,
+    session: SessionDep,
+    user: OptionalUser,
     question: Annotated[str, Form()] = "",
     conversation_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -57,12 +69,21 @@ def ask(
             body = ChatRequest(question=question, conversation_id=None)
         else:
             return _form_error(request, language, key, question, conversation_id)
-    answer, conversation = assistant.ask(body.question, conversation_id=body.conversation_id)
+    with observability.answering(request) as record:  # answer latency and refusals
+        turn = assistant.ask(
+            body.question, conversation_id=body.conversation_id, **answer_views.asker(user)
+        )
+        record(turn.answer)
+    conversation = turn.conversation_id
     if is_htmx(request):
         response = render(
             request,
             "chat.html",
-            {"turns": [(body.question, answer)], "conversation_id": conversation},
+            {
+                "turns": [turn],
+                "conversation_id": conversation,
+                "actions": answer_views.chat_actions(request, session),
+            },  # fmt: skip
             language=language,
             block="turn_response",
         )
@@ -85,7 +106,13 @@ def _form_error(
     return render(
         request,
         "chat.html",
-        {"turns": [], "conversation_id": conversation_id, "question": question, "error": key},
+        {
+            "turns": [],
+            "conversation_id": conversation_id,
+            "question": question,
+            "error": key,
+            "actions": {},
+        },  # fmt: skip
         language=language,
         status_code=422,
     )

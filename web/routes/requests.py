@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from portal import answers as request_answers
 from portal import catalog, deflection
 from portal import requests as service_requests
 from portal.errors import NotFound as DomainNotFound
@@ -19,7 +20,7 @@ from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
 from portal.workflow import FINAL, OPEN, Status
-from web import portal_wiring
+from web import answer_views, auth, portal_wiring
 from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
@@ -149,6 +150,7 @@ def my_requests(
 def _form_context(
     *, service_code: str | None, session: Any, values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None, key: str | None = None, deflection_id: str = "",
+    answer: Any = None,
 ) -> dict[str, Any]:  # fmt: skip
     spec = None
     service = None
@@ -163,6 +165,7 @@ def _form_context(
         "errors": errors or {},
         "idempotency_key": key or secrets.token_urlsafe(24),
         "deflection_id": deflection_id,
+        "answer": answer,  # an assistant answer to attach on submit (issue 4)
     }
 
 
@@ -173,11 +176,15 @@ def new_request(
     user: CurrentUser,
     language: LanguageDep,
     service: Annotated[str | None, Query(max_length=60)] = None,
+    answer: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
-    """Show the catalog, or the chosen service's form with a fresh idempotency key."""
+    """Show the catalog, or the chosen service's form; `answer` is attached on submit."""
     if user.is_staff:
         raise PermissionDenied("only company users submit requests")
-    context = _form_context(service_code=service or None, session=session)
+    turn = None
+    if answer:
+        turn = answer_views.visible_answer(session=session, user=user, answer_id=answer)
+    context = _form_context(service_code=service or None, session=session, answer=turn)
     return page(request, "requests/new.html", context, language=language)
 
 
@@ -199,6 +206,10 @@ def submit_request(
     except DomainNotFound:
         return RedirectResponse("/requests/new", status_code=303)
     raw = {f.name: form.values.get(f.name, "") for f in spec.fields}
+    answer_id = form.text("answer_id")[:33]
+    # Checked before anything is created: an answer the company may not see is a 404.
+    if answer_id:
+        answer_views.visible_answer(session=session, user=user, answer_id=answer_id)
     if any(a.required for a in spec.attachments) and not form.files:
         # Report every problem at once: the missing file and whatever the fields lack.
         errors = {**_title_errors(form), **_field_errors(code, raw), "files": "required"}
@@ -217,6 +228,8 @@ def submit_request(
     deflection.link_request(
         session=session, user=user, deflection_id=deflection_id, request_id=created.id
     )
+    if answer_id:
+        answer_views.attach(session=session, user=user, request=created, answer_id=answer_id)
     return RedirectResponse(f"/requests/{quote(created.tracking_number)}?created=1", 303)
 
 
@@ -224,9 +237,13 @@ def _form_again(
     request: Request, session: Any, language: Any, form: SubmittedForm, errors: dict[str, str]
 ) -> Response:
     code = form.text("service_code")
+    answer_id = form.text("answer_id")[:33]
     context = _form_context(
         service_code=code, session=session, values=dict(form.values), errors=errors,
         key=form.text("idempotency_key"), deflection_id=form.text("deflection_id"),
+        answer=answer_views.visible_answer(
+            session=session, user=auth.current_user(request), answer_id=answer_id
+        ) if answer_id else None,
     )  # fmt: skip
     return page(request, "requests/new.html", context, language=language, status_code=422)
 
@@ -322,6 +339,9 @@ def detail_context(
         "spec": spec,
         "sla": sla_of(item, calendar),
         "timeline": service_requests.timeline(session=session, user=user, request=item),
+        "attached_answers_rows": request_answers.list_for_request(
+            session=session, user=user, request=item
+        ),
         "is_open": Status(item.status) in OPEN,
         "is_final": Status(item.status) in FINAL,
     }
@@ -336,12 +356,13 @@ def request_page(
     language: LanguageDep,
     calendar: CalendarDep,
     created: bool = False,
+    attached: bool = False,
 ) -> Response:
     """Show a request: details, timeline, SLA remaining, reply, withdraw and rating forms."""
     if user.is_staff:
         return RedirectResponse(f"/staff/requests/{quote(item.tracking_number)}", 303)
     context = detail_context(session=session, user=user, item=item, calendar=calendar)
-    context.update(created=created, errors={}, values={})
+    context.update(created=created, errors={}, values={}, attached=attached)
     return page(request, "requests/detail.html", context, language=language)
 
 

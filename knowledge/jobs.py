@@ -1,0 +1,233 @@
+"""Background indexing jobs: a queue in SQL that any number of app processes share safely.
+
+A job is claimed with a conditional UPDATE (`... WHERE id = :id AND status = 'queued'`, or an
+`indexing` job whose lease ran out), so two processes never run the same job; a process that
+crashes mid-way leaves its job `indexing` with a stale heartbeat, and the next process to look
+takes it up again. Nothing here touches the index itself (see retrieval.index_worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from knowledge.registry import KnowledgeBase
+
+
+class JobStatus(StrEnum):
+    """Where a job stands: queued -> indexing -> ready | failed."""
+
+    QUEUED = "queued"
+    INDEXING = "indexing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.INDEXING)
+LEASE = timedelta(minutes=2)  # an `indexing` job without a heartbeat for this long is orphaned
+
+
+class IndexJobRow(KnowledgeBase):
+    """One request to (re)index a document from an uploaded file."""
+
+    __tablename__ = "kb_index_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(120), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "upload" (new document) | "replace"
+    status: Mapped[str] = mapped_column(String(20), index=True, default=JobStatus.QUEUED)
+    target_version: Mapped[int] = mapped_column(Integer)  # the version a success creates
+    filename: Mapped[str] = mapped_column(String(300))  # as uploaded, for messages
+    staged_path: Mapped[str] = mapped_column(String(500))  # the file, under the data folder
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What pages and the API show of a document's latest job."""
+
+    id: int
+    status: str
+    error: str | None
+    done: int
+    total: int
+    target_version: int
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent (0 while nothing is known)."""
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @classmethod
+    def of(cls, row: IndexJobRow) -> JobView:
+        """The view of a job row."""
+        return cls(row.id, row.status, row.error, row.done, row.total, row.target_version)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def enqueue(
+    *,
+    session: Session,
+    document_id: str,
+    kind: str,
+    target_version: int,
+    filename: str,
+    staged_path: str,
+    meta: dict[str, Any],
+    requested_by: str | None,
+    note: str | None = None,
+) -> IndexJobRow:
+    """Queue a job (the caller commits)."""
+    row = IndexJobRow(
+        document_id=document_id, kind=kind, status=JobStatus.QUEUED,
+        target_version=target_version, filename=filename, staged_path=staged_path,
+        meta=meta, requested_by=requested_by, note=note, done=0, total=0, attempts=0,
+        created_at=_now(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claimable(*, session: Session, now: datetime | None = None) -> list[int]:
+    """Ids of jobs waiting to run, oldest first: queued ones and orphaned `indexing` ones."""
+    stale = (now or _now()) - LEASE
+    return list(
+        session.scalars(
+            select(IndexJobRow.id)
+            .where(
+                or_(
+                    IndexJobRow.status == JobStatus.QUEUED,
+                    (IndexJobRow.status == JobStatus.INDEXING) & (IndexJobRow.heartbeat_at < stale),
+                )
+            )
+            .order_by(IndexJobRow.id)
+        )
+    )
+
+
+def claim(*, session: Session, job_id: int, now: datetime | None = None) -> bool:
+    """Take a job for this process; False when another process got it first. Commits."""
+    now = now or _now()
+    stale = now - LEASE
+    result = session.execute(
+        update(IndexJobRow)
+        .where(
+            IndexJobRow.id == job_id,
+            or_(
+                IndexJobRow.status == JobStatus.QUEUED,
+                (IndexJobRow.status == JobStatus.INDEXING) & (IndexJobRow.heartbeat_at < stale),
+            ),
+        )
+        .values(
+            status=JobStatus.INDEXING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=IndexJobRow.attempts + 1,
+            error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def heartbeat(
+    *, session: Session, job_id: int, done: int | None = None, total: int | None = None
+) -> None:
+    """Record that the job is alive, with its progress. Commits."""
+    values: dict[str, Any] = {"heartbeat_at": _now()}
+    if done is not None:
+        values["done"] = done
+    if total is not None:
+        values["total"] = total
+    session.execute(
+        update(IndexJobRow)
+        .where(IndexJobRow.id == job_id, IndexJobRow.status == JobStatus.INDEXING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def finish(*, session: Session, job_id: int) -> None:
+    """Mark a job done (the caller commits, with the document it indexed)."""
+    row = session.get(IndexJobRow, job_id)
+    if row is not None:
+        row.status = JobStatus.READY
+        row.finished_at = _now()
+        row.done = max(row.done, row.total)
+        row.error = None
+
+
+def fail(*, session: Session, job_id: int, error: str) -> None:
+    """Mark a job failed with the reason staff will read. Commits."""
+    row = session.get(IndexJobRow, job_id)
+    if row is not None:
+        row.status = JobStatus.FAILED
+        row.finished_at = _now()
+        row.error = error[:2000]
+    session.commit()
+
+
+def cancel(*, session: Session, job_id: int, error: str) -> bool:
+    """Fail a job that no process has claimed yet; False when one is running it. Commits."""
+    result = session.execute(
+        update(IndexJobRow)
+        .where(IndexJobRow.id == job_id, IndexJobRow.status == JobStatus.QUEUED)
+        .values(status=JobStatus.FAILED, error=error, finished_at=_now())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def get(*, session: Session, job_id: int) -> IndexJobRow | None:
+    """One job, or None."""
+    return session.get(IndexJobRow, job_id)
+
+
+def latest_for(*, session: Session, document_id: str) -> IndexJobRow | None:
+    """The newest job of a document, or None when it was never uploaded through the portal."""
+    return session.scalar(
+        select(IndexJobRow)
+        .where(IndexJobRow.document_id == document_id)
+        .order_by(IndexJobRow.id.desc())
+        .limit(1)
+    )
+
+
+def latest_by_document(*, session: Session) -> dict[str, IndexJobRow]:
+    """The newest job of every document that has one."""
+    latest: dict[str, IndexJobRow] = {}
+    for row in session.scalars(select(IndexJobRow).order_by(IndexJobRow.id)):
+        latest[row.document_id] = row
+    return latest
+
+
+def active_for(*, session: Session, document_id: str) -> IndexJobRow | None:
+    """The document's queued or running job, if any."""
+    return session.scalar(
+        select(IndexJobRow)
+        .where(IndexJobRow.document_id == document_id, IndexJobRow.status.in_(ACTIVE))
+        .order_by(IndexJobRow.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,248 @@
+"""Impact recall through the app: a changed document lists the answers and requests that quoted
+its old version, and staff notify the affected companies once, through the outbox."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from knowledge.loaders import load_bytes
+from portal import accounts
+from portal.models import Event, OutboxMessage, ServiceRequest
+from portal.uscc import check_character
+from web.app import create_app
+from web.wiring import Components
+
+PASSWORD = "correct horse battery"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+_serial = itertools.count(1)
+FIELDS = {
+    "product_type": "car_t",
+    "development_stage": "clinical",
+    "sample_type": "CAR-T",
+    "sample_quantity": "2",
+    "cold_chain": "liquid_nitrogen",
+    "tests_requested": ["sterility"],
+    "report_language": "zh",
+}
+QUESTION = "What is the cleanroom subsidy rate?"
+
+
+def _doc(doc_id: str, title: str, body: str):  # type: ignore[no-untyped-def]
+    text = (
+        f"---\nid: {doc_id}\ntitle: {title}\nlanguage: en\ncategory: policy\n"
+        f"jurisdiction: nansha\nissued: 2024-03-01\n---\n{body}"
+    )
+    return load_bytes(text.encode(), filename=f"{doc_id}.md")
+
+
+OLD = _doc(
+    "cleanroom-subsidy-2024",
+    "Cleanroom Subsidy Measures 2024",
+    "Summary of the cleanroom subsidy measures.\n\n## Rates\n"
+    "The cleanroom subsidy is 15% of fixed-asset investment, up to RMB 3 million.\n\n"
+    "## Scope\nThe subsidy applies to cleanroom workshops larger than 1,000 square metres.\n",
+)
+NEW = _doc(
+    "cleanroom-subsidy-2025",
+    "Cleanroom Subsidy Measures 2025",
+    "Summary of the revised cleanroom subsidy measures.\n\n## Rates\n"
+    "The cleanroom subsidy is 20% of fixed-asset investment, up to RMB 5 million.\n",
+)
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def app_client(fresh_components: Components) -> Iterator[TestClient]:
+    """The app over a small index of its own (these tests change documents)."""
+    report = fresh_components.indexer.ingest([OLD, NEW], origin="local", prune=False)
+    assert report.changed
+    fresh_components.assistant.refresh()
+    app = create_app(components=fresh_components)
+    with TestClient(app) as client:
+        assert app.state.ready.wait(120), app.state.startup_error
+        yield client
+
+
+def _sign_in(client: TestClient, email: str) -> TestClient:
+    browser = TestClient(client.app)
+    token = _token(browser.get("/login").text)
+    response = browser.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return browser
+
+
+def _company(parts: Components, client: TestClient, name: str) -> tuple[TestClient, int]:
+    n = next(_serial)
+    body = f"91440700MF{n:07d}"
+    email = f"impact{n}-{id(object())}@example.cn"
+    with parts.sessions() as session:
+        user = accounts.register_company(
+            session=session,
+            company_name=name,
+            credit_code=body + check_character(body),
+            contact_name="周敏",
+            phone="0755-87654321",
+            email=email,
+            password=PASSWORD,
+        )
+        company_id = user.company_id
+    assert company_id is not None
+    return _sign_in(client, email), company_id
+
+
+def _staff(parts: Components, client: TestClient) -> TestClient:
+    email = f"impactstaff{next(_serial)}@gba-cgt.cn"
+    with parts.sessions() as session:
+        accounts.create_user(
+            session=session, email=email, password=PASSWORD, name="孙工", role="staff"
+        )
+    return _sign_in(client, email)
+
+
+def _ask(browser: TestClient) -> dict:  # type: ignore[type-arg]
+    response = browser.post("/api/v1/chat", json={"question": QUESTION})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body["refused"], body
+    assert any(c["document_id"] == OLD.id for c in body["citations"]), body["citations"]
+    return body
+
+
+def _submit_with(company: TestClient, answer_id: str) -> str:
+    page = company.get(f"/requests/new?service=release_lot_testing&answer={answer_id}").text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key
+    data = {
+        "csrf_token": _token(page),
+        "idempotency_key": key.group(1),
+        "answer_id": answer_id,
+        "service_code": "release_lot_testing",
+        "title": "洁净室补贴咨询",
+        "description": "按助手答复准备申报材料。",
+        **FIELDS,
+    }
+    response = company.post(
+        "/requests",
+        data=data,
+        follow_redirects=False,
+        files=[("files", ("coa.pdf", PDF, "application/pdf"))],
+    )
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/")[2].split("?")[0]
+
+
+def test_superseding_a_document_lists_its_answers_and_notifies_once(
+    fresh_components: Components, app_client: TestClient
+) -> None:
+    parts = fresh_components
+    company, company_id = _company(parts, app_client, "南沙洁净室生物有限公司")
+    other, other_id = _company(parts, app_client, "广州另一家细胞有限公司")
+    attached = _ask(company)
+    number = _submit_with(company, attached["answer_id"])
+    _ask(other)  # asked, attached to nothing: the company still hears of it
+    anonymous = _ask(TestClient(app_client.app))
+    staff = _staff(parts, app_client)
+    url = f"/staff/knowledge/{OLD.id}/impact"
+
+    page = staff.get(url + "?lang=en").text
+    assert "No answer quoted an old version." in page  # version 1 is still current
+
+    app_client.app.state.knowledge.supersede(
+        document_id=OLD.id, superseded_by=NEW.id, changed_by="孙工"
+    )
+    page = staff.get(url + "?lang=en").text
+    assert "The document is superseded" in page
+    assert "Past answers that quoted an old version (3)" in page
+    assert "Open requests with such an answer attached (1)" in page
+    assert number in page and QUESTION in page and "version 1" in page
+    assert "南沙洁净室生物有限公司" in page and "Visitor (not signed in)" in page
+    assert f'data-answer-id="{anonymous["answer_id"]}"' in page
+
+    notify = staff.post(url + "/notify", data={"csrf_token": _token(page)}, follow_redirects=False)
+    assert notify.status_code == 303
+    report = staff.get(notify.headers["location"] + "&lang=en").text
+    assert "2 notified (1 requests, 1 companies); 0 had already been told." in report
+
+    with parts.sessions() as session:
+        request_id = session.scalar(
+            select(ServiceRequest.id).where(ServiceRequest.tracking_number == number)
+        )
+        messages = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.subject.contains("A document you relied on"))
+        ).all()
+        events = session.scalars(select(Event).where(Event.kind == "impact_notified")).all()
+    to_request = [m for m in messages if m.request_id == request_id]
+    assert len(to_request) == 1 and number in to_request[0].subject
+    assert "Cleanroom Subsidy Measures 2024" in to_request[0].body and number in to_request[0].body
+    assert "已被新文件取代" in to_request[0].body and "has been superseded" in to_request[0].body
+    assert len([m for m in messages if m.request_id is None]) == 1  # the other company's user
+    assert {e.request_id for e in events} == {request_id, None}
+    assert any(e.after.get("company_id") == other_id for e in events if e.request_id is None)
+    assert company_id != other_id
+    audit = staff.get(f"/staff/requests/{number}").text
+    assert "impact_notified" in audit
+    inbox = company.get("/notifications?lang=en").text
+    assert "Cleanroom Subsidy Measures 2024" in inbox
+
+    # Once per request or company: a second click sends nothing.
+    again = staff.post(url + "/notify", data={"csrf_token": _token(page)}, follow_redirects=False)
+    report = staff.get(again.headers["location"] + "&lang=en").text
+    assert "0 notified (0 requests, 0 companies); 2 had already been told." in report
+    with parts.sessions() as session:
+        assert len(session.scalars(select(Event).where(Event.kind == "impact_notified")).all()) == 2
+
+
+def test_an_edited_document_lists_only_answers_that_quoted_an_older_version(
+    fresh_components: Components, app_client: TestClient
+) -> None:
+    parts = fresh_components
+    company, _ = _company(parts, app_client, "珠海版本测试生物有限公司")
+    before = _ask(company)
+    app_client.app.state.knowledge.update_metadata(
+        document_id=OLD.id, changes={"doc_number": "穗南开管〔2024〕9号"}, changed_by="孙工"
+    )
+    # Workers pick the new snapshot up within a second; until then answers quote (and record)
+    # the version they were actually given.
+    parts.assistant.refresh()
+    after = _ask(company)
+    assert {c["version"] for c in after["citations"] if c["document_id"] == OLD.id} == {2}
+    assert any(c["document_id"] == OLD.id for c in after["citations"])
+    staff = _staff(parts, app_client)
+
+    page = staff.get(f"/staff/knowledge/{OLD.id}/impact?lang=en").text
+
+    assert "The document is now version 2" in page
+    assert f'data-answer-id="{before["answer_id"]}"' in page
+    assert f'data-answer-id="{after["answer_id"]}"' not in page
+
+
+def test_impact_pages_are_for_staff_and_known_documents_only(
+    fresh_components: Components, app_client: TestClient
+) -> None:
+    company, _ = _company(fresh_components, app_client, "深圳权限测试生物有限公司")
+    staff = _staff(fresh_components, app_client)
+    url = f"/staff/knowledge/{OLD.id}/impact"
+    assert company.get(url).status_code == 403
+    token = _token(company.get("/chat").text)
+    assert company.post(url + "/notify", data={"csrf_token": token}).status_code == 403
+    visitor = TestClient(app_client.app).get(url, follow_redirects=False)
+    assert visitor.status_code == 303 and visitor.headers["location"].startswith("/login")
+    assert staff.get("/staff/knowledge/no-such-document/impact").status_code == 404
+    assert staff.post(url + "/notify").status_code == 403  # no CSRF token
+    with fresh_components.sessions() as session:
+        assert not session.scalars(select(Event).where(Event.kind == "impact_notified")).all()

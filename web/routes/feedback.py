@@ -1,0 +1,154 @@
+"""Feedback on answers (chat form and JSON API), attaching answers to requests, the staff list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from portal import answers as request_answers
+from portal import requests as service_requests
+from portal.errors import NotFound as DomainNotFound
+from portal.errors import ValidationFailed
+from retrieval import answers
+from web import answer_views
+from web.deps import (
+    CurrentStaff,
+    CurrentUser,
+    LanguageDep,
+    OptionalUser,
+    SessionDep,
+    get_ready_assistant,
+)
+from web.errors import NotFound
+from web.routes.requests import local_time
+from web.schemas import FeedbackIn, FeedbackOut
+from web.templating import is_htmx, render
+
+router = APIRouter(tags=["feedback"])
+_ERROR_KEYS = {"reason": "feedback.error.reason", "comment": "feedback.error.comment"}
+
+
+def _give(
+    session: SessionDep, user: OptionalUser, answer_id: str, *, helpful: bool,
+    reason: str | None, comment: str | None,
+) -> answers.Feedback:  # fmt: skip
+    if len(answer_id) > 32:
+        raise NotFound("answer", answer_id[:32])
+    try:
+        return answers.give_feedback(
+            session=session, answer_id=answer_id, helpful=helpful, reason=reason,
+            comment=comment, user_id=user.id if user else None,
+            company_id=user.company_id if user else None, staff=bool(user and user.is_staff),
+        )  # fmt: skip
+    except answers.AnswerNotFound:
+        raise NotFound("answer", answer_id) from None
+
+
+@router.post(
+    "/api/v1/answers/{answer_id}/feedback",
+    response_model=FeedbackOut,
+    status_code=201,
+    tags=["assistant"],
+    responses={404: {"description": "no such answer"}, 422: {"description": "invalid input"}},
+)
+def api_feedback(
+    answer_id: str, body: FeedbackIn, session: SessionDep, user: OptionalUser
+) -> FeedbackOut:
+    """Rate an answer: helpful or not, and for "not" optionally why; a later verdict replaces it."""
+    try:
+        stored = _give(session, user, answer_id, helpful=body.helpful, reason=body.reason,
+                       comment=body.comment)  # fmt: skip
+    except answers.InvalidFeedback as error:
+        raise ValidationFailed({error.field: error.message}) from None
+    return FeedbackOut(
+        id=stored.id, answer_id=stored.answer_id, helpful=stored.helpful, reason=stored.reason,
+        comment=stored.comment, created_at=stored.created_at,
+    )  # fmt: skip
+
+
+@router.post("/chat/answers/{answer_id}/feedback", response_class=HTMLResponse)
+def chat_feedback(
+    answer_id: str,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    language: LanguageDep,
+    helpful: Annotated[str, Form(max_length=200)] = "",
+    reason: Annotated[str, Form(max_length=200)] = "",
+    comment: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    """Thumbs up or down from the chat page: the thanks fragment for htmx, else back (303)."""
+    turn = answer_views.visible_answer(session=session, user=user, answer_id=answer_id[:33])
+    error = None
+    if helpful not in ("yes", "no"):
+        error = "feedback.error.helpful"
+    else:
+        try:
+            _give(session, user, answer_id, helpful=helpful == "yes",
+                  reason=None if helpful == "yes" else reason, comment=comment)  # fmt: skip
+        except answers.InvalidFeedback as failure:
+            error = _ERROR_KEYS.get(failure.field, "error.invalid")
+    if error is None and not is_htmx(request):
+        target = f"/chat?c={quote(turn.conversation_id)}&rated={answer_id}#a-{answer_id}"
+        return RedirectResponse(target, status_code=303)
+    actions = answer_views.chat_actions(
+        request, session, rated=answer_id if error is None else None,
+        feedback_error={answer_id: error} if error else None,
+    )  # fmt: skip
+    status = 422 if error else 200
+    if is_htmx(request):
+        context = {"answer_id": answer_id, "actions": actions}
+        return render(request, "answers/feedback.html", context, language=language,
+                      status_code=status)  # fmt: skip
+    # Without JavaScript: the conversation again, the message next to this answer's form.
+    turns = get_ready_assistant(request).history(turn.conversation_id)
+    context = {"turns": turns, "conversation_id": turn.conversation_id, "question": "",
+               "error": None, "actions": actions}  # fmt: skip
+    return render(request, "chat.html", context, language=language, status_code=status)
+
+
+@router.post("/chat/answers/{answer_id}/attach")
+def attach_from_chat(
+    answer_id: str,
+    session: SessionDep,
+    user: CurrentUser,
+    tracking_number: Annotated[str, Form(max_length=30)] = "",
+) -> Response:
+    """Attach an answer to one of the company's open requests, then show that request (303)."""
+    try:
+        item = service_requests.get_for_user(
+            session=session, user=user, tracking_number=tracking_number
+        )
+    except DomainNotFound:
+        raise NotFound("request", tracking_number) from None
+    answer_views.attach(session=session, user=user, request=item, answer_id=answer_id[:33])
+    return RedirectResponse(
+        f"/requests/{quote(item.tracking_number)}?attached=1#answers", status_code=303
+    )
+
+
+@router.get("/staff/feedback", response_class=HTMLResponse)
+def feedback_list(
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    verdict: Annotated[Literal["", "helpful", "unhelpful"], Query()] = "",
+    reason: Annotated[Literal["", "wrong", "outdated", "incomplete", "wrong_source"], Query()] = "",
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+) -> Response:
+    """Feedback on answers with the question, answer and citations; filters; newest first."""
+    helpful = {"helpful": True, "unhelpful": False}.get(verdict)
+    found = answers.list_feedback(session=session, helpful=helpful, reason=reason or None,
+                                  page=page)  # fmt: skip
+    people = request_answers.users_by_id(
+        session=session, user_ids=[fb.user_id for fb, _ in found.items if fb.user_id]
+    )
+    context = {
+        "found": found, "people": people, "verdict": verdict, "reason": reason,
+        "reasons": answers.REASONS, "local_time": local_time,
+    }  # fmt: skip
+    return render(request, "staff/feedback.html", context, language=language)
