@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,6 +139,13 @@ async def submit(company: Company, attempt: Attempt) -> None:
         attempt.in_flight = True  # sent, and the server died before it answered
 
 
+def run_async(coroutine):  # type: ignore[no-untyped-def]
+    """Run a coroutine on a thread of its own: a session browser fixture (Playwright's sync
+    API) may already run an event loop on the main thread, where asyncio.run() refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def keep_submitting(company: Company, stop: asyncio.Event, rng: random.Random) -> None:
     """Submit one request after another until the server is gone."""
     while not stop.is_set():
@@ -191,7 +199,7 @@ def test_kill_during_submissions_leaves_every_request_whole_or_absent(
     server = LiveServer(data_dir, log=tmp_path / "server.log").start()
     servers.append(server)
     server.wait_ready(180)
-    crowd = asyncio.run(submissions_until_killed(server, companies=4, per_company=3))
+    crowd = run_async(submissions_until_killed(server, companies=4, per_company=3))
     attempts = [a for c in crowd for a in c.attempts]
     confirmed = {(a.company, a.key): a.number for a in attempts if a.number}
     assert any(a.in_flight for a in attempts), "the kill did not interrupt a submission"
@@ -199,7 +207,7 @@ def test_kill_during_submissions_leaves_every_request_whole_or_absent(
 
     server.start()  # same data folder, same secret: the sessions still hold
     server.wait_ready(180)
-    asyncio.run(retry_unanswered(server.url, crowd))
+    run_async(retry_unanswered(server.url, crowd))
     server.stop()
 
     settings = Settings(environment="test", data_dir=data_dir)
