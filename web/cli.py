@@ -64,6 +64,7 @@ def ingest(
 ) -> None:
     """Index documents: only new and changed ones are embedded again."""
     from knowledge.loaders import LoaderError, bundled_sources, expand_paths, load_path
+    from web.migrate import cross_process_lock
 
     components = _components()
     try:
@@ -77,12 +78,14 @@ def ingest(
         TimeElapsedColumn(), console=console,
     ) as progress:  # fmt: skip
         task = progress.add_task("Indexing", total=len(documents))
-        report = components.indexer.ingest(
-            documents,
-            origin="local" if paths else "bundled",
-            prune=not paths,
-            progress=lambda _doc, _chunks: progress.advance(task),
-        )
+        # The same lock as the app's start-up ingest: a server starting meanwhile waits.
+        with cross_process_lock(components.engine, "ingest"):
+            report = components.indexer.ingest(
+                documents,
+                origin="local" if paths else "bundled",
+                prune=not paths,
+                progress=lambda _doc, _chunks: progress.advance(task),
+            )
         progress.update(task, completed=len(documents))
     console.print(
         f"{len(report.added)} added, {len(report.updated)} updated, "

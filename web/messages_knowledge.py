@@ -48,6 +48,8 @@ KNOWLEDGE_MESSAGES: dict[str, dict[str, str]] = {
     "kb.withdraw_hint": {"zh": "撤回后，该文档的段落从所有索引中删除，助手不再引用；版本历史保留。", "en": "Once withdrawn, the document's passages leave every index and the assistant no longer cites it; its version history is kept."},
     "kb.withdraw_confirm": {"zh": "我确认撤回此文档", "en": "I confirm: withdraw this document"},
     "kb.submit_withdraw": {"zh": "撤回", "en": "Withdraw"},
+    "docs.withdrawn_notice": {"zh": "该文档已被中心撤回：仅作为历史记录保留，助手不再引用。", "en": "The center has withdrawn this document: it is kept as a record only and the assistant no longer cites it."},
+    "docs.superseded_notice": {"zh": "该文档已被取代，现行文档：", "en": "This document has been superseded; the current one is"},
     "kb.withdrawn": {"zh": "已撤回", "en": "Withdrawn"},
     "kb.withdrawn_at": {"zh": "已于 {when} 撤回，助手不再引用该文档。", "en": "Withdrawn on {when}; the assistant no longer cites it."},
     "kb.superseded_note": {"zh": "已被 {link} 取代。", "en": "Superseded by {link}."},

@@ -243,6 +243,9 @@ def test_supersede_patch_and_withdraw_through_the_api(parts: Components, staff: 
         "superseded", "rent-new-en", 2,
     )  # fmt: skip
 
+    page = staff.get("/documents/rent-old-en?lang=en").text
+    assert "This document has been superseded" in page and 'href="/documents/rent-new-en"' in page
+
     patched = staff.patch("/api/v1/documents/rent-new-en", json={"doc_number": "南开〔2026〕3号"})
     assert patched.status_code == 200 and patched.json()["version"] == 2
     assert staff.patch("/api/v1/documents/rent-new-en", json={"issued": "soon"}).status_code == 422
@@ -252,6 +255,10 @@ def test_supersede_patch_and_withdraw_through_the_api(parts: Components, staff: 
     with parts.sessions() as session:
         assert registry.chunk_ids(session=session, document_id="rent-old-en") == []
         assert len(registry.versions_of(session=session, document_id="rent-old-en")) == 3
+    # Old answers still link to the public viewer: it says the document was withdrawn.
+    assert (
+        "The center has withdrawn this document" in staff.get("/documents/rent-old-en?lang=en").text
+    )
     listed = [d["id"] for d in staff.get("/api/v1/documents").json()]
     assert "rent-old-en" not in listed and "rent-new-en" in listed
     assert staff.delete("/api/v1/documents/no-such-doc").status_code == 404
