@@ -286,12 +286,13 @@ class Assistant:
                 .limit(1)
             ).first()
             context = previous.search_query if previous and not previous.refused else None
-            result = self.answer(question, context=context)
-            search_query = (
-                f"{context} {question}" if context and _is_follow_up(question) else question
-            )
-            answer_id = answers.new_answer_id()
-            asked_at = datetime.now(UTC)
+        # Answer with no connection held: answering opens its own (index generation checks),
+        # and a thread holding one while waiting for another can drain the pool under load.
+        result = self.answer(question, context=context)
+        search_query = f"{context} {question}" if context and _is_follow_up(question) else question
+        answer_id = answers.new_answer_id()
+        asked_at = datetime.now(UTC)
+        with self.sessions() as session:
             session.add(
                 ConversationTurnRow(
                     conversation_id=conversation_id,

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite in the data folder"
     )
     secret_key: str = DEVELOPMENT_SECRET
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="connections kept open per worker (not SQLite)"
+    )
+    db_max_overflow: int = Field(
+        default=30, ge=0, le=500, description="extra connections per worker under load"
+    )
 
     # Retrieval
     embeddings: str = Field(

@@ -41,7 +41,12 @@ def build_engine(settings: Settings) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A server database: bounded by settings, sized so that every request thread of a worker
+    # (40 in uvicorn's thread pool) can hold a connection without waiting for the pool.
+    return create_engine(
+        url, pool_pre_ping=True,
+        pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
+    )  # fmt: skip
 
 
 def create_schema(engine: Engine) -> None:
