@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_boolean": ("请选择是或否", "Choose yes or no"),
     "invalid_characters": ("包含不允许的字符", "Contains characters that are not allowed"),
     "unknown_service": ("未知的服务类型", "Unknown service"),
+    "attachment_required": (
+        "此服务需要上传所列的必需附件",
+        "This service needs its required attachments (send them as multipart files)",
+    ),
 }
 
 

@@ -141,11 +141,14 @@ def submit(
         clean = catalog.validate_fields(service_code=service_code, raw=fields)
     except ValidationFailed as exc:
         errors.update(exc.errors)
+    spec = catalog.spec_for(service_code=service_code)
+    if any(a.required for a in spec.attachments) and not files:
+        # Whatever the channel (page, JSON API, multipart API): no request without its files.
+        errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
     checked = _check_files(files, store)
     moment = _now(now)
-    spec = catalog.spec_for(service_code=service_code)
     try:
         number = next_tracking_number(
             session=session, year=moment.astimezone(catalog.SHANGHAI).year

@@ -138,6 +138,10 @@ TESTING_FIELDS: dict[str, str | list[str]] = {
 }
 
 
+# A minimal valid PDF: release testing requires its sample information sheet.
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
 @pytest.fixture
 def testing_fields() -> dict[str, str | list[str]]:
     """Valid fields for a release-testing request."""
@@ -159,6 +163,7 @@ def submit_one(
             "fields": testing_fields,
             "idempotency_key": f"key-{next(_seq)}",
             "store": store,
+            "files": [("sample-information.pdf", SAMPLE_PDF)],  # the service requires one
         }
         args.update(overrides)
         return requests.submit(session=session, user=user, **args)

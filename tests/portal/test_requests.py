@@ -90,7 +90,8 @@ def test_same_key_from_two_threads_gives_one_request(
             try:
                 r = requests.submit(session=s, user=user, service_code="release_lot_testing",
                                     title="Race", description="Two clicks", fields=testing_fields,
-                                    idempotency_key="race", store=store)  # fmt: skip
+                                    idempotency_key="race", store=store,
+                                    files=[("sample-information.pdf", PDF)])  # fmt: skip
                 results.append(r.id)
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
@@ -220,13 +221,16 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
     staff_view = requests.timeline(session=session, user=staff, request=request)
     assert [i.message.body for i in company_view if i.message] == ["We are on it"]
     assert not any(i.internal for i in company_view)
-    assert not any(i.attachment for i in company_view)
+    # The company sees the file it sent, never the staff's internal one.
+    assert [i.attachment.filename for i in company_view if i.attachment] == [
+        "sample-information.pdf"
+    ]
     assert {"looks odd", "We are on it"} <= {i.message.body for i in staff_view if i.message}
     assert any(i.event and i.event.kind == "assigned" for i in staff_view)
     times = [i.at for i in staff_view]
     assert times == sorted(times)
     with pytest.raises(NotFound):
-        att = next(i.attachment for i in staff_view if i.attachment)
+        att = next(i.attachment for i in staff_view if i.attachment and i.internal)
         requests.get_attachment(session=session, user=people["a"], attachment_id=att.id)
 
 

@@ -95,6 +95,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/requests/{tracking_number}/attachments/{attachment_id}"):
         Rule("company", ("tracking_number", "attachment_id")),
     ("POST", "/api/v1/requests"): Rule("company"),
+    ("POST", "/api/v1/requests/with-files"): Rule("company"),
     ("GET", "/api/v1/requests"): Rule("company"),
     ("GET", "/api/v1/requests/{tracking_number}"): Rule("company", REQ),
     ("POST", "/api/v1/requests/{tracking_number}/messages"): Rule("company", REQ),

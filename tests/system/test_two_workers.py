@@ -10,6 +10,7 @@ race too.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -145,6 +146,9 @@ def workers(portal_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Worker
             worker.stop()
 
 
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
 def _credit_code() -> str:
     body = f"91440101MC{secrets.randbelow(10**7):07d}"
     return body + check_character(body)
@@ -158,7 +162,7 @@ def _register(client: httpx.Client) -> dict[str, Any]:
     }  # fmt: skip
     response = client.post("/api/v1/auth/register", json=fields)
     assert response.status_code == 201, response.text
-    return fields
+    return {**fields, "csrf_token": response.json()["csrf_token"]}
 
 
 def _login(client: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
@@ -200,12 +204,14 @@ def test_two_workers_share_sessions_limits_index_and_queue(
         )  # fmt: skip
         assert created.returncode == 0, created.stdout + created.stderr
         assert _login(staff_on_b, staff_email).status_code == 200
-        submitted = on_a.post(
-            "/api/v1/requests",
-            json={"service_code": "release_lot_testing", "title": "Release testing, lot 9",
+        submitted = on_a.post(  # multipart: release testing requires its sample sheet
+            "/api/v1/requests/with-files",
+            data={"service_code": "release_lot_testing", "title": "Release testing, lot 9",
                   "description": "Sterility and mycoplasma for CAR-T lot 9.",
-                  "fields": TESTING_FIELDS},
-            headers={"Idempotency-Key": secrets.token_hex(16)},
+                  "fields": json.dumps(TESTING_FIELDS)},
+            files=[("files", ("sample-information.pdf", SAMPLE_PDF, "application/pdf"))],
+            headers={"Idempotency-Key": secrets.token_hex(16),
+                     "X-CSRF-Token": company["csrf_token"]},
         )  # fmt: skip
         assert submitted.status_code == 201, submitted.text
         tracking = submitted.json()["tracking_number"]

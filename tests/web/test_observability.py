@@ -21,6 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from portal import accounts, catalog, requests
+from portal.attachments import AttachmentStore
 from portal.uscc import check_character
 from web import observability
 from web.app import create_app
@@ -329,6 +330,8 @@ def test_queue_size_and_sla_breaches_are_read_from_the_database(
                 session=session, user=user, service_code="release_lot_testing",
                 title=f"Lot {key}", description="Sterility for our CAR-T lot.",
                 fields=fields, idempotency_key=key, now=moment,
+                files=[("sample-information.pdf", b"%PDF-1.4\n%%EOF\n")],
+                store=AttachmentStore(fresh_components.settings.uploads_path),
             )  # fmt: skip
     app = create_app(components=fresh_components)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -323,6 +325,62 @@ def test_api_field_errors_answer_422_with_each_field(company: TestClient) -> Non
     assert response.status_code == 422
     fields = {p["field"] for p in response.json()["detail"]}
     assert {"title", "sample_quantity", "product_type"} <= fields
+
+
+def test_api_refuses_a_request_without_the_files_its_service_requires(company: TestClient) -> None:
+    body = {"service_code": "release_lot_testing", "title": "Lot 7", "description": "Sterility.",
+            "fields": TESTING_FIELDS}  # fmt: skip
+    response = company.post("/api/v1/requests", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"field": "files", "message": "attachment_required"}]
+    assert company.get("/api/v1/requests").json() == []  # nothing was created
+
+
+def test_api_multipart_submit_stores_the_files_and_is_idempotent(company: TestClient) -> None:
+    token = _token(company.get("/requests/new?service=release_lot_testing").text)
+    form = {"service_code": "release_lot_testing", "title": "Lot 7", "description": "Sterility.",
+            "fields": json.dumps(TESTING_FIELDS)}  # fmt: skip
+    files = [("files", ("sample-information.pdf", PDF, "application/pdf"))]
+    headers = {"Idempotency-Key": "multipart-1", "X-CSRF-Token": token}
+
+    first = company.post("/api/v1/requests/with-files", data=form, files=files, headers=headers)
+    again = company.post("/api/v1/requests/with-files", data=form, files=files, headers=headers)
+
+    assert first.status_code == 201, first.text
+    number = first.json()["tracking_number"]
+    assert again.json()["tracking_number"] == number
+    timeline = company.get(f"/api/v1/requests/{number}").json()["timeline"]
+    assert any(e["kind"] == "submitted" for e in timeline)
+    page = company.get(f"/requests/{number}").text
+    assert "sample-information.pdf" in page
+    # Without the CSRF header a cookie-authenticated multipart call is refused.
+    forged = company.post("/api/v1/requests/with-files", data=form, files=files)
+    assert forged.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("fields", "files", "field"),
+    [
+        ("not json", [("files", ("a.pdf", PDF, "application/pdf"))], "fields"),
+        ("[1, 2]", [("files", ("a.pdf", PDF, "application/pdf"))], "fields"),
+        (None, [("files", ("a.html", b"<html><script>x</script>", "text/html"))], "files"),
+    ],
+)
+def test_api_multipart_submit_refuses_bad_input_with_the_field(
+    company: TestClient, fields: str | None, files: list[Any], field: str
+) -> None:
+    token = _token(company.get("/requests/new?service=release_lot_testing").text)
+    form = {"service_code": "release_lot_testing", "title": "Lot 8", "description": "Sterility.",
+            "fields": fields if fields is not None else json.dumps(TESTING_FIELDS)}  # fmt: skip
+
+    response = company.post(
+        "/api/v1/requests/with-files", data=form, files=files, headers={"X-CSRF-Token": token}
+    )
+
+    assert response.status_code == 422
+    assert field in {p["field"] for p in response.json()["detail"]}
+    assert company.get("/api/v1/requests").json() == []
 
 
 def test_api_company_cannot_patch_its_own_request(company: TestClient) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, File, Form, Header, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from portal import catalog
@@ -16,7 +17,7 @@ from portal.models import ServiceRequest
 from portal.sla import SlaStatus
 from portal.workflow import Priority, Status
 from web.deps import CurrentUser, SessionDep
-from web.routes.requests import CalendarDep, PortalDep, VisibleRequest, sla_of
+from web.routes.requests import MAX_FILES, CalendarDep, PortalDep, VisibleRequest, sla_of
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 
@@ -191,6 +192,40 @@ def create_request(
         description=body.description, fields=raw,
         idempotency_key=idempotency_key or secrets.token_urlsafe(24),
         catalog_match=portal.catalog_match,
+    )  # fmt: skip
+    return RequestOut.of(item, sla_of(item, calendar), staff=user.is_staff)
+
+
+@router.post("/requests/with-files", status_code=201, response_model=RequestOut, responses=_ERRORS)
+async def create_request_with_files(
+    session: SessionDep,
+    user: CurrentUser,
+    portal: PortalDep,
+    calendar: CalendarDep,
+    service_code: Annotated[str, Form(max_length=60)],
+    title: Annotated[str, Form(max_length=200)],
+    description: Annotated[str, Form(max_length=20000)],
+    files: Annotated[list[UploadFile], File(description="the service's attachments")],
+    fields: Annotated[
+        str, Form(max_length=50000, description="the typed fields as a JSON object")
+    ] = "{}",
+    idempotency_key: Annotated[str | None, Header(max_length=64)] = None,
+) -> RequestOut:
+    """Submit a request with its attachments (multipart), for services that require files."""
+    try:
+        parsed = json.loads(fields)
+    except ValueError:
+        raise ValidationFailed({"fields": "not_a_json_object"}) from None
+    if not isinstance(parsed, dict):
+        raise ValidationFailed({"fields": "not_a_json_object"})
+    if len(files) > MAX_FILES:
+        raise ValidationFailed({"files": "too_many_files"})
+    uploads = [(f.filename or "", await f.read()) for f in files]
+    item = service_requests.submit(
+        session=session, user=user, service_code=service_code, title=title,
+        description=description, fields={k: _as_form_value(v) for k, v in parsed.items()},
+        idempotency_key=idempotency_key or secrets.token_urlsafe(24),
+        files=uploads, store=portal.store, catalog_match=portal.catalog_match,
     )  # fmt: skip
     return RequestOut.of(item, sla_of(item, calendar), staff=user.is_staff)
 
