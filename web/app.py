@@ -74,6 +74,10 @@ def create_app(settings: Settings | None = None, components: Components | None =
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN and run inline script: offline and
+        # under our CSP they cannot work, so they are not served; /openapi.json is the schema.
+        docs_url=None,
+        redoc_url=None,
         # Every state-changing request with the session cookie must carry the CSRF token;
         # no text may carry a NUL (PostgreSQL cannot store it).
         dependencies=[Depends(auth.csrf_protect), Depends(refuse_nul_characters)],

@@ -46,9 +46,6 @@ REQ = ("tracking_number",)
 TABLE: dict[tuple[str, str], Rule] = {
     # FastAPI's own documentation pages and static files
     ("GET", "/openapi.json"): Rule("public"),
-    ("GET", "/docs"): Rule("public"),
-    ("GET", "/docs/oauth2-redirect"): Rule("public"),
-    ("GET", "/redoc"): Rule("public"),
     ("GET", "/static"): Rule("public"),
     # operations
     ("GET", "/healthz"): Rule("public"),
