@@ -8,6 +8,7 @@ request did not exist.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,16 +44,21 @@ def _now(now: datetime | None) -> datetime:
     return as_utc(now) if now is not None else datetime.now(UTC)
 
 
-def _check_files(
+def _store_files(
     files: Sequence[tuple[str, bytes]], store: AttachmentStore | None
-) -> list[tuple[str, str, bytes]]:
+) -> list[tuple[str, str, int, str]]:
+    """Check every file, then write each under its hash: (name, content type, size, sha256).
+
+    Called before the transaction: the tracking number's lock is then never held across a
+    file's fsync. A transaction that fails afterwards leaves only an unreferenced blob, which
+    nobody can reach (files are served through their rows).
+    """
     if files and store is None:
         raise ValueError("files given without an attachment store")
-    checked = []
-    for name, data in files:
-        content_type = store.inspect(name, data)  # type: ignore[union-attr]
-        checked.append((sanitise_filename(name), content_type, data))
-    return checked
+    checked = [(sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
+               for name, data in files]  # fmt: skip
+    return [(name, content_type, len(data), store.save(data))  # type: ignore[union-attr]
+            for name, content_type, data in checked]  # fmt: skip
 
 
 def _attach(
@@ -60,22 +66,20 @@ def _attach(
     session: Session,
     request: ServiceRequest,
     user: User,
-    checked: list[tuple[str, str, bytes]],
-    store: AttachmentStore | None,
+    stored: list[tuple[str, str, int, str]],
     message: Message | None,
 ) -> list[Attachment]:
     rows = []
-    for name, content_type, data in checked:
-        sha = store.save(data)  # type: ignore[union-attr]
+    for name, content_type, size, sha in stored:
         row = Attachment(request_id=request.id, message_id=message.id if message else None,
                          uploaded_by_id=user.id, filename=name, content_type=content_type,
-                         size=len(data), sha256=sha, created_at=utcnow())  # fmt: skip
+                         size=size, sha256=sha, created_at=utcnow())  # fmt: skip
         session.add(row)
         rows.append(row)
         internal = message is not None and message.visibility == "internal"
         record_event(session=session, request=request, actor=user,
                      kind="internal_attachment_added" if internal else "attachment_added",
-                     after={"filename": name, "size": len(data)})  # fmt: skip
+                     after={"filename": name, "size": size})  # fmt: skip
     return rows
 
 
@@ -147,14 +151,12 @@ def submit(
         errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
-    checked = _check_files(files, store)
+    stored = _store_files(files, store)
     moment = _now(now)
     try:
-        number = next_tracking_number(
-            session=session, year=moment.astimezone(catalog.SHANGHAI).year
-        )
         request = ServiceRequest(
-            tracking_number=number, company_id=user.company_id, created_by_id=user.id,
+            tracking_number=f"pending-{secrets.token_hex(8)}",  # the real one is taken last
+            company_id=user.company_id, created_by_id=user.id,
             service_code=service_code, title=title, description=description, fields=clean,
             status=Status.SUBMITTED, priority=spec.default_priority,
             team_code=service.team_code or spec.team_code, idempotency_key=key,
@@ -163,16 +165,21 @@ def submit(
         )  # fmt: skip
         session.add(request)
         session.flush()
-    except IntegrityError:
-        session.rollback()  # gives the tracking number back as well
+    except IntegrityError:  # the same key won a race: that request is the answer
+        session.rollback()
         existing = _by_key(session=session, company_id=user.company_id, key=key)
         if existing is None:
             raise
         return existing
     record_event(session=session, request=request, actor=user, kind="submitted",
                  after={"status": "submitted", "service_code": service_code})  # fmt: skip
-    _attach(session=session, request=request, user=user, checked=checked, store=store,
-            message=None)  # fmt: skip
+    _attach(session=session, request=request, user=user, stored=stored, message=None)
+    # The number comes last: bumping the counter write-locks it (its row on PostgreSQL) until
+    # the commit, so every other submission waits only for these few statements. Nobody can see
+    # the placeholder (uncommitted), and a rollback gives the number back: no gaps.
+    number = next_tracking_number(session=session, year=moment.astimezone(catalog.SHANGHAI).year)
+    request.tracking_number = number
+    session.flush()
     _notify_company(
         session=session, request=request, actor=None, subject="已受理 / Received",
         body=f"我们已收到您的服务请求《{title}》，受理编号 {number}。\n"
@@ -305,7 +312,7 @@ def add_message(
         raise ValidationFailed({"body": "required"})
     if len(body) > MAX_TEXT:
         raise ValidationFailed({"body": "too_long"})
-    checked = _check_files(files, store)
+    stored = _store_files(files, store)
     moment = _now(now)
     message = Message(request_id=request.id, author_id=user.id, visibility=visibility,
                       body=body, created_at=moment)  # fmt: skip
@@ -313,8 +320,7 @@ def add_message(
     session.flush()
     record_event(session=session, request=request, actor=user, kind=f"message_{visibility}",
                  after={"message_id": message.id})  # fmt: skip
-    _attach(session=session, request=request, user=user, checked=checked, store=store,
-            message=message)  # fmt: skip
+    _attach(session=session, request=request, user=user, stored=stored, message=message)
     if not user.is_staff:
         if request.status == Status.AWAITING_COMPANY:
             _move(session=session, actor=user, request=request, target=Status.IN_PROGRESS,

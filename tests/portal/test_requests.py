@@ -108,6 +108,52 @@ def test_same_key_from_two_threads_gives_one_request(
     assert numbers[0].endswith("-000001")
 
 
+def test_concurrent_submissions_get_gap_free_numbers_and_their_own_notices(
+    session: Session,
+    sessions: sessionmaker[Session],
+    people: dict[str, Any],
+    store: AttachmentStore,
+    testing_fields: dict[str, Any],
+) -> None:
+    """The number is taken last in the transaction: nothing keeps the placeholder."""
+    user_id = people["a"].id
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        from portal.models import User
+
+        with sessions() as s:
+            user = s.get(User, user_id)
+            barrier.wait()
+            for i in range(5):
+                pdf = PDF + f"{n}/{i}".encode()  # distinct files: each is written and synced
+                try:
+                    requests.submit(session=s, user=user, service_code="release_lot_testing",
+                                    title=f"T{n}-{i}", description="Parallel", store=store,
+                                    fields=testing_fields, idempotency_key=f"k{n}-{i}",
+                                    files=[("sample-information.pdf", pdf)])  # fmt: skip
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rows = session.execute(select(ServiceRequest.id, ServiceRequest.tracking_number)).all()
+    assert sorted(number[-6:] for _, number in rows) == [f"{n:06d}" for n in range(1, 21)]
+    received = session.execute(
+        select(OutboxMessage.request_id, OutboxMessage.subject, OutboxMessage.body)
+        .where(OutboxMessage.subject.contains("已受理"))
+    ).all()  # fmt: skip
+    number_of = dict(rows)
+    assert {r.request_id for r in received} == set(number_of)
+    for r in received:
+        assert number_of[r.request_id] in r.subject and number_of[r.request_id] in r.body
+
+
 def test_company_lists_only_its_own_and_staff_see_all(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
