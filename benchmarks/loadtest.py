@@ -14,6 +14,11 @@ attachment) until the duration is over. In-flight requests then finish, the serv
 the database is counted. The last line reads
 `submitted N, stored N, lost 0, duplicated 0, 5xx 0, p95 X ms`; the exit code is 1 when
 anything was lost or duplicated or any response was a 5xx.
+
+`--workers N` runs N uvicorn workers. With `CGT_PORTAL_DATABASE_URL` and
+`CGT_PORTAL_CHROMA_HOST/PORT` in the environment the server uses those engines instead (give it
+an empty database and a new `CGT_PORTAL_CHROMA_COLLECTION`: it indexes the bundled documents on
+start, which `server_start_s` then includes).
 """
 
 from __future__ import annotations
@@ -90,11 +95,14 @@ def free_port() -> int:
 class LiveServer:
     """The portal in its own uvicorn process over `data_dir`: start, wait for readiness, stop."""
 
-    def __init__(self, data_dir: Path, *, log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, log: Path, env: dict[str, str] | None = None, workers: int = 1
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.log = Path(log)
         self.secret = secrets.token_urlsafe(32)
         self.extra_env = env or {}
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -108,8 +116,17 @@ class LiveServer:
                 "CGT_PORTAL_ENVIRONMENT": "development",  # plain-HTTP loopback: no Secure cookies
                 "TOKENIZERS_PARALLELISM": "false",
             }
+            | self.metrics_env()
             | self.extra_env
         )
+
+    def metrics_env(self) -> dict[str, str]:
+        """Several workers share one Prometheus folder (as `cgt-portal serve --workers` does)."""
+        if self.workers == 1:
+            return {}
+        shared = self.data_dir / "metrics-multiproc"
+        shared.mkdir(parents=True, exist_ok=True)
+        return {"PROMETHEUS_MULTIPROC_DIR": str(shared)}
 
     def start(self) -> LiveServer:
         """Start uvicorn on a free loopback port (a restart keeps the data folder)."""
@@ -120,7 +137,7 @@ class LiveServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "web.asgi:create", "--factory",
                  "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                 "--no-access-log"],
+                 "--no-access-log", "--workers", str(self.workers)],
                 cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
         return self
@@ -516,6 +533,7 @@ def report(run: dict[str, Any], counts: dict[str, Any], args: argparse.Namespace
         "throughput_per_s": round(len(every) / elapsed, 2),
         "overall_ms": percentiles(every), "errors": failed, "5xx": five,
         "endpoints": endpoints, "submissions": counts,
+        "workers": args.workers, "engines": servers() or "sqlite + embedded chroma",
         "server_cpu_s": server_cpu, "cpu_count": os.cpu_count(),
         "server_start_s": run["start_s"], "sign_up_s": run["sign_up_s"],
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
@@ -523,18 +541,30 @@ def report(run: dict[str, Any], counts: dict[str, Any], args: argparse.Namespace
 
 
 def process_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds a live process has used (Linux), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    """CPU seconds a live process and its live descendants (uvicorn's workers) used (Linux)."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        child = int(stat.parent.name)
+        parents[child], ticks[child] = int(fields[1]), int(fields[11]) + int(fields[12])
+    if pid not in ticks:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree, grown = tree | more, bool(more)
+    return sum(ticks[p] for p in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def print_summary(results: dict[str, Any]) -> None:
     """Per-endpoint table, throughput, errors, then the one-line verdict."""
     print(f"== load test: {results['users']} users for {results['duration_s']} s "
-          f"({results['elapsed_s']} s with the last requests) ==")  # fmt: skip
+          f"({results['elapsed_s']} s with the last requests), {results['workers']} worker(s) "
+          f"on {results['engines']} ==")  # fmt: skip
     print(f"{'endpoint':36} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'/s':>7}  errors")
     for name, e in results["endpoints"].items():
         print(f"{name:36} {e['n']:>6} {e['p50']:>9.1f} {e['p95']:>9.1f} {e['p99']:>9.1f} "
@@ -553,13 +583,25 @@ def print_summary(results: dict[str, Any]) -> None:
     )
 
 
+def servers() -> str:
+    """The database and vector store the server will use: its settings from the environment."""
+    from web.settings import Settings
+
+    settings = Settings()
+    database = "sqlite" if settings.database_url is None else settings.database_url.split(":")[0]
+    chroma = "embedded chroma" if settings.chroma_host is None else "chroma server"
+    return "" if database == "sqlite" and settings.chroma_host is None else f"{database} + {chroma}"
+
+
 @contextmanager
 def fresh_server(args: argparse.Namespace) -> Iterator[LiveServer]:
     """A server over a new temporary data folder, stopped and deleted afterwards."""
     work = Path(tempfile.mkdtemp(prefix="cgt-loadtest-"))
     try:
-        cache = None if args.kb_cache is None else ensure_kb_cache(args.kb_cache)
-        server = LiveServer(fresh_data_dir(work, cache), log=work / "server.log")
+        # The cache is an embedded pair; servers set in the environment are indexed on start.
+        cache = None if args.kb_cache is None or servers() else ensure_kb_cache(args.kb_cache)
+        data_dir = fresh_data_dir(work, cache)
+        server = LiveServer(data_dir, log=work / "server.log", workers=args.workers)
         try:
             yield server.start()
         finally:
@@ -581,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kb-cache", type=Path, default=ROOT / "var" / "loadtest-kb",
                         help="indexed knowledge base to copy ('none': index on start)")  # fmt: skip
     parser.add_argument("--keep-log", type=Path, default=None, help="copy the server log here")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     if args.kb_cache is not None and str(args.kb_cache) == "none":
         args.kb_cache = None
