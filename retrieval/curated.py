@@ -8,11 +8,19 @@ enough to one of them (`AssistantConfig.curated_threshold`), before it searches 
 Every citation quotes the cited document's current text verbatim (whitespace runs may
 differ; the document's own text is stored). Saving one bumps the index generation, so every
 worker reloads its snapshot, curated answers included.
+
+Citations follow their documents: whenever the snapshot is loaded (every change of the
+knowledge base bumps the generation) each quote is found again in its document's current
+text, so an edited document is cited at its new version and place. A staff answer whose
+document was withdrawn or superseded since, or whose quote the new text no longer holds, is
+stale: the assistant stops giving it until staff edit it (`current_citations`; the staff page
+and the document's impact page say why).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +44,8 @@ MAX_CITATIONS = 8
 MAX_QUOTE_CHARS = 2000
 URL_TEMPLATE = "/documents/{document_id}?hl={start}-{end}#passage-{chunk_id}"
 _CITATION_FIELDS = {f.name for f in dataclasses.fields(Citation)}
+
+log = logging.getLogger(__name__)
 
 
 class CuratedInvalid(Exception):
@@ -129,7 +139,7 @@ def _resolve(session: Session, draft: CitationDraft, n: int) -> Citation:
     row = registry.get(session=session, document_id=document_id[:120])
     if row is None:
         raise CuratedInvalid({"citation": "curated.error.document_unknown"})
-    if row.status == "withdrawn":
+    if row.withdrawn:
         raise CuratedInvalid({"citation": "curated.error.document_withdrawn"})
     found = find_quote(row.text, quote)
     if found is None:
@@ -237,6 +247,37 @@ def citations_of(row: CuratedAnswerRow) -> list[Citation]:
     """A curated answer's stored citations."""
     return [Citation(**{k: v for k, v in c.items() if k in _CITATION_FIELDS})
             for c in row.citations or []]  # fmt: skip
+
+
+def current_citations(
+    *, session: Session, row: CuratedAnswerRow
+) -> tuple[list[Citation], str | None]:
+    """The answer's citations as its documents read now, or why it must not be given.
+
+    The reason is a message key: the document is unknown or withdrawn, the quote is no longer
+    in its current text, or it was superseded after the answer cited it (an answer written
+    about a superseded document on purpose stays valid).
+    """
+    fresh: list[Citation] = []
+    for stored in citations_of(row):
+        draft = CitationDraft(stored.document_id, stored.quote)
+        try:
+            citation = _resolve(session, draft, stored.n)
+        except CuratedInvalid as failure:
+            return [], failure.errors["citation"]
+        if citation.status == "superseded" and stored.status != "superseded":
+            return [], "curated.error.document_superseded"
+        fresh.append(citation)
+    return fresh, None
+
+
+def citing(*, session: Session, document_id: str) -> list[tuple[CuratedAnswerRow, str | None]]:
+    """Every curated answer that cites a document, with the reason it is stale (or None)."""
+    return [
+        (row, current_citations(session=session, row=row)[1])
+        for row in list_(session=session)
+        if any(c.get("document_id") == document_id for c in row.citations or [])
+    ]
 
 
 # --- the assistant's snapshot ---------------------------------------------------------------
@@ -360,9 +401,13 @@ class CuratedLoader:
             questions = [q for q in row.questions or [] if q.strip()]
             if not questions:
                 continue
+            citations, stale = current_citations(session=session, row=row)
+            if stale is not None:
+                log.info("staff answer %s is not given until it is edited: %s", row.id, stale)
+                continue
             language: Language = "zh" if row.language == "zh" else "en"
             owner = len(entries)
-            entries.append(CuratedEntry(row.id, language, row.answer, citations_of(row), questions))
+            entries.append(CuratedEntry(row.id, language, row.answer, citations, questions))
             texts += questions
             owners += [owner] * len(questions)
         if not entries:

@@ -103,6 +103,18 @@ ANSWER_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "没有答复引用过旧版本。",
         "en": "No answer quoted an old version.",
     },
+    "impact.curated": {
+        "zh": "引用该文档的人工答复（{n}）",
+        "en": "Staff answers citing this document ({n})",
+    },
+    "impact.none_curated": {
+        "zh": "没有人工答复引用该文档。",
+        "en": "No staff answer cites this document.",
+    },
+    "impact.curated_current": {
+        "zh": "仍在使用：摘录仍在现行文本中，引用已更新为当前版本。",
+        "en": "Still given: its quote is in the current text, cited at the current version.",
+    },
     "impact.quoted": {"zh": "引用版本", "en": "Quoted version"},
     "impact.company": {"zh": "企业", "en": "Company"},
     "impact.request": {"zh": "申请", "en": "Request"},

@@ -123,6 +123,14 @@ GAPS_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该文档已撤回，不能引用。",
         "en": "This document was withdrawn and cannot be cited.",
     },
+    "curated.error.document_superseded": {
+        "zh": "该文档在此答复写成后已被取代，请改为引用取代它的文档。",
+        "en": "This document was superseded after the answer cited it; cite its replacement.",
+    },
+    "curated.stale": {
+        "zh": "助手暂停使用此答复，需编辑后恢复：{reason}",
+        "en": "The assistant does not give this answer until it is edited: {reason}",
+    },
     "curated.error.quote_empty": {"zh": "请填写摘录的原文。", "en": "Enter the quoted text."},
     "curated.error.quote_long": {
         "zh": "摘录最多 2000 个字符。",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
 from knowledge import registry
+from knowledge.documents import SourceDocument
 from knowledge.loaders import bundled_sources, load_path
 from retrieval import curated
 from retrieval.assistant import Assistant
@@ -221,3 +224,93 @@ def test_answering_goes_on_when_the_staff_answers_cannot_be_loaded(center: Compo
     answer = center.assistant.answer("What services does the center offer?")
 
     assert not answer.curated and not center.assistant.curated_answers()
+
+
+# --- citations follow their documents ----------------------------------------------------
+
+
+def _center_document(components: Components, document_id: str = "gba-cgt-center-en") -> Any:
+    (path,) = [p for p in bundled_sources() if load_path(p).meta.id == document_id]
+    return load_path(path)
+
+
+def _reingest(components: Components, document: SourceDocument) -> None:
+    components.indexer.ingest([document], origin="bundled", prune=False)
+    components.assistant.refresh()
+
+
+def _stale(components: Components, curated_id: int) -> str | None:
+    with components.sessions() as session:
+        row = curated.get(session=session, curated_id=curated_id)
+        return curated.current_citations(session=session, row=row)[1]
+
+
+def test_an_edit_that_moves_the_quote_is_cited_at_the_new_version_and_place(
+    center: Components,
+) -> None:
+    curated_id = _create(center, FEE_QUESTIONS)
+    before = center.assistant.answer(FEE_QUESTIONS[0]).citations[0]
+    document = _center_document(center)
+
+    _reingest(center, SourceDocument(document.meta, "A new first paragraph.\n\n" + document.text))
+
+    answer = center.assistant.answer(FEE_QUESTIONS[0])
+    assert answer.curated_id == curated_id and _stale(center, curated_id) is None
+    (citation,) = answer.citations
+    assert citation.version == before.version + 1
+    assert citation.quote == before.quote and citation.start > before.start
+    with center.sessions() as session:
+        text = registry.get(session=session, document_id="gba-cgt-center-en").text  # type: ignore[union-attr]
+    assert text[citation.start : citation.start + len(citation.quote)] == citation.quote
+    assert f"hl={citation.start}-" in citation.url
+
+
+def test_a_staff_answer_whose_quote_is_gone_is_not_given(center: Components) -> None:
+    curated_id = _create(center, FEE_QUESTIONS)
+    _, quote = _document(center)
+    document = _center_document(center)
+
+    _reingest(center, SourceDocument(document.meta, document.text.replace(quote, "Rewritten.")))
+
+    assert _stale(center, curated_id) == "curated.error.quote_not_found"
+    assert not center.assistant.answer(FEE_QUESTIONS[0]).curated
+
+
+def test_a_staff_answer_citing_a_withdrawn_document_is_not_given_nor_can_be_written(
+    center: Components,
+) -> None:
+    curated_id = _create(center, FEE_QUESTIONS)
+    assert center.assistant.answer(FEE_QUESTIONS[0]).curated
+
+    assert center.indexer.withdraw("gba-cgt-center-en", changed_by="赵工")
+    center.assistant.refresh()
+
+    assert _stale(center, curated_id) == "curated.error.document_withdrawn"
+    assert not center.assistant.answer(FEE_QUESTIONS[0]).curated
+    with center.sessions() as session, pytest.raises(CuratedInvalid) as refused:
+        curated.validate(session=session, draft=CuratedDraft(
+            ["q"], "a", [CitationDraft("gba-cgt-center-en", "anything")]))  # fmt: skip
+    assert refused.value.errors == {"citation_0": "curated.error.document_withdrawn"}
+
+
+def test_superseded_after_citing_makes_it_stale_but_citing_a_superseded_one_on_purpose_does_not(
+    center: Components,
+) -> None:
+    curated_id = _create(center, FEE_QUESTIONS)
+    document = _center_document(center)
+    superseded = document.meta.model_copy(update={"status": "superseded"})
+
+    _reingest(center, SourceDocument(superseded, document.text))
+
+    assert _stale(center, curated_id) == "curated.error.document_superseded"
+    assert not center.assistant.answer(FEE_QUESTIONS[0]).curated
+    with center.sessions() as session:
+        cited = curated.citing(session=session, document_id="gba-cgt-center-en")
+    assert [(row.id, why) for row, why in cited] == [
+        (curated_id, "curated.error.document_superseded")
+    ]
+
+    history = _create(center, ["What did the center's old service description say about fees?"])
+    assert _stale(center, history) is None
+    center.assistant.refresh()
+    assert center.assistant.curated_answers().entries[0].id == history

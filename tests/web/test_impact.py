@@ -15,6 +15,8 @@ from knowledge.loaders import load_bytes
 from portal import accounts
 from portal.models import Event, OutboxMessage, ServiceRequest
 from portal.uscc import check_character
+from retrieval import curated
+from retrieval.curated import CitationDraft, CuratedDraft
 from web.app import create_app
 from web.wiring import Components
 
@@ -246,3 +248,42 @@ def test_impact_pages_are_for_staff_and_known_documents_only(
     assert staff.post(url + "/notify").status_code == 403  # no CSRF token
     with fresh_components.sessions() as session:
         assert not session.scalars(select(Event).where(Event.kind == "impact_notified")).all()
+
+
+def test_a_staff_answer_citing_a_superseded_document_is_listed_and_stops_being_given(
+    fresh_components: Components, app_client: TestClient
+) -> None:
+    parts = fresh_components
+    quote = "The cleanroom subsidy is 15% of fixed-asset investment, up to RMB 3 million."
+    with parts.sessions() as session:
+        row = curated.create(
+            session=session,
+            draft=CuratedDraft(
+                [QUESTION],
+                "The subsidy is 15% of the investment [1].",
+                [CitationDraft(OLD.id, quote)],
+            ),
+            author="孙工",
+            author_id=None,
+        )
+        curated_id = row.id
+    parts.assistant.refresh()
+    assert parts.assistant.answer(QUESTION).curated_id == curated_id
+    staff = _staff(parts, app_client)
+    url = f"/staff/knowledge/{OLD.id}/impact?lang=en"
+    assert "Still given: its quote is in the current text" in staff.get(url).text
+
+    app_client.app.state.knowledge.supersede(
+        document_id=OLD.id, superseded_by=NEW.id, changed_by="孙工"
+    )
+    parts.assistant.refresh()
+
+    page = staff.get(url).text
+    assert "Staff answers citing this document (1)" in page
+    assert f'data-curated-id="{curated_id}"' in page
+    assert "does not give this answer until it is edited" in page and "superseded" in page
+    listing = staff.get("/staff/curated?lang=en").text
+    assert "does not give this answer until it is edited" in listing
+    answer = parts.assistant.answer(QUESTION)
+    assert answer.curated_id is None
+    assert all(c.document_id != OLD.id or "superseded" in answer.answer for c in answer.citations)

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from knowledge import registry
 from portal import answers as request_answers
 from portal.models import RequestAnswer, ServiceRequest
-from retrieval import answers
+from retrieval import answers, curated
+from retrieval.tables import CuratedAnswerRow
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.routes.requests import local_time
@@ -32,6 +33,7 @@ class Impact:
     change: request_answers.Change
     answers: list[answers.AffectedAnswer]
     requests: list[tuple[ServiceRequest, RequestAnswer]]
+    curated: list[tuple[CuratedAnswerRow, str | None]]  # staff answers citing it; why stale
 
     @property
     def company_ids(self) -> set[int]:
@@ -64,7 +66,8 @@ def impact_of(*, session: Session, document_id: str) -> Impact:
                                       before_version=before)  # fmt: skip
     ids = [a.turn.answer_id for a in affected if a.turn.answer_id]
     requests = request_answers.open_requests_with(session=session, answer_ids=ids)
-    return Impact(document_id, title, version, change, affected, requests)
+    staff_answers = curated.citing(session=session, document_id=document_id)
+    return Impact(document_id, title, version, change, affected, requests, staff_answers)
 
 
 @router.get("/staff/knowledge/{document_id}/impact", response_class=HTMLResponse)

@@ -87,7 +87,8 @@ def curated_list(
 ) -> Response:
     """Every curated staff answer, active ones first."""
     rows = curated.list_(session=session)
-    return page(request, "staff/curated.html", {"rows": rows}, language=language)
+    stale = {r.id: curated.current_citations(session=session, row=r)[1] for r in rows}
+    return page(request, "staff/curated.html", {"rows": rows, "stale": stale}, language=language)
 
 
 def _form_page(
