@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from web import auth, errors, mailer, observability
 from web.deps import LANGUAGE_COOKIE
@@ -38,6 +39,20 @@ from web.settings import Settings, secret_is_strong
 from web.wiring import Components, build, ingest_bundled
 
 log = logging.getLogger(__name__)
+
+
+class PortalApp(FastAPI):
+    """FastAPI with request ids, the access log, metrics and security headers outermost.
+
+    Middleware added with `add_middleware` runs inside Starlette's own error handler and body
+    limit, so their 500 and 413 responses would leave without the security headers or an
+    `X-Request-ID`, and unmeasured. These two layers wrap the whole stack instead.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """The usual stack, inside the security headers, inside the request observer."""
+        inner = SecurityHeaders(super().build_middleware_stack())
+        return observability.RequestObserver(inner, metrics=self.state.metrics)
 
 
 def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
@@ -69,7 +84,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
             if delivery is not None:
                 delivery.stop()
 
-    app = FastAPI(
+    app = PortalApp(
         title="GBA CGT Public Service Center portal",
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
@@ -90,7 +105,6 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.state.ready = threading.Event()
     app.state.startup_error = None
     errors.install(app)
-    app.add_middleware(SecurityHeaders)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
@@ -123,7 +137,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
             )
         return response
 
-    # Outermost: request ids, access log and metrics cover every middleware above.
+    # Logging and metrics; PortalApp puts the request observer around everything.
     observability.install(app, parts.settings)
     return app
 

@@ -464,7 +464,8 @@ class RequestObserver:
 
 
 def install(app: FastAPI, settings: Settings) -> Metrics:
-    """Set up logging, the request middleware and the metrics of an app."""
+    """Set up logging and the metrics of an app (`web.app.PortalApp` wraps it in
+    `RequestObserver`, outside Starlette's own error and body-limit responses)."""
     configure_logging(settings)
     state = app.state
     metrics = Metrics(
@@ -472,7 +473,6 @@ def install(app: FastAPI, settings: Settings) -> Metrics:
         ready=lambda: state.ready.is_set() and state.startup_error is None,
     )
     state.metrics = metrics
-    app.add_middleware(RequestObserver, metrics=metrics)  # outermost: measures everything
     return metrics
 
 

@@ -132,3 +132,29 @@ def test_the_session_cookie_is_secure_in_production(world, monkeypatch) -> None:
 
     cookie = response.headers["set-cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_starlettes_own_413_and_500_responses_carry_the_headers_and_a_request_id(world) -> None:  # type: ignore[no-untyped-def]
+    """The body limit and the last-resort error handler answer outside the app's middleware."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    too_large = world.fresh().post(
+        "/api/v1/chat", content=b"x" * (3 * 1024 * 1024), headers={"X-Request-ID": "big-1"}
+    )
+    app = create_app(components=world.components)  # its own app: the route table stays as is
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("an unhandled error")
+
+    failed = TestClient(app, raise_server_exceptions=False).get("/boom")
+
+    assert (too_large.status_code, failed.status_code) == (413, 500)
+    for response in (too_large, failed):
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-request-id"]
+        assert "an unhandled error" not in response.text
+    assert too_large.headers["x-request-id"] == "big-1"
