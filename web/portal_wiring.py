@@ -44,6 +44,7 @@ class CatalogMatcher:
         self._lock = threading.Lock()
         self._codes: list[str] = []
         self._vectors: np.ndarray | None = None
+        self._built_for: tuple[object, ...] | None = None
 
     def _service_texts(self) -> dict[str, str]:
         texts: dict[str, str] = {}
@@ -63,17 +64,29 @@ class CatalogMatcher:
                 texts[service.code] = " ".join(dict.fromkeys(p for p in parts if p))
         return texts
 
+    def _stamp(self) -> tuple[object, ...]:
+        """What the vectors depend on: the active services, and the knowledge base's generation
+        (service descriptions are documents). Two small reads; every worker sees a change."""
+        with self._sessions() as session:
+            generation = registry.get_state(session=session, key="generation")
+            services = [s.code for s in catalog.list_services(session=session)]
+        return generation, *services
+
     def _index(self) -> tuple[list[str], np.ndarray | None]:
+        stamp = self._stamp()
         with self._lock:
-            if self._vectors is None:
+            if self._vectors is None or stamp != self._built_for:
                 texts = self._service_texts()
-                if texts:
-                    self._codes = list(texts)
-                    self._vectors = _normalise(self._embeddings.embed_array(list(texts.values())))
+                self._codes = list(texts)
+                self._vectors = (
+                    _normalise(self._embeddings.embed_array(list(texts.values())))
+                    if texts else None
+                )  # fmt: skip
+                self._built_for = stamp
             return self._codes, self._vectors
 
     def refresh(self) -> None:
-        """Forget the cached service vectors (after the catalog changed)."""
+        """Forget the cached service vectors (they are also rebuilt when the catalog changes)."""
         with self._lock:
             self._vectors = None
 
