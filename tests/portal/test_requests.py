@@ -69,6 +69,32 @@ def test_same_key_in_another_company_is_another_request(
     assert first.id != second.id
 
 
+def _race(
+    sessions: sessionmaker[Session], user_id: int, submit: Callable[[Session, Any, int], None]
+) -> list[BaseException]:
+    """Run `submit(session, user, n)` on 4 threads released together; what they raised."""
+    from portal.models import User
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        with sessions() as s:
+            user = s.get(User, user_id)
+            barrier.wait()
+            try:
+                submit(s, user, n)
+            except BaseException as exc:  # noqa: BLE001 - returned to the test
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
 def test_same_key_from_two_threads_gives_one_request(
     session: Session,
     sessions: sessionmaker[Session],
@@ -76,32 +102,16 @@ def test_same_key_from_two_threads_gives_one_request(
     store: AttachmentStore,
     testing_fields: dict[str, Any],
 ) -> None:
-    user_id = people["a"].id
-    barrier = threading.Barrier(4)
     results: list[int] = []
-    errors: list[BaseException] = []
 
-    def worker() -> None:
-        from portal.models import User
+    def submit(s: Session, user: Any, n: int) -> None:
+        r = requests.submit(session=s, user=user, service_code="release_lot_testing",
+                            title="Race", description="Two clicks", fields=testing_fields,
+                            idempotency_key="race", store=store,
+                            files=[("sample-information.pdf", PDF)])  # fmt: skip
+        results.append(r.id)
 
-        with sessions() as s:
-            user = s.get(User, user_id)
-            barrier.wait()
-            try:
-                r = requests.submit(session=s, user=user, service_code="release_lot_testing",
-                                    title="Race", description="Two clicks", fields=testing_fields,
-                                    idempotency_key="race", store=store,
-                                    files=[("sample-information.pdf", PDF)])  # fmt: skip
-                results.append(r.id)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert _race(sessions, people["a"].id, submit) == []
     assert len(set(results)) == 1 and len(results) == 4
     assert session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
     numbers = session.scalars(select(ServiceRequest.tracking_number)).all()
@@ -116,32 +126,16 @@ def test_concurrent_submissions_get_gap_free_numbers_and_their_own_notices(
     testing_fields: dict[str, Any],
 ) -> None:
     """The number is taken last in the transaction: nothing keeps the placeholder."""
-    user_id = people["a"].id
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
 
-    def worker(n: int) -> None:
-        from portal.models import User
+    def submit(s: Session, user: Any, n: int) -> None:
+        for i in range(5):
+            pdf = PDF + f"{n}/{i}".encode()  # distinct files: each is written and synced
+            requests.submit(session=s, user=user, service_code="release_lot_testing",
+                            title=f"T{n}-{i}", description="Parallel", store=store,
+                            fields=testing_fields, idempotency_key=f"k{n}-{i}",
+                            files=[("sample-information.pdf", pdf)])  # fmt: skip
 
-        with sessions() as s:
-            user = s.get(User, user_id)
-            barrier.wait()
-            for i in range(5):
-                pdf = PDF + f"{n}/{i}".encode()  # distinct files: each is written and synced
-                try:
-                    requests.submit(session=s, user=user, service_code="release_lot_testing",
-                                    title=f"T{n}-{i}", description="Parallel", store=store,
-                                    fields=testing_fields, idempotency_key=f"k{n}-{i}",
-                                    files=[("sample-information.pdf", pdf)])  # fmt: skip
-                except BaseException as exc:  # noqa: BLE001 - reported below
-                    errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert _race(sessions, people["a"].id, submit) == []
     rows = session.execute(select(ServiceRequest.id, ServiceRequest.tracking_number)).all()
     assert sorted(number[-6:] for _, number in rows) == [f"{n:06d}" for n in range(1, 21)]
     received = session.execute(
