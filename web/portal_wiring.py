@@ -85,11 +85,6 @@ class CatalogMatcher:
                 self._built_for = stamp
             return self._codes, self._vectors
 
-    def refresh(self) -> None:
-        """Forget the cached service vectors (they are also rebuilt when the catalog changes)."""
-        with self._lock:
-            self._vectors = None
-
     def match(self, text: str, *, k: int = 3) -> list[CatalogMatch]:
         """Return the k services whose descriptions are closest to the text, best first."""
         codes, vectors = self._index()
