@@ -1,0 +1,140 @@
+"""The bilingual regulatory glossary: its data and finding its terms in questions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from knowledge.glossary import (
+    GlossaryError,
+    chinese_terms_for,
+    english_name,
+    find_chinese,
+    find_english,
+    get_glossary,
+    load_glossary,
+)
+
+
+def _found(question: str) -> list[tuple[str, str]]:
+    return [(m.text, m.entry.preferred_zh) for m in find_english(question)]
+
+
+def test_the_bundled_glossary_loads_and_holds_hundreds_of_pairs() -> None:
+    entries = get_glossary().entries
+    assert len(entries) >= 300
+    assert all(e.zh and e.en and e.kind in {"term", "authority", "document", "phrase"}
+               for e in entries)  # fmt: skip
+
+
+def test_finds_terms_and_abbreviations_in_an_english_question() -> None:
+    assert _found("Who is the MAH, and when is an IND deemed approved?") == [
+        ("MAH", "药品上市许可持有人"),
+        ("IND", "临床试验申请"),
+        ("deemed approved", "默示许可"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Rules for marketing authorization holders",
+        "Rules for Marketing Authorisation Holder",
+        "what must a MAH do",
+        "are MAHs liable",
+    ],
+)
+def test_tolerates_case_plural_and_british_spelling(question: str) -> None:
+    assert [m.entry.preferred_zh for m in find_english(question)][-1] == "药品上市许可持有人"
+
+
+def test_longest_match_wins_and_matches_do_not_overlap() -> None:
+    matches = find_english("Is conditional approval possible for a gene therapy product?")
+    assert [m.text for m in matches] == ["conditional approval", "gene therapy product"]
+    assert [m.entry.preferred_zh for m in matches] == ["附条件批准", "基因治疗产品"]
+
+
+def test_short_abbreviations_match_only_in_capitals() -> None:
+    assert _found("is it mah or ind?") == []
+    assert _found("Is IT or OR a term?") == []
+
+
+def test_a_match_carries_its_whole_entry() -> None:
+    (match,) = find_english("human genetic resources")
+    assert match.entry.kind == "term"
+    assert "HGR" in match.entry.en
+    assert match.entry.preferred_zh == "人类遗传资源"
+    assert (match.start, match.end, match.form) == (0, 23, "human genetic resources")
+
+
+def test_finds_chinese_terms_longest_first() -> None:
+    matches = find_chinese("药品上市许可持有人应当建立药物警戒体系吗？")
+    assert [m.text for m in matches] == ["药品上市许可持有人", "应当", "药物警戒"]
+    assert matches[0].entry.preferred_en == "marketing authorization holder"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["中华人民共和国药品管理法", "药品管理法", "《中华人民共和国药品管理法》", "《药品管理法》",
+     "中华人民共和国药品管理法（2019年修订）"],
+)  # fmt: skip
+def test_english_name_of_a_law_with_or_without_its_prefix(title: str) -> None:
+    assert english_name(title) == "Drug Administration Law of the People's Republic of China"
+
+
+def test_english_name_of_regulations_and_unknown_titles() -> None:
+    assert english_name("人类遗传资源管理条例") == (
+        "Regulation on the Administration of Human Genetic Resources"
+    )
+    assert english_name("《中华人民共和国中医药法》") == (
+        "Law of the People's Republic of China on Traditional Chinese Medicine"
+    )
+    assert english_name("某某不存在的条例") is None
+    assert english_name("药品") is None  # a term, not a title
+
+
+def test_chinese_terms_for_an_english_question() -> None:
+    terms = chinese_terms_for(
+        "Does exporting human genetic resources need approval, and what fine applies?"
+    )
+    assert terms[:3] == ["出境", "人类遗传资源", "审批"]
+    assert "罚款" in terms
+
+
+def test_english_document_names_are_found_in_questions() -> None:
+    terms = chinese_terms_for("What does the Drug Administration Law say about online sales?")
+    assert terms[0] == "中华人民共和国药品管理法"
+
+
+def _write(folder: Path, text: str) -> Path:
+    (folder / "a.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("- {zh: [], en: [x], kind: term}", "empty"),
+        ("- {zh: [药品], en: [''], kind: term}", "empty"),
+        ("- {zh: [药品], en: [drug], kind: word}", "unknown kind"),
+        ("- {zh: [药品], en: [drug]}\n- {zh: [药物], en: [drugs]}", "already"),
+        ("- {zh: [药品], en: [drug]}\n- {zh: [药品], en: [medicine]}", "already"),
+        ("{zh: 药品}", "list"),
+    ],
+)
+def test_refuses_malformed_or_duplicate_data(tmp_path: Path, data: str, message: str) -> None:
+    with pytest.raises(GlossaryError, match=message):
+        load_glossary(_write(tmp_path, data))
+
+
+def test_finds_a_question_s_terms_in_well_under_a_millisecond() -> None:
+    english = "Can a foreign MAH export human genetic resources for a CAR-T clinical trial?"
+    chinese = "境外药品上市许可持有人开展CAR-T临床试验，人类遗传资源出境需要审批吗？"
+    get_glossary()
+    start = time.perf_counter()
+    for _ in range(100):
+        find_english(english)
+        find_chinese(chinese)
+    assert (time.perf_counter() - start) / 100 < 0.001
