@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.documents import SourceDocument
+from knowledge.legal import Article, LegalText, parse_legal
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Lines that open a unit of their own: Chinese articles (第十九条), Chinese clause numbers
@@ -33,10 +34,16 @@ class Chunk:
     text: str
     start: int
     ordinal: int
+    article_key: str | None = None  # "19", "10-1": the article this passage belongs to
+    article_label: str | None = None  # "第十九条", as written
+    paragraph_start: int | None = None  # 1-based 款 number of the passage's first paragraph
 
     def embedding_text(self, title: str) -> str:
-        """Text to embed: the passage with its document title and section as context."""
+        """Text to embed: the passage with its title, section and article label as context."""
         head = f"{title} · {self.section}" if self.section else title
+        if self.article_label:
+            # A later part of a split article does not start with its number: say it here.
+            head = f"{head} · {self.article_label}"
         return f"{head}\n{self.text}"
 
 
@@ -44,19 +51,101 @@ def chunk_document(document: SourceDocument, max_chars: int | None = None) -> li
     """Cut a document into chunks that keep headings, articles and clauses whole where they fit."""
     limit = max_chars or MAX_CHARS[document.meta.language]
     text = document.text
+    legal = parse_legal(text)
+    pieces = _legal_pieces(legal, text, limit) if legal else _plain_pieces(text, limit)
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for section, units in _sections(text):
-        for start, end in _pack(units, text, limit):
-            body = text[start:end]
-            key = f"{document.id}\n{section or ''}\n{body}"
-            # A passage repeated word for word in one section gets its occurrence number.
-            occurrence = seen.get(key, 0)
-            seen[key] = occurrence + 1
-            suffix = f"\n#{occurrence}" if occurrence else ""
-            chunk_id = hashlib.sha256((key + suffix).encode()).hexdigest()[:24]
-            chunks.append(Chunk(chunk_id, document.id, section, body, start, ordinal=len(chunks)))
+    for piece in pieces:
+        body = text[piece.start : piece.end]
+        key = f"{document.id}\n{piece.section or ''}\n{body}"
+        if piece.article is not None:
+            key = f"{document.id}\n{piece.section or ''}\n{piece.article.key}\n{body}"
+        # A passage repeated word for word in one section gets its occurrence number.
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        suffix = f"\n#{occurrence}" if occurrence else ""
+        chunk_id = hashlib.sha256((key + suffix).encode()).hexdigest()[:24]
+        article = piece.article
+        chunks.append(
+            Chunk(
+                chunk_id,
+                document.id,
+                piece.section,
+                body,
+                piece.start,
+                ordinal=len(chunks),
+                article_key=article.key if article else None,
+                article_label=article.label if article else None,
+                paragraph_start=piece.paragraph if article else None,
+            )
+        )
     return chunks
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    section: str | None
+    article: Article | None = None
+    paragraph: int | None = None
+
+
+def _plain_pieces(text: str, limit: int) -> list[_Piece]:
+    """Heading-based passages: units packed up to the limit within each section."""
+    return [
+        _Piece(start, end, section)
+        for section, units in _sections(text)
+        for start, end in _pack(units, text, limit)
+    ]
+
+
+def _legal_pieces(legal: LegalText, text: str, limit: int) -> list[_Piece]:
+    """One passage per article (split at 款, then 项, when too long); loose text packed apart."""
+    pieces: list[_Piece] = []
+    loose: list[tuple[int, int]] = []
+    loose_section: str | None = None
+
+    def flush_loose() -> None:
+        for start, end in _pack(loose, text, limit):
+            pieces.append(_Piece(start, end, loose_section))
+        loose.clear()
+
+    for part in sorted([*legal.articles, *legal.loose], key=lambda p: p.start):
+        if isinstance(part, Article):
+            flush_loose()
+            pieces.extend(_article_pieces(part, text, limit))
+            continue
+        if loose and part.section != loose_section:
+            flush_loose()
+        loose_section = part.section
+        loose.append((part.start, part.end))
+    flush_loose()
+    return pieces
+
+
+def _article_pieces(article: Article, text: str, limit: int) -> list[_Piece]:
+    """An article whole, or its 款 packed up to the limit; an overlong 款 cut at its 项."""
+    if article.end - article.start <= limit:
+        return [_Piece(article.start, article.end, article.section, article, 1)]
+    # (start, end, 款 number) of the smallest parts, in order; consecutive ones are packed.
+    parts: list[tuple[int, int, int]] = []
+    for paragraph in article.paragraphs:
+        if paragraph.end - paragraph.start <= limit:
+            parts.append((paragraph.start, paragraph.end, paragraph.number))
+            continue
+        spans = [(paragraph.start, paragraph.lead_end)]
+        spans += [(item.start, item.end) for item in paragraph.items]
+        for start, end in _pack(spans, text, limit):
+            parts.append((start, end, paragraph.number))
+    pieces: list[_Piece] = []
+    for start, end, number in parts:
+        last = pieces[-1] if pieces else None
+        if last is not None and end - last.start <= limit:
+            pieces[-1] = _Piece(last.start, end, article.section, article, last.paragraph)
+        else:
+            pieces.append(_Piece(start, end, article.section, article, number))
+    return pieces
 
 
 def _sections(text: str) -> list[tuple[str | None, list[tuple[int, int]]]]:

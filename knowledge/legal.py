@@ -1,0 +1,473 @@
+"""The structure of Chinese legal and policy texts: 编/章/节 headings, 条, 款, 项 and 目.
+
+Real texts arrive as Markdown (`## 第一章 总则`) or as plain lines from PDF, DOCX, HTML and TXT
+("第一章　总则" with full-width spaces, lines hard-wrapped mid-sentence, a 目录 block). Every
+unit keeps offsets into the text as stored, so a quote is always verbatim: hard-wrapped lines
+are joined logically (a unit spans several physical lines), never by rewriting the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from knowledge.numerals import NUMERAL_CHARS, format_number, parse_number
+
+_SP = " \t\u3000\u00a0\u200b\ufeff"  # zero-width and no-break spaces occur in real files
+_N = rf"[{NUMERAL_CHARS}\d]+"
+_CN = rf"[{NUMERAL_CHARS}]+"
+_ARTICLE = re.compile(rf"[{_SP}]*(第({_N})条(?:之({_CN}))?)")
+_HEADING = re.compile(rf"[{_SP}]*第({_N})(分编|编|章|节)(?![{NUMERAL_CHARS}\d])")
+_MARKDOWN = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
+_ITEM = re.compile(rf"[{_SP}]*([（(]({_CN})[）)])")
+_SUBITEM = re.compile(rf"[{_SP}]*([（(](\d+)[）)]|(\d+)[.．、](?!\d))")
+_TOC = re.compile(rf"[{_SP}#]*目[{_SP}]*录[{_SP}]*$")
+_ANNEX = re.compile(r"\s*附(?:件|表|录)[\d一二三四五六七八九十]*\s*(?:[：:]|$)")
+_COMMENT = re.compile(r"\s*<!--.*-->\s*$")
+_INFO_END = "<!-- INFO END -->"
+_LEGAL_LINE = re.compile(rf"^[{_SP}]*第({_N})条(?:之({_CN}))?(?![、，,的和或及至规中第])", re.M)
+# A line that ends like this closes its sentence; any other line may be hard-wrapped.
+_ENDS = tuple("。；：！？;:!?”’」』")
+# After "第五条" these continue a sentence that merely starts with a reference.
+_REFERENCE_FOLLOW = "、，,的和或及至规中第"
+_LEVELS = {"编": 1, "分编": 2, "章": 3, "节": 4}
+_HEADING_MAX = 40  # a plain line longer than this is prose, whatever it starts with
+
+
+@dataclass(frozen=True)
+class Subitem:
+    """A 目 inside an item: "1." or "（1）"."""
+
+    number: int
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """A 项 of a paragraph: "（三）…", with its 目."""
+
+    number: int | None
+    label: str
+    start: int
+    end: int
+    subitems: tuple[Subitem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A 款 of an article: its own line(s) (the lead-in of its items), then its items."""
+
+    number: int  # 1-based; the article's first line is 款 1
+    start: int
+    end: int  # end of the whole paragraph, items included
+    lead_end: int  # end of the paragraph's own text, before its first item
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A 条: its number as a number and as written, its section path and its paragraphs."""
+
+    number: int
+    suffix: int  # 1 for 第十条之一, else 0
+    key: str  # "19", "10-1"
+    label: str  # "第十九条", "第十条之一", as written
+    start: int
+    end: int
+    section: str | None  # 编/章/节 path, e.g. "第二章 中医药服务"
+    paragraphs: tuple[Paragraph, ...] = ()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A 编/分编/章/节 heading (or any Markdown heading) of the text."""
+
+    level: int
+    title: str  # whitespace collapsed: "第一章 总则"
+    start: int
+    end: int
+    kind: str | None = None  # "编", "分编", "章", "节"
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Loose:
+    """A line of text outside any article: title, history, preamble, 序言, an annex."""
+
+    start: int
+    end: int
+    section: str | None
+
+
+@dataclass(frozen=True)
+class LegalText:
+    """A legal text's structure; every unit holds offsets into the text."""
+
+    articles: tuple[Article, ...]
+    headings: tuple[Heading, ...]
+    loose: tuple[Loose, ...]
+    toc: tuple[int, int] | None = None  # the 目录 block, if any
+    _by_key: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for article in self.articles:
+            self._by_key.setdefault(article.key, article)
+
+    def article(self, key: str) -> Article | None:
+        """The (first) article with this key ("19", "10-1"), or None."""
+        return self._by_key.get(key)
+
+    def keys(self) -> list[str]:
+        """The article keys in reading order, each once."""
+        return list(self._by_key)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One quotable piece of a passage (a 款's own text or one 项), offsets into the passage."""
+
+    text: str  # verbatim; may span hard-wrapped lines
+    start: int
+    paragraph: int | None = None  # the 款 number in the article, 1-based
+    item: int | None = None  # the 项 number ("（三）" → 3); None for a paragraph's own text
+    lead_in: tuple[int, int] | None = None  # an item's paragraph text, as passage offsets
+    item_label: str | None = None  # "（三）" as written
+
+    @property
+    def end(self) -> int:
+        """Offset just past the unit in the passage."""
+        return self.start + len(self.text)
+
+
+def article_key(number: int, suffix: int = 0) -> str:
+    """The key of an article: "19", or "10-1" for 第十条之一."""
+    return f"{number}-{suffix}" if suffix else str(number)
+
+
+def parse_article_key(key: str) -> tuple[int, int]:
+    """(number, suffix) of a key: "10-1" → (10, 1)."""
+    number, _, suffix = key.partition("-")
+    return int(number), int(suffix or 0)
+
+
+def article_label(number: int, suffix: int = 0) -> str:
+    """An article as Chinese texts write it: 第十九条, 第十条之一."""
+    tail = f"之{format_number(suffix)}" if suffix else ""
+    return f"第{format_number(number)}条{tail}"
+
+
+def locator(label: str, paragraph: int | None = None, item: int | None = None) -> str:
+    """A Chinese locator: "第十九条第一款", "第二十条第一款第三项" (no 款: "第二十条第三项")."""
+    out = label
+    if paragraph:
+        out += f"第{format_number(paragraph)}款"
+    if item:
+        out += f"第{format_number(item)}项"
+    return out
+
+
+def locator_en(key: str, paragraph: int | None = None, item: int | None = None) -> str:
+    """An English locator: "Article 19, paragraph 1, item 3"."""
+    out = f"Article {key}"
+    if paragraph:
+        out += f", paragraph {paragraph}"
+    if item:
+        out += f", item {item}"
+    return out
+
+
+def is_legal(text: str) -> bool:
+    """Whether the text is built of articles: at least three distinct lines start with 第X条."""
+    seen: set[tuple[str, str]] = set()
+    for match in _LEGAL_LINE.finditer(text):
+        seen.add((match.group(1), match.group(2) or ""))
+        if len(seen) >= 3:
+            return True
+    return False
+
+
+# --- lines -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    kind: str  # title, pre, comment, md, heading, toc, article, item, sub, annex, text
+    start: int
+    end: int
+    info: tuple = ()  # type: ignore[type-arg]
+
+
+def _lines(text: str, offset: int = 0, body_start: int = 0) -> Iterator[_Line]:
+    """Logical lines of text[offset:]: hard-wrapped continuations joined to their line."""
+    last_article = (0, 0)
+    current: _Line | None = None
+    first = True
+    position = offset
+    for raw in text[offset:].splitlines(keepends=True):
+        line_start, position = position, position + len(raw)
+        body = raw.rstrip("\r\n")
+        stripped = body.strip(_SP)
+        if not stripped:
+            continue
+        start = line_start + (len(body) - len(body.lstrip(_SP)))
+        end = start + len(stripped)
+        line = _classify(stripped, start, end, first, line_start < body_start, last_article)
+        first = False
+        if line.kind == "article":
+            last_article = line.info[:2]
+        if (
+            line.kind == "text"
+            and current is not None
+            and current.kind in ("article", "item", "sub", "text")
+            and not text[current.start : current.end].endswith(_ENDS)
+        ):
+            current.end = end  # a hard-wrapped line: the unit goes on
+            continue
+        if current is not None:
+            yield current
+        current = line
+    if current is not None:
+        yield current
+
+
+def _classify(
+    s: str, start: int, end: int, first: bool, preamble: bool, last: tuple[int, int]
+) -> _Line:
+    markdown = _MARKDOWN.fullmatch(s)
+    if markdown:
+        level = len(markdown.group(1))
+        kind = "title" if first and level == 1 else "md"
+        return _Line(kind, start, end, (level, markdown.group(2)))
+    if _COMMENT.fullmatch(s):
+        return _Line("comment", start, end)
+    if preamble:
+        return _Line("pre", start, end)
+    article = _ARTICLE.match(s)
+    if article:
+        number = parse_number(article.group(2)) or 0
+        suffix = parse_number(article.group(3)) if article.group(3) else 0
+        rest = s[article.end() :]
+        spaced = not rest or rest[0] in _SP
+        follows = (number, suffix or 0) > last and (
+            number == last[0] + 1 or (number == last[0] and suffix)
+        )
+        if spaced or (follows and rest[0] not in _REFERENCE_FOLLOW):
+            return _Line("article", start, end, (number, suffix or 0, article.group(1)))
+    heading = _HEADING.match(s)
+    if heading and len(s) <= _HEADING_MAX and not any(c in s for c in "。；，,："):
+        number = parse_number(heading.group(1))
+        return _Line(
+            "heading", start, end, (_LEVELS[heading.group(2)], s, heading.group(2), number)
+        )
+    if _TOC.fullmatch(s):
+        return _Line("toc", start, end)
+    item = _ITEM.match(s)
+    if item:
+        return _Line("item", start, end, (parse_number(item.group(2)), item.group(1)))
+    sub = _SUBITEM.match(s)
+    if sub:
+        return _Line("sub", start, end, (int(sub.group(2) or sub.group(3)), sub.group(1)))
+    if _ANNEX.match(s):
+        return _Line("annex", start, end)
+    return _Line("text", start, end)
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+
+class _ArticleBuilder:
+    def __init__(self, line: _Line, section: str | None) -> None:
+        number, suffix, label = line.info
+        self.head = (number, suffix, label, line.start, section)
+        self.paragraphs: list[list] = []  # type: ignore[type-arg]  # [start, lead_end, items]
+        self.paragraph(line)
+
+    def paragraph(self, line: _Line) -> None:
+        self.paragraphs.append([line.start, line.end, []])
+
+    def item(self, line: _Line) -> None:
+        self.paragraphs[-1][2].append([line, []])
+
+    def sub(self, line: _Line) -> None:
+        items = self.paragraphs[-1][2]
+        if items:
+            items[-1][1].append(line)
+        else:  # a numbered list straight under a paragraph: its items
+            self.item(_Line("item", line.start, line.end, line.info))
+
+    def build(self) -> Article:
+        number, suffix, label, start, section = self.head
+        paragraphs = []
+        for index, (p_start, lead_end, items) in enumerate(self.paragraphs, 1):
+            built = tuple(
+                Item(
+                    line.info[0],
+                    line.info[1],
+                    line.start,
+                    max([line.end, *(s.end for s in subs)]),
+                    tuple(Subitem(s.info[0], s.info[1], s.start, s.end) for s in subs),
+                )
+                for line, subs in items
+            )
+            end = built[-1].end if built else lead_end
+            paragraphs.append(Paragraph(index, p_start, end, lead_end, built))
+        end = paragraphs[-1].end
+        key = article_key(number, suffix)
+        return Article(number, suffix, key, label, start, end, section, tuple(paragraphs))
+
+
+def parse_legal(text: str) -> LegalText | None:
+    """The structure of a legal text, or None when the text is not built of articles."""
+    if not is_legal(text):
+        return None
+    marker = text.find(_INFO_END)
+    body_start = marker + len(_INFO_END) if marker >= 0 else 0
+    articles: list[Article] = []
+    headings: list[Heading] = []
+    loose: list[Loose] = []
+    path: list[tuple[int, str]] = []
+    current: _ArticleBuilder | None = None
+    toc: list[int] = []  # [start, end] of the 目录 block while it is open or once closed
+    toc_first: tuple | None = None  # type: ignore[type-arg]  # the first heading listed in it
+    toc_open = False
+    seen_article = False
+
+    def section() -> str | None:
+        return " > ".join(title for _, title in path) or None
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            articles.append(current.build())
+            current = None
+
+    after_heading = False
+    for line in _lines(text, body_start=body_start):
+        kind = line.kind
+        previous_heading, after_heading = after_heading, kind in ("heading", "md")
+        if toc_open:
+            is_heading = kind in ("heading", "md")
+            if is_heading and _heading_id(line) == toc_first:  # the listing is over
+                toc_open = False
+                path = []
+            elif kind == "article":  # never repeated: the listed headings were the real ones
+                toc_open = False
+            else:
+                if is_heading and toc_first is None:
+                    toc_first = _heading_id(line)
+                if is_heading:
+                    _push(path, line)  # if the listing is never repeated, its path stands
+                toc[1] = line.end
+                continue
+        if kind == "toc" and not seen_article and not toc:
+            close()
+            toc[:] = [line.start, line.end]
+            toc_open = True
+        elif kind in ("heading", "md"):
+            close()
+            _push(path, line)
+            level, title = _heading_parts(line)
+            label = _HEADING.match(title)
+            headings.append(
+                Heading(
+                    level,
+                    title,
+                    line.start,
+                    line.end,
+                    label.group(2) if label else None,
+                    parse_number(label.group(1)) if label else None,
+                )
+            )
+        elif kind == "article":
+            close()
+            seen_article = True
+            current = _ArticleBuilder(line, section())
+        elif current is not None and kind == "item":
+            current.item(line)
+        elif current is not None and kind == "sub":
+            current.sub(line)
+        elif current is not None and kind == "text":
+            current.paragraph(line)
+        elif kind in ("title", "comment"):
+            continue
+        elif kind == "text" and previous_heading and _heading_tail(text, line):
+            # A heading wrapped onto a second line ("…乡长、" / "副乡长…的选举"): one title.
+            head = headings[-1]
+            title = f"{head.title}{text[line.start : line.end].strip(_SP)}"
+            headings[-1] = Heading(head.level, title, head.start, line.end, head.kind, head.number)
+            path[-1] = (path[-1][0], title)
+        else:  # text outside any article, or an annex that ends the last one
+            close()
+            loose.append(Loose(line.start, line.end, section()))
+    close()
+    return LegalText(tuple(articles), tuple(headings), tuple(loose), tuple(toc) or None)
+
+
+def _heading_tail(text: str, line: _Line) -> bool:
+    body = text[line.start : line.end]
+    return line.end - line.start <= _HEADING_MAX and not any(c in body for c in "。；：:")
+
+
+def _heading_parts(line: _Line) -> tuple[int, str]:
+    if line.kind == "md":
+        level, title = line.info
+    else:
+        level, title = line.info[0], line.info[1]
+    return level, re.sub(r"[\s\u3000]+", " ", title).strip()
+
+
+def _heading_id(line: _Line) -> tuple[int | None, str] | str:
+    """What identifies a heading in a 目录 and in the text alike (page numbers differ)."""
+    _, title = _heading_parts(line)
+    label = _HEADING.match(title)
+    if label:
+        return (parse_number(label.group(1)), label.group(2))
+    return re.sub(r"[\s.·…\d]+$", "", title).replace(" ", "")
+
+
+def _push(path: list[tuple[int, str]], line: _Line) -> None:
+    level, title = _heading_parts(line)
+    path[:] = [(lvl, t) for lvl, t in path if lvl < level]
+    path.append((level, title))
+
+
+# --- quotable units of a passage -----------------------------------------------------------------
+
+
+def units(text: str, paragraph_start: int = 1) -> list[Unit]:
+    """A passage's quotable units: each 款's own text and each 项 with its 款's span.
+
+    `paragraph_start` is the 款 number of the passage's first paragraph (a later part of a
+    split article starts at 款 3, say). A passage that starts inside a paragraph, at an item,
+    gives its first items that paragraph's number and no lead-in.
+    """
+    out: list[Unit] = []
+    paragraph = paragraph_start - 1
+    lead: tuple[int, int] | None = None
+    item_unit: int | None = None  # index in out of the item that 目 lines extend
+    for line in _lines(text):
+        kind = line.kind
+        if kind == "sub" and item_unit is not None:
+            head = out[item_unit]
+            out[item_unit] = Unit(
+                text[head.start : line.end], head.start, head.paragraph, head.item, head.lead_in,
+                head.item_label,
+            )  # fmt: skip
+            continue
+        if kind in ("item", "sub"):
+            if paragraph < paragraph_start:
+                paragraph = paragraph_start
+            number, label = line.info
+            out.append(
+                Unit(text[line.start : line.end], line.start, paragraph, number, lead, label)
+            )
+            item_unit = len(out) - 1 if kind == "item" else None
+            continue
+        paragraph += 1
+        lead = (line.start, line.end)
+        item_unit = None
+        out.append(Unit(text[line.start : line.end], line.start, paragraph))
+    return out
