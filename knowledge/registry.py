@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -87,6 +88,7 @@ class ChunkRow(KnowledgeBase):
     """One citable chunk of a document."""
 
     __tablename__ = "kb_chunks"
+    __table_args__ = (Index("ix_kb_chunks_document_article", "document_id", "article_key"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     document_id: Mapped[str] = mapped_column(
@@ -96,6 +98,11 @@ class ChunkRow(KnowledgeBase):
     section: Mapped[str | None] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int] = mapped_column(Integer)
+    # The article of a legal text the chunk belongs to ("19", "10-1"; "第十九条" as written) and
+    # the 款 its text starts at; None for preambles and for documents without articles.
+    article_key: Mapped[str | None] = mapped_column(String(16))
+    article_label: Mapped[str | None] = mapped_column(String(40))
+    paragraph_start: Mapped[int | None] = mapped_column(Integer)
 
 
 class DocumentVersionRow(KnowledgeBase):
@@ -231,6 +238,9 @@ def save_document(
             section=c.section,
             text=c.text,
             start=c.start,
+            article_key=c.article_key,
+            article_label=c.article_label,
+            paragraph_start=c.paragraph_start,
         )  # fmt: skip
         for c in chunks
     )
@@ -378,6 +388,27 @@ def chunks_of(*, session: Session, document_id: str) -> list[ChunkRow]:
             select(ChunkRow).where(ChunkRow.document_id == document_id).order_by(ChunkRow.ordinal)
         )
     )
+
+
+def article_chunks(*, session: Session, document_id: str, article_key: str) -> list[ChunkRow]:
+    """The chunks of one article of a document, in reading order (several when it was split)."""
+    return list(
+        session.scalars(
+            select(ChunkRow)
+            .where(ChunkRow.document_id == document_id, ChunkRow.article_key == article_key)
+            .order_by(ChunkRow.ordinal)
+        )
+    )
+
+
+def article_keys(*, session: Session, document_id: str) -> list[str]:
+    """The keys of a document's articles in reading order, each once (empty without articles)."""
+    keys = session.scalars(
+        select(ChunkRow.article_key)
+        .where(ChunkRow.document_id == document_id, ChunkRow.article_key.is_not(None))
+        .order_by(ChunkRow.ordinal)
+    )
+    return list(dict.fromkeys(key for key in keys if key is not None))
 
 
 def all_documents(*, session: Session) -> list[DocumentRow]:

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from knowledge import registry
 from knowledge.chunking import MAX_CHARS, chunk_document
 from knowledge.documents import DocumentMeta, SourceDocument
 from knowledge.legal import (
@@ -251,6 +253,39 @@ def test_keys_labels_and_locators() -> None:
     assert locator("第二十条", 1, 3) == "第二十条第一款第三项"
     assert locator("第二十条", item=3) == "第二十条第三项"
     assert locator_en("19", 1, 3) == "Article 19, paragraph 1, item 3"
+
+
+# --- stored articles ---------------------------------------------------------------------------
+
+
+def test_the_registry_stores_article_fields_and_finds_an_articles_chunks(session: Session) -> None:
+    long_article = "第三条 " + "\n".join(
+        f"第{n}款的内容应当完整保留，不得删减。" * 3 for n in range(9)
+    )
+    text = f"# 示例条例\n\n通过。\n\n第一条 甲。\n第二条 乙。\n{long_article}\n第十条之一 丁。\n"
+    meta = DocumentMeta(id="sample-law", title="示例条例", language="zh", category="regulation")
+    document = SourceDocument(meta=meta, text=text)
+    chunks = chunk_document(document, max_chars=120)
+    registry.save_document(session=session, document=document, chunks=chunks, origin="bundled")
+    session.commit()
+
+    assert registry.article_keys(session=session, document_id="sample-law") == [
+        "1",
+        "2",
+        "3",
+        "10-1",
+    ]
+    parts = registry.article_chunks(session=session, document_id="sample-law", article_key="3")
+    assert len(parts) > 1
+    assert [p.ordinal for p in parts] == sorted(p.ordinal for p in parts)
+    assert {p.article_label for p in parts} == {"第三条"}
+    assert parts[0].paragraph_start == 1 and parts[-1].paragraph_start > 1
+    assert "".join(p.text for p in parts).startswith("第三条 ")
+    added = registry.article_chunks(session=session, document_id="sample-law", article_key="10-1")
+    assert [c.text for c in added] == ["第十条之一 丁。"]
+    assert registry.article_chunks(session=session, document_id="sample-law", article_key="9") == []
+    preamble = registry.chunks_of(session=session, document_id="sample-law")[0]
+    assert (preamble.text, preamble.article_key, preamble.paragraph_start) == ("通过。", None, None)
 
 
 # --- real texts --------------------------------------------------------------------------------
