@@ -24,7 +24,7 @@ from knowledge.chunking import chunk_document
 from knowledge.documents import SourceDocument
 from knowledge.loaders import bundled_sources, load_path
 from retrieval.embeddings import EmbeddingModel, make_embeddings
-from retrieval.index import passage_sentences
+from retrieval.index import chunk_units
 from retrieval.indexer import GROUP, IngestReport
 from web.settings import Settings
 from web.wiring import Components
@@ -40,7 +40,7 @@ def embedding_calls(documents: Sequence[SourceDocument]) -> list[list[str]]:
     for start in range(0, len(documents), GROUP):
         pairs = [(d, c) for d in documents[start : start + GROUP] for c in chunk_document(d)]
         texts = [c.embedding_text(d.meta.title) for d, c in pairs]
-        texts += [s for _, c in pairs for s in passage_sentences(c.text)]
+        texts += [u.text for _, c in pairs for u in chunk_units(c)]
         calls.append(texts)
     return calls
 

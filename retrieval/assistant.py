@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import uuid
@@ -17,13 +16,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
+from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answers
-from retrieval.answer import Answer, ExtractiveComposer
+from retrieval.answer import Answer
 from retrieval.answers import Turn
+from retrieval.compose import ExtractiveComposer
 from retrieval.curated import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex
+from retrieval.question import ReadQuestion
+from retrieval.question import read as read_question
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
 from retrieval.tables import ConversationTurnRow
@@ -31,13 +34,6 @@ from retrieval.tables import ConversationTurnRow
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
-
-# A follow-up leans on the previous turn: a pronoun, a "what about", or very few words.
-_FOLLOW_UP = re.compile(
-    r"^(?:and|what about|how about|also)\b|\b(?:it|its|they|them|their|this|that|these|those)\b"
-    r"|^(?:那|那么|还有|另外)|它|其|该|这个|那个|这些|上述|此外",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -170,34 +166,95 @@ class Assistant:
         self.last_timings = Timings()
         if is_instruction_attempt(question):
             return Answer(refusal("instructions", language), True, language, reason="instructions")
-        query = f"{context} {question}" if context and _is_follow_up(question) else question
+        index = self.index()
+        read = read_question(question, context=context, names=index.names)
+        refs = read.refs
+        if refs.missing and not refs.documents:
+            return self._missing(read)
         t0 = time.perf_counter()
-        vector = self.embeddings.embed_array([query])[0]
+        vector = self.embeddings.embed_array([read.query])[0]
         t1 = time.perf_counter()
-        staff = self._staff_answer(question, query, vector, language)
+        if refs.document and refs.articles and index.article_count(refs.document):
+            return self._article(index, read, vector)
+        staff = self._staff_answer(read.simplified, read.query, vector, language)
         if staff is not None:
             return staff
-        index = self.index()
         hits = self.searcher.search(
-            index, query, vector, k=self.config.top_k, method=self.config.method
-        )
+            index, read.keyword_query, vector, k=self.config.top_k, method=self.config.method,
+            documents=refs.documents[:1] or None,
+        )  # fmt: skip
         t2 = time.perf_counter()
-        best, relevance = self._relevance(index, query, hits)
-        if not self._answerable(index, query, best, relevance, own=question):
+        best, relevance = self._relevance(index, read.keyword_query, hits)
+        if not refs.documents and not self._answerable(
+            index,
+            read.keyword_query,
+            best,
+            relevance,
+            own=read.gate,
+            follow_up=read.follow_up,
+            cross_language=language == "en" and _found_in(index, hits) == "zh",
+        ):
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
             return Answer(refusal("no_match", language), True, language, confidence=relevance,
                           reason="no_match")  # fmt: skip
         text, citations = self.composer.compose(
-            index=index, question=query, vector=vector, hits=hits, language=language
+            index=index, question=read.keyword_query, vector=vector, hits=hits, language=language
         )
         t3 = time.perf_counter()
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
-        result = Answer(text, False, language, citations, confidence=relevance)
+        result = Answer(_with_script_note(text, read), False, language, citations,
+                        confidence=relevance)  # fmt: skip
         if self.phraser is not None:
             phrased = self.phraser.phrase(question=question, answer=result)
             if phrased is not None:
                 result = phrased
         return result
+
+    def _missing(self, read: ReadQuestion) -> Answer:
+        """A question about a regulation the library does not hold: say so, quote nothing."""
+        names = "、".join(f"《{n}》" for n in read.refs.missing)
+        if read.language == "zh":
+            text = f"中心的文档库中没有{names}，无法依据它作答。" + refusal("no_match", "zh")
+        else:
+            text = (
+                f"The center's library does not hold {names}, so I cannot answer from it. "
+                + refusal("no_match", "en")
+            )
+        return Answer(text, True, read.language, reason="missing_regulation")
+
+    def _article(self, index: KnowledgeIndex, read: ReadQuestion, vector: np.ndarray) -> Answer:
+        """Answer from the article a question names, or say that it does not exist."""
+        document_id = read.refs.documents[0]
+        meta = index.documents[document_id]
+        passages: list = []
+        for ref in read.refs.articles:
+            passages.extend(index.articles.get(document_id, {}).get(ref.key, []))
+        if not passages:
+            count = index.article_count(document_id)
+            ref = read.refs.articles[0]
+            title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+            if read.language == "zh":
+                label = f"第{format_number(ref.number)}条" + (
+                    f"之{format_number(ref.suffix)}" if ref.suffix else ""
+                )
+                text = (
+                    f"{title}共{format_number(count)}条，没有{label}。"
+                    if count
+                    else f"{title}不按条文编排，没有{label}。"
+                )
+            else:
+                text = (
+                    f"{title} has {count} articles; there is no Article {ref.key}."
+                    if count
+                    else f"{title} is not divided into articles; there is no Article {ref.key}."
+                )
+            return Answer(text, True, read.language, reason="no_such_article")
+        text, citations = self.composer.compose_article(
+            index=index, passages=passages, question=read.query, vector=vector,
+            language=read.language, general=read.general,
+        )  # fmt: skip
+        return Answer(_with_script_note(text, read), False, read.language, citations,
+                      confidence=1.0)  # fmt: skip
 
     def curated_answers(self) -> CuratedSet:
         """The active staff answers of the current index generation (reloaded with it)."""
@@ -242,7 +299,15 @@ class Assistant:
         return best, best + self.config.coverage_weight * coverage
 
     def _answerable(
-        self, index: KnowledgeIndex, query: str, best: float, relevance: float, *, own: str
+        self,
+        index: KnowledgeIndex,
+        query: str,
+        best: float,
+        relevance: float,
+        *,
+        own: str,
+        follow_up: bool = False,
+        cross_language: bool = False,
     ) -> bool:
         """Apply the refusal gate (docs/retrieval.md).
 
@@ -253,9 +318,11 @@ class Assistant:
         config = self.config
         if relevance < config.threshold:
             return False
-        if own == query and best >= config.unknown_similarity:
+        if not follow_up and best >= config.unknown_similarity:
             return True
-        if index.keyword.unknown_share(own) >= config.unknown_share:
+        # An English question over Chinese passages: its English words prove nothing by being
+        # absent from Chinese texts (the glossary's terms were judged in Chinese already).
+        if not cross_language and index.keyword.unknown_share(own) >= config.unknown_share:
             return False
         return not index.keyword.unknown_names(own)
 
@@ -289,7 +356,7 @@ class Assistant:
         # Answer with no connection held: answering opens its own (index generation checks),
         # and a thread holding one while waiting for another can drain the pool under load.
         result = self.answer(question, context=context)
-        search_query = f"{context} {question}" if context and _is_follow_up(question) else question
+        search_query = read_question(question, context=context, names=self.index().names).query
         answer_id = answers.new_answer_id()
         asked_at = datetime.now(UTC)
         with self.sessions() as session:
@@ -331,7 +398,15 @@ class Assistant:
         return [answers.turn_of(row) for row in reversed(rows)]
 
 
-def _is_follow_up(question: str) -> bool:
-    words = question.split()
-    short = len(question) <= 12 if detect_language(question) == "zh" else len(words) <= 4
-    return short or bool(_FOLLOW_UP.search(question))
+def _found_in(index: KnowledgeIndex, hits: list[Hit]) -> str | None:
+    """The language of the best passage found."""
+    if not hits:
+        return None
+    return index.documents[index.by_id[hits[0].passage_id].document_id].language
+
+
+def _with_script_note(text: str, read: ReadQuestion) -> str:
+    """Say, truthfully, that the quotes of an answer to a Traditional question are Simplified."""
+    if read.traditional and read.language == "zh" and text:
+        return "（以下引文为文件原文，使用简体字。）" + text
+    return text

@@ -15,31 +15,45 @@ from sqlalchemy.orm import Session
 
 from knowledge import registry
 from knowledge.documents import DocumentMeta
-from knowledge.text import split_sentences
+from knowledge.glossary import get_glossary
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
+from retrieval.references import DocumentNames, strip_title
 from retrieval.tables import PassageVectorsRow
+from retrieval.units import Unit, passage_units
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A chunk with what composition needs: its sentences, their vectors, its identifiers."""
+    """A chunk with what composition needs: its units, their vectors, its identifiers."""
 
     id: str
     document_id: str
     section: str | None
     text: str
     start: int
-    sentences: tuple[str, ...]
+    units: tuple[Unit, ...]
     vector: np.ndarray  # the chunk's own vector
-    sentence_vectors: np.ndarray  # one row per sentence
+    unit_vectors: np.ndarray  # one row per unit
     identifiers: frozenset[str]
-    sentence_tokens: tuple[frozenset[str], ...]  # BM25 tokens of each sentence
+    unit_tokens: tuple[frozenset[str], ...]  # BM25 tokens of each unit
     section_tokens: frozenset[str]  # BM25 tokens of the section heading path
+    article_key: str | None = None  # "19", "10-1": the article the passage belongs to
+    article_label: str | None = None  # as written: "第十九条"
+    paragraph_start: int | None = None  # the article's paragraph the passage starts with
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The texts of the passage's quotable units."""
+        return tuple(u.text for u in self.units)
 
 
-def passage_sentences(text: str) -> list[str]:
-    """The sentences of a passage that an answer may quote."""
-    return split_sentences(text)
+def chunk_units(chunk: registry.ChunkRow) -> list[Unit]:
+    """The quotable units of a stored chunk."""
+    return passage_units(
+        chunk.text,
+        article_key=getattr(chunk, "article_key", None),
+        paragraph_start=getattr(chunk, "paragraph_start", None),
+    )
 
 
 def _identifier_text(documents: dict[str, DocumentMeta], chunk: registry.ChunkRow) -> str:
@@ -47,6 +61,33 @@ def _identifier_text(documents: dict[str, DocumentMeta], chunk: registry.ChunkRo
     if meta is None:
         return chunk.text
     return "\n".join([meta.title, meta.doc_number or "", chunk.section or "", chunk.text])
+
+
+def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
+    """The names of the library's documents, with the glossary's English names and short forms.
+
+    A glossary document whose forms name a library document lends it all its forms (人遗条例);
+    the others are regulations the library does not hold: named, they are reported missing.
+    """
+    glossary = get_glossary()
+    by_title: dict[str, list[str]] = {}
+    for doc_id, meta in documents.items():
+        by_title.setdefault(strip_title(meta.title), []).append(doc_id)
+    english: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}
+    known: list[str] = []
+    for entry in glossary.entries:
+        if entry.kind != "document":
+            continue
+        held = [d for form in entry.zh for d in by_title.get(strip_title(form), [])]
+        if held:
+            for doc_id in held:
+                aliases.setdefault(doc_id, []).extend(entry.zh)
+                english.setdefault(documents[doc_id].title, entry.preferred_en)
+        else:
+            known.extend(entry.zh)
+            english.setdefault(entry.preferred_zh, entry.preferred_en)
+    return DocumentNames(documents, english_names=english, known_titles=known, aliases=aliases)
 
 
 def pack_vectors(vectors: np.ndarray) -> bytes:
@@ -73,8 +114,14 @@ class KnowledgeIndex:
         self.by_id = {p.id: p for p in passages}
         self.position = {p.id: i for i, p in enumerate(passages)}
         self.by_document: dict[str, list[Passage]] = {}
+        # The passages of each article of each document, in reading order.
+        self.articles: dict[str, dict[str, list[Passage]]] = {}
         for passage in passages:
             self.by_document.setdefault(passage.document_id, []).append(passage)
+            if passage.article_key:
+                self.articles.setdefault(passage.document_id, {}).setdefault(
+                    passage.article_key, []
+                ).append(passage)
         titles = {doc_id: meta.title for doc_id, meta in documents.items()}
         self.keyword = KeywordIndex(
             [f"{titles.get(p.document_id, '')} {p.section or ''}\n{p.text}" for p in passages]
@@ -82,6 +129,11 @@ class KnowledgeIndex:
         self.matrix = (
             np.vstack([p.vector for p in passages]) if passages else np.zeros((0, 1), np.float32)
         )
+        self.names = document_names(documents)
+
+    def article_count(self, document_id: str) -> int:
+        """How many articles a document has (0 for a text without articles)."""
+        return len(self.articles.get(document_id, {}))
 
     @classmethod
     def load(cls, *, session: Session, model_id: str) -> KnowledgeIndex:
@@ -104,9 +156,9 @@ class KnowledgeIndex:
             if row is None:  # not embedded under this model yet: invisible until it is
                 continue
             matrix = np.frombuffer(row.vectors, dtype=np.float32).reshape(row.rows, row.dimensions)
-            sentences = tuple(passage_sentences(chunk.text))
-            if len(sentences) != row.rows - 1:
-                continue  # vectors from another sentence splitter: re-ingest refreshes them
+            units = tuple(chunk_units(chunk))
+            if len(units) != row.rows - 1:
+                continue  # vectors of other units: the next ingest embeds them again
             passages.append(
                 Passage(
                     id=chunk.id,
@@ -114,12 +166,15 @@ class KnowledgeIndex:
                     section=chunk.section,
                     text=chunk.text,
                     start=chunk.start,
-                    sentences=sentences,
+                    units=units,
                     vector=matrix[0],
-                    sentence_vectors=matrix[1:],
+                    unit_vectors=matrix[1:],
                     identifiers=frozenset(identifiers(_identifier_text(documents, chunk))),
-                    sentence_tokens=tuple(frozenset(tokenize(s)) for s in sentences),
+                    unit_tokens=tuple(frozenset(tokenize(u.text)) for u in units),
                     section_tokens=frozenset(tokenize(chunk.section or "")),
+                    article_key=getattr(chunk, "article_key", None),
+                    article_label=getattr(chunk, "article_label", None),
+                    paragraph_start=getattr(chunk, "paragraph_start", None),
                 )
             )
         return cls(generation=generation, documents=documents, passages=passages, versions=versions)

@@ -18,8 +18,9 @@ from knowledge import registry
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import SourceDocument
 from retrieval.embeddings import EmbeddingModel
-from retrieval.index import pack_vectors, passage_sentences
+from retrieval.index import chunk_units, pack_vectors
 from retrieval.tables import PassageVectorsRow
+from retrieval.units import embedding_texts
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
@@ -188,13 +189,29 @@ class Indexer:
         """Embed the group's chunks not yet embedded under this model: (chunks, texts) embedded."""
         model_id = self.embeddings.model_id
         ids = [c.id for _, chunks in group for c in chunks]
-        have = set(
-            session.scalars(
-                select(PassageVectorsRow.chunk_id).where(
+        stored: dict[str, int] = {
+            chunk_id: rows
+            for chunk_id, rows in session.execute(
+                select(PassageVectorsRow.chunk_id, PassageVectorsRow.rows).where(
                     PassageVectorsRow.model_id == model_id, PassageVectorsRow.chunk_id.in_(ids)
                 )
             )
-        )
+        }
+        # Vectors of a chunk whose units changed since (another splitter) are computed again.
+        have = {
+            c.id
+            for _, chunks in group
+            for c in chunks
+            if stored.get(c.id) == len(chunk_units(c)) + 1  # type: ignore[arg-type]
+        }
+        outdated = [chunk_id for chunk_id in stored if chunk_id not in have]
+        if outdated:
+            session.execute(
+                delete(PassageVectorsRow).where(
+                    PassageVectorsRow.model_id == model_id,
+                    PassageVectorsRow.chunk_id.in_(outdated),
+                )
+            )
         missing = [(d, c) for d, chunks in group for c in chunks if c.id not in have]
         if chunk_progress is None:
             return self._embed_batch(session, missing)
@@ -214,7 +231,7 @@ class Indexer:
         model_id = self.embeddings.model_id
         if not missing:
             return 0, 0
-        sentences = [passage_sentences(c.text) for _, c in missing]
+        sentences = [embedding_texts(c.text, chunk_units(c)) for _, c in missing]  # type: ignore[arg-type]
         # Few large calls: USE pays a fixed cost per call, Chroma per upsert.
         flat = [c.embedding_text(d.meta.title) for d, c in missing]
         flat += [s for group_sentences in sentences for s in group_sentences]

@@ -32,6 +32,8 @@ IDENTIFIER = re.compile(
 )
 # A capitalised word inside a sentence (not its first word): likely a name.
 _CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
+# An acronym (FDA, EMA, PMDA): an agency or product the documents may never mention.
+_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nt", "nz"})
 # jieba sometimes tags a question phrase ("哪些项目") as a name: those are not names.
 _QUESTION_WORD = re.compile(r"[哪几谁]|什么|多少|怎么|如何")
@@ -155,6 +157,7 @@ class KeywordIndex:
         documents never mention: however familiar the rest sounds, they cannot answer it.
         """
         names = [m.group() for m in _CAPITALISED.finditer(query)]
+        names += _ACRONYM.findall(query)
         chinese = "".join(re.findall(r"[\u4e00-\u9fff]+|\s", query))
         if chinese.strip():
             with _JIEBA_LOCK:
@@ -166,11 +169,18 @@ class KeywordIndex:
             ]
         return [n for n in names if n.lower() not in self._corpus]
 
-    def search(self, query: str, k: int) -> list[KeywordHit]:
-        """The k best-scoring chunks for a query (only those with a positive score)."""
+    def search(self, query: str, k: int, among: Sequence[int] | None = None) -> list[KeywordHit]:
+        """The k best-scoring chunks for a query (only those with a positive score).
+
+        `among` limits the search to these chunk positions (a question naming a document).
+        """
         tokens = tokenize(query)
         if not tokens or not self._size:
             return []
         scores = np.asarray(self._bm25.get_scores(tokens))
+        if among is not None:
+            allowed = np.full(scores.shape, -np.inf)
+            allowed[list(among)] = 0.0
+            scores = scores + allowed
         top = np.argsort(-scores)[:k]
         return [KeywordHit(int(i), float(scores[i])) for i in top if scores[i] > 0]

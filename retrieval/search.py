@@ -8,6 +8,7 @@ through exact identifiers and a small, normalised keyword term.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,8 +55,11 @@ class Searcher:
         *,
         k: int = 8,
         method: Method = "hybrid",
+        documents: Collection[str] | None = None,
     ) -> list[Hit]:
-        """The k best passages for a question under a method."""
+        """The k best passages for a question under a method (within `documents` if given)."""
+        if documents:
+            return self._within(index, question, vector, k, documents)
         if method == "vector":
             return self._vector(index, vector, k)
         if method == "bm25":
@@ -63,6 +67,34 @@ class Searcher:
         if method == "rrf":
             return self._rrf(index, question, vector, k)
         return self._hybrid(index, question, vector, k)
+
+    def _within(
+        self,
+        index: KnowledgeIndex,
+        question: str,
+        vector: np.ndarray,
+        k: int,
+        documents: Collection[str],
+    ) -> list[Hit]:
+        """Hybrid search among the passages of the documents a question names (exact)."""
+        positions = [
+            index.position[p.id] for doc in documents for p in index.by_document.get(doc, [])
+        ]
+        if not positions:
+            return []
+        similarity = index.matrix[positions] @ vector
+        sparse = index.keyword.search(question, self.weights.candidates, among=positions)
+        top_keyword = sparse[0].score if sparse else 0.0
+        keyword = {h.index: h.score / top_keyword for h in sparse}
+        scored = [
+            (p, float(sim) + self.weights.keyword_weight * keyword.get(p, 0.0))
+            for p, sim in zip(positions, similarity, strict=True)
+        ]
+        scored.sort(key=lambda item: -item[1])
+        return [
+            Hit(index.passages[p].id, score, float(index.passages[p].vector @ vector))
+            for p, score in scored[:k]
+        ]
 
     def _similarity(self, index: KnowledgeIndex, passage_id: str, vector: np.ndarray) -> float:
         return float(index.by_id[passage_id].vector @ vector)

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.loaders import bundled_sources, load_path
-from retrieval.answer import ExtractiveComposer
 from retrieval.assistant import Assistant, AssistantConfig
+from retrieval.compose import ExtractiveComposer
 from retrieval.embeddings import EmbeddingModel, make_embeddings
 from retrieval.indexer import Indexer, IngestReport, Progress
 from retrieval.search import Searcher

@@ -1,0 +1,392 @@
+"""Extractive composition: the units of the best passages that answer the question, each cited.
+
+Nothing is written that is not a quote of a source, apart from the frame that names it
+("《…》第十九条规定：" / "Article 19 of … provides:"). The answer quotes whole units: a legal
+article when it is short, else the paragraph (款) or item (项) that holds the answer, an item
+together with its paragraph's lead-in; in other documents, sentences. The direct answer comes
+first; further quotes follow only while they answer the question as well, one citation per
+passage at most.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.documents import DocumentMeta
+from knowledge.text import Language
+from retrieval.answer import (
+    Citation,
+    answer_type_match,
+    asked_types,
+    asks_about_the_past,
+    status_label,
+    superseded_by,
+)
+from retrieval.framing import frame_quote, locator
+from retrieval.index import KnowledgeIndex, Passage
+from retrieval.keyword import identifiers, tokenize
+from retrieval.search import Hit
+from retrieval.units import Unit, article_label_length
+
+# A yes/no question ("需要审批吗？", "Can we …?") is decided by a rule that says must / may / not.
+_YES_NO = re.compile(
+    r"吗[？?]?\s*$|是否|能否|可否|可不可以|能不能|要不要|需不需要|是不是|有没有"
+    r"|^(?:can|could|may|must|do|does|is|are|should|shall|will)\b",
+    re.IGNORECASE,
+)
+_DEONTIC = re.compile(r"应当|不得|禁止|可以|必须|须|无需|不需|免予|方可|不能|严禁")
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether a question asks yes or no."""
+    return bool(_YES_NO.search(question.strip()))
+
+
+@dataclass(frozen=True)
+class CompositionRules:
+    """Limits of an extractive answer (tuned on both development sets, docs/retrieval.md)."""
+
+    max_citations: int = 3
+    margin: float = 0.2  # a further quote must score within this of the best one
+    redundancy: float = 0.9  # skip a unit this similar to one already chosen
+    max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 320, "en": 800})
+    short_article: int = 200  # an article this short is quoted whole
+    w_sentence: float = 0.5  # similarity of question and unit
+    w_passage: float = 0.3  # rank of the passage, relative to the best one
+    w_overlap: float = 0.2  # share of the question's words the unit contains
+    passages: int = 7  # passages whose units compete
+    language_margin: float = 0.08  # prefer the question's language when this close to the best
+    w_section: float = 0.1  # share of the question's words its section heading contains
+    w_answer_type: float = 0.15  # the unit holds what a when/how-many/who question asks
+    w_identifier: float = 0.06  # the unit names an identifier the question names
+    w_deontic: float = 0.05  # a yes/no question: the unit says must / may / must not
+    superseded_penalty: float = 0.25  # pushes superseded texts down unless the past is asked
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    index: int
+    score: float
+    rank: int
+
+
+@dataclass
+class _Quote:
+    """What one citation quotes: units of one passage, or the whole article body."""
+
+    passage: Passage
+    units: list[int]
+    score: float
+    whole: bool = False
+
+
+class ExtractiveComposer:
+    """Builds cited answers out of source units."""
+
+    def __init__(
+        self,
+        *,
+        url_template: str = "/documents/{document_id}?hl={start}-{end}#passage-{chunk_id}",
+        rules: CompositionRules | None = None,
+    ) -> None:
+        self.url_template = url_template
+        self.rules = rules or CompositionRules()
+
+    # -- which passages compete --------------------------------------------------------------
+
+    def candidates(
+        self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray, language: Language
+    ) -> list[tuple[Passage, float]]:
+        """Passages to quote from, in the question's language when that language has them."""
+        pool: dict[str, float] = {h.passage_id: h.score for h in hits}
+        # A passage found in the other language brings its translation's best passages along.
+        for hit in hits[:4]:
+            meta = index.documents[index.by_id[hit.passage_id].document_id]
+            if meta.language != language and meta.translation_of in index.documents:
+                twins = sorted(
+                    index.by_document.get(meta.translation_of, []),
+                    key=lambda p: -float(p.vector @ vector),
+                )
+                for twin in twins[:2]:
+                    pool.setdefault(twin.id, hit.score - 0.02)
+        ranked = sorted(pool.items(), key=lambda item: -item[1])
+        same = [
+            (index.by_id[pid], s)
+            for pid, s in ranked
+            if index.documents[index.by_id[pid].document_id].language == language
+        ]
+        rules = self.rules
+        if same and same[0][1] >= ranked[0][1] - rules.language_margin:
+            return same[: rules.passages]
+        return [(index.by_id[pid], s) for pid, s in ranked[: rules.passages]]
+
+    def current_hits(
+        self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray, question: str
+    ) -> list[Hit]:
+        """Drop superseded passages unless the question asks about the past or names the text.
+
+        A hit on a superseded document brings the best passages of the document that replaces
+        it (when staff named one), so the current rule is quoted instead of the old one.
+        """
+        if asks_about_the_past(question):
+            return hits
+        named = set(identifiers(question))
+        kept: list[Hit] = []
+        seen = {h.passage_id for h in hits}
+        for hit in hits:
+            meta = index.documents[index.by_id[hit.passage_id].document_id]
+            if meta.status != "superseded" or _names_document(meta, question, named):
+                kept.append(hit)
+                continue
+            for twin in _best_passages(index, superseded_by(meta), vector, 2):
+                if twin.id not in seen:
+                    seen.add(twin.id)
+                    kept.append(Hit(twin.id, hit.score - 0.02, float(twin.vector @ vector)))
+        # Nothing current at all: keep the old texts, which the answer then labels superseded.
+        return sorted(kept, key=lambda h: -h.score) if kept else hits
+
+    # -- composing --------------------------------------------------------------------------
+
+    def compose(
+        self,
+        *,
+        index: KnowledgeIndex,
+        question: str,
+        vector: np.ndarray,
+        hits: list[Hit],
+        language: Language,
+    ) -> tuple[str, list[Citation]]:
+        """The answer text and its citations."""
+        hits = self.current_hits(index, hits, vector, question)
+        passages = self.candidates(index, hits, vector, language)
+        demoted = set()
+        if not asks_about_the_past(question):
+            # Only when nothing current was found at all: quoted, but labelled superseded.
+            demoted = {
+                p.id for p, _ in passages if index.documents[p.document_id].status == "superseded"
+            }
+        scored = self._score(question, vector, passages, demoted)
+        quotes = self._choose(scored, language)
+        return self.render(index, quotes, language)
+
+    def compose_article(
+        self,
+        *,
+        index: KnowledgeIndex,
+        passages: list[Passage],
+        question: str,
+        vector: np.ndarray,
+        language: Language,
+        general: bool,
+    ) -> tuple[str, list[Citation]]:
+        """Answer from one named article: whole when asked what it says, else its best units."""
+        if general:
+            budget = self.rules.max_chars[language] * 2
+            quotes, used = [], 0
+            for passage in passages:
+                if quotes and used + len(passage.text) > budget:
+                    break
+                quotes.append(_Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
+                used += len(passage.text)
+            return self.render(index, quotes, language)
+        scored = self._score(question, vector, [(p, 1.0) for p in passages], set())
+        return self.render(index, self._choose(scored, language), language)
+
+    def _score(
+        self,
+        question: str,
+        vector: np.ndarray,
+        passages: list[tuple[Passage, float]],
+        demoted: set[str],
+    ) -> list[_Candidate]:
+        rules = self.rules
+        question_tokens = set(tokenize(question))
+        wanted = set(identifiers(question))
+        top = passages[0][1] if passages else 0.0
+        asks = asked_types(question)
+        yes_no = is_yes_no(question)
+        scored: list[_Candidate] = []
+        for rank, (passage, passage_score) in enumerate(passages):
+            if not passage.units:
+                continue
+            similarity = passage.unit_vectors @ vector
+            heading = question_tokens & passage.section_tokens
+            heading_share = len(heading) / len(question_tokens) if question_tokens else 0.0
+            for i, unit in enumerate(passage.units):
+                tokens = passage.unit_tokens[i]
+                overlap = (
+                    len(question_tokens & tokens) / len(question_tokens) if question_tokens else 0
+                )
+                score = (
+                    rules.w_sentence * float(similarity[i])
+                    + rules.w_passage * (passage_score - top)
+                    + rules.w_overlap * overlap
+                    + rules.w_section * heading_share
+                    + rules.w_answer_type * answer_type_match(asks, unit.text)
+                    + (rules.w_identifier if wanted & {t for t in tokens if t[0] == "§"} else 0.0)
+                )
+                if yes_no and _DEONTIC.search(unit.text):
+                    score += rules.w_deontic
+                if len(unit.text) < 6:  # a stray heading or list label
+                    score -= 0.2
+                if passage.id in demoted:
+                    score -= rules.superseded_penalty
+                scored.append(_Candidate(passage, i, score, rank))
+        scored.sort(key=lambda c: -c.score)
+        return scored
+
+    def _choose(self, scored: list[_Candidate], language: Language) -> list[_Quote]:
+        """The best unit first, then the best of other passages while they score as well."""
+        rules = self.rules
+        quotes: dict[str, _Quote] = {}
+        chars = 0
+        for candidate in scored:
+            if quotes and candidate.score < scored[0].score - rules.margin:
+                break
+            passage = candidate.passage
+            unit = passage.units[candidate.index]
+            quote = quotes.get(passage.id)
+            if quote is not None:
+                if quote.whole or len(quote.units) >= 2:
+                    continue
+                # A second unit of the same passage joins its citation when they are close.
+                span = _span(passage, [*quote.units, candidate.index])
+                if span[1] - span[0] > rules.max_chars[language] - chars + _length(passage, quote):
+                    continue
+                quote.units.append(candidate.index)
+                chars += len(unit.text)
+                continue
+            if len(quotes) >= rules.max_citations:
+                continue
+            if quotes and chars + len(unit.text) > rules.max_chars[language]:
+                continue
+            vec = passage.unit_vectors[candidate.index]
+            if any(
+                float(vec @ q.passage.unit_vectors[i]) > rules.redundancy
+                for q in quotes.values()
+                for i in q.units
+            ):
+                continue
+            whole = bool(passage.article_key) and _is_whole_article(passage, rules.short_article)
+            units = list(range(len(passage.units))) if whole else [candidate.index]
+            quotes[passage.id] = _Quote(passage, units, candidate.score, whole=whole)
+            chars += len(passage.text) if whole else len(unit.text)
+        return list(quotes.values())
+
+    # -- writing it down ----------------------------------------------------------------------
+
+    def render(
+        self, index: KnowledgeIndex, quotes: list[_Quote], language: Language
+    ) -> tuple[str, list[Citation]]:
+        """The answer text (each quote framed and marked [n]) and the citations."""
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for quote in quotes:
+            citation = self._cite(index, quote, len(citations) + 1)
+            citations.append(citation)
+            meta = index.documents[citation.document_id]
+            label = (
+                None if meta.category in ("news", "service")
+                else status_label(index, citation.document_id, language)
+            )  # fmt: skip
+            parts.append(frame_quote(citation, meta, language, label))
+        return ("" if language == "zh" else " ").join(parts), citations
+
+    def _cite(self, index: KnowledgeIndex, quote: _Quote, n: int) -> Citation:
+        passage = quote.passage
+        meta: DocumentMeta = index.documents[passage.document_id]
+        first = passage.units[min(quote.units)]
+        lead_in: str | None = None
+        if quote.whole:
+            begin = article_label_length(passage.text)
+            start, end = begin, len(passage.text)
+        else:
+            start, end = _span(passage, quote.units)
+            if first.lead_in is not None and first.lead_in[1] <= start:
+                lead_in = passage.text[first.lead_in[0] : first.lead_in[1]]
+        text = passage.text[start:end]
+        offset = passage.start + start
+        paragraph, item = _position(passage, quote)
+        return Citation(
+            n=n,
+            document_id=passage.document_id,
+            chunk_id=passage.id,
+            title=meta.title,
+            section=passage.section,
+            quote=text,
+            start=offset,
+            url=self.url_template.format(
+                document_id=passage.document_id,
+                chunk_id=passage.id,
+                start=offset,
+                end=offset + len(text),
+            ),  # fmt: skip
+            source_url=meta.source_url,
+            status=meta.status,
+            issued=meta.issued,
+            issuer=meta.issuer,
+            doc_number=meta.doc_number,
+            verified=meta.verified,
+            language=meta.language,
+            version=index.versions.get(passage.document_id, 1),
+            article=passage.article_label,
+            paragraph=paragraph,
+            item=item,
+            locator=locator(passage.article_label, paragraph, item)
+            if passage.article_label
+            else None,
+            lead_in=lead_in,
+        )
+
+
+def _span(passage: Passage, units: list[int]) -> tuple[int, int]:
+    chosen = [passage.units[i] for i in units]
+    return min(u.start for u in chosen), max(u.end for u in chosen)
+
+
+def _length(passage: Passage, quote: _Quote) -> int:
+    a, b = _span(passage, quote.units)
+    return b - a
+
+
+def _is_whole_article(passage: Passage, limit: int) -> bool:
+    """A passage that holds a whole, short article (not a part of a longer one)."""
+    return (
+        (passage.paragraph_start or 1) == 1
+        and len(passage.text) <= limit
+        and bool(article_label_length(passage.text))
+    )
+
+
+def _position(passage: Passage, quote: _Quote) -> tuple[int | None, int | None]:
+    """The paragraph (and item) a quote stands for; none when it quotes the whole article."""
+    if quote.whole or not passage.article_key:
+        return None, None
+    units: list[Unit] = [passage.units[i] for i in quote.units]
+    paragraphs = {u.paragraph for u in units}
+    if len(paragraphs) != 1:
+        return None, None
+    paragraph = paragraphs.pop()
+    items = {u.item for u in units}
+    item = items.pop() if len(items) == 1 else None
+    return paragraph, item
+
+
+def _names_document(meta: DocumentMeta, question: str, named: set[str]) -> bool:
+    """Whether the question names this document by its number (then it asks about it)."""
+    if not meta.doc_number:
+        return False
+    return meta.doc_number in question or bool(named & set(identifiers(meta.doc_number)))
+
+
+def _best_passages(
+    index: KnowledgeIndex, document_id: str | None, vector: np.ndarray, count: int
+) -> list[Passage]:
+    if document_id is None:
+        return []
+    passages = index.by_document.get(document_id, [])
+    return sorted(passages, key=lambda p: -float(p.vector @ vector))[:count]

@@ -1,0 +1,81 @@
+"""The words around a quote: which document and article says it, in the question's language.
+
+A Chinese answer: 《中华人民共和国广告法》第十六条第一款规定：“…”[1]. An English answer over a
+Chinese source says so in English around the Chinese quote: Article 16(1) of the Advertising
+Law (2021) provides (Chinese original): “…” [1]. Nothing inside the quotation marks is ours.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from knowledge.documents import DocumentMeta
+from knowledge.numerals import format_number
+from knowledge.text import Language
+from retrieval.answer import Citation
+from retrieval.references import article_refs
+
+
+def locator(article: str, paragraph: int | None, item: int | None) -> str:
+    """Where a quote stands, in Chinese legal style: 第十九条第一款第三项."""
+    out = article
+    if paragraph:
+        out += f"第{format_number(paragraph)}款"
+        if item:
+            out += f"第{format_number(item)}项"
+    return out
+
+
+def english_locator(article: str, paragraph: int | None, item: int | None) -> str:
+    """The same place in English: Article 19(1), Article 16(1)(3), Article 10-1."""
+    refs = article_refs(article)
+    if not refs:
+        return article
+    ref = refs[0]
+    out = f"Article {ref.number}" + (f"-{ref.suffix}" if ref.suffix else "")
+    if paragraph:
+        out += f"({paragraph})"
+        if item:
+            out += f"({item})"
+    return out
+
+
+@lru_cache(maxsize=4096)
+def english_name(title: str) -> str | None:
+    """A Chinese document's English name, when the glossary has it."""
+    try:
+        from knowledge.glossary import english_name as glossary_name
+    except ImportError:  # pragma: no cover - the glossary ships with the package
+        return None
+    return glossary_name(title)
+
+
+def _year(meta: DocumentMeta) -> str:
+    return f" ({meta.issued[:4]})" if meta.issued else ""
+
+
+def frame_quote(
+    citation: Citation, meta: DocumentMeta, language: Language, label: str | None
+) -> str:
+    """One quote of an answer with its frame, its marker and its status label."""
+    marker = f"[{citation.n}]"
+    if label:
+        marker += f"（{label}）" if language == "zh" else f" ({label})"
+    quote = citation.quote
+    if citation.lead_in:
+        quote = f"{citation.lead_in}……{quote}"
+    if language == "zh":
+        if citation.locator:
+            title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+            return f"{title}{citation.locator}规定：“{quote}”{marker}"
+        return f"{quote}{marker}"
+    if meta.language == "en":
+        return f"{quote} {marker}"
+    # An English question answered from a Chinese text: say so, in English, around the quote.
+    name = english_name(meta.title)
+    where = f"the {name}" if name else f"《{meta.title}》"
+    if citation.locator and citation.article:
+        place = english_locator(citation.article, citation.paragraph, citation.item)
+        return f"{place} of {where}{_year(meta)} provides (Chinese original): “{quote}” {marker}"
+    where = where[0].upper() + where[1:]
+    return f"{where}{_year(meta)} states (Chinese original): “{quote}” {marker}"

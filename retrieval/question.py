@@ -1,0 +1,139 @@
+"""Reading a question before searching: script, language, what it names, follow-up or new topic.
+
+- Traditional characters (人類遺傳資源出境需要審批嗎？) are read as their Simplified form for
+  search and references; the answer quotes the Simplified source as it is.
+- An English question is searched with the Chinese terms the glossary gives for its words,
+  so keyword search meets Chinese texts too.
+- A follow-up is recognised only when the new question lacks a subject of its own (a pronoun,
+  "what about …", "那…呢", or no content words at all); a complete new question, however
+  short, starts a new topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from knowledge.glossary import find_english
+from knowledge.script import is_traditional, to_simplified
+from knowledge.text import Language, detect_language
+from retrieval.keyword import tokenize
+from retrieval.references import DocumentNames, References
+
+_ANAPHORA_EN = re.compile(
+    r"^(?:and|what about|how about|also|then)\b"
+    r"|\b(?:it|its|they|them|their|this|these|those|the same)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA_ZH = re.compile(
+    r"^(?:那|那么|还有|另外|此外|再问)|它|这个|那个|这些|那些|上述|前述|其中"
+    r"|(?:该|此|这|本)(?:法|条例|办法|规定|细则|文件|政策|条|款|项|产品|服务|规定)"
+    r"|呢[？?]?$"
+)
+# A question that opens with its predicate has left its subject out (适用于整个南沙吗？).
+_PREDICATE_FIRST = re.compile(
+    r"^(?:适用|需要|需|要|可以|可|能|能否|是否|有没有|有|多久|多少|哪些|哪个|怎么|如何|什么时候|何时"
+    r"|必须|应当|应该|会|还)"
+)
+# Words that ask rather than name: without anything else, the question has no subject.
+_ASKING = re.compile(
+    r"规定了?什么|说了?什么|讲了?什么|写了?什么|内容是?什么|是什么|有什么规定|怎么规定|如何规定"
+    r"|全文|原文|具体|详细|一下|请问|呢|吗|[？?。！!，,、\s]"
+    r"|\b(?:what|does|do|did|say|says|said|provide|provides|state|states|stipulate|stipulates"
+    r"|is|are|the|of|in|on|about|content|contents|text|full|please|tell|me|show)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ReadQuestion:
+    """A question as the assistant reads it."""
+
+    text: str  # as asked
+    simplified: str  # Traditional characters folded to Simplified
+    language: Language
+    traditional: bool
+    refs: References
+    follow_up: bool
+    query: str  # what search matches: with a follow-up's context
+    keyword_query: str  # the query plus the glossary's Chinese terms for an English question
+    general: bool  # asks what a named article or document says, nothing more specific
+    gate: str  # what the refusal gate checks for unknown words: glossary terms in Chinese
+
+
+def own_subject(question: str, refs: References) -> bool:
+    """Whether a question names something of its own (a document, an article or content words)."""
+    if refs.documents or refs.missing:
+        return True
+    rest = question
+    for name in refs.names:
+        rest = rest.replace(name, " ")
+    rest = _ASKING.sub(" ", rest)
+    return bool([t for t in tokenize(rest) if not t.startswith("§")])
+
+
+def is_follow_up(question: str, refs: References, language: Language) -> bool:
+    """Whether a question continues the previous one rather than starting a topic."""
+    if refs.documents:
+        return False  # it names its own document
+    anaphora = _ANAPHORA_ZH if language == "zh" else _ANAPHORA_EN
+    if anaphora.search(question.strip()):
+        return True
+    if language == "zh" and _PREDICATE_FIRST.match(question.strip()):
+        return True
+    return not own_subject(question, refs)
+
+
+def asks_generally(question: str, refs: References) -> bool:
+    """Whether a question about a named article asks only what it says."""
+    rest = question
+    for name in refs.names:
+        rest = rest.replace(name, " ")
+    rest = re.sub(r"第\s*[^\s条]{1,8}\s*条(?:\s*之\s*\S)?|\barticles?\s*\d+(?:-\d)?", " ", rest,
+                  flags=re.IGNORECASE)  # fmt: skip
+    rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", rest))
+    return not [t for t in tokenize(rest) if not t.startswith("§")]
+
+
+def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQuestion:
+    """Read a question within its conversation (`context`: the previous question)."""
+    language = detect_language(question)
+    simplified = (
+        to_simplified(question)
+        if language == "zh" or re.search(r"[\u4e00-\u9fff]", question)
+        else question
+    )
+    traditional = simplified != question and is_traditional(question)
+    refs = names.find(simplified)
+    follow_up = bool(context) and is_follow_up(simplified, refs, language)
+    query = simplified
+    if follow_up and context:
+        query = f"{context} {simplified}"
+        previous = names.find(context)
+        if not refs.documents and previous.documents:
+            refs = replace(refs, documents=previous.documents)
+    keyword_query, gate = query, simplified
+    if language == "en":
+        # The glossary's terms are known concepts: search them in Chinese too, and let the
+        # refusal gate judge the Chinese terms rather than their English words.
+        matches = find_english(query)
+        terms = list(dict.fromkeys(m.entry.preferred_zh for m in matches))
+        if terms:
+            keyword_query = f"{query} {' '.join(terms)}"
+        own = find_english(simplified)
+        gate = simplified
+        for match in sorted(own, key=lambda m: -m.start):
+            gate = gate[: match.start] + " " + gate[match.end :]
+        gate = f"{gate} {' '.join(dict.fromkeys(m.entry.preferred_zh for m in own))}"
+    return ReadQuestion(
+        text=question,
+        simplified=simplified,
+        language=language,
+        traditional=traditional,
+        refs=refs,
+        follow_up=follow_up,
+        query=query,
+        keyword_query=keyword_query,
+        general=asks_generally(simplified, refs),
+        gate=gate,
+    )

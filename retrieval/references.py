@@ -1,0 +1,268 @@
+"""What a question names: documents (title, short name, alias, English name, number) and articles.
+
+"《药品管理法》第一百一十八条规定了什么？" names one article of one document: it is answered from
+that article, or told that the article does not exist, never with the nearest text. A question
+naming a regulation the library does not hold is told so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from knowledge.documents import DocumentMeta
+from knowledge.numerals import NUMERAL_CHARS, parse_number
+from knowledge.text import normalize
+
+_ARTICLE_ZH = re.compile(rf"第\s*([{NUMERAL_CHARS}\d]+)\s*条(?:\s*之\s*([{NUMERAL_CHARS}]+))?")
+_ARTICLE_EN = re.compile(r"\b(?:articles?|arts?\.?)\s*(\d{1,4})(?:\s*-\s*(\d))?\b", re.IGNORECASE)
+_BOOK_TITLE = re.compile(r"《([^《》]{2,60})》")
+_PRC = "中华人民共和国"
+# What Chinese titles of laws, regulations and rules end with (longest first).
+TITLE_SUFFIXES = (
+    "实施细则", "实施条例", "实施办法", "指导原则", "管理办法", "管理条例", "暂行办法", "暂行规定",
+    "条例", "办法", "细则", "规定", "规则", "决定", "指南", "规范", "法",
+)  # fmt: skip
+_EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article a question names: 第十条之一 is number 10, suffix 1."""
+
+    number: int
+    suffix: int = 0
+
+    @property
+    def key(self) -> str:
+        """The key chunks carry for their article ("19", "10-1")."""
+        return f"{self.number}-{self.suffix}" if self.suffix else str(self.number)
+
+
+@dataclass(frozen=True)
+class References:
+    """The documents and articles a question names."""
+
+    documents: tuple[str, ...] = ()  # ids of library documents, best match first
+    articles: tuple[ArticleRef, ...] = ()
+    missing: tuple[str, ...] = ()  # regulations named that the library does not hold
+    names: tuple[str, ...] = field(default=(), compare=False)  # the names as written
+
+    @property
+    def document(self) -> str | None:
+        """The document the question names, when it names one."""
+        return self.documents[0] if self.documents else None
+
+
+def article_refs(question: str) -> list[ArticleRef]:
+    """The articles a question names ("第一百一十八条", "第十条之一", "Article 19")."""
+    text = normalize(question)
+    refs: list[ArticleRef] = []
+    for match in _ARTICLE_ZH.finditer(text):
+        number = parse_number(match.group(1))
+        suffix = parse_number(match.group(2)) if match.group(2) else 0
+        if number:
+            refs.append(ArticleRef(number, suffix or 0))
+    for match in _ARTICLE_EN.finditer(text):
+        refs.append(ArticleRef(int(match.group(1)), int(match.group(2) or 0)))
+    return list(dict.fromkeys(refs))
+
+
+def strip_title(title: str) -> str:
+    """A title without book-title marks and the 中华人民共和国 prefix."""
+    title = normalize(title).strip("《》 ")
+    return title[len(_PRC) :] if title.startswith(_PRC) and len(title) > len(_PRC) + 1 else title
+
+
+def title_suffix(title: str) -> str | None:
+    """The kind word a Chinese title ends with (条例, 办法, 法 …), if any."""
+    return next((s for s in TITLE_SUFFIXES if title.endswith(s)), None)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+class DocumentNames:
+    """Every name a document goes by, to find the documents a question names."""
+
+    def __init__(
+        self,
+        documents: Mapping[str, DocumentMeta],
+        *,
+        english_names: Mapping[str, str] | None = None,
+        known_titles: Iterable[str] = (),
+        aliases: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
+        """`english_names` maps a Chinese title to its English name (the glossary's);
+        `known_titles` are titles of regulations that exist in the world (the glossary's
+        documents): named but not held, they are reported as missing."""
+        english_names = english_names or {}
+        self._documents = documents
+        self._zh: dict[str, list[str]] = {}  # name -> document ids
+        self._en: dict[str, list[str]] = {}
+        self._stripped: dict[str, str] = {}  # document id -> title without prefix
+        self._titles_zh = {
+            d: normalize(m.title) for d, m in documents.items() if m.language == "zh"
+        }
+        self._titles_en = {
+            d: normalize(m.title).lower() for d, m in documents.items() if m.language == "en"
+        }
+        for doc_id, meta in documents.items():
+            if meta.language != "zh" and meta.translation_of in documents:
+                continue  # a translation is reached through its original's names
+            stripped = strip_title(meta.title)
+            self._stripped[doc_id] = stripped
+            names = {normalize(meta.title).strip("《》 "), stripped}
+            staff_aliases = getattr(meta, "aliases", None) or meta.extra.get("aliases") or []
+            names.update(strip_title(str(a)) for a in staff_aliases if str(a).strip())
+            names.update(strip_title(a) for a in (aliases or {}).get(doc_id, []))
+            if meta.doc_number:
+                names.add(normalize(meta.doc_number))
+            for name in names:
+                if len(name) >= 2:
+                    self._zh.setdefault(name, []).append(doc_id)
+            english = english_names.get(stripped) or english_names.get(meta.title)
+            if meta.language == "en":
+                english = english or meta.title
+            if english:
+                for name in {english, _EN_PRC.sub("", english)}:
+                    self._en.setdefault(name.lower(), []).append(doc_id)
+        # Titles by (first character, kind word): short names are looked up among few.
+        self._by_head: dict[tuple[str, str], list[str]] = {}
+        for doc_id, title in self._stripped.items():
+            suffix = title_suffix(title)
+            if suffix:
+                for kind in TITLE_SUFFIXES:
+                    if title.endswith(kind):
+                        self._by_head.setdefault((title[0], kind), []).append(doc_id)
+        self._zh_sorted = sorted(self._zh, key=len, reverse=True)
+        self._en_sorted = sorted(self._en, key=len, reverse=True)
+        self._known = {strip_title(t) for t in known_titles} - set(self._zh)
+        self._known_en = {
+            _EN_PRC.sub("", name).lower(): strip_title(zh)
+            for zh, name in english_names.items()
+            if strip_title(zh) not in self._zh
+        }
+
+    def find(self, question: str) -> References:
+        """The documents and articles a question names."""
+        text = normalize(question)
+        found: list[str] = []
+        names: list[str] = []
+        missing: list[str] = []
+        taken = [False] * len(text)
+
+        def claim(start: int, end: int) -> bool:
+            if any(taken[start:end]):
+                return False
+            taken[start:end] = [True] * (end - start)
+            return True
+
+        for name in self._zh_sorted:
+            for match in re.finditer(re.escape(name), text):
+                if claim(match.start(), match.end()):
+                    found.append(self._newest(self._zh[name]))
+                    names.append(name)
+        lowered = text.lower()
+        for name in self._en_sorted:
+            at = lowered.find(name)
+            if at >= 0 and claim(at, at + len(name)):
+                found.append(self._newest(self._en[name]))
+                names.append(text[at : at + len(name)])
+        # Regulations the glossary knows and names in 《》: held when a document's title holds
+        # the name (a summary titled after the law it explains), else missing from the library.
+        for name, zh_title in self._known_en.items():
+            at = lowered.find(name)
+            if at >= 0 and claim(at, at + len(name)):
+                doc_id = self._containing(name, english=True) or self._containing(zh_title)
+                (found if doc_id else missing).append(doc_id or zh_title)
+        for title in self._known:
+            at = text.find(title)
+            if at >= 0 and claim(at, at + len(title)):
+                doc_id = self._containing(title)
+                (found if doc_id else missing).append(doc_id or title)
+        for match in _BOOK_TITLE.finditer(text):
+            inner = match.group(1)
+            if any(taken[match.start(1) : match.end(1)]):
+                continue
+            doc_id = self._abbreviation(inner) or self._containing(strip_title(inner))
+            if doc_id:
+                found.append(doc_id)
+                names.append(inner)
+            else:
+                missing.append(strip_title(inner))
+            claim(match.start(), match.end())
+        for doc_id, span in self._abbreviations(text, taken):
+            found.append(doc_id)
+            names.append(span)
+        return References(
+            documents=tuple(dict.fromkeys(found)),
+            articles=tuple(article_refs(text)),
+            missing=tuple(dict.fromkeys(missing)),
+            names=tuple(names),
+        )
+
+    def _containing(self, name: str, *, english: bool = False) -> str | None:
+        """The document whose title holds a name (the shortest such title, newest version)."""
+        titles = self._titles_en if english else self._titles_zh
+        key = name.lower() if english else strip_title(name)
+        if len(key) < 3:
+            return None
+        holding = [doc_id for doc_id, title in titles.items() if key in title]
+        if not holding:
+            return None
+        shortest = min(len(titles[d]) for d in holding)
+        return self._newest([d for d in holding if len(titles[d]) == shortest])
+
+    def _newest(self, ids: list[str]) -> str:
+        """Of several documents with one name (versions of a law), the current newest one."""
+        if len(ids) == 1:
+            return ids[0]
+
+        def rank(doc_id: str) -> tuple[int, str]:
+            meta = self._documents[doc_id]
+            return (meta.status != "superseded", meta.issued or "")
+
+        return max(ids, key=rank)
+
+    def _abbreviation(self, span: str) -> str | None:
+        """The one document a short name abbreviates (人遗条例: 人类遗传资源管理条例)."""
+        span = strip_title(span)
+        if span in self._zh:
+            return self._newest(self._zh[span])
+        suffix = title_suffix(span)
+        if suffix is None or len(span) - len(suffix) < 2:
+            return None
+        matches = [
+            doc_id
+            for doc_id in self._by_head.get((span[0], suffix), [])
+            if self._stripped[doc_id] != span and _is_subsequence(span, self._stripped[doc_id])
+        ]
+        titles = {self._stripped[d] for d in matches}
+        if len(titles) != 1:  # none, or ambiguous: never guess between two regulations
+            return None
+        return self._newest(matches)
+
+    def _abbreviations(self, text: str, taken: list[bool]) -> list[tuple[str, str]]:
+        """Short names ending in a title word, outside what exact names already claimed."""
+        out: list[tuple[str, str]] = []
+        for suffix in TITLE_SUFFIXES:
+            for match in re.finditer(suffix, text):
+                end = match.end()
+                if any(taken[match.start() : end]):
+                    continue
+                for length in range(min(12, end), len(suffix) + 1, -1):
+                    start = end - length
+                    if any(taken[start:end]) or not re.fullmatch(
+                        r"[\u4e00-\u9fff]+", text[start:end]
+                    ):
+                        continue
+                    doc_id = self._abbreviation(text[start:end])
+                    if doc_id:
+                        taken[start:end] = [True] * length
+                        out.append((doc_id, text[start:end]))
+                        break
+        return out

@@ -1,0 +1,112 @@
+"""The quotable units of a passage: an article's paragraphs (款) and items (项), else sentences.
+
+An answer quotes whole units. A paragraph of an article is true on its own; an item is quoted
+with the lead-in of its paragraph ("…广告不得含有下列内容：" … "（三）…"), so that what is
+quoted never loses the condition that makes it true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.numerals import NUMERAL_CHARS
+from knowledge.text import split_sentences
+
+# Bump when the units of a passage change: stored unit vectors are then computed again.
+UNITS_VERSION = 2
+
+_ITEM = re.compile(rf"^\s*[（(]([{NUMERAL_CHARS}]+)[）)]")
+_LABEL = re.compile(rf"^\s*第[{NUMERAL_CHARS}\d]+条(?:之[{NUMERAL_CHARS}]+)?[\s\u3000]*")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One quotable piece of a passage, with offsets into the passage text."""
+
+    text: str  # verbatim
+    start: int  # offset of `text` in the passage
+    paragraph: int | None = None  # the article's paragraph (款) number, 1-based
+    item: int | None = None  # the item (项) number within its paragraph
+    lead_in: tuple[int, int] | None = None  # an item's paragraph line, as passage offsets
+
+    @property
+    def end(self) -> int:
+        """Offset just past the unit in the passage."""
+        return self.start + len(self.text)
+
+
+def article_label_length(text: str) -> int:
+    """Length of the "第十九条 " label a passage text starts with (0 when none)."""
+    match = _LABEL.match(text)
+    return match.end() if match else 0
+
+
+def legal_units(text: str, paragraph_start: int = 1) -> list[Unit]:
+    """An article passage's paragraphs and items, each item knowing its paragraph's line.
+
+    The article's label ("第十九条 ") is not part of its first unit: citations name the article.
+    A passage that continues a paragraph split at its items starts with items of that paragraph.
+    """
+    from knowledge.numerals import parse_number
+
+    units: list[Unit] = []
+    paragraph: int | None = None
+    lead: tuple[int, int] | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        start = offset + (len(line) - len(line.lstrip()))
+        offset += len(line)
+        if not stripped:
+            continue
+        if not units:
+            label = article_label_length(stripped)
+            stripped, start = stripped[label:], start + label
+            if not stripped:
+                continue
+        item = _ITEM.match(stripped)
+        if item:
+            paragraph = paragraph or paragraph_start
+            units.append(
+                Unit(stripped, start, paragraph,
+                     parse_number(item.group(1)), lead_in=lead)
+            )  # fmt: skip
+        else:
+            paragraph = paragraph_start if paragraph is None else paragraph + 1
+            lead = (start, start + len(stripped))
+            units.append(Unit(stripped, start, paragraph))
+    return units
+
+
+def sentence_units(text: str) -> list[Unit]:
+    """A passage's sentences (documents without articles)."""
+    units: list[Unit] = []
+    position = 0
+    for sentence in split_sentences(text):
+        at = text.find(sentence, position)
+        if at < 0:
+            at = text.find(sentence)
+        units.append(Unit(sentence, max(at, 0)))
+        if at >= 0:
+            position = at + len(sentence)
+    return units
+
+
+def passage_units(text: str, *, article_key: str | None, paragraph_start: int | None) -> list[Unit]:
+    """The units of a passage: legal units for an article, else sentences."""
+    if article_key:
+        return legal_units(text, paragraph_start or 1)
+    return sentence_units(text)
+
+
+def embedding_texts(text: str, units: list[Unit]) -> list[str]:
+    """What to embed for each unit: an item carries its paragraph's lead-in as context."""
+    out = []
+    for unit in units:
+        if unit.lead_in is not None:
+            a, b = unit.lead_in
+            out.append(f"{text[a:b]} {unit.text}")
+        else:
+            out.append(unit.text)
+    return out
