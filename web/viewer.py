@@ -1,4 +1,8 @@
-"""Render a document's text as safe HTML, with passage anchors and a highlighted quote."""
+"""Render a document's text as safe HTML, with passage and article anchors and a highlighted quote.
+
+Every article of a legal text gets `id="art-<key>"` ("art-19", "art-10-1") on its first line, so
+a citation can link to `/documents/<id>#art-19`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from knowledge.legal import parse_legal
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
@@ -34,23 +40,42 @@ def render_document(
     text: str, passages: Sequence[Span], highlight: tuple[int, int] | None = None
 ) -> Markup:
     """HTML of the text: headings, paragraphs and lists; each passage in its own section."""
+    anchors = article_anchors(text)
     out: list[str] = []
     cursor = 0
     for passage in sorted(passages, key=lambda p: p.start):
         if passage.start < cursor:
             continue
-        out.append(_render_lines(text, cursor, passage.start, highlight))
+        out.append(_render_lines(text, cursor, passage.start, highlight, anchors))
         cited = highlight is not None and passage.start <= highlight[0] < passage.end
         css = "passage cited" if cited else "passage"
         out.append(f'<section class="{css}" id="passage-{escape(passage.id)}">')
-        out.append(_render_lines(text, passage.start, passage.end, highlight))
+        out.append(_render_lines(text, passage.start, passage.end, highlight, anchors))
         out.append("</section>")
         cursor = passage.end
-    out.append(_render_lines(text, cursor, len(text), highlight))
+    out.append(_render_lines(text, cursor, len(text), highlight, anchors))
     return Markup("".join(out))
 
 
-def _render_lines(text: str, start: int, end: int, highlight: tuple[int, int] | None) -> str:
+def article_anchors(text: str) -> dict[int, str]:
+    """Offset of each article's first line -> its anchor id ("art-19"); the first of a key wins."""
+    legal = parse_legal(text)
+    if legal is None:
+        return {}
+    anchors: dict[int, str] = {}
+    for article in legal.articles:
+        if article.key not in anchors.values():
+            anchors[article.start] = f"art-{article.key}"
+    return anchors
+
+
+def _render_lines(
+    text: str,
+    start: int,
+    end: int,
+    highlight: tuple[int, int] | None,
+    anchors: dict[int, str],
+) -> str:
     html: list[str] = []
     in_list = False
     offset = start
@@ -76,7 +101,10 @@ def _render_lines(text: str, start: int, end: int, highlight: tuple[int, int] | 
             inner = _marked(text, line_start + bullet.end(), line_start + len(content), highlight)
             html.append(f"<li>{inner}</li>")
         else:
-            html.append(f"<p>{_marked(text, line_start, line_start + len(content), highlight)}</p>")
+            anchor = anchors.get(line_start + len(content) - len(content.lstrip()))
+            attribute = f' id="{escape(anchor)}"' if anchor else ""
+            inner = _marked(text, line_start, line_start + len(content), highlight)
+            html.append(f"<p{attribute}>{inner}</p>")
     if in_list:
         html.append("</ul>")
     return "".join(html)

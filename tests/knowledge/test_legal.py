@@ -379,3 +379,24 @@ def _parse(text: str) -> LegalText:
     legal = parse_legal(text)
     assert legal is not None
     return legal
+
+
+def test_the_document_viewer_anchors_every_article_once() -> None:
+    # web.viewer renders what this module parses; the anchor is what a citation links to.
+    from web.viewer import Span, render_document
+
+    document = _document_from(MARKDOWN_LAW)
+    chunks = chunk_document(document)
+    spans = [Span(c.id, c.start, c.start + len(c.text)) for c in chunks]
+    html = str(render_document(MARKDOWN_LAW, spans))
+    for key in ("1", "2", "10-1", "118"):
+        assert html.count(f'id="art-{key}"') == 1
+    assert '<p id="art-118">第一百一十八条 违反本法规定的' in html
+    plain = str(render_document(PLAIN_LAW, []))
+    assert '<p id="art-2">第二条　本条例适用于本市行政区域内的</p>' in plain
+    assert "art-" not in str(render_document("## Fees\n\nNo articles.\n", []))
+
+
+def _document_from(text: str) -> SourceDocument:
+    meta = DocumentMeta(id="sample-law", title="示例法", language="zh", category="regulation")
+    return SourceDocument(meta=meta, text=text)
