@@ -17,8 +17,26 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+class HistoryEvent(BaseModel):
+    """One dated event in a text's history: adopted, promulgated, amended, in force."""
+
+    date: str = Field(pattern=_DATE.pattern)
+    body: str | None = None
+    action: str = Field(min_length=1, max_length=20)
+
+
+# Optional keys beyond the registry's columns. They stay extra keys (checked below): the
+# registry stores extras as JSON, and a document without them dumps and hashes as before.
+ALIASES, HISTORY, ADOPTED, AMENDED = "aliases", "history", "adopted", "amended"
+
+
 class DocumentMeta(BaseModel):
-    """Front matter of a knowledge-base document, validated."""
+    """Front matter of a knowledge-base document, validated.
+
+    Beyond the fields, a document may carry `aliases` (other names staff or the loader
+    give it), `history` (dated events: {date, body, action}), `adopted` and `amended`
+    (dates); they are checked here and read through `extra`.
+    """
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -60,6 +78,39 @@ class DocumentMeta(BaseModel):
             raise ValueError("source_url must be an http(s) address")
         return value or None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _check_optional_keys(cls, values: object) -> object:
+        if not isinstance(values, dict):
+            return values
+        values = dict(values)
+        if values.get(ALIASES) in (None, "", []):
+            values.pop(ALIASES, None)
+        else:
+            names = values[ALIASES]
+            if isinstance(names, str):  # typed into one form field: "人遗条例, 人类遗传资源条例"
+                names = re.split(r"[,，;；\n]", names)
+            if not isinstance(names, list | tuple):
+                raise ValueError("aliases are a list of names")
+            values[ALIASES] = [str(n).strip() for n in names if str(n).strip()]
+        if values.get(HISTORY) in (None, []):
+            values.pop(HISTORY, None)
+        else:
+            events = values[HISTORY]
+            if not isinstance(events, list | tuple):
+                raise ValueError("history is a list of {date, body, action} events")
+            values[HISTORY] = [
+                HistoryEvent.model_validate(e).model_dump(mode="json") for e in events
+            ]
+        for key in (ADOPTED, AMENDED):
+            if values.get(key) in (None, ""):
+                values.pop(key, None)
+            elif not _DATE.match(str(values[key])):
+                raise ValueError(f"{key}: dates are written YYYY, YYYY-MM or YYYY-MM-DD")
+            else:
+                values[key] = str(values[key])
+        return values
+
     @model_validator(mode="after")
     def _not_own_translation(self) -> DocumentMeta:
         if self.translation_of == self.id:
@@ -68,7 +119,7 @@ class DocumentMeta(BaseModel):
 
     @property
     def extra(self) -> dict[str, object]:
-        """Keys beyond the standard ones (a service's code, turnaround and fee)."""
+        """Keys beyond the standard ones (a service's code and fee, aliases, history)."""
         return dict(self.model_extra or {})
 
 

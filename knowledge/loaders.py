@@ -12,13 +12,17 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.documents import DocumentMeta, SourceDocument
+from knowledge.metadata import document_id, metadata_from_text
 from knowledge.text import detect_language
 
 SUPPORTED_SUFFIXES = (".md", ".txt", ".pdf", ".docx", ".html", ".htm")
 SOURCES_DIR = Path(__file__).parent / "sources"
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+# The closing "---" may end the file (a front-matter-only index page has no newline after it).
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
+# "<!-- INFO END -->" and other comments are markup, not text a citation may quote.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 class LoaderError(ValueError):
@@ -73,7 +77,7 @@ def load_bytes(
         text = _decode(data, filename)
         front, text = _split_front_matter(text, filename)
         meta = {**front, **meta}
-        text = _EMPHASIS.sub("", text)
+        text = _EMPHASIS.sub("", _COMMENT.sub("", text))
     elif suffix == ".txt":
         text = _decode(data, filename)
     elif suffix == ".pdf":
@@ -242,15 +246,12 @@ def _tidy(text: str) -> str:
 
 
 def _with_defaults(meta: dict[str, Any], text: str, filename: str) -> dict[str, Any]:
-    """Fill what a plain file cannot say about itself; front matter always wins."""
+    """Fill what the file says about itself in its text; explicit metadata always wins."""
     meta = dict(meta)
     language = meta.get("language") or detect_language(text)
     meta.setdefault("language", language)
     if "id" not in meta:
-        stem = re.sub(r"[^a-z0-9._-]+", "-", Path(filename).stem.lower()).strip("-._")
-        meta["id"] = f"{stem or 'document'}-{language}"
-    if "title" not in meta:
-        first = next((line for line in text.splitlines() if line.strip()), filename)
-        meta["title"] = first.lstrip("# ").strip()[:200]
-    meta.setdefault("category", "policy")
+        meta["id"] = document_id(filename, language)
+    for key, value in metadata_from_text(text, filename).items():
+        meta.setdefault(key, value)
     return meta

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -254,6 +255,119 @@ def test_html_title_becomes_the_document_title_and_blocks_become_markdown(tmp_pa
     assert "- Encouraged industries only" in document.text
 
 
+# --- metadata a real file carries in its text ---------------------------------------------
+
+# A regulation written for these tests, laid out as published: title, history, articles.
+REGULATION = [
+    "南沙区细胞治疗产品临床研究管理办法",
+    "（2021年3月15日南沙区人民政府令第12号公布　根据2023年6月30日《南沙区人民政府关于修改部分"
+    "规章的决定》修订）",
+    "第一章 总则",
+    "第一条 为了规范细胞治疗产品临床研究，保障受试者权益，制定本办法。",
+    "第二十条 本办法自2021年5月1日起施行。",
+]
+
+
+def _check_regulation(document: SourceDocument) -> None:
+    meta = document.meta
+    assert meta.title == "南沙区细胞治疗产品临床研究管理办法"
+    assert meta.language == "zh"
+    assert meta.category == "regulation"
+    assert (meta.issued, meta.effective) == ("2023-06-30", "2021-05-01")
+    assert meta.issuer == "南沙区人民政府"
+    assert meta.doc_number == "南沙区人民政府令第12号"
+    assert meta.extra["adopted"] == "2021-03-15"
+    assert [e["action"] for e in meta.extra["history"]] == ["公布", "修订"]
+
+
+def test_plain_text_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path) -> None:
+    document = load_path(_write(tmp_path / "细胞治疗临床研究办法.txt", "\n\n".join(REGULATION)))
+    _check_regulation(document)
+    assert re.fullmatch(r"doc-[0-9a-f]{10}-zh", document.id)
+
+
+def test_docx_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path) -> None:
+    document = docx.Document()
+    for line in REGULATION:
+        document.add_paragraph(line)
+    path = tmp_path / "细胞治疗临床研究办法.docx"
+    document.save(str(path))
+    _check_regulation(load_path(path))
+
+
+def test_html_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path) -> None:
+    title, *rest = REGULATION
+    paragraphs = "".join(f"<p>{line}</p>" for line in rest)
+    page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{paragraphs}</body>"
+    _check_regulation(load_path(_write(tmp_path / "regulation.html", page + "</html>")))
+
+
+FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+
+
+def _cjk_font() -> Path | None:
+    """A TrueType font with Chinese glyphs, if the machine has one (fpdf2 needs it for CJK)."""
+    for folder in (f for f in FONT_FOLDERS if f.is_dir()):
+        for pattern in ("*CJK*.tt[fc]", "*wqy*.tt[fc]", "*DroidSansFallback*.ttf", "*SimSun*"):
+            found = sorted(folder.rglob(pattern), key=lambda p: "Regular" not in p.name)
+            if found:
+                return found[0]
+    return None
+
+
+def test_pdf_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path) -> None:
+    font = _cjk_font()
+    if font is None:
+        pytest.skip("no CJK TrueType font on this machine to write a Chinese PDF with")
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_font("cjk", size=12)
+    pdf.add_page()
+    for line in REGULATION:
+        pdf.multi_cell(0, 8, line)
+        pdf.ln(4)
+    path = tmp_path / "regulation.pdf"
+    pdf.output(str(path))
+    _check_regulation(load_path(path))
+
+
+def test_markdown_comments_are_cut_from_the_text_citations_quote(tmp_path: Path) -> None:
+    content = (
+        "# 某某条例 <!-- 标题 -->\n\n2019年8月26日 某省人民代表大会常务委员会通过\n\n"
+        "<!-- INFO END -->\n\n第一条 为了规范管理，制定本条例。\n"
+    )
+    document = load_path(_write(tmp_path / "某某条例(2019-08-26).md", content))
+
+    assert "<!--" not in document.text and "INFO END" not in document.text
+    assert document.text.startswith("# 某某条例\n\n2019年8月26日")
+    assert document.meta.title == "某某条例"
+    assert document.meta.issued == "2019-08-26"
+    assert document.meta.issuer == "某省人民代表大会常务委员会"
+
+
+def test_explicit_metadata_wins_over_what_the_text_says(tmp_path: Path) -> None:
+    path = _write(tmp_path / "regulation.txt", "\n\n".join(REGULATION))
+    _write(tmp_path / "regulation.txt.meta.yaml", "issuer: 南沙区司法局\nissued: 2021-03\n")
+    meta = load_path(path, {"title": "Staff's title", "category": "policy"}).meta
+
+    assert (meta.title, meta.category, meta.issuer, meta.issued) == (
+        "Staff's title",
+        "policy",
+        "南沙区司法局",
+        "2021-03",
+    )
+    assert meta.effective == "2021-05-01"  # what nobody gave explicitly still comes from the text
+
+
+def test_two_chinese_file_names_with_the_same_date_get_different_ids(tmp_path: Path) -> None:
+    text = "南沙区对符合条件的鼓励类产业企业减按15%的税率征收企业所得税。"
+    first = load_path(_write(tmp_path / "中医药法(2016-12-25).md", text)).id
+    second = load_path(_write(tmp_path / "药品管理法(2016-12-25).md", text)).id
+
+    assert first != second
+    assert first.startswith("2016-12-25-") and first.endswith("-zh")
+
+
 # --- metadata from a sidecar or the caller ----------------------------------------------------
 
 
@@ -327,6 +441,7 @@ def test_unsupported_file_type_is_rejected_by_name(
         ("empty.md", ""),
         ("blank.txt", "  \n\n\t \r\n"),
         ("front-matter-only.md", "---\ntitle: Only metadata\ncategory: policy\n---\n\n"),
+        ("_index.md", "---\nbookCollapseSection: true\n---"),  # no newline after the closing ---
         ("too-short.txt", "Nansha."),
     ],
 )

@@ -1,0 +1,283 @@
+"""Metadata a real regulatory text carries in its own words (knowledge.metadata).
+
+The inline texts below are written for these tests. The corpus tests read the real published
+texts from ../shared/corpus (see its README) at run time and skip, saying so, where it is absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from knowledge.loaders import load_path
+from knowledge.metadata import category_for, document_id, metadata_from_text
+
+# A law as the national database prints it: history lines, then chapters and articles.
+LAW = """# 中华人民共和国细胞治疗促进法
+
+二〇一八年十月二十六日第十三届全国人民代表大会常务委员会第六次会议通过
+
+2020年8月26日 第十三届全国人民代表大会常务委员会第二十一次会议第一次修正
+
+## 第一章 总则
+
+第一条 为了促进细胞治疗产业发展，制定本法。
+
+## 第五章 附则
+
+第五十条 本法自2019年1月1日起施行。
+"""
+
+# A State Council regulation as the official gazette prints it: one bracketed history line.
+REGULATION = """信访条例示例
+
+（2005年1月10日中华人民共和国国务院令第431号公布　根据2011年1月8日《国务院关于废止和修改\
+部分行政法规的决定》第一次修订　根据2016年2月6日《国务院关于修改部分行政法规的决定》第二次修订）
+
+第一章 总则
+
+第一条 为了规范信访工作，制定本条例。
+
+第五十一条 本条例自二〇〇五年五月一日起施行。
+"""
+
+# A notice: its number above the title, the issuing body and date signed at the end.
+NOTICE = """国药监药注〔2020〕12号
+
+国家药监局关于发布细胞治疗产品研究与评价技术指导原则的通告
+
+为指导细胞治疗产品的研究与评价，国家药品监督管理局组织制定了技术指导原则，现予发布，\
+自发布之日起施行。
+
+特此通告。
+
+国家药品监督管理局
+
+2020年3月30日
+"""
+
+# A city's regulation: adopted by the city, approved by the province, published by notice.
+LOCAL = """# 南沙细胞产业促进条例
+
+2021年10月28日 广州市第十五届人民代表大会常务委员会第五十七次会议通过
+
+2021年11月26日 广东省第十三届人民代表大会常务委员会第三十七次会议批准
+
+2021年12月6日 广州市第十五届人民代表大会常务委员会公告第68号公布
+
+2022年3月1日 施行
+
+第一条 为了促进细胞产业发展，制定本条例。
+"""
+
+
+def test_a_law_gets_title_dates_issuer_and_history_from_its_opening_lines() -> None:
+    meta = metadata_from_text(LAW, "细胞治疗促进法(2020-08-26).md")
+
+    assert meta["title"] == "中华人民共和国细胞治疗促进法"
+    assert meta["category"] == "regulation"
+    assert meta["issued"] == "2020-08-26"  # the latest amendment, not the first adoption
+    assert meta["adopted"] == "2018-10-26"  # written in Chinese numerals
+    assert meta["amended"] == "2020-08-26"
+    assert meta["effective"] == "2019-01-01"  # from the final article
+    assert meta["issuer"] == "全国人民代表大会常务委员会"
+    assert meta["history"] == [
+        {"date": "2018-10-26", "body": "全国人民代表大会常务委员会", "action": "通过"},
+        {"date": "2020-08-26", "body": "全国人民代表大会常务委员会", "action": "修正"},
+    ]
+    assert "doc_number" not in meta
+
+
+def test_a_bracketed_history_line_gives_each_event_its_order_and_author() -> None:
+    meta = metadata_from_text(REGULATION, "信访条例.txt")
+
+    assert meta["title"] == "信访条例示例"
+    assert meta["doc_number"] == "国务院令第431号"
+    assert meta["issuer"] == "国务院"
+    assert meta["issued"] == "2016-02-06"
+    assert meta["effective"] == "2005-05-01"  # 二〇〇五年五月一日
+    assert [(e["date"], e["body"], e["action"]) for e in meta["history"]] == [
+        ("2005-01-10", "国务院", "公布"),
+        ("2011-01-08", "国务院", "修订"),  # the decision named in 《》 says who amended it
+        ("2016-02-06", "国务院", "修订"),
+    ]
+
+
+def test_a_notice_gets_its_number_signature_and_date() -> None:
+    meta = metadata_from_text(NOTICE, "notice.txt")
+
+    assert meta["title"] == "国家药监局关于发布细胞治疗产品研究与评价技术指导原则的通告"
+    assert meta["doc_number"] == "国药监药注〔2020〕12号"
+    assert meta["issuer"] == "国家药品监督管理局"  # the signature's full name
+    assert meta["issued"] == "2020-03-30"
+    assert meta["effective"] == "2020-03-30"  # 自发布之日起施行
+    assert meta["category"] == "policy"
+    assert "history" not in meta
+
+
+def test_a_city_regulation_is_issued_by_the_city_and_dated_by_its_publication() -> None:
+    meta = metadata_from_text(LOCAL, "local.md")
+
+    assert meta["issuer"] == "广州市人民代表大会常务委员会"
+    assert meta["doc_number"] == "广州市第十五届人民代表大会常务委员会公告第68号"
+    assert meta["issued"] == "2021-12-06"
+    assert meta["effective"] == "2022-03-01"
+    assert [e["action"] for e in meta["history"]] == ["通过", "批准", "公布", "施行"]
+    assert meta["history"][1]["body"] == "广东省人民代表大会常务委员会"
+
+
+def test_a_presidential_order_keeps_its_full_name() -> None:
+    text = "# 某某法\n\n（2019年8月26日中华人民共和国主席令第三十一号公布）\n\n第一条 为了……\n"
+    meta = metadata_from_text(text, "x.md")
+    assert meta["doc_number"] == "中华人民共和国主席令第三十一号"
+    assert meta["issuer"] == "中华人民共和国主席"
+
+
+def test_the_texts_own_effective_date_wins_over_a_repealed_ones() -> None:
+    text = (
+        "# 某市幼儿园条例\n\n第六十二条 本条例自2021年6月1日起施行。"
+        "自1997年2月5日起施行的《某市幼儿教育管理规定》同时废止。\n"
+    )
+    assert metadata_from_text(text, "x.md")["effective"] == "2021-06-01"
+
+
+def test_a_document_number_cited_inside_a_title_is_not_the_documents_own() -> None:
+    text = (
+        "# 某某实施办法\n\n2011年1月8日 根据《国务院关于印发某规定的通知（国发〔2010〕3号）》修订\n"
+        "\n第一条 为了……\n"
+    )
+    meta = metadata_from_text(text, "x.md")
+    assert "doc_number" not in meta
+    assert meta["issued"] == "2011-01-08"
+
+
+def test_body_text_dates_are_not_taken_for_history() -> None:
+    text = "# 某某办法\n\n第一条 企业应当于2020年3月1日前完成登记并公布结果。\n"
+    meta = metadata_from_text(text, "x.md")
+    assert "issued" not in meta and "history" not in meta
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("中华人民共和国药品管理法", "regulation"),
+        ("人类遗传资源管理条例", "regulation"),
+        ("药品注册管理办法（试行）", "regulation"),
+        ("全国人民代表大会常务委员会关于修改部分法律的决定", "regulation"),
+        ("人源干细胞产品药学研究与评价技术指导原则（试行）", "guideline"),
+        ("药物临床试验质量管理规范", "guideline"),
+        ("免疫细胞治疗产品临床试验技术指南", "guideline"),
+        ("关于促进生物医药产业发展的若干措施", "policy"),
+        ("国家药监局关于发布某指导原则的通告", "policy"),
+        ("Nansha biomedicine measures", "policy"),
+    ],
+)
+def test_the_title_s_kind_word_decides_the_category(title: str, category: str) -> None:
+    assert category_for(title) == category
+
+
+def test_a_chinese_file_name_gives_a_readable_unique_and_stable_id() -> None:
+    first = document_id("中医药法(2016-12-25).md", "zh")
+    other = document_id("疫苗管理法(2016-12-25).md", "zh")
+
+    assert first.startswith("2016-12-25-") and first.endswith("-zh")
+    assert first != other
+    assert first == document_id("中医药法(2016-12-25).md", "zh")  # same name, same id
+    assert re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,119}", first)
+    assert re.fullmatch(r"doc-[0-9a-f]{10}-zh", document_id("药品管理法.md", "zh"))
+
+
+def test_an_ascii_file_name_keeps_the_id_it_always_had() -> None:
+    assert document_id("Release Testing.txt", "en") == "release-testing-en"
+    assert document_id("cit.txt", "zh") == "cit-zh"
+
+
+# --- the real corpus -----------------------------------------------------------------------
+
+ARCHIVE = "lawrefbook-laws.tar.xz"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+SAMPLE_EVERY = 10  # load every tenth file through the loader; all of them through the parser
+
+
+@pytest.fixture(scope="module")
+def corpus_files() -> list[Path]:
+    """The real texts, unpacked once into a cache folder (never into the repository)."""
+    archive = Path(os.environ.get("CGT_PORTAL_CORPUS") or CORPUS / ARCHIVE)
+    if archive.is_dir():
+        archive = archive / ARCHIVE
+    if not archive.is_file():
+        pytest.skip(
+            f"real-text corpus not found at {archive}: it is the LawRefBook/Laws snapshot kept "
+            "in ../shared/corpus next to the repository (see ../shared/corpus/README.md); set "
+            "CGT_PORTAL_CORPUS to the archive to run these tests"
+        )
+    stat = archive.stat()
+    key = hashlib.sha1(f"{archive.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    base = Path(
+        os.environ.get("CGT_PORTAL_CORPUS_CACHE") or Path(tempfile.gettempdir()) / "cgt-corpus"
+    )
+    target = base / f"{archive.name.split('.')[0]}-{key[:12]}"  # shared with the evaluation
+    if not (target / ".complete").exists():
+        base.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=base))
+        with tarfile.open(archive) as tar:
+            tar.extractall(partial, filter="data")
+        (partial / ".complete").write_text(archive.name)
+        try:
+            partial.rename(target)
+        except OSError:  # another process unpacked it first
+            shutil.rmtree(partial, ignore_errors=True)
+    # _index.md files are the source site's folder pages: front matter and no text.
+    return sorted(p for p in target.rglob("*.md") if p.name != "_index.md")
+
+
+def _history_lines(raw: str) -> list[str]:
+    head = raw.split("<!-- INFO END -->", 1)[0] if "<!-- INFO END -->" in raw else ""
+    return [line for line in head.splitlines()[1:] if re.match(r"\s*[（(]?\d{4}年", line)]
+
+
+def test_every_sampled_corpus_file_loads_with_its_heading_as_title(
+    corpus_files: list[Path],
+) -> None:
+    sample = corpus_files[::SAMPLE_EVERY]
+    started = time.perf_counter()
+    documents = [load_path(path) for path in sample]  # a LoaderError fails the test
+    elapsed = time.perf_counter() - started
+
+    for path, document in zip(sample, documents, strict=True):
+        heading = next(line for line in path.read_text("utf-8").splitlines() if line.strip())
+        if heading.startswith("# "):
+            expected = re.sub(r"<!--.*?-->", "", heading)[2:].strip()
+            assert document.meta.title == expected, path
+        assert "<!--" not in document.text, path
+    assert elapsed < 30, f"{len(sample)} files took {elapsed:.1f}s"
+
+
+def test_ids_are_unique_over_the_whole_corpus(corpus_files: list[Path]) -> None:
+    names: dict[str, set[str]] = {}
+    for path in corpus_files:
+        names.setdefault(document_id(path.name, "zh"), set()).add(path.name)
+    # The same law filed under two categories has one name and so one id, as it should.
+    assert [sorted(n) for n in names.values() if len(n) > 1] == []
+
+
+def test_titles_and_dates_are_recognised_over_the_whole_corpus(corpus_files: list[Path]) -> None:
+    titled = dated = issued = 0
+    for path in corpus_files:
+        raw = path.read_text("utf-8")
+        meta = metadata_from_text(re.sub(r"<!--.*?-->", "", raw, flags=re.DOTALL), path.name)
+        heading = raw.lstrip().splitlines()[0]
+        titled += meta["title"] == re.sub(r"<!--.*?-->", "", heading).lstrip("# ").strip()
+        if _history_lines(raw):
+            dated += 1
+            issued += "issued" in meta
+    assert titled >= 0.99 * len(corpus_files)
+    assert dated > 3000 and issued >= 0.95 * dated, f"issued found for {issued} of {dated}"
