@@ -46,8 +46,9 @@ test: lint
 		echo "   (start the servers: scripts/test-servers.sh start DIR && . DIR/env; .ci/run does it)"; \
 	fi
 
+# Both corpora: eval.json (our knowledge base), eval-real.json (real texts from ../shared/corpus).
 eval: $(VENV)/.installed-run
-	$(BIN)/cgt-portal eval --output benchmarks/results/eval.json
+	$(BIN)/cgt-portal eval --set all --output benchmarks/results/eval.json
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python -m benchmarks

@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
-
-import yaml
-from pydantic import BaseModel, Field, TypeAdapter
+from typing import Any
 
 from knowledge import registry
 from knowledge.text import normalize
+from retrieval.answer import Answer, Citation
 from retrieval.assistant import Assistant
+from retrieval.evaluation.questions import DEV_SET, KINDS, Kind, Question, load_questions
 from retrieval.search import METHODS
 
-DEV_SET = Path(__file__).parent / "dev_questions"
-
-Kind = Literal["same_language", "cross_language", "identifier", "out_of_scope", "follow_up"]
-
-
-class Question(BaseModel):
-    """One question of the set with what a correct answer needs."""
-
-    id: str
-    question: str
-    language: Literal["zh", "en"]
-    kind: Kind
-    expected_documents: list[str] = Field(default_factory=list)
-    key_facts: list[str] = Field(default_factory=list)
-    previous: str | None = None
-
-    @property
-    def in_scope(self) -> bool:
-        """Whether the knowledge base answers it."""
-        return self.kind != "out_of_scope"
-
-
-def load_questions(path: Path | None = None) -> list[Question]:
-    """Read a YAML question file, or every YAML file of a folder (default: the bundled set)."""
-    path = path or DEV_SET
-    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-    questions: list[Question] = []
-    for file in files:
-        questions.extend(
-            TypeAdapter(list[Question]).validate_python(yaml.safe_load(file.read_text("utf-8")))
-        )
-    ids = [q.id for q in questions]
-    duplicates = {i for i in ids if ids.count(i) > 1}
-    if duplicates:
-        raise ValueError(f"duplicate question ids: {sorted(duplicates)}")
-    return questions
+__all__ = [
+    "DEV_SET", "KINDS", "EvaluationResult", "GroupScores", "Kind", "Question",
+    "RetrievalScores", "evaluate", "load_questions",
+]  # fmt: skip
 
 
 @dataclass
@@ -65,49 +33,54 @@ class RetrievalScores:
 
 
 @dataclass
+class GroupScores:
+    """The answers to one group of questions (a kind, a language, a look-alike type)."""
+
+    questions: int
+    key_fact: float | None  # not refused and a key fact in the answer (None: nothing to answer)
+    correct: float | None  # ... and an expected document cited
+    article: float | None  # an expected article of an expected document cited (None: none named)
+    refused: float  # share of the group refused
+
+
+@dataclass
 class EvaluationResult:
-    """Everything `cgt-portal eval` reports."""
+    """Everything `cgt-portal eval` reports for one question set."""
 
     questions: int
     in_scope: int
     out_of_scope: int
     retrieval: dict[str, RetrievalScores]
+    # Correct = not refused and a key fact in the answer (the bundled set's measure since v1).
     key_fact_accuracy: float
     key_fact_by_kind: dict[str, float]
+    # Stricter: also an expected document cited (the measure of the real-text set).
+    correct_accuracy: float
+    correct_by_kind: dict[str, float]
+    # An expected article cited, over the questions whose answer is a named article.
+    article_accuracy: float
+    articles_expected: int
     refusal_precision: float
     refusal_recall: float
     false_refusals: int
     citation_validity: float
     citations_checked: int
     answers_citing_expected: float
+    by_kind: dict[str, GroupScores]
+    by_language: dict[str, GroupScores]
+    by_lookalike: dict[str, GroupScores]
+    answer_ms_median: float
+    answer_ms_p95: float
     seconds: float
     failures: list[dict[str, Any]] = field(default_factory=list)
+    # How the set was run (a real-text set: documents and passages ingested, ingest seconds).
+    setup: dict[str, Any] = field(default_factory=dict)
 
-    def table(self) -> Any:
+    def table(self, title: str | None = None) -> Any:
         """A rich table of the headline numbers."""
-        from rich.table import Table
+        from retrieval.evaluation.report import summary_table
 
-        table = Table(title=f"Evaluation on {self.questions} questions")
-        table.add_column("metric")
-        table.add_column("value", justify="right")
-        for method, scores in self.retrieval.items():
-            table.add_row(
-                f"{method}: hit@1 / hit@5 / MRR",
-                f"{scores.hit_at_1:.3f} / {scores.hit_at_5:.3f} / {scores.mrr:.3f}",
-            )
-        table.add_row("key-fact accuracy", f"{self.key_fact_accuracy:.3f}")
-        for kind, value in self.key_fact_by_kind.items():
-            table.add_row(f"  {kind}", f"{value:.3f}")
-        table.add_row(
-            "refusal precision / recall",
-            f"{self.refusal_precision:.3f} / {self.refusal_recall:.3f}",
-        )
-        table.add_row("in-scope questions refused", str(self.false_refusals))
-        table.add_row(
-            "citation validity", f"{self.citation_validity:.3f} ({self.citations_checked})"
-        )
-        table.add_row("answers citing an expected document", f"{self.answers_citing_expected:.3f}")
-        return table
+        return summary_table(self, title=title)
 
 
 def _contains(text: str, fact: str) -> bool:
@@ -118,76 +91,171 @@ def _ratio(numerator: float, denominator: float) -> float:
     return round(numerator / denominator, 4) if denominator else 0.0
 
 
-def evaluate(assistant: Assistant, questions: list[Question]) -> EvaluationResult:
-    """Run every retrieval method and the full assistant over the questions."""
-    started = time.perf_counter()
-    in_scope = [q for q in questions if q.in_scope]
-    retrieval: dict[str, RetrievalScores] = {}
+def citation_article(citation: Citation) -> str | None:
+    """The article a citation points at, as written ("第十九条"), when the source has articles."""
+    # `article_label` is the name the legal-structure work settles on; `article` came first.
+    label = getattr(citation, "article_label", None) or getattr(citation, "article", None)
+    return str(label) if label else None
+
+
+def cites_article(answer: Answer, documents: Iterable[str], articles: Iterable[str]) -> bool:
+    """Whether the answer cites one of the articles in one of the documents."""
+    documents, articles = set(documents), list(articles)
+    for citation in answer.citations:
+        label = citation_article(citation)
+        if citation.document_id in documents and label:
+            # "第十九条第一款" cites 第十九条; "第一百条" does not cite 第一条.
+            if any(label == a or (label.startswith(a) and not label.startswith(a + "之"))
+                   for a in articles):  # fmt: skip
+                return True
+    return False
+
+
+def _retrieval(assistant: Assistant, in_scope: list[Question]) -> dict[str, RetrievalScores]:
+    scores: dict[str, RetrievalScores] = {}
+    by_id = assistant.index().by_id
     for method in METHODS:
         hits1 = hits5 = reciprocal = 0.0
         kind_hits: dict[str, list[int]] = defaultdict(list)
         for q in in_scope:
             query = f"{q.previous} {q.question}" if q.previous else q.question
             ranked = assistant.retrieve(query, method=method, k=10)
-            documents = [assistant.index().by_id[h.passage_id].document_id for h in ranked]
+            documents = [by_id[h.passage_id].document_id for h in ranked]
             rank = next((i for i, d in enumerate(documents) if d in q.expected_documents), None)
             hits1 += rank == 0
             hits5 += rank is not None and rank < 5
             reciprocal += 1.0 / (rank + 1) if rank is not None else 0.0
             kind_hits[q.kind].append(int(rank == 0))
-        retrieval[method] = RetrievalScores(
+        scores[method] = RetrievalScores(
             hit_at_1=_ratio(hits1, len(in_scope)),
             hit_at_5=_ratio(hits5, len(in_scope)),
             mrr=_ratio(reciprocal, len(in_scope)),
             by_kind={k: _ratio(sum(v), len(v)) for k, v in sorted(kind_hits.items())},
         )
+    return scores
 
-    texts = {}
+
+@dataclass
+class _Outcome:
+    question: Question
+    answer: Answer
+    key_fact: bool = False
+    correct: bool = False
+    article: bool | None = None
+
+
+def _group(outcomes: list[_Outcome]) -> GroupScores:
+    answerable = [o for o in outcomes if o.question.in_scope]
+    named = [o for o in answerable if o.article is not None]
+    return GroupScores(
+        questions=len(outcomes),
+        key_fact=_ratio(sum(o.key_fact for o in answerable), len(answerable))
+        if answerable else None,
+        correct=_ratio(sum(o.correct for o in answerable), len(answerable))
+        if answerable else None,
+        article=_ratio(sum(bool(o.article) for o in named), len(named)) if named else None,
+        refused=_ratio(sum(o.answer.refused for o in outcomes), len(outcomes)),
+    )  # fmt: skip
+
+
+def _failure(o: _Outcome, texts: dict[str, str]) -> dict[str, Any] | None:
+    q, answer = o.question, o.answer
+    if not q.in_scope:
+        if answer.refused:
+            return None
+        problem = "answered out of scope"
+    elif answer.refused:
+        problem = "refused"
+    elif not o.key_fact:
+        problem = "key fact missing"
+    elif not o.correct:
+        problem = "expected document not cited"
+    elif o.article is False:
+        problem = "expected article not cited"
+    else:
+        return None
+    return {
+        "id": q.id, "kind": q.kind, "language": q.language, "problem": problem,
+        "question": q.question, "previous": q.previous, "lookalike": q.lookalike,
+        "key_facts": q.key_facts, "expected": q.expected_documents,
+        "expected_articles": q.expected_articles,
+        "confidence": round(answer.confidence, 3), "answer": answer.answer,
+        "cited": [
+            {"document": c.document_id, "article": citation_article(c),
+             "verbatim": c.quote in texts.get(c.document_id, "")}
+            for c in answer.citations
+        ],
+    }  # fmt: skip
+
+
+def evaluate(assistant: Assistant, questions: list[Question]) -> EvaluationResult:
+    """Run every retrieval method and the full assistant over the questions."""
+    started = time.perf_counter()
+    in_scope = [q for q in questions if q.in_scope]
+    retrieval = _retrieval(assistant, in_scope)
     with assistant.sessions() as session:
         texts = {row.id: row.text for row in registry.all_documents(session=session)}
-    correct: dict[str, list[int]] = defaultdict(list)
-    refused_out = refused_in = 0
+    outcomes: list[_Outcome] = []
+    latencies: list[float] = []
     citations_total = citations_valid = 0
-    citing_expected = 0
-    failures: list[dict[str, Any]] = []
     for q in questions:
+        asked = time.perf_counter()
         answer = assistant.answer(q.question, context=q.previous)
+        latencies.append(time.perf_counter() - asked)
         for citation in answer.citations:
             citations_total += 1
             citations_valid += citation.quote in texts.get(citation.document_id, "")
-        if not q.in_scope:
-            refused_out += answer.refused
-            if not answer.refused:
-                failures.append({"id": q.id, "problem": "answered out of scope",
-                                 "answer": answer.answer})  # fmt: skip
-            continue
-        refused_in += answer.refused
-        ok = not answer.refused and any(_contains(answer.answer, f) for f in q.key_facts)
-        correct[q.kind].append(int(ok))
-        cited = {c.document_id for c in answer.citations}
-        citing_expected += bool(cited & set(q.expected_documents))
-        if not ok:
-            failures.append(
-                {"id": q.id, "question": q.question, "key_facts": q.key_facts,
-                 "problem": "refused" if answer.refused else "key fact missing",
-                 "confidence": round(answer.confidence, 3), "answer": answer.answer,
-                 "cited": sorted(cited), "expected": q.expected_documents}
-            )  # fmt: skip
-    out_of_scope = len(questions) - len(in_scope)
-    all_correct = [v for values in correct.values() for v in values]
+        o = _Outcome(q, answer)
+        if q.in_scope and not answer.refused:
+            o.key_fact = any(_contains(answer.answer, f) for f in q.key_facts)
+            cited = {c.document_id for c in answer.citations}
+            o.correct = o.key_fact and bool(cited & set(q.expected_documents))
+        if q.in_scope and q.expected_articles:
+            o.article = not answer.refused and cites_article(
+                answer, q.expected_documents, q.expected_articles
+            )
+        outcomes.append(o)
+
+    answerable = [o for o in outcomes if o.question.in_scope]
+    refused_out = sum(o.answer.refused for o in outcomes if not o.question.in_scope)
+    refused_in = sum(o.answer.refused for o in answerable)
+    named = [o for o in answerable if o.article is not None]
+    kinds: dict[str, list[_Outcome]] = defaultdict(list)
+    languages: dict[str, list[_Outcome]] = defaultdict(list)
+    lookalikes: dict[str, list[_Outcome]] = defaultdict(list)
+    for o in outcomes:
+        kinds[o.question.kind].append(o)
+        languages[o.question.language].append(o)
+        if not o.question.in_scope:
+            lookalikes[o.question.lookalike or "unlabelled"].append(o)
+    by_kind = {k: _group(kinds[k]) for k in KINDS if k in kinds}
+    cited_expected = sum(
+        bool({c.document_id for c in o.answer.citations} & set(o.question.expected_documents))
+        for o in answerable
+    )
+    ms = sorted(1000 * s for s in latencies) or [0.0]
     return EvaluationResult(
         questions=len(questions),
         in_scope=len(in_scope),
-        out_of_scope=out_of_scope,
+        out_of_scope=len(questions) - len(in_scope),
         retrieval=retrieval,
-        key_fact_accuracy=_ratio(sum(all_correct), len(all_correct)),
-        key_fact_by_kind={k: _ratio(sum(v), len(v)) for k, v in sorted(correct.items())},
+        key_fact_accuracy=_ratio(sum(o.key_fact for o in answerable), len(answerable)),
+        key_fact_by_kind={k: g.key_fact for k, g in by_kind.items() if g.key_fact is not None},
+        correct_accuracy=_ratio(sum(o.correct for o in answerable), len(answerable)),
+        correct_by_kind={k: g.correct for k, g in by_kind.items() if g.correct is not None},
+        article_accuracy=_ratio(sum(bool(o.article) for o in named), len(named)),
+        articles_expected=len(named),
         refusal_precision=_ratio(refused_out, refused_out + refused_in),
-        refusal_recall=_ratio(refused_out, out_of_scope),
+        refusal_recall=_ratio(refused_out, len(questions) - len(in_scope)),
         false_refusals=refused_in,
         citation_validity=_ratio(citations_valid, citations_total),
         citations_checked=citations_total,
-        answers_citing_expected=_ratio(citing_expected, len(in_scope)),
+        answers_citing_expected=_ratio(cited_expected, len(answerable)),
+        by_kind=by_kind,
+        by_language={k: _group(v) for k, v in sorted(languages.items())},
+        by_lookalike={k: _group(v) for k, v in sorted(lookalikes.items())},
+        answer_ms_median=round(statistics.median(ms), 1),
+        answer_ms_p95=round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
         seconds=round(time.perf_counter() - started, 2),
-        failures=failures,
+        failures=[f for o in outcomes if (f := _failure(o, texts))],
     )
