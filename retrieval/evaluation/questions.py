@@ -18,6 +18,7 @@ Kind = Literal[
     "document_reference",  # names a document, no article
     "traditional",  # Chinese written in Traditional characters
     "follow_up",  # only makes sense after `previous`
+    "new_topic",  # a complete short question after an unrelated `previous`: not a follow-up
     "out_of_scope",  # the library does not answer it: must be refused
 ]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
@@ -47,8 +48,8 @@ class Question(BaseModel):
             raise ValueError(f"{self.id}: an out-of-scope question has no facts or documents")
         if self.kind != "out_of_scope" and not self.key_facts:
             raise ValueError(f"{self.id}: an answerable question needs key facts")
-        if (self.kind == "follow_up") != (self.previous is not None):
-            raise ValueError(f"{self.id}: `previous` is for follow-up questions only")
+        if (self.kind in ("follow_up", "new_topic")) != (self.previous is not None):
+            raise ValueError(f"{self.id}: `previous` is for follow-up and new-topic questions")
         return self
 
     @property

@@ -17,6 +17,7 @@ KIND_NAMES = {
     "document_reference": "document reference",
     "traditional": "Traditional Chinese",
     "follow_up": "follow-up",
+    "new_topic": "new topic after another",
     "out_of_scope": "look-alike (must refuse)",
 }
 

@@ -118,7 +118,8 @@ def _retrieval(assistant: Assistant, in_scope: list[Question]) -> dict[str, Retr
         hits1 = hits5 = reciprocal = 0.0
         kind_hits: dict[str, list[int]] = defaultdict(list)
         for q in in_scope:
-            query = f"{q.previous} {q.question}" if q.previous else q.question
+            # a follow-up is searched with its previous turn, a new topic on its own
+            query = f"{q.previous} {q.question}" if q.kind == "follow_up" else q.question
             ranked = assistant.retrieve(query, method=method, k=10)
             documents = [by_id[h.passage_id].document_id for h in ranked]
             rank = next((i for i, d in enumerate(documents) if d in q.expected_documents), None)
