@@ -11,7 +11,7 @@ from retrieval.evaluation.run import EvaluationResult, GroupScores
 
 KIND_NAMES = {
     "same_language": "same language",
-    "cross_language": "cross-language (English)",
+    "cross_language": "cross-language",
     "identifier": "document number",
     "article_reference": "article reference",
     "document_reference": "document reference",
@@ -38,9 +38,10 @@ def summary_table(result: EvaluationResult, *, title: str | None = None) -> Tabl
         )
     table.add_row("key-fact accuracy (key fact in the answer)", f"{result.key_fact_accuracy:.3f}")
     table.add_row("correct (key fact + expected document cited)", f"{result.correct_accuracy:.3f}")
-    table.add_row(
-        "expected article cited", f"{result.article_accuracy:.3f} ({result.articles_expected})"
-    )
+    if result.articles_expected:
+        table.add_row(
+            "expected article cited", f"{result.article_accuracy:.3f} ({result.articles_expected})"
+        )
     table.add_row(
         "refusal precision / recall",
         f"{result.refusal_precision:.3f} / {result.refusal_recall:.3f}",
