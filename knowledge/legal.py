@@ -9,30 +9,18 @@ are joined logically (a unit spans several physical lines), never by rewriting t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from knowledge.numerals import NUMERAL_CHARS, format_number, parse_number
-
-_SP = " \t\u3000\u00a0\u200b\ufeff"  # zero-width and no-break spaces occur in real files
-_N = rf"[{NUMERAL_CHARS}\d]+"
-_CN = rf"[{NUMERAL_CHARS}]+"
-_ARTICLE = re.compile(rf"[{_SP}]*(第({_N})条(?:之({_CN}))?)")
-_HEADING = re.compile(rf"[{_SP}]*第({_N})(分编|编|章|节)(?![{NUMERAL_CHARS}\d])")
-_MARKDOWN = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
-_ITEM = re.compile(rf"[{_SP}]*([（(]({_CN})[）)])")
-_SUBITEM = re.compile(rf"[{_SP}]*([（(](\d+)[）)]|(\d+)[.．、](?!\d))")
-_TOC = re.compile(rf"[{_SP}#]*目[{_SP}]*录[{_SP}]*$")
-_ANNEX = re.compile(r"\s*附(?:件|表|录)[\d一二三四五六七八九十]*\s*(?:[：:]|$)")
-_COMMENT = re.compile(r"\s*<!--.*-->\s*$")
-_INFO_END = "<!-- INFO END -->"
-_LEGAL_LINE = re.compile(rf"^[{_SP}]*第({_N})条(?:之({_CN}))?(?![、，,的和或及至规中第])", re.M)
-# A line that ends like this closes its sentence; any other line may be hard-wrapped.
-_ENDS = tuple("。；：！？;:!?”’」』")
-# After "第五条" these continue a sentence that merely starts with a reference.
-_REFERENCE_FOLLOW = "、，,的和或及至规中第"
-_LEVELS = {"编": 1, "分编": 2, "章": 3, "节": 4}
-_HEADING_MAX = 40  # a plain line longer than this is prose, whatever it starts with
+from knowledge.legal_lines import (
+    HEADING,
+    HEADING_MAX,
+    INFO_END,
+    SPACES,
+    Line,
+    is_legal,
+    logical_lines,
+)
+from knowledge.numerals import format_number, parse_number
 
 
 @dataclass(frozen=True)
@@ -179,124 +167,28 @@ def locator_en(key: str, paragraph: int | None = None, item: int | None = None) 
     return out
 
 
-def is_legal(text: str) -> bool:
-    """Whether the text is built of articles: at least three distinct lines start with 第X条."""
-    seen: set[tuple[str, str]] = set()
-    for match in _LEGAL_LINE.finditer(text):
-        seen.add((match.group(1), match.group(2) or ""))
-        if len(seen) >= 3:
-            return True
-    return False
-
-
-# --- lines -------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Line:
-    kind: str  # title, pre, comment, md, heading, toc, article, item, sub, annex, text
-    start: int
-    end: int
-    info: tuple = ()  # type: ignore[type-arg]
-
-
-def _lines(text: str, offset: int = 0, body_start: int = 0) -> Iterator[_Line]:
-    """Logical lines of text[offset:]: hard-wrapped continuations joined to their line."""
-    last_article = (0, 0)
-    current: _Line | None = None
-    first = True
-    position = offset
-    for raw in text[offset:].splitlines(keepends=True):
-        line_start, position = position, position + len(raw)
-        body = raw.rstrip("\r\n")
-        stripped = body.strip(_SP)
-        if not stripped:
-            continue
-        start = line_start + (len(body) - len(body.lstrip(_SP)))
-        end = start + len(stripped)
-        line = _classify(stripped, start, end, first, line_start < body_start, last_article)
-        first = False
-        if line.kind == "article":
-            last_article = line.info[:2]
-        if (
-            line.kind == "text"
-            and current is not None
-            and current.kind in ("article", "item", "sub", "text")
-            and not text[current.start : current.end].endswith(_ENDS)
-        ):
-            current.end = end  # a hard-wrapped line: the unit goes on
-            continue
-        if current is not None:
-            yield current
-        current = line
-    if current is not None:
-        yield current
-
-
-def _classify(
-    s: str, start: int, end: int, first: bool, preamble: bool, last: tuple[int, int]
-) -> _Line:
-    markdown = _MARKDOWN.fullmatch(s)
-    if markdown:
-        level = len(markdown.group(1))
-        kind = "title" if first and level == 1 else "md"
-        return _Line(kind, start, end, (level, markdown.group(2)))
-    if _COMMENT.fullmatch(s):
-        return _Line("comment", start, end)
-    if preamble:
-        return _Line("pre", start, end)
-    article = _ARTICLE.match(s)
-    if article:
-        number = parse_number(article.group(2)) or 0
-        suffix = parse_number(article.group(3)) if article.group(3) else 0
-        rest = s[article.end() :]
-        spaced = not rest or rest[0] in _SP
-        follows = (number, suffix or 0) > last and (
-            number == last[0] + 1 or (number == last[0] and suffix)
-        )
-        if spaced or (follows and rest[0] not in _REFERENCE_FOLLOW):
-            return _Line("article", start, end, (number, suffix or 0, article.group(1)))
-    heading = _HEADING.match(s)
-    if heading and len(s) <= _HEADING_MAX and not any(c in s for c in "。；，,："):
-        number = parse_number(heading.group(1))
-        return _Line(
-            "heading", start, end, (_LEVELS[heading.group(2)], s, heading.group(2), number)
-        )
-    if _TOC.fullmatch(s):
-        return _Line("toc", start, end)
-    item = _ITEM.match(s)
-    if item:
-        return _Line("item", start, end, (parse_number(item.group(2)), item.group(1)))
-    sub = _SUBITEM.match(s)
-    if sub:
-        return _Line("sub", start, end, (int(sub.group(2) or sub.group(3)), sub.group(1)))
-    if _ANNEX.match(s):
-        return _Line("annex", start, end)
-    return _Line("text", start, end)
-
-
 # --- structure ---------------------------------------------------------------------------------
 
 
 class _ArticleBuilder:
-    def __init__(self, line: _Line, section: str | None) -> None:
+    def __init__(self, line: Line, section: str | None) -> None:
         number, suffix, label = line.info
         self.head = (number, suffix, label, line.start, section)
         self.paragraphs: list[list] = []  # type: ignore[type-arg]  # [start, lead_end, items]
         self.paragraph(line)
 
-    def paragraph(self, line: _Line) -> None:
+    def paragraph(self, line: Line) -> None:
         self.paragraphs.append([line.start, line.end, []])
 
-    def item(self, line: _Line) -> None:
+    def item(self, line: Line) -> None:
         self.paragraphs[-1][2].append([line, []])
 
-    def sub(self, line: _Line) -> None:
+    def sub(self, line: Line) -> None:
         items = self.paragraphs[-1][2]
         if items:
             items[-1][1].append(line)
         else:  # a numbered list straight under a paragraph: its items
-            self.item(_Line("item", line.start, line.end, line.info))
+            self.item(Line("item", line.start, line.end, line.info))
 
     def build(self) -> Article:
         number, suffix, label, start, section = self.head
@@ -323,8 +215,8 @@ def parse_legal(text: str) -> LegalText | None:
     """The structure of a legal text, or None when the text is not built of articles."""
     if not is_legal(text):
         return None
-    marker = text.find(_INFO_END)
-    body_start = marker + len(_INFO_END) if marker >= 0 else 0
+    marker = text.find(INFO_END)
+    body_start = marker + len(INFO_END) if marker >= 0 else 0
     articles: list[Article] = []
     headings: list[Heading] = []
     loose: list[Loose] = []
@@ -345,7 +237,7 @@ def parse_legal(text: str) -> LegalText | None:
             current = None
 
     after_heading = False
-    for line in _lines(text, body_start=body_start):
+    for line in logical_lines(text, body_start=body_start):
         kind = line.kind
         previous_heading, after_heading = after_heading, kind in ("heading", "md")
         if toc_open:
@@ -370,7 +262,7 @@ def parse_legal(text: str) -> LegalText | None:
             close()
             _push(path, line)
             level, title = _heading_parts(line)
-            label = _HEADING.match(title)
+            label = HEADING.match(title)
             headings.append(
                 Heading(
                     level,
@@ -396,7 +288,7 @@ def parse_legal(text: str) -> LegalText | None:
         elif kind == "text" and previous_heading and _heading_tail(text, line):
             # A heading wrapped onto a second line ("…乡长、" / "副乡长…的选举"): one title.
             head = headings[-1]
-            title = f"{head.title}{text[line.start : line.end].strip(_SP)}"
+            title = f"{head.title}{text[line.start : line.end].strip(SPACES)}"
             headings[-1] = Heading(head.level, title, head.start, line.end, head.kind, head.number)
             path[-1] = (path[-1][0], title)
         else:  # text outside any article, or an annex that ends the last one
@@ -406,12 +298,12 @@ def parse_legal(text: str) -> LegalText | None:
     return LegalText(tuple(articles), tuple(headings), tuple(loose), tuple(toc) or None)
 
 
-def _heading_tail(text: str, line: _Line) -> bool:
+def _heading_tail(text: str, line: Line) -> bool:
     body = text[line.start : line.end]
-    return line.end - line.start <= _HEADING_MAX and not any(c in body for c in "。；：:")
+    return line.end - line.start <= HEADING_MAX and not any(c in body for c in "。；：:")
 
 
-def _heading_parts(line: _Line) -> tuple[int, str]:
+def _heading_parts(line: Line) -> tuple[int, str]:
     if line.kind == "md":
         level, title = line.info
     else:
@@ -419,16 +311,16 @@ def _heading_parts(line: _Line) -> tuple[int, str]:
     return level, re.sub(r"[\s\u3000]+", " ", title).strip()
 
 
-def _heading_id(line: _Line) -> tuple[int | None, str] | str:
+def _heading_id(line: Line) -> tuple[int | None, str] | str:
     """What identifies a heading in a 目录 and in the text alike (page numbers differ)."""
     _, title = _heading_parts(line)
-    label = _HEADING.match(title)
+    label = HEADING.match(title)
     if label:
         return (parse_number(label.group(1)), label.group(2))
     return re.sub(r"[\s.·…\d]+$", "", title).replace(" ", "")
 
 
-def _push(path: list[tuple[int, str]], line: _Line) -> None:
+def _push(path: list[tuple[int, str]], line: Line) -> None:
     level, title = _heading_parts(line)
     path[:] = [(lvl, t) for lvl, t in path if lvl < level]
     path.append((level, title))
@@ -448,7 +340,7 @@ def units(text: str, paragraph_start: int = 1) -> list[Unit]:
     paragraph = paragraph_start - 1
     lead: tuple[int, int] | None = None
     item_unit: int | None = None  # index in out of the item that 目 lines extend
-    for line in _lines(text):
+    for line in logical_lines(text):
         kind = line.kind
         if kind == "sub" and item_unit is not None:
             head = out[item_unit]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import tarfile
 import tempfile
@@ -31,6 +32,7 @@ from knowledge.legal import (
     parse_legal,
     units,
 )
+from knowledge.numerals import format_number
 
 ARCHIVE = (
     Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "lawrefbook-laws.tar.xz"
@@ -199,6 +201,37 @@ def test_hard_wrapped_lines_join_their_unit_without_changing_the_text() -> None:
         "（二）伦理审查意见，其中应\n当载明审查结论；"
     )
     assert PLAIN_LAW[tail.start : tail.end] == "研究机构对材料的真实性负责。"
+
+
+def _as_pdf_text(markdown: str, width: int, indent: bool) -> str:
+    """Markdown law text laid out as PDF extraction gives it: wrapped lines, page numbers."""
+    body = re.sub(r"^#+\s*", "", markdown.split("<!-- INFO END -->")[-1], flags=re.M)
+    lines: list[str] = []
+    for line in filter(None, (line.strip() for line in body.split("\n"))):
+        line = ("\u3000\u3000" if indent else "") + line
+        lines += [line[i : i + width] for i in range(0, len(line), width)]
+    pages = [lines[i : i + 30] + [f"— {i // 30 + 1} —"] for i in range(0, len(lines), 30)]
+    return "\n\n".join("\n".join(page) for page in pages)
+
+
+WRAPPED_SOURCE = MARKDOWN_LAW + "".join(
+    f"\n第{format_number(n)}条 国家支持示例活动，鼓励社会力量参与示例事业，保障示例质量。"
+    f"示例机构应当建立健全内部管理制度，对示例质量负责。\n"
+    f"示例机构违反前款规定的，由主管部门责令改正，给予警告。\n"
+    for n in range(200, 212)
+)
+
+
+@pytest.mark.parametrize("indent", [True, False], ids=["indented", "flush"])
+def test_text_wrapped_like_a_pdf_keeps_its_articles_paragraphs_and_items(indent: bool) -> None:
+    pdf_text = _as_pdf_text(WRAPPED_SOURCE, width=24, indent=indent)
+    assert "\n— 1 —" in pdf_text
+    wrapped, source = _parse(pdf_text), _parse(WRAPPED_SOURCE)
+    assert wrapped.keys() == source.keys()
+    shape = [[len(p.items) for p in a.paragraphs] for a in source.articles]
+    assert [[len(p.items) for p in a.paragraphs] for a in wrapped.articles] == shape
+    last = wrapped.articles[-1]
+    assert "— " not in pdf_text[last.start : last.end]  # the page number is left out
 
 
 def test_a_reference_at_a_line_start_continues_the_sentence_it_wraps() -> None:
