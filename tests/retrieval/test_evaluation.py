@@ -124,3 +124,18 @@ def test_real_set_evaluation_runs_end_to_end_on_a_few_texts(laws: Path, use_mode
         result.by_kind
     )
     assert 0.0 <= result.correct_accuracy <= result.key_fact_accuracy <= 1.0
+
+
+def test_eval_command_without_the_corpus_exits_2_and_names_its_source(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from web.cli import app
+
+    monkeypatch.setenv("CGT_PORTAL_CORPUS", str(tmp_path / "nowhere"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("retrieval.evaluation.real_set._REPO", tmp_path / "repo")
+    outcome = CliRunner().invoke(app, ["eval", "--set", "real"], env={"COLUMNS": "200"})
+    assert outcome.exit_code == 2
+    assert "shared/corpus/README.md" in outcome.output
