@@ -42,6 +42,38 @@ _ASKS = {
         re.IGNORECASE,
     ),
 }
+# A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost".
+_FEE_ASKED = re.compile(
+    r"多少钱|收费|收多少|交多少|缴多少|付多少|价格|价钱|售价|定价|(?:费|费用)(?:是|要|为|大概|一般)?(?:多少|几)"
+    r"|\b(?:fees?|pric(?:e|es|ing)|charges?|costs?)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\d[\d,.]*\s*(?:万|亿)?元|[零一二三四五六七八九十百千万两]+元|(?:RMB|USD|HKD)\s*[\d,.]+"
+    r"|\b\d[\d,.]*\s*(?:yuan|RMB)\b",
+    re.IGNORECASE,
+)
+_PENALTY = re.compile(r"罚|没收|\bfines?\b|\bfined\b|penalt", re.IGNORECASE)
+_UNPUBLISHED = re.compile(
+    r"免费|不得收取|不收取|无偿|free of charge|\bno fees?\b|未找到公开|没有公开|尚未公布|未公布|未公开|待定|另行公布|not (?:yet )?(?:been )?published"
+    r"|no published|to be confirmed|not (?:yet )?announced",
+    re.IGNORECASE,
+)
+
+
+def asks_fee(question: str) -> bool:
+    """Whether a question asks what something costs (a fee or a price, not a fine)."""
+    return bool(_FEE_ASKED.search(question)) and not _PENALTY.search(question)
+
+
+def states_fee(text: str) -> bool:
+    """Whether a quote gives a price or fee, or says that none has been published."""
+    if _UNPUBLISHED.search(text):
+        return True
+    amounts = [m for m in _AMOUNT.finditer(text)]
+    return bool(amounts) and not (_PENALTY.search(text) and not _FEE_ASKED.search(text))
+
+
 _HOLDS = {
     "date": re.compile(
         rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"

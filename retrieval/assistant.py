@@ -19,7 +19,7 @@ from knowledge import registry
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answers
-from retrieval.answer import Answer
+from retrieval.answer import Answer, asks_fee, states_fee
 from retrieval.answers import Turn
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated import CuratedLoader, CuratedSet
@@ -182,6 +182,7 @@ class Assistant:
         hits = self.searcher.search(
             index, read.keyword_query, vector, k=self.config.top_k, method=self.config.method,
             documents=refs.documents[:1] or None,
+            prefer=self._context_documents(index, context) if context else None,
         )  # fmt: skip
         t2 = time.perf_counter()
         best, relevance = self._relevance(index, read.keyword_query, hits)
@@ -201,6 +202,11 @@ class Assistant:
             index=index, question=read.keyword_query, vector=vector, hits=hits, language=language
         )
         t3 = time.perf_counter()
+        if asks_fee(read.simplified) and not any(states_fee(c.quote) for c in citations):
+            # Never a figure no source gives: the passages found do not state this price.
+            self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
+            return Answer(refusal("no_match", language), True, language, confidence=relevance,
+                          reason="no_match")  # fmt: skip
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
         result = Answer(_with_script_note(text, read), False, language, citations,
                         confidence=relevance)  # fmt: skip
@@ -209,6 +215,15 @@ class Assistant:
             if phrased is not None:
                 result = phrased
         return result
+
+    def _context_documents(self, index: KnowledgeIndex, context: str) -> set[str]:
+        """The documents the previous question was about: those it named, else its best hit's."""
+        named = index.names.find(context).documents
+        if named:
+            return set(named)
+        vector = self.embeddings.embed_array([context])[0]
+        hits = self.searcher.search(index, context, vector, k=1, method=self.config.method)
+        return {index.by_id[h.passage_id].document_id for h in hits}
 
     def _missing(self, read: ReadQuestion) -> Answer:
         """A question about a regulation the library does not hold: say so, quote nothing."""

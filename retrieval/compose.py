@@ -11,6 +11,7 @@ passage at most.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,7 +170,7 @@ class ExtractiveComposer:
             demoted = {
                 p.id for p, _ in passages if index.documents[p.document_id].status == "superseded"
             }
-        scored = self._score(question, vector, passages, demoted)
+        scored = self._score(question, vector, passages, demoted, index.keyword.idf)
         quotes = self._choose(scored, language)
         return self.render(index, quotes, language)
 
@@ -193,7 +194,9 @@ class ExtractiveComposer:
                 quotes.append(_Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
                 used += len(passage.text)
             return self.render(index, quotes, language)
-        scored = self._score(question, vector, [(p, 1.0) for p in passages], set())
+        scored = self._score(
+            question, vector, [(p, 1.0) for p in passages], set(), index.keyword.idf
+        )
         return self.render(index, self._choose(scored, language), language)
 
     def _score(
@@ -202,9 +205,13 @@ class ExtractiveComposer:
         vector: np.ndarray,
         passages: list[tuple[Passage, float]],
         demoted: set[str],
+        idf: Callable[[str], float] | None = None,
     ) -> list[_Candidate]:
         rules = self.rules
         question_tokens = set(tokenize(question))
+        # Rare words weigh most: 治愈率 says more about a unit than 药品 or 广告.
+        weight = {t: (idf(t) if idf else 1.0) for t in question_tokens}
+        total = sum(weight.values()) or 1.0
         wanted = set(identifiers(question))
         top = passages[0][1] if passages else 0.0
         asks = asked_types(question)
@@ -218,9 +225,7 @@ class ExtractiveComposer:
             heading_share = len(heading) / len(question_tokens) if question_tokens else 0.0
             for i, unit in enumerate(passage.units):
                 tokens = passage.unit_tokens[i]
-                overlap = (
-                    len(question_tokens & tokens) / len(question_tokens) if question_tokens else 0
-                )
+                overlap = sum(weight[t] for t in question_tokens & tokens) / total
                 score = (
                     rules.w_sentence * float(similarity[i])
                     + rules.w_passage * (passage_score - top)

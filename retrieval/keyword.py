@@ -33,7 +33,7 @@ IDENTIFIER = re.compile(
 # A capitalised word inside a sentence (not its first word): likely a name.
 _CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
 # An acronym (FDA, EMA, PMDA): an agency or product the documents may never mention.
-_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{3,6}(?![A-Za-z])")
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nt", "nz"})
 # jieba sometimes tags a question phrase ("哪些项目") as a name: those are not names.
 _QUESTION_WORD = re.compile(r"[哪几谁]|什么|多少|怎么|如何")
@@ -47,6 +47,20 @@ _STOPWORDS = frozenset(
     did get gets want wants please me my like far else tell any so if also then there
     than""".split()
 )
+
+
+# A Chinese word at least this frequent in jieba's dictionary (of ~60 million) is everyday
+# language, not a topic: 还是 9,922, 吃饭 3,082, 客户 3,798; a question's topical words are
+# rarer (报备 3, 婚检 63, 干细胞 121). Names (日本 25,307) are checked separately.
+_EVERYDAY = 1000
+
+
+def _everyday(token: str) -> bool:
+    """Whether a token is an everyday Chinese word (see _EVERYDAY)."""
+    if not ("\u4e00" <= token[:1] <= "\u9fff"):
+        return False
+    with _JIEBA_LOCK:
+        return jieba.dt.FREQ.get(token, 0) >= _EVERYDAY
 
 
 def tokenize(text: str) -> list[str]:
@@ -144,11 +158,21 @@ class KeywordIndex:
         return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
 
     def unknown_share(self, query: str) -> float:
-        """Share of the query's content words that no passage of the knowledge base uses."""
+        """Share of the query's topical words that no passage of the knowledge base uses.
+
+        An everyday Chinese word (还是, 吃饭, 客户: frequent in jieba's general dictionary) the
+        documents do not use says nothing about the topic and does not count as unknown: a
+        company asks in its own words, the law is written in others. Names are judged by
+        `unknown_names`.
+        """
         tokens = {t for t in tokenize(query) if not t.startswith("§")}
         if not tokens:
             return 0.0
-        return sum(t not in self._idf for t in tokens) / len(tokens)
+        return sum(t not in self._idf and not _everyday(t) for t in tokens) / len(tokens)
+
+    def idf(self, token: str) -> float:
+        """How rare a token is in the knowledge base (unseen tokens weigh most)."""
+        return self._idf.get(token, self._unseen_idf)
 
     def unknown_names(self, query: str) -> list[str]:
         """Names (places, people, organisations, products) in the query that no passage uses.

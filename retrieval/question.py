@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from knowledge.glossary import find_english
+from knowledge.glossary import find_chinese, find_english
 from knowledge.script import is_traditional, to_simplified
 from knowledge.text import Language, detect_language
 from retrieval.keyword import tokenize
@@ -35,6 +35,7 @@ _PREDICATE_FIRST = re.compile(
     r"^(?:适用|需要|需|要|可以|可|能|能否|是否|有没有|有|多久|多少|哪些|哪个|怎么|如何|什么时候|何时"
     r"|必须|应当|应该|会|还)"
 )
+_CHINA = re.compile(r"\b(?:the\s+)?(?:People'?s Republic of China|PRC|China|Chinese)\b")
 # Words that ask rather than name: without anything else, the question has no subject.
 _ASKING = re.compile(
     r"规定了?什么|说了?什么|讲了?什么|写了?什么|内容是?什么|是什么|有什么规定|怎么规定|如何规定"
@@ -113,17 +114,26 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         if not refs.documents and previous.documents:
             refs = replace(refs, documents=previous.documents)
     keyword_query, gate = query, simplified
+    synonyms = [
+        form
+        for m in find_chinese(query)
+        for form in m.entry.zh
+        if form != m.form and form not in query
+    ]
+    if synonyms:  # 研发费用 also finds the law's 研究开发费用
+        keyword_query = f"{query} {' '.join(dict.fromkeys(synonyms))}"
     if language == "en":
         # The glossary's terms are known concepts: search them in Chinese too, and let the
         # refusal gate judge the Chinese terms rather than their English words.
         matches = find_english(query)
         terms = list(dict.fromkeys(m.entry.preferred_zh for m in matches))
         if terms:
-            keyword_query = f"{query} {' '.join(terms)}"
+            keyword_query = f"{keyword_query} {' '.join(terms)}"
         own = find_english(simplified)
         gate = simplified
         for match in sorted(own, key=lambda m: -m.start):
             gate = gate[: match.start] + " " + gate[match.end :]
+        gate = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
         gate = f"{gate} {' '.join(dict.fromkeys(m.entry.preferred_zh for m in own))}"
     return ReadQuestion(
         text=question,

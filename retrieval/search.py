@@ -38,6 +38,7 @@ class FusionWeights:
     identifier_bonus: float = 0.15
     keyword_weight: float = 0.05
     candidates: int = 30
+    context_bonus: float = 0.05  # passages of the documents the conversation is about
 
 
 class Searcher:
@@ -56,10 +57,18 @@ class Searcher:
         k: int = 8,
         method: Method = "hybrid",
         documents: Collection[str] | None = None,
+        prefer: Collection[str] | None = None,
     ) -> list[Hit]:
-        """The k best passages for a question under a method (within `documents` if given)."""
+        """The k best passages for a question under a method (within `documents` if given).
+
+        `prefer`: documents the conversation is about; their passages get a small bonus, so a
+        question that leaves its subject to the context stays with it, while a question on a
+        new topic still finds its own documents.
+        """
         if documents:
             return self._within(index, question, vector, k, documents)
+        if prefer and method == "hybrid":
+            return self._hybrid(index, question, vector, k, prefer=prefer)
         if method == "vector":
             return self._vector(index, vector, k)
         if method == "bm25":
@@ -126,7 +135,12 @@ class Searcher:
         return [Hit(pid, s, self._similarity(index, pid, vector)) for pid, s in best]
 
     def _hybrid(
-        self, index: KnowledgeIndex, question: str, vector: np.ndarray, k: int
+        self,
+        index: KnowledgeIndex,
+        question: str,
+        vector: np.ndarray,
+        k: int,
+        prefer: Collection[str] | None = None,
     ) -> list[Hit]:
         w = self.weights
         dense = self._vector(index, vector, w.candidates)
@@ -141,6 +155,8 @@ class Searcher:
             score += w.keyword_weight * keyword.get(passage_id, 0.0)
             if wanted and wanted & passage.identifiers:
                 score += w.identifier_bonus * len(wanted & passage.identifiers) / len(wanted)
+            if prefer and passage.document_id in prefer:
+                score += w.context_bonus
             scores[passage_id] = score
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(pid, s, self._similarity(index, pid, vector)) for pid, s in best]
