@@ -15,8 +15,10 @@ knowledge base's zh/en translations and reviewed by hand; the other files are wr
 English matching is case-insensitive and tolerant of plurals, simple verb endings and British
 spelling (approvals, licence, authorisation, revoked); abbreviations of at most four capital
 letters (MAH, IND, HGR) match only as written, so "it" or "or" never read as IT or OR.
-The longest match wins and matches never overlap. Chinese matching is exact: convert
-Traditional text first (``knowledge.script.to_simplified``).
+The longest match wins and matches never overlap. Chinese matching is exact and skips
+one-character forms (条, 款, 项 sit inside many words): convert Traditional text first
+(``knowledge.script.to_simplified``); Latin abbreviations inside Chinese text (CAR-T, MAH) are
+found by ``find_english``.
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ _TITLE_TRIM = re.compile(r"^[《〈\s]+|[》〉\s]+$")
 _TITLE_SUFFIX = re.compile(r"[（(][^（）()]*[)）]$")  # (2019年修订), (2019-12-01)
 # British → American, applied to both sides so either spelling finds the other.
 _SPELLING = [
+    (re.compile(r"^(licen|defen|offen|practi)c(e|es)$"), r"\1s\2"),  # before -ise → -ize
     (re.compile(r"isation"), "ization"),
     (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"),
-    (re.compile(r"^(licen|defen|offen|practi)c(e|es)$"), r"\1s\2"),
     (re.compile(r"^(cent|lit)re(s?)$"), r"\1er\2"),
     (re.compile(r"^programme(s?)$"), r"program\1"),
-    (re.compile(r"our(s?)$"), r"or\1"),
+    (re.compile(r"^(labo|colo|behavio|favo|hono|neighbo)ur(s?)$"), r"\1r\2"),
     (re.compile(r"^haem"), "hem"),
     (re.compile(r"^anaes"), "anes"),
 ]
@@ -138,7 +140,8 @@ class Glossary:
         self._titles: dict[str, Entry] = {}
         for entry in self.entries:
             for form in entry.zh:
-                self._zh.setdefault(form, (form, entry))
+                if len(form) > 1:  # 条, 款, 日 alone would match inside every other word
+                    self._zh.setdefault(form, (form, entry))
                 if entry.kind == "document":
                     self._titles.setdefault(_bare_title(form), entry)
             for form in entry.en:

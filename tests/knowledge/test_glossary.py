@@ -44,10 +44,21 @@ def test_finds_terms_and_abbreviations_in_an_english_question() -> None:
         "Rules for Marketing Authorisation Holder",
         "what must a MAH do",
         "are MAHs liable",
+        "the MAH's duties",
     ],
 )
 def test_tolerates_case_plural_and_british_spelling(question: str) -> None:
-    assert [m.entry.preferred_zh for m in find_english(question)][-1] == "药品上市许可持有人"
+    assert "药品上市许可持有人" in [m.entry.preferred_zh for m in find_english(question)]
+
+
+@pytest.mark.parametrize(
+    ("question", "chinese"),
+    [("practising medicine", "执业"), ("medical practice", "执业"), ("the licences", "许可"),
+     ("licensing of the lab", "许可"), ("revoked licence", "吊销许可证"),
+     ("labour contract law", "中华人民共和国劳动合同法")],
+)  # fmt: skip
+def test_tolerates_verb_endings_and_spelling(question: str, chinese: str) -> None:
+    assert chinese in chinese_terms_for(question)
 
 
 def test_longest_match_wins_and_matches_do_not_overlap() -> None:
