@@ -26,6 +26,7 @@ _SUBITEM = re.compile(rf"[{SPACES}]*([（(](\d+)[）)]|(\d+)[.．、](?!\d))")
 _TOC = re.compile(rf"[{SPACES}#]*目[{SPACES}]*录[{SPACES}]*$")
 _ANNEX = re.compile(r"\s*附(?:件|表|录)[\d一二三四五六七八九十]*\s*(?:[：:]|$)")
 _PAGE = re.compile(r"[-—–－_ ]*(?:第 ?)?\d{1,4}(?: ?页)?(?: ?[/／共] ?\d{1,4} ?页?)?[-—–－_ ]*")
+_BULLET = re.compile(r"[-*+][ \t]+")
 _COMMENT = re.compile(r"\s*<!--.*-->\s*$")
 INFO_END = "<!-- INFO END -->"
 _LEGAL_LINE = re.compile(rf"^[{SPACES}]*第({_N})条(?:之({_CN}))?(?![、，,的和或及至规中第])", re.M)
@@ -136,6 +137,10 @@ def _classify(
         return Line("comment", start, end)
     if preamble:
         return Line("pre", start, end)
+    # HTML list items arrive as "- （三）…": the item is what follows the bullet.
+    bullet = _BULLET.match(s)
+    if bullet:
+        s = s[bullet.end() :]
     article = _ARTICLE.match(s)
     if article:
         number = parse_number(article.group(2)) or 0

@@ -7,6 +7,7 @@ Inline snippets are written for these tests. Real texts come from the LawRefBook
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import random
 import re
@@ -433,3 +434,54 @@ def test_the_document_viewer_anchors_every_article_once() -> None:
 def _document_from(text: str) -> SourceDocument:
     meta = DocumentMeta(id="sample-law", title="示例法", language="zh", category="regulation")
     return SourceDocument(meta=meta, text=text)
+
+
+# --- other formats ------------------------------------------------------------------------------
+
+FORMAT_LINES = [
+    "第一章　总　则",
+    "第一条　为了规范示例活动，制定本条例。",
+    "第二条　本条例所称示例，是指下列活动：",
+    "（一）编写示例；",
+    "（二）审查示例。",
+    "第二章　管理",
+    "第三条　主管部门负责管理。",
+    "违反的，依法处理。",
+]
+EXPECTED_SHAPE = [("1", "第一章", [0]), ("2", "第一章", [2]), ("3", "第二章", [0, 0])]
+
+
+def _shape(text: str) -> list[tuple[str, str, list[int]]]:
+    legal = _parse(text)
+    return [
+        (a.key, (a.section or "")[:3], [len(p.items) for p in a.paragraphs]) for a in legal.articles
+    ]
+
+
+def test_a_docx_law_keeps_its_structure() -> None:
+    import docx
+
+    from knowledge.loaders import load_bytes
+
+    word = docx.Document()
+    for line in ["示例条例", *FORMAT_LINES]:
+        word.add_paragraph(line)
+    data = io.BytesIO()
+    word.save(data)
+    meta = {"id": "law-docx", "title": "示例条例", "language": "zh", "category": "regulation"}
+    document = load_bytes(data.getvalue(), filename="law.docx", metadata=meta)
+    assert _shape(document.text) == EXPECTED_SHAPE
+
+
+def test_an_html_law_keeps_its_structure_with_items_in_list_elements() -> None:
+    from knowledge.loaders import load_bytes
+
+    body = "".join(
+        f"<h2>{line}</h2>" if line.endswith(("则", "理")) else f"<p>{line}</p>"
+        for line in FORMAT_LINES
+    ).replace("<p>（二）审查示例。</p>", "<ul><li>（二）审查示例。</li></ul>")
+    html = f"<html><head><title>示例条例</title></head><body>{body}</body></html>"
+    meta = {"id": "law-html", "language": "zh", "category": "regulation"}
+    document = load_bytes(html.encode(), filename="law.html", metadata=meta)
+    assert "- （二）审查示例。" in document.text
+    assert _shape(document.text) == EXPECTED_SHAPE
