@@ -192,9 +192,10 @@ class Glossary:
         entry = self._titles.get(_bare_title(zh_title))
         return entry.preferred_en if entry else None
 
-    def chinese_terms_for(self, english_question: str) -> list[str]:
-        """Return the preferred Chinese form of every English term in a question, once each."""
-        terms = [m.entry.preferred_zh for m in self.find_english(english_question)]
+    def chinese_terms_for(self, english_question: str, *, all_forms: bool = False) -> list[str]:
+        """Return the preferred (or every) Chinese form of the English terms in a question."""
+        matches = self.find_english(english_question)
+        terms = [f for m in matches for f in (m.entry.zh if all_forms else m.entry.zh[:1])]
         return list(dict.fromkeys(terms))
 
 
@@ -279,6 +280,6 @@ def english_name(zh_title: str) -> str | None:
     return get_glossary().english_name(zh_title)
 
 
-def chinese_terms_for(english_question: str) -> list[str]:
-    """Return the preferred Chinese forms of the English terms in a question."""
-    return get_glossary().chinese_terms_for(english_question)
+def chinese_terms_for(english_question: str, *, all_forms: bool = False) -> list[str]:
+    """Return the preferred (or every) Chinese form of the English terms in a question."""
+    return get_glossary().chinese_terms_for(english_question, all_forms=all_forms)

@@ -114,6 +114,11 @@ def test_chinese_terms_for_an_english_question() -> None:
     assert "罚款" in terms
 
 
+def test_chinese_terms_for_can_give_every_form() -> None:
+    terms = chinese_terms_for("Who is the MAH?", all_forms=True)
+    assert terms == ["药品上市许可持有人", "上市许可持有人", "持有人"]
+
+
 def test_english_document_names_are_found_in_questions() -> None:
     terms = chinese_terms_for("What does the Drug Administration Law say about online sales?")
     assert terms[0] == "中华人民共和国药品管理法"
