@@ -72,6 +72,19 @@ _ORGAN_END = re.compile(
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（()）]{1,15}[)）]\s*$")
 _REGULATION_ENDS = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "解释", "决议")
 _GUIDELINE_ENDS = ("指导原则", "指南", "规范")
+_POLICY_ENDS = (
+    "通知",
+    "意见",
+    "方案",
+    "措施",
+    "公告",
+    "通告",
+    "批复",
+    "答复",
+    "纲要",
+    "规划",
+    "目录",
+)
 _EFFECTIVE = re.compile(rf"自\s*(?:{DATE.pattern})\s*起\s*(?:施行|实施|生效)")
 # "本条例自2021年6月1日起施行。自1997年2月5日起施行的《…》同时废止": the text's own date.
 _OWN_EFFECTIVE = re.compile(rf"本[\u4e00-\u9fff]{{1,8}}{_EFFECTIVE.pattern}")
@@ -195,14 +208,33 @@ def doc_number(opening: list[str]) -> str | None:
 
 
 def _title(lines: list[str], filename: str) -> tuple[int, str]:
-    for i, line in enumerate(lines[:3]):
-        if line.startswith("#"):
-            return i, _clean_title(line)
-    if len(lines) > 1 and _FILE_NUMBER.fullmatch(lines[0].strip(_BRACKETS)):
-        return 1, _clean_title(lines[1])  # a notice may open with its number above the title
-    if lines:
-        return 0, _clean_title(lines[0])
-    return 0, Path(filename).stem or filename
+    """The title and the index of its (last) line: the first line, below a leading number."""
+    if not lines:
+        return 0, Path(filename).stem or filename
+    at = 1 if len(lines) > 1 and _FILE_NUMBER.fullmatch(lines[0].strip(_BRACKETS)) else 0
+    title = _clean_title(lines[at])
+    following = lines[at + 1] if at + 1 < len(lines) else ""
+    if not lines[at].startswith("#") and _continues_title(title, following):
+        return at + 1, title + following  # a PDF or a typeset page broke a long title in two
+    return at, title
+
+
+def _continues_title(title: str, line: str) -> bool:
+    return (
+        not _kind(title)
+        and 0 < len(line) <= 40
+        and bool(re.fullmatch(r"[\u4e00-\u9fff《》〈〉、（）()]+", line))
+        and _kind(line)
+        and not _BODY_START.match(line)
+    )
+
+
+def _kind(title: str) -> bool:
+    """Whether a title ends with the word that names its kind (条例, 通知 …)."""
+    core = title
+    while _TRAILING_NOTE.search(core):
+        core = _TRAILING_NOTE.sub("", core)
+    return core.endswith(_REGULATION_ENDS + _GUIDELINE_ENDS + _POLICY_ENDS)
 
 
 def _clean_title(line: str) -> str:
@@ -228,28 +260,36 @@ def _history_lines(opening: list[str]) -> list[str]:
         bare = _LEAD.sub("", line.strip(_BRACKETS))
         if DATE.match(bare):
             joined.append(line.strip(_BRACKETS))
-        elif joined and joined[-1] and len(bare) <= 40 and _unfinished(joined[-1]):
-            joined[-1] += bare  # "1958年4月19日 交通部" / "水产部发布": one event on two lines
+        elif joined and joined[-1] and len(bare) <= 100 and _unfinished(joined[-1]):
+            # One event on two lines: "1958年4月19日 交通部" / "水产部发布", or a PDF's wrap.
+            joined[-1] += bare
         else:
             joined.append("")  # anything else ends the run of history lines
     return [line for line in joined if line]
 
 
 def _unfinished(line: str) -> bool:
-    """Whether a history line's last event still lacks its action."""
-    last = list(DATE.finditer(line))[-1]
-    return _last_action(line[last.end() :]) is None and not _ORDER.search(line[last.end() :])
+    """Whether a history line's last event still lacks its action or closing bracket."""
+    words = line[list(DATE.finditer(line))[-1].end() :]
+    if line.count("《") > line.count("》") or line.count("（") > line.count("）"):
+        return True
+    return _last_action(words) is None and not _ORDER.search(words)
+
+
+def _unquoted(words: str) -> str:
+    """The words outside 《》 titles; a title still open at the end is cut off too."""
+    return _QUOTED.sub("", words).split("《", 1)[0]
 
 
 def _last_action(words: str) -> str | None:
-    plain = _QUOTED.sub("", words)
+    plain = _unquoted(words)
     found = list(_ACTION.finditer(plain))
     return _ACTIONS[found[-1].group()] if found else None
 
 
 def _body(words: str) -> str | None:
     """The body that acted, from the words between a date and its action."""
-    plain = _QUOTED.sub("", words).strip(_BRACKETS + "，,、")
+    plain = _unquoted(words).strip(_BRACKETS + "，,、")
     plain = _LEAD.sub("", plain)
     order = _ORDER.search(plain)
     if order:
@@ -327,12 +367,13 @@ def _effective(
     started = [e["date"] for e in history if e["action"] == "施行" and e["date"]]
     if started:
         return max(started)
-    for region in ("\n".join(opening), text[-3000:]):
+    # A PDF wraps lines anywhere, even inside "施行": look at the text with its lines joined.
+    for region in ("".join(opening), re.sub(r"\s*\n\s*", "", text[-3000:])):
         for pattern in (_OWN_EFFECTIVE, _EFFECTIVE):
             found = [parse_date(m) for m in pattern.finditer(region)]
             found = [date for date in found if date]
             if found:
                 return found[-1]
-    if issued and _EFFECTIVE_ON_ISSUE.search(text[-3000:]):
+    if issued and _EFFECTIVE_ON_ISSUE.search(re.sub(r"\s+", "", text[-3000:])):
         return issued
     return None

@@ -7,6 +7,7 @@ texts from ../shared/corpus (see its README) at run time and skip, saying so, wh
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -15,9 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import docx
 import pytest
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from knowledge.loaders import load_path
+from knowledge import registry
+from knowledge.documents import DocumentMeta, SourceDocument
+from knowledge.loaders import load_bytes, load_path
 from knowledge.metadata import category_for, document_id, metadata_from_text
 
 # A law as the national database prints it: history lines, then chapters and articles.
@@ -200,6 +206,57 @@ def test_an_ascii_file_name_keeps_the_id_it_always_had() -> None:
     assert document_id("cit.txt", "zh") == "cit-zh"
 
 
+def test_a_title_and_a_history_line_a_pdf_wrapped_are_joined_again() -> None:
+    text = (
+        "最高人民法院关于审理细胞治疗产品纠纷案件适用法律若干\n问题的解释\n"
+        "2021年12月28日\n浙江省第十三届人民代表大会常务委员会第三十三次会议《关于修改〈浙江省\n"
+        "细胞产业条例〉的决定》第\n一次修正\n第一条 为了……\n第九条 本解释自2022年1月1日起施\n行。\n"
+    )
+    meta = metadata_from_text(text, "x.pdf")
+
+    assert meta["title"] == "最高人民法院关于审理细胞治疗产品纠纷案件适用法律若干问题的解释"
+    assert meta["history"] == [
+        {"date": "2021-12-28", "body": "浙江省人民代表大会常务委员会", "action": "修正"}
+    ]
+    assert meta["effective"] == "2022-01-01"
+
+
+def test_aliases_history_and_dates_are_checked_and_kept_as_extra_keys(
+    session: Session,
+) -> None:
+    values = {"id": "rules-zh", "title": "某某条例", "language": "zh", "category": "regulation"}
+    meta = DocumentMeta.model_validate(
+        {
+            **values,
+            "aliases": "某条例， 某某规定",  # as typed into one form field
+            "history": [{"date": "2019-05-28", "body": "国务院", "action": "公布"}],
+            "adopted": "2019-05-28",
+        }
+    )
+    assert meta.extra == {
+        "aliases": ["某条例", "某某规定"],
+        "history": [{"date": "2019-05-28", "body": "国务院", "action": "公布"}],
+        "adopted": "2019-05-28",
+    }
+    registry.save_document(
+        session=session,
+        document=SourceDocument(meta=meta, text="第一条 为了……"),
+        chunks=[],
+        origin="upload",
+    )
+    row = registry.get(session=session, document_id="rules-zh")
+    assert row is not None and row.meta == meta  # the registry keeps them as they were
+
+    with pytest.raises(ValidationError, match="date"):
+        DocumentMeta.model_validate(
+            {**values, "history": [{"date": "2019-5-28", "action": "公布"}]}
+        )
+    with pytest.raises(ValidationError, match="adopted"):
+        DocumentMeta.model_validate({**values, "adopted": "28.05.2019"})
+    plain = DocumentMeta.model_validate({**values, "aliases": [], "history": None})
+    assert plain.extra == {} and "history" not in plain.model_dump()
+
+
 # --- the real corpus -----------------------------------------------------------------------
 
 ARCHIVE = "lawrefbook-laws.tar.xz"
@@ -281,3 +338,26 @@ def test_titles_and_dates_are_recognised_over_the_whole_corpus(corpus_files: lis
             issued += "issued" in meta
     assert titled >= 0.99 * len(corpus_files)
     assert dated > 3000 and issued >= 0.95 * dated, f"issued found for {issued} of {dated}"
+
+
+def test_real_texts_saved_as_text_docx_and_html_give_the_metadata_their_markdown_gives(
+    corpus_files: list[Path],
+) -> None:
+    keys = ("title", "issued", "issuer", "doc_number", "effective", "category")
+    for path in corpus_files[:: len(corpus_files) // 6][:6]:
+        markdown = load_path(path)
+        lines = [line.lstrip("# ").strip() for line in markdown.text.splitlines() if line.strip()]
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        data = io.BytesIO()
+        document.save(data)
+        html = f"<html><body><h1>{lines[0]}</h1>" + "".join(f"<p>{x}</p>" for x in lines[1:])
+        for name, content in (
+            ("law.txt", "\n\n".join(lines).encode()),
+            ("law.docx", data.getvalue()),
+            ("law.html", (html + "</body></html>").encode()),
+        ):
+            meta = load_bytes(content, filename=name).meta
+            for key in keys:
+                assert getattr(meta, key) == getattr(markdown.meta, key), (path.name, name, key)
