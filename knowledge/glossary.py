@@ -41,6 +41,9 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _TITLE_TRIM = re.compile(r"^[《〈\s]+|[》〉\s]+$")
 _TITLE_SUFFIX = re.compile(r"[（(][^（）()]*[)）]$")  # (2019年修订), (2019-12-01)
 # British → American, applied to both sides so either spelling finds the other.
+# Full-width and ASCII brackets both occur in published texts (菌（毒）种, 菌(毒)种); one
+# character for one keeps match offsets true.
+_BRACKETS = str.maketrans("（）", "()")
 _SPELLING = [
     (re.compile(r"^(licen|defen|offen|practi)c(e|es)$"), r"\1s\2"),  # before -ise → -ize
     (re.compile(r"isation"), "ization"),
@@ -141,7 +144,7 @@ class Glossary:
         for entry in self.entries:
             for form in entry.zh:
                 if len(form) > 1:  # 条, 款, 日 alone would match inside every other word
-                    self._zh.setdefault(form, (form, entry))
+                    self._zh.setdefault(form.translate(_BRACKETS), (form, entry))
                 if entry.kind == "document":
                     self._titles.setdefault(_bare_title(form), entry)
             for form in entry.en:
@@ -179,9 +182,10 @@ class Glossary:
     def find_chinese(self, text: str) -> list[Match]:
         """Find the glossary's Chinese terms in a (Simplified) text, longest first."""
         candidates = []
+        folded = text.translate(_BRACKETS)
         for i in range(len(text)):
             for length in self._zh_lengths:
-                hit = self._zh.get(text[i : i + length])
+                hit = self._zh.get(folded[i : i + length])
                 if hit:
                     candidates.append((i, i + length, hit[0], hit[1]))
                     break

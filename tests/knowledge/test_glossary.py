@@ -86,6 +86,11 @@ def test_finds_chinese_terms_longest_first() -> None:
     assert matches[0].entry.preferred_en == "marketing authorization holder"
 
 
+def test_chinese_matching_ignores_the_width_of_brackets() -> None:
+    match = find_chinese("运输菌(毒)种")[-1]
+    assert (match.text, match.form) == ("菌(毒)种", "菌（毒）种")
+
+
 @pytest.mark.parametrize(
     "title",
     ["中华人民共和国药品管理法", "药品管理法", "《中华人民共和国药品管理法》", "《药品管理法》",
