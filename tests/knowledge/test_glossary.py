@@ -16,6 +16,7 @@ from knowledge.glossary import (
     get_glossary,
     load_glossary,
 )
+from knowledge.script import to_simplified
 
 
 def _found(question: str) -> list[tuple[str, str]]:
@@ -84,6 +85,15 @@ def test_finds_chinese_terms_longest_first() -> None:
     matches = find_chinese("药品上市许可持有人应当建立药物警戒体系吗？")
     assert [m.text for m in matches] == ["药品上市许可持有人", "药物警戒"]
     assert matches[0].entry.preferred_en == "marketing authorization holder"
+
+
+def test_a_traditional_question_finds_its_terms_once_converted() -> None:
+    question = to_simplified("人類遺傳資源出境需要審批嗎？")
+    assert [m.entry.preferred_en for m in find_chinese(question)] == [
+        "human genetic resources",
+        "export",
+        "approval",
+    ]
 
 
 def test_chinese_matching_ignores_the_width_of_brackets() -> None:
