@@ -22,6 +22,9 @@ _UNIT_START = re.compile(
 _SENTENCE_STOP = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s+")
 
 MAX_CHARS = {"zh": 420, "en": 1100}
+# Bump when the same text would now be cut into other passages (2: legal texts by article), so
+# that an ingest can chunk again documents whose content did not change.
+CHUNKING_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from knowledge.legal_lines import (
     Line,
     is_legal,
     logical_lines,
+    text_layout,
 )
 from knowledge.numerals import format_number, parse_number
 
@@ -329,18 +330,21 @@ def _push(path: list[tuple[int, str]], line: Line) -> None:
 # --- quotable units of a passage -----------------------------------------------------------------
 
 
-def units(text: str, paragraph_start: int = 1) -> list[Unit]:
+def units(text: str, paragraph_start: int = 1, *, document_text: str | None = None) -> list[Unit]:
     """A passage's quotable units: each 款's own text and each 项 with its 款's span.
 
     `paragraph_start` is the 款 number of the passage's first paragraph (a later part of a
     split article starts at 款 3, say). A passage that starts inside a paragraph, at an item,
-    gives its first items that paragraph's number and no lead-in.
+    gives its first items that paragraph's number and no lead-in. For text extracted from a
+    PDF, pass the whole `document_text`: its line layout decides where paragraphs break, as it
+    did when the document was chunked.
     """
     out: list[Unit] = []
     paragraph = paragraph_start - 1
     lead: tuple[int, int] | None = None
     item_unit: int | None = None  # index in out of the item that 目 lines extend
-    for line in logical_lines(text):
+    layout = text_layout(document_text) if document_text is not None else None
+    for line in logical_lines(text, layout=layout):
         kind = line.kind
         if kind == "sub" and item_unit is not None:
             head = out[item_unit]

@@ -61,9 +61,15 @@ class Line:
     info: tuple = ()  # type: ignore[type-arg]
 
 
-def logical_lines(text: str, body_start: int = 0) -> Iterator[Line]:
-    """Logical lines of the text: hard-wrapped continuations joined to their line."""
-    width, indented = _layout(text)
+def logical_lines(
+    text: str, body_start: int = 0, layout: tuple[int | None, bool] | None = None
+) -> Iterator[Line]:
+    """Logical lines of the text: hard-wrapped continuations joined to their line.
+
+    `layout` is the wrap width and indent style (see `text_layout`); by default it is measured on
+    the text itself. A passage cut from a document should pass its document's layout.
+    """
+    width, indented = layout or text_layout(text)
     last_article = (0, 0)
     current: Line | None = None
     tail = 0  # length of the current unit's last physical line
@@ -108,8 +114,8 @@ def logical_lines(text: str, body_start: int = 0) -> Iterator[Line]:
         yield current
 
 
-def _layout(text: str) -> tuple[int | None, bool]:
-    """The width the text was hard-wrapped at (None when lines run free), and whether its
+def text_layout(text: str) -> tuple[int | None, bool]:
+    """The width the text was hard-wrapped at (None if its lines run free) and whether its
     paragraphs start indented while their continuation lines do not."""
     lines = [line for line in text.splitlines() if line.strip(SPACES)]
     long = [stripped for stripped in (line.strip(SPACES) for line in lines) if len(stripped) >= 16]

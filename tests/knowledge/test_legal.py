@@ -215,12 +215,16 @@ def _as_pdf_text(markdown: str, width: int, indent: bool) -> str:
     return "\n\n".join("\n".join(page) for page in pages)
 
 
-WRAPPED_SOURCE = MARKDOWN_LAW + "".join(
+_REPEATED = "".join(
     f"\n第{format_number(n)}条 国家支持示例活动，鼓励社会力量参与示例事业，保障示例质量。"
     f"示例机构应当建立健全内部管理制度，对示例质量负责。\n"
     f"示例机构违反前款规定的，由主管部门责令改正，给予警告。\n"
     for n in range(200, 212)
 )
+# Wrapped at 24 with a 2-character indent, its first line ends at the margin with 。 and the
+# paragraph goes on below: only the layout tells that this is one paragraph.
+_AT_THE_MARGIN = "\n第三百条 国家支持示例活动并鼓励创新与发展。示例机构应当建立健全内部管理制度。\n"
+WRAPPED_SOURCE = MARKDOWN_LAW + _REPEATED + _AT_THE_MARGIN
 
 
 @pytest.mark.parametrize("indent", [True, False], ids=["indented", "flush"])
@@ -485,3 +489,21 @@ def test_an_html_law_keeps_its_structure_with_items_in_list_elements() -> None:
     document = load_bytes(html.encode(), filename="law.html", metadata=meta)
     assert "- （二）审查示例。" in document.text
     assert _shape(document.text) == EXPECTED_SHAPE
+
+
+def test_units_of_a_pdf_passage_follow_the_documents_layout() -> None:
+    pdf_text = _as_pdf_text(WRAPPED_SOURCE, width=24, indent=True)
+    assert "第三百条 国家支持示例活动并鼓励创新与发展。\n示例机构" in pdf_text
+    document = _document_from(pdf_text)
+    legal = _parse(pdf_text)
+    for chunk in chunk_document(document, max_chars=60):
+        if chunk.article_key is None or chunk.paragraph_start is None:
+            continue
+        found = units(chunk.text, chunk.paragraph_start, document_text=pdf_text)
+        article = legal.article(chunk.article_key)
+        assert article is not None
+        starts = {p.start - chunk.start: p.number for p in article.paragraphs}
+        for unit in found:
+            if unit.item is None and unit.start in starts:
+                assert unit.paragraph == starts[unit.start]
+        assert max(u.paragraph or 0 for u in found) <= len(article.paragraphs)
