@@ -184,6 +184,9 @@ def events(opening: list[str]) -> list[dict[str, str | None]]:
                 action = "公布"  # "2017年11月22日 国务院令第692号", "1984年4月4日 国务院"
             if date is None or action is None:
                 continue
+            if action == "施行" and "公布" in _actions(words):  # "令第4号发布 自发布之日施行"
+                found.append({"date": date, "body": body, "action": "公布"})
+                body = None
             found.append({"date": date, "body": body, "action": action})
     return found
 
@@ -281,10 +284,13 @@ def _unquoted(words: str) -> str:
     return _QUOTED.sub("", words).split("《", 1)[0]
 
 
+def _actions(words: str) -> list[str]:
+    return [_ACTIONS[m.group()] for m in _ACTION.finditer(_unquoted(words))]
+
+
 def _last_action(words: str) -> str | None:
-    plain = _unquoted(words)
-    found = list(_ACTION.finditer(plain))
-    return _ACTIONS[found[-1].group()] if found else None
+    found = _actions(words)
+    return found[-1] if found else None
 
 
 def _body(words: str) -> str | None:

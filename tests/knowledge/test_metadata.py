@@ -147,6 +147,22 @@ def test_a_presidential_order_keeps_its_full_name() -> None:
     assert meta["issuer"] == "中华人民共和国主席"
 
 
+def test_published_and_in_force_the_same_day_is_two_events() -> None:
+    text = (
+        "# 某某实施条例\n\n1996年10月11日 国务院批准\n\n"
+        "1996年10月30日 劳动部令第4号发布  自发布之日施行\n\n第一条 为了……\n"
+    )
+    meta = metadata_from_text(text, "x.md")
+
+    assert meta["history"] == [
+        {"date": "1996-10-11", "body": "国务院", "action": "批准"},
+        {"date": "1996-10-30", "body": "劳动部", "action": "公布"},
+        {"date": "1996-10-30", "body": None, "action": "施行"},
+    ]
+    assert (meta["issued"], meta["effective"]) == ("1996-10-30", "1996-10-30")
+    assert (meta["issuer"], meta["doc_number"]) == ("劳动部", "劳动部令第4号")
+
+
 def test_the_texts_own_effective_date_wins_over_a_repealed_ones() -> None:
     text = (
         "# 某市幼儿园条例\n\n第六十二条 本条例自2021年6月1日起施行。"
