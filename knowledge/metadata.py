@@ -48,6 +48,8 @@ _BODY_START = re.compile(
     rf"^(?:#+\s*)?(?:第{_NUM}[编章节条]|目\s*录|[一二三四五六七八九十]+、|各[省有]|附件)"
 )
 _BRACKETS = "()（）[]［］【】 \t\u3000"
+# After a date, these words start a sentence of the body ("2026年5月1日之前，…"), not an event.
+_SENTENCE = re.compile(r"^\s*(?:之?[前后]|起(?!施行|实施|生效)|以来|至今?|，|,)")
 _LEAD = re.compile(r"^(?:根据|经|于)")
 _MEETING = re.compile(
     rf"^(?P<place>.*?)第?{_NUM}届(?P<organ>.+?)第{_NUM}次[\u4e00-\u9fff]{{0,4}}会议"
@@ -90,6 +92,25 @@ _EFFECTIVE = re.compile(rf"自\s*(?:{DATE.pattern})\s*起\s*(?:施行|实施|生
 _OWN_EFFECTIVE = re.compile(rf"本[\u4e00-\u9fff]{{1,8}}{_EFFECTIVE.pattern}")
 _EFFECTIVE_ON_ISSUE = re.compile(r"自(?:公布|发布|印发|颁布)之日起(?:施行|实施|生效)")
 _OPENING_LINES = 40
+# A government site's policy page labels its metadata: "发文机关：国务院办公厅".
+_LABELS = {
+    "title": ("标题", "名称", "文件名称"),
+    "issuer": ("发文机关", "发布机关", "发文单位", "发布单位", "制定机关", "颁布机关"),
+    "doc_number": ("发文字号", "发文号", "文号"),
+    # The date a document was signed is its own; the date a site posted it comes last.
+    "issued": ("成文日期", "印发日期", "公布日期", "颁布日期", "发文日期", "发布日期"),
+    "effective": ("施行日期", "实施日期", "生效日期"),
+}
+_LABEL_KEY = {label: key for key, labels in _LABELS.items() for label in labels}
+_LABEL_RANK = {label: rank for labels in _LABELS.values() for rank, label in enumerate(labels)}
+_LABEL = re.compile(
+    "(?P<label>"
+    + "|".join(r"[\s\u3000]*".join(label) for label in sorted(_LABEL_KEY, key=len, reverse=True))
+    + r")[\s\u3000]*[：:][\s\u3000]*"
+)
+_ANY_LABEL = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff\s\u3000]{1,7}[：:]")
+_ISO_DATE = re.compile(r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})")
+_LABEL_LINES = 30
 
 
 def metadata_from_text(text: str, filename: str = "") -> dict[str, Any]:
@@ -125,7 +146,42 @@ def metadata_from_text(text: str, filename: str = "") -> dict[str, Any]:
         meta["effective"] = effective
     if history:
         meta["history"] = history
+    meta.update(labelled(lines[:_LABEL_LINES]))  # said outright, so it beats what is inferred
+    if "title" in meta and meta["title"] != title:
+        meta["category"] = category_for(meta["title"])
     return meta
+
+
+def labelled(lines: list[str]) -> dict[str, str]:
+    """Values a page states under labels ("发文字号：国办发〔2020〕1号", "成文日期：…")."""
+    found: dict[str, tuple[int, str]] = {}  # key -> (rank of its label, value)
+    for i, line in enumerate(lines):
+        matches = list(_LABEL.finditer(line))
+        for j, match in enumerate(matches):
+            if match.start() > 0 and not line[: match.start()].endswith((" ", "\u3000", "\t")):
+                continue  # "…的发布日期：" inside a sentence is no label
+            end = matches[j + 1].start() if j + 1 < len(matches) else len(line)
+            value = line[match.end() : end].strip()
+            if not value and j + 1 == len(matches) and i + 1 < len(lines):
+                value = lines[i + 1]  # a table cell: the label, then its value on its own line
+                if _LABEL.match(value):
+                    continue
+            label = re.sub(r"[\s\u3000]", "", match.group("label"))
+            key, rank = _LABEL_KEY[label], _LABEL_RANK[label]
+            value = _labelled_value(key, value)
+            if value and (key not in found or rank < found[key][0]):
+                found[key] = (rank, value)
+    return {key: value for key, (_, value) in found.items()}
+
+
+def _labelled_value(key: str, value: str) -> str | None:
+    if key in ("issued", "effective"):
+        match = DATE.search(value) or _ISO_DATE.search(value)
+        return parse_date(match) if match else None
+    value = value.strip(_BRACKETS)
+    if key == "title":
+        return _clean_title(value) if value else None
+    return _squash(value)[:200] if value and len(value) <= 200 else None
 
 
 def _issuer(history: list[dict[str, str | None]], lines: list[str], title: str) -> str | None:
@@ -178,6 +234,8 @@ def events(opening: list[str]) -> list[dict[str, str | None]]:
             date = parse_date(match)
             end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
             words = line[match.end() : end]
+            if _SENTENCE.match(words):
+                continue  # "2026年5月1日之前，…": a sentence of the body, not an event
             action = _last_action(words)
             body = _body(words)
             if action is None and body and (_ORDER.search(words) or _ORGAN_END.search(body)):
@@ -192,19 +250,27 @@ def events(opening: list[str]) -> list[dict[str, str | None]]:
 
 
 def doc_number(opening: list[str]) -> str | None:
-    """The document number in the opening lines (国务院令第365号, 国药监〔2020〕12号)."""
-    for line in opening:
-        bare = line.strip(_BRACKETS)
-        if _FILE_NUMBER.fullmatch(bare):
-            return _squash(bare)
-        history = bool(DATE.match(_LEAD.sub("", bare)))
+    """The document number in the opening lines (国务院令第365号, 国药监〔2020〕12号).
+
+    Only a line that is the number, or a history line, counts: a sentence that cites
+    another document's number ("依照国务院令第818号") does not.
+    """
+    for i, line in enumerate(opening):
+        bare = _squash(line.strip(_BRACKETS))
+        following = _squash(opening[i + 1]) if i + 1 < len(opening) else ""
+        if _FILE_NUMBER.fullmatch(bare) or _ORDER.fullmatch(bare):
+            return _drop_country(bare)
+        if bare.endswith("令") and _is_name(bare) and re.fullmatch(rf"第{_NUM}号", following):
+            return _drop_country(bare + following)  # "中华人民共和国国务院令" / "第699号"
+        if not DATE.match(_LEAD.sub("", bare)):
+            continue
         # "…8月14日中华人民共和国国务院令…": the date is no part of a name.
         for segment in _QUOTED.split(DATE.sub(" ", line)):  # a cited document's is not this one's
             order = _ORDER.search(segment)
             if order:
                 body = _drop_country(_after_last_stop(order.group("body")))
                 return _squash(body + segment[order.start("kind") : order.end()])
-            number = _FILE_NUMBER.search(segment) if history else None
+            number = _FILE_NUMBER.search(segment)
             if number:  # "1993年8月7日 最高人民法院以法发〔1993〕15号通知印发"
                 return _squash(_after_last_stop(number.group()))
     return None
@@ -214,7 +280,13 @@ def _title(lines: list[str], filename: str) -> tuple[int, str]:
     """The title and the index of its (last) line: the first line, below a leading number."""
     if not lines:
         return 0, Path(filename).stem or filename
-    at = 1 if len(lines) > 1 and _FILE_NUMBER.fullmatch(lines[0].strip(_BRACKETS)) else 0
+    at = 0
+    while at + 1 < min(len(lines), _LABEL_LINES) and (
+        _ANY_LABEL.match(lines[at]) or not _LABEL.sub("", lines[at]).strip()
+    ):
+        at += 1  # "索引号：…", "发文机关：…" above the title on a copied policy page
+    if at + 1 < len(lines) and _FILE_NUMBER.fullmatch(lines[at].strip(_BRACKETS)):
+        at += 1  # a notice may open with its number above the title
     title = _clean_title(lines[at])
     following = lines[at + 1] if at + 1 < len(lines) else ""
     if not lines[at].startswith("#") and _continues_title(title, following):
@@ -261,7 +333,8 @@ def _history_lines(opening: list[str]) -> list[str]:
     joined: list[str] = []
     for line in opening:
         bare = _LEAD.sub("", line.strip(_BRACKETS))
-        if DATE.match(bare):
+        dated = DATE.match(bare)
+        if dated and not _SENTENCE.match(bare[dated.end() :]):
             joined.append(line.strip(_BRACKETS))
         elif joined and joined[-1] and len(bare) <= 100 and _unfinished(joined[-1]):
             # One event on two lines: "1958年4月19日 交通部" / "水产部发布", or a PDF's wrap.

@@ -140,6 +140,40 @@ def test_a_city_regulation_is_issued_by_the_city_and_dated_by_its_publication() 
     assert meta["history"][1]["body"] == "广东省人民代表大会常务委员会"
 
 
+# A policy page copied from a government site: labelled fields above the document.
+POLICY_PAGE = """索引号：000014349/2020-00012
+发文机关：
+国务院办公厅
+成文日期：2020年03月10日
+标　　题：国务院办公厅关于促进细胞产业发展的意见
+发文字号：国办发〔2020〕7号　　发布日期：2020-03-12
+国务院办公厅关于促进细胞产业发展的意见
+各省、自治区、直辖市人民政府：
+为促进细胞产业发展，经国务院同意，现提出以下意见。
+"""
+
+
+def test_a_policy_page_s_labelled_fields_are_read_as_stated() -> None:
+    meta = metadata_from_text(POLICY_PAGE, "page.txt")
+
+    assert meta == {
+        "title": "国务院办公厅关于促进细胞产业发展的意见",
+        "category": "policy",
+        "issuer": "国务院办公厅",  # the value sits on the line below its label, as in a table
+        "doc_number": "国办发〔2020〕7号",
+        "issued": "2020-03-10",  # the date it was signed, not the date the site posted it
+    }
+
+
+def test_a_promulgation_order_s_number_on_its_own_lines_is_the_documents() -> None:
+    text = (
+        "细胞产业管理条例\n\n中华人民共和国国务院令\n\n第699号\n\n"
+        "《细胞产业管理条例》已经国务院常务会议通过，现予公布，自2018年5月1日起施行。\n"
+    )
+    meta = metadata_from_text(text, "x.txt")
+    assert (meta["doc_number"], meta["effective"]) == ("国务院令第699号", "2018-05-01")
+
+
 def test_a_presidential_order_keeps_its_full_name() -> None:
     text = "# 某某法\n\n（2019年8月26日中华人民共和国主席令第三十一号公布）\n\n第一条 为了……\n"
     meta = metadata_from_text(text, "x.md")
@@ -181,10 +215,17 @@ def test_a_document_number_cited_inside_a_title_is_not_the_documents_own() -> No
     assert meta["issued"] == "2011-01-08"
 
 
-def test_body_text_dates_are_not_taken_for_history() -> None:
-    text = "# 某某办法\n\n第一条 企业应当于2020年3月1日前完成登记并公布结果。\n"
-    meta = metadata_from_text(text, "x.md")
-    assert "issued" not in meta and "history" not in meta
+@pytest.mark.parametrize(
+    "body",
+    [
+        "第一条 企业应当于2020年3月1日前完成登记并公布结果。",
+        "2021年8月27日，试点扩大到5家医疗机构。省药监局2025年7月18日公布，增至45家。",
+        "2026年5月1日之前，医疗技术路径依靠备案。\n\n自2026年5月1日起，改为依照国务院令第818号。",
+    ],
+)
+def test_body_text_dates_are_not_taken_for_history(body: str) -> None:
+    meta = metadata_from_text(f"# 某某办法\n\n{body}\n", "x.md")
+    assert "issued" not in meta and "history" not in meta and "doc_number" not in meta
 
 
 @pytest.mark.parametrize(
