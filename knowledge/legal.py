@@ -23,6 +23,10 @@ from knowledge.legal_lines import (
 )
 from knowledge.numerals import format_number, parse_number
 
+_CHAPTER = 3  # the level of a 章 among 编 (1), 分编 (2), 章 (3) and 节 (4)
+_CAPTION_MAX = 20
+_SENTENCE_MARK = re.compile(r"[，。；：、！？,.;:!?（）()“”《》]")
+
 
 @dataclass(frozen=True)
 class Subitem:
@@ -238,9 +242,13 @@ def parse_legal(text: str) -> LegalText | None:
             current = None
 
     after_heading = False
-    for line in logical_lines(text, body_start=body_start):
+    lines = list(logical_lines(text, body_start=body_start))
+    for index, line in enumerate(lines):
         kind = line.kind
-        previous_heading, after_heading = after_heading, kind in ("heading", "md")
+        if kind == "text" and seen_article and _is_caption(text, lines, index):
+            # A chapter title that lost its 第X章 ("法律责任" between two articles).
+            kind = line.kind = "caption"
+        previous_heading, after_heading = after_heading, kind in ("heading", "md", "caption")
         if toc_open:
             is_heading = kind in ("heading", "md")
             if is_heading and _heading_id(line) == toc_first:  # the listing is over
@@ -259,8 +267,11 @@ def parse_legal(text: str) -> LegalText | None:
             close()
             toc[:] = [line.start, line.end]
             toc_open = True
-        elif kind in ("heading", "md"):
+        elif kind in ("heading", "md", "caption"):
             close()
+            if kind == "caption":
+                title = text[line.start : line.end]
+                line.info = (path[-1][0] if path else _CHAPTER, title, None, None)
             _push(path, line)
             level, title = _heading_parts(line)
             label = HEADING.match(title)
@@ -297,6 +308,21 @@ def parse_legal(text: str) -> LegalText | None:
             loose.append(Loose(line.start, line.end, section()))
     close()
     return LegalText(tuple(articles), tuple(headings), tuple(loose), tuple(toc) or None)
+
+
+def _is_caption(text: str, lines: list[Line], index: int) -> bool:
+    """A short line with no sentence in it, before an article, a heading or another such line."""
+    line = lines[index]
+    if line.end - line.start > _CAPTION_MAX or _SENTENCE_MARK.search(text[line.start : line.end]):
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    if following is None:
+        return False
+    if following.kind in ("article", "heading", "md"):
+        return True
+    return (
+        following.kind == "text" and index + 2 < len(lines) and _is_caption(text, lines, index + 1)
+    )
 
 
 def _heading_tail(text: str, line: Line) -> bool:

@@ -27,11 +27,12 @@ _TOC = re.compile(rf"[{SPACES}#]*目[{SPACES}]*录[{SPACES}]*$")
 _ANNEX = re.compile(r"\s*附(?:件|表|录)[\d一二三四五六七八九十]*\s*(?:[：:]|$)")
 _PAGE = re.compile(r"[-—–－_ ]*(?:第 ?)?\d{1,4}(?: ?页)?(?: ?[/／共] ?\d{1,4} ?页?)?[-—–－_ ]*")
 _BULLET = re.compile(r"[-*+][ \t]+")
+_PUNCTUATION = re.compile(r"[，。；：、！？,;:!?]")
 _COMMENT = re.compile(r"\s*<!--.*-->\s*$")
 INFO_END = "<!-- INFO END -->"
 _LEGAL_LINE = re.compile(rf"^[{SPACES}]*第({_N})条(?:之({_CN}))?(?![、，,的和或及至规中第])", re.M)
 # A line that ends like this closes its sentence; any other line may be hard-wrapped.
-_ENDS = tuple("。；：！？;:!?”’」』")
+_ENDS = re.compile(r"[。；：！？;:!?][”’」』）)】\]\s\ue000-\uf8ff]*$")
 # After "第五条" these continue a sentence that merely starts with a reference.
 _REFERENCE_FOLLOW = "、，,的和或及至规中第"
 _LEVELS = {"编": 1, "分编": 2, "章": 3, "节": 4}
@@ -61,15 +62,23 @@ class Line:
     info: tuple = ()  # type: ignore[type-arg]
 
 
-def logical_lines(
-    text: str, body_start: int = 0, layout: tuple[int | None, bool] | None = None
-) -> Iterator[Line]:
+@dataclass(frozen=True)
+class Layout:
+    """How a text was laid out: what PDF extraction leaves behind, measured once per text."""
+
+    width: int | None = None  # the width lines were hard-wrapped at; None if they run free
+    indented: bool = False  # paragraphs start indented, their continuation lines do not
+    running: frozenset[str] = frozenset()  # page headers and footers repeated on every page
+
+
+def logical_lines(text: str, body_start: int = 0, layout: Layout | None = None) -> Iterator[Line]:
     """Logical lines of the text: hard-wrapped continuations joined to their line.
 
-    `layout` is the wrap width and indent style (see `text_layout`); by default it is measured on
-    the text itself. A passage cut from a document should pass its document's layout.
+    `layout` is measured on the text itself unless given: a passage cut from a document
+    should pass its document's layout (`text_layout`).
     """
-    width, indented = layout or text_layout(text)
+    layout = layout or text_layout(text)
+    width, indented, running = layout.width, layout.indented, layout.running
     last_article = (0, 0)
     current: Line | None = None
     tail = 0  # length of the current unit's last physical line
@@ -86,8 +95,8 @@ def logical_lines(
         end = start + len(stripped)
         line = _classify(stripped, start, end, first, line_start < body_start, last_article)
         first = False
-        if line.kind == "text" and _PAGE.fullmatch(stripped):
-            continue  # a page number between two pages of a PDF: not part of any unit
+        if line.kind == "text" and (_PAGE.fullmatch(stripped) or stripped in running):
+            continue  # a page number or running header of a PDF: not part of any unit
         if line.kind == "article":
             last_article = line.info[:2]
         if (
@@ -98,7 +107,7 @@ def logical_lines(
                 # Where paragraphs are indented (official PDFs), the indent alone decides.
                 not indent
                 if indented
-                else not text[current.start : current.end].endswith(_ENDS)
+                else not ends_sentence(text[max(current.start, current.end - 12) : current.end])
                 # A full line that ends a sentence at the margin usually goes on below it.
                 or (width is not None and tail >= width - 1)
             )
@@ -114,21 +123,34 @@ def logical_lines(
         yield current
 
 
-def text_layout(text: str) -> tuple[int | None, bool]:
-    """The width the text was hard-wrapped at (None if its lines run free) and whether its
-    paragraphs start indented while their continuation lines do not."""
+def ends_sentence(text: str) -> bool:
+    """Whether the text ends a sentence (。；： …, perhaps followed by a closing quote)."""
+    return _ENDS.search(text) is not None
+
+
+def text_layout(text: str) -> Layout:
+    """Measure how the text was laid out: wrap width, paragraph indent, running headers."""
     lines = [line for line in text.splitlines() if line.strip(SPACES)]
-    long = [stripped for stripped in (line.strip(SPACES) for line in lines) if len(stripped) >= 16]
-    width = None
-    if len(long) >= 8:
-        width = Counter(len(line) for line in long).most_common(1)[0][0]
-        full = [line for line in long if width - 2 <= len(line) <= width + 1]
-        # Wrapped text breaks mid-sentence: most of its full lines do not end a sentence.
-        broken = sum(1 for line in full if not line.endswith(_ENDS))
-        if len(full) < 0.4 * len(long) or broken < 0.5 * len(full):
-            width = None
+    stripped = [line.strip(SPACES) for line in lines]
+    long = [line for line in stripped if len(line) >= 16]
+    if len(long) < 8:
+        return Layout()
+    width = Counter(len(line) for line in long).most_common(1)[0][0]
+    full = [line for line in long if width - 2 <= len(line) <= width + 1]
+    # Wrapped text breaks mid-sentence: most of its full lines do not end a sentence.
+    broken = sum(1 for line in full if not ends_sentence(line))
+    if len(full) < 0.4 * len(long) or broken < 0.5 * len(full):
+        return Layout()
     indents = sum(1 for line in lines if line[0] in SPACES)
-    return width, width is not None and 0.2 * len(lines) <= indents <= 0.8 * len(lines)
+    indented = 0.2 * len(lines) <= indents <= 0.8 * len(lines)
+    # A running header is a short line with no sentence in it (a title, a date), page after page.
+    short = Counter(
+        line
+        for line in stripped
+        if len(line) < min(30, width - 2) and not _PUNCTUATION.search(line)
+    )
+    running = frozenset(line for line, n in short.items() if n >= 3)
+    return Layout(width, indented, running)
 
 
 def _classify(

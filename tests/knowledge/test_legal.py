@@ -211,7 +211,7 @@ def _as_pdf_text(markdown: str, width: int, indent: bool) -> str:
     for line in filter(None, (line.strip() for line in body.split("\n"))):
         line = ("\u3000\u3000" if indent else "") + line
         lines += [line[i : i + width] for i in range(0, len(line), width)]
-    pages = [lines[i : i + 30] + [f"— {i // 30 + 1} —"] for i in range(0, len(lines), 30)]
+    pages = [["示例法", *lines[i : i + 30], f"— {i // 30 + 1} —"] for i in range(0, len(lines), 30)]
     return "\n\n".join("\n".join(page) for page in pages)
 
 
@@ -235,8 +235,24 @@ def test_text_wrapped_like_a_pdf_keeps_its_articles_paragraphs_and_items(indent:
     assert wrapped.keys() == source.keys()
     shape = [[len(p.items) for p in a.paragraphs] for a in source.articles]
     assert [[len(p.items) for p in a.paragraphs] for a in wrapped.articles] == shape
-    last = wrapped.articles[-1]
-    assert "— " not in pdf_text[last.start : last.end]  # the page number is left out
+    assert pdf_text.split("\n").count("示例法") == 3  # a running header on every page
+    for article in wrapped.articles:  # page numbers and running headers are left out
+        paragraphs = [pdf_text[p.start : p.end] for p in article.paragraphs]
+        assert not any(p.startswith(("示例法", "— ")) or p.endswith("—") for p in paragraphs)
+    assert all(lo.start < wrapped.articles[0].start for lo in wrapped.loose)
+
+
+def test_a_chapter_title_that_lost_its_number_is_a_heading_not_a_paragraph() -> None:
+    text = (
+        "## 第一章 总则\n\n第一条 甲。\n\n第二条 乙。\n\n法律责任\n\n"
+        "第三条 违反本条例的，依法处理。\n\n本条例自公布之日起施行。\n"
+    )
+    legal = _parse(text)
+    second, third = legal.article("2"), legal.article("3")
+    assert second is not None and third is not None
+    assert text[second.start : second.end] == "第二条 乙。"
+    assert third.section == "法律责任"
+    assert len(third.paragraphs) == 2  # a sentence is a paragraph, however short
 
 
 def test_a_reference_at_a_line_start_continues_the_sentence_it_wraps() -> None:
