@@ -270,8 +270,9 @@ def parse_legal(text: str) -> LegalText | None:
         elif kind in ("heading", "md", "caption"):
             close()
             if kind == "caption":
-                title = text[line.start : line.end]
-                line.info = (path[-1][0] if path else _CHAPTER, title, None, None)
+                # Right under a heading it is the first 节 of that chapter ("一般规定").
+                level = path[-1][0] + previous_heading if path else _CHAPTER
+                line.info = (level, text[line.start : line.end], None, None)
             _push(path, line)
             level, title = _heading_parts(line)
             label = HEADING.match(title)

@@ -255,6 +255,13 @@ def test_a_chapter_title_that_lost_its_number_is_a_heading_not_a_paragraph() -> 
     assert len(third.paragraphs) == 2  # a sentence is a paragraph, however short
 
 
+def test_a_title_line_right_under_a_chapter_heading_is_its_first_section() -> None:
+    text = (
+        "## 第一章 总则\n\n第一条 甲。\n第二条 乙。\n\n## 第二章 管理\n\n一般规定\n\n第三条 丙。\n"
+    )
+    assert _parse(text).articles[-1].section == "第二章 管理 > 一般规定"
+
+
 def test_a_reference_at_a_line_start_continues_the_sentence_it_wraps() -> None:
     text = "第一条 甲。\n第二条 依照本条例\n第一条的规定办理。\n第三条 乙。\n"
     legal = _parse(text)
