@@ -177,8 +177,10 @@ class Citation:
     paragraph: int | None = None
     item: int | None = None
     locator: str | None = None
-    # An item is quoted after its paragraph's opening line ("…不得含有下列内容："), verbatim too.
-    lead_in: str | None = None
+    # What the answer shows when it is not the whole quote: the chosen units of the passage in
+    # reading order, verbatim, joined by "……" where text between them is left out (an item
+    # after its paragraph's opening line "…不得含有下列内容："). None: the answer shows `quote`.
+    excerpt: str | None = None
 
 
 @dataclass(frozen=True)

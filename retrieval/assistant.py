@@ -179,19 +179,23 @@ class Assistant:
         staff = self._staff_answer(read.simplified, read.query, vector, language)
         if staff is not None:
             return staff
+        # A named document is preferred, not imposed: other documents may explain it better.
+        prefer = _with_translations(index, refs.documents) or (
+            self._context_documents(index, context) if context else set()
+        )
         hits = self.searcher.search(
             index, read.keyword_query, vector, k=self.config.top_k, method=self.config.method,
-            documents=refs.documents[:1] or None,
-            prefer=self._context_documents(index, context) if context else None,
+            prefer=prefer or None, prefer_bonus=0.1 if refs.documents else None,
         )  # fmt: skip
         t2 = time.perf_counter()
         best, relevance = self._relevance(index, read.keyword_query, hits)
-        if not refs.documents and not self._answerable(
+        if not self._answerable(
             index,
             read.keyword_query,
             best,
             relevance,
             own=read.gate,
+            names=read.gate_names,
             follow_up=read.follow_up,
             cross_language=language == "en" and _found_in(index, hits) == "zh",
         ):
@@ -321,6 +325,7 @@ class Assistant:
         relevance: float,
         *,
         own: str,
+        names: str | None = None,
         follow_up: bool = False,
         cross_language: bool = False,
     ) -> bool:
@@ -339,7 +344,7 @@ class Assistant:
         # absent from Chinese texts (the glossary's terms were judged in Chinese already).
         if not cross_language and index.keyword.unknown_share(own) >= config.unknown_share:
             return False
-        return not index.keyword.unknown_names(own)
+        return not index.keyword.unknown_names(own if names is None else names)
 
     def ask(
         self,
@@ -411,6 +416,17 @@ class Assistant:
                 .limit(limit)
             ).all()
         return [answers.turn_of(row) for row in reversed(rows)]
+
+
+def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set[str]:
+    """Documents and their translations (a question names one, either language may answer)."""
+    out = set(documents)
+    for doc_id in documents:
+        meta = index.documents.get(doc_id)
+        if meta is not None and meta.translation_of:
+            out.add(meta.translation_of)
+    out |= {d for d, m in index.documents.items() if m.translation_of in documents}
+    return out
 
 
 def _found_in(index: KnowledgeIndex, hits: list[Hit]) -> str | None:

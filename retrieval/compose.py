@@ -50,10 +50,11 @@ def is_yes_no(question: str) -> bool:
 class CompositionRules:
     """Limits of an extractive answer (tuned on both development sets, docs/retrieval.md)."""
 
-    max_citations: int = 3
+    max_citations: int = 4
+    max_units: int = 4
     margin: float = 0.2  # a further quote must score within this of the best one
     redundancy: float = 0.9  # skip a unit this similar to one already chosen
-    max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 320, "en": 800})
+    max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 420, "en": 900})
     short_article: int = 200  # an article this short is quoted whole
     w_sentence: float = 0.5  # similarity of question and unit
     w_passage: float = 0.3  # rank of the passage, relative to the best one
@@ -245,29 +246,23 @@ class ExtractiveComposer:
         return scored
 
     def _choose(self, scored: list[_Candidate], language: Language) -> list[_Quote]:
-        """The best unit first, then the best of other passages while they score as well."""
+        """The best unit first, then the next best while they score as well.
+
+        Units of one passage share its citation (its excerpt joins them in reading order).
+        """
         rules = self.rules
         quotes: dict[str, _Quote] = {}
-        chars = 0
+        units = 0
         for candidate in scored:
+            if units >= rules.max_units:
+                break
             if quotes and candidate.score < scored[0].score - rules.margin:
                 break
             passage = candidate.passage
-            unit = passage.units[candidate.index]
             quote = quotes.get(passage.id)
-            if quote is not None:
-                if quote.whole or len(quote.units) >= 2:
-                    continue
-                # A second unit of the same passage joins its citation when they are close.
-                span = _span(passage, [*quote.units, candidate.index])
-                if span[1] - span[0] > rules.max_chars[language] - chars + _length(passage, quote):
-                    continue
-                quote.units.append(candidate.index)
-                chars += len(unit.text)
+            if quote is not None and quote.whole:
                 continue
-            if len(quotes) >= rules.max_citations:
-                continue
-            if quotes and chars + len(unit.text) > rules.max_chars[language]:
+            if quote is None and len(quotes) >= rules.max_citations:
                 continue
             vec = passage.unit_vectors[candidate.index]
             if any(
@@ -276,10 +271,19 @@ class ExtractiveComposer:
                 for i in q.units
             ):
                 continue
-            whole = bool(passage.article_key) and _is_whole_article(passage, rules.short_article)
-            units = list(range(len(passage.units))) if whole else [candidate.index]
-            quotes[passage.id] = _Quote(passage, units, candidate.score, whole=whole)
-            chars += len(passage.text) if whole else len(unit.text)
+            if quote is None:
+                whole = bool(passage.article_key) and _is_whole_article(
+                    passage, rules.short_article
+                )
+                chosen = list(range(len(passage.units))) if whole else [candidate.index]
+                grown = _Quote(passage, chosen, candidate.score, whole=whole)
+            else:
+                grown = _Quote(passage, [*quote.units, candidate.index], quote.score)
+            others = sum(_length(q) for pid, q in quotes.items() if pid != passage.id)
+            if quotes and others + _length(grown) > rules.max_chars[language]:
+                continue
+            quotes[passage.id] = grown
+            units += 1
         return list(quotes.values())
 
     # -- writing it down ----------------------------------------------------------------------
@@ -304,15 +308,14 @@ class ExtractiveComposer:
     def _cite(self, index: KnowledgeIndex, quote: _Quote, n: int) -> Citation:
         passage = quote.passage
         meta: DocumentMeta = index.documents[passage.document_id]
-        first = passage.units[min(quote.units)]
-        lead_in: str | None = None
+        excerpt: str | None = None
         if quote.whole:
-            begin = article_label_length(passage.text)
-            start, end = begin, len(passage.text)
+            start, end = article_label_length(passage.text), len(passage.text)
         else:
-            start, end = _span(passage, quote.units)
-            if first.lead_in is not None and first.lead_in[1] <= start:
-                lead_in = passage.text[first.lead_in[0] : first.lead_in[1]]
+            pieces = _pieces(passage, quote.units)
+            start, end = pieces[0][0], pieces[-1][1]
+            if len(pieces) > 1:
+                excerpt = "……".join(passage.text[a:b] for a, b in pieces)
         text = passage.text[start:end]
         offset = passage.start + start
         paragraph, item = _position(passage, quote)
@@ -344,8 +347,28 @@ class ExtractiveComposer:
             locator=locator(passage.article_label, paragraph, item)
             if passage.article_label
             else None,
-            lead_in=lead_in,
+            excerpt=excerpt,
         )
+
+
+def _pieces(passage: Passage, units: list[int]) -> list[tuple[int, int]]:
+    """The stretches of the passage a quote shows: chosen units (an item with its paragraph's
+    lead-in), neighbours joined, in reading order."""
+    spans: list[tuple[int, int]] = []
+    chosen = sorted(set(units))
+    first = passage.units[chosen[0]]
+    if first.lead_in is not None and not any(
+        passage.units[i].start == first.lead_in[0] for i in chosen
+    ):
+        spans.append(first.lead_in)
+    spans += [(passage.units[i].start, passage.units[i].end) for i in chosen]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and not passage.text[merged[-1][1] : a].strip():
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _span(passage: Passage, units: list[int]) -> tuple[int, int]:
@@ -353,9 +376,10 @@ def _span(passage: Passage, units: list[int]) -> tuple[int, int]:
     return min(u.start for u in chosen), max(u.end for u in chosen)
 
 
-def _length(passage: Passage, quote: _Quote) -> int:
-    a, b = _span(passage, quote.units)
-    return b - a
+def _length(quote: _Quote) -> int:
+    if quote.whole:
+        return len(quote.passage.text)
+    return sum(len(quote.passage.units[i].text) for i in set(quote.units))
 
 
 def _is_whole_article(passage: Passage, limit: int) -> bool:

@@ -61,9 +61,7 @@ def frame_quote(
     marker = f"[{citation.n}]"
     if label:
         marker += f"（{label}）" if language == "zh" else f" ({label})"
-    quote = citation.quote
-    if citation.lead_in:
-        quote = f"{citation.lead_in}……{quote}"
+    quote = citation.excerpt or citation.quote
     if language == "zh":
         if citation.locator:
             title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"

@@ -60,6 +60,7 @@ class ReadQuestion:
     keyword_query: str  # the query plus the glossary's Chinese terms for an English question
     general: bool  # asks what a named article or document says, nothing more specific
     gate: str  # what the refusal gate checks for unknown words: glossary terms in Chinese
+    gate_names: str  # where it looks for unknown names: the words the glossary did not know
 
 
 def own_subject(question: str, refs: References) -> bool:
@@ -113,7 +114,7 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         previous = names.find(context)
         if not refs.documents and previous.documents:
             refs = replace(refs, documents=previous.documents)
-    keyword_query, gate = query, simplified
+    keyword_query, gate, gate_names = query, simplified, simplified
     synonyms = [
         form
         for m in find_chinese(query)
@@ -133,7 +134,7 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         gate = simplified
         for match in sorted(own, key=lambda m: -m.start):
             gate = gate[: match.start] + " " + gate[match.end :]
-        gate = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
+        gate = gate_names = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
         gate = f"{gate} {' '.join(dict.fromkeys(m.entry.preferred_zh for m in own))}"
     return ReadQuestion(
         text=question,
@@ -146,4 +147,5 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         keyword_query=keyword_query,
         general=asks_generally(simplified, refs),
         gate=gate,
+        gate_names=gate_names,
     )

@@ -58,6 +58,7 @@ class Searcher:
         method: Method = "hybrid",
         documents: Collection[str] | None = None,
         prefer: Collection[str] | None = None,
+        prefer_bonus: float | None = None,
     ) -> list[Hit]:
         """The k best passages for a question under a method (within `documents` if given).
 
@@ -68,7 +69,7 @@ class Searcher:
         if documents:
             return self._within(index, question, vector, k, documents)
         if prefer and method == "hybrid":
-            return self._hybrid(index, question, vector, k, prefer=prefer)
+            return self._hybrid(index, question, vector, k, prefer, prefer_bonus)
         if method == "vector":
             return self._vector(index, vector, k)
         if method == "bm25":
@@ -141,8 +142,10 @@ class Searcher:
         vector: np.ndarray,
         k: int,
         prefer: Collection[str] | None = None,
+        prefer_bonus: float | None = None,
     ) -> list[Hit]:
         w = self.weights
+        bonus = w.context_bonus if prefer_bonus is None else prefer_bonus
         dense = self._vector(index, vector, w.candidates)
         sparse = index.keyword.search(question, w.candidates)
         top_keyword = sparse[0].score if sparse else 0.0
@@ -156,7 +159,7 @@ class Searcher:
             if wanted and wanted & passage.identifiers:
                 score += w.identifier_bonus * len(wanted & passage.identifiers) / len(wanted)
             if prefer and passage.document_id in prefer:
-                score += w.context_bonus
+                score += bonus
             scores[passage_id] = score
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [Hit(pid, s, self._similarity(index, pid, vector)) for pid, s in best]
