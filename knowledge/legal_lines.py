@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from knowledge.numerals import NUMERAL_CHARS, parse_number
 
 SPACES = " \t\u3000\u00a0\u200b\ufeff"  # zero-width and no-break spaces occur in real files
+# Everything str.splitlines() breaks at, which may end a physical line.
+_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _N = rf"[{NUMERAL_CHARS}\d]+"
 _CN = rf"[{NUMERAL_CHARS}]+"
 _ARTICLE = re.compile(rf"[{SPACES}]*(第({_N})条(?:之({_CN}))?)")
@@ -86,7 +88,7 @@ def logical_lines(text: str, body_start: int = 0, layout: Layout | None = None) 
     position = 0
     for raw in text.splitlines(keepends=True):
         line_start, position = position, position + len(raw)
-        body = raw.rstrip("\r\n")
+        body = raw.rstrip(_BREAKS)
         stripped = body.strip(SPACES)
         if not stripped:
             continue

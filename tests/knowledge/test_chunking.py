@@ -438,6 +438,8 @@ _article_line = st.builds(
 _legal_line = st.one_of(
     _article_line,
     st.sampled_from(["## 第一章 总则", "第二章　管理", "（一）材料；", "1. 形式；", "", "目录"]),
+    # Other line breaks str.splitlines() knows, and a page number of a PDF.
+    st.sampled_from(["第九条 乙。\u2028（三）丙；\r", "（四）丁\x85戊。\f", "— 2 —", "法律责任"]),
     st.text(alphabet=st.sampled_from(list("细胞治疗应当，。；：\n")), max_size=200),
 )
 legalish = st.lists(_legal_line, min_size=3, max_size=40).map(
