@@ -25,6 +25,7 @@ from knowledge.numerals import format_number, parse_number
 
 _CHAPTER = 3  # the level of a 章 among 编 (1), 分编 (2), 章 (3) and 节 (4)
 _CAPTION_MAX = 20
+_KINDS = {"編": "编", "分編": "分编", "節": "节"}  # Traditional forms, named as in Simplified
 _SENTENCE_MARK = re.compile(r"[，。；：、！？,.;:!?（）()“”《》]")
 
 
@@ -282,7 +283,7 @@ def parse_legal(text: str) -> LegalText | None:
                     title,
                     line.start,
                     line.end,
-                    label.group(2) if label else None,
+                    _KINDS.get(label.group(2), label.group(2)) if label else None,
                     parse_number(label.group(1)) if label else None,
                 )
             )

@@ -20,8 +20,9 @@ SPACES = " \t\u3000\u00a0\u200b\ufeff"  # zero-width and no-break spaces occur i
 _BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _N = rf"[{NUMERAL_CHARS}\d]+"
 _CN = rf"[{NUMERAL_CHARS}]+"
-_ARTICLE = re.compile(rf"[{SPACES}]*(第({_N})条(?:之({_CN}))?)")
-HEADING = re.compile(rf"[{SPACES}]*第({_N})(分编|编|章|节)(?![{NUMERAL_CHARS}\d])")
+# Traditional forms too (條, 編, 節): Hong Kong and Macao texts are written in them.
+_ARTICLE = re.compile(rf"[{SPACES}]*(第({_N})[条條](?:之({_CN}))?)")
+HEADING = re.compile(rf"[{SPACES}]*第({_N})(分编|分編|编|編|章|节|節)(?![{NUMERAL_CHARS}\d])")
 _MARKDOWN = re.compile(r"(#{1,6})\s+(.+?)\s*#*\s*$")
 _ITEM = re.compile(rf"[{SPACES}]*([（(]({_CN})[）)])")
 _SUBITEM = re.compile(rf"[{SPACES}]*([（(](\d+)[）)]|(\d+)[.．、](?!\d))")
@@ -32,12 +33,14 @@ _BULLET = re.compile(r"[-*+][ \t]+")
 _PUNCTUATION = re.compile(r"[，。；：、！？,;:!?]")
 _COMMENT = re.compile(r"\s*<!--.*-->\s*$")
 INFO_END = "<!-- INFO END -->"
-_LEGAL_LINE = re.compile(rf"^[{SPACES}]*第({_N})条(?:之({_CN}))?(?![、，,的和或及至规中第])", re.M)
+_LEGAL_LINE = re.compile(
+    rf"^[{SPACES}]*第({_N})[条條](?:之({_CN}))?(?![、，,的和或及至规規中第])", re.M
+)
 # A line that ends like this closes its sentence; any other line may be hard-wrapped.
 _ENDS = re.compile(r"[。；：！？;:!?][”’」』）)】\]\s\ue000-\uf8ff]*$")
 # After "第五条" these continue a sentence that merely starts with a reference.
-_REFERENCE_FOLLOW = "、，,的和或及至规中第"
-_LEVELS = {"编": 1, "分编": 2, "章": 3, "节": 4}
+_REFERENCE_FOLLOW = "、，,的和或及至规規中第"
+_LEVELS = {"编": 1, "編": 1, "分编": 2, "分編": 2, "章": 3, "节": 4, "節": 4}
 HEADING_MAX = 40  # a plain line longer than this is prose, whatever it starts with
 
 

@@ -262,6 +262,23 @@ def test_a_title_line_right_under_a_chapter_heading_is_its_first_section() -> No
     assert _parse(text).articles[-1].section == "第二章 管理 > 一般规定"
 
 
+def test_a_traditional_chinese_text_is_parsed_like_a_simplified_one() -> None:
+    text = (
+        "第一章　總則\n第一節　一般規定\n第一條　為規範示例活動，制定本條例。\n"
+        "第二條　本條例所稱示例，是指下列活動：\n（一）編寫示例；\n（二）審查示例。\n"
+        "第十條之一　依照第一條規定辦理。\n"
+    )
+    legal = _parse(text)
+    assert [(a.key, a.label) for a in legal.articles] == [
+        ("1", "第一條"),
+        ("2", "第二條"),
+        ("10-1", "第十條之一"),
+    ]
+    assert [(h.kind, h.number) for h in legal.headings] == [("章", 1), ("节", 1)]
+    assert legal.articles[0].section == "第一章 總則 > 第一節 一般規定"
+    assert len(legal.articles[1].paragraphs[0].items) == 2
+
+
 def test_a_reference_at_a_line_start_continues_the_sentence_it_wraps() -> None:
     text = "第一条 甲。\n第二条 依照本条例\n第一条的规定办理。\n第三条 乙。\n"
     legal = _parse(text)
