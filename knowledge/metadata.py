@@ -50,7 +50,7 @@ _BODY_START = re.compile(
 _BRACKETS = "()（）[]［］【】 \t\u3000"
 # After a date, these words start a sentence of the body ("2026年5月1日之前，…"), not an event.
 _SENTENCE = re.compile(r"^\s*(?:之?[前后]|起(?!施行|实施|生效)|以来|至今?|，|,)")
-_LEAD = re.compile(r"^(?:根据|经|于)")
+_LEAD = re.compile(r"^(?:根据|经|于|由)")
 _MEETING = re.compile(
     rf"^(?P<place>.*?)第?{_NUM}届(?P<organ>.+?)第{_NUM}次[\u4e00-\u9fff]{{0,4}}会议"
     rf"|^(?P<organ2>.+?)(?:{_NUM}年)?第{_NUM}次[\u4e00-\u9fff]{{0,4}}会议"
@@ -181,14 +181,22 @@ def _labelled_value(key: str, value: str) -> str | None:
     value = value.strip(_BRACKETS)
     if key == "title":
         return _clean_title(value) if value else None
-    return _squash(value)[:200] if value and len(value) <= 200 else None
+    value = _squash(value)
+    # Longer than any number or body name: a sentence, not a value (and the columns are bounded).
+    return value if 0 < len(value) <= (60 if key == "doc_number" else 100) else None
 
 
 def _issuer(history: list[dict[str, str | None]], lines: list[str], title: str) -> str | None:
     """Who adopted or promulgated the text first; else who signed it; else its title's author."""
     first = [e["body"] for e in history if e["body"] and e["action"] in ("通过", "公布")]
     named = [e["body"] for e in history if e["body"]]
-    return (first or named or [None])[0] or _signature(lines)[0] or _issuer_from_title(title)
+    author = _issuer_from_title(title)  # "最高人民法院、最高人民检察院关于…": both issue it
+    issuer = (first or named or [None])[0] or _signature(lines)[0] or author
+    if not issuer:
+        return None
+    # A court's judicial committee adopts its interpretations; the court issues them.
+    issuer = "、".join(re.sub(r"(?<=院)(?:审判|检察)委员会$", "", p) for p in issuer.split("、"))
+    return author if author and "、" in author and issuer in author.split("、") else issuer
 
 
 def document_id(filename: str, language: str) -> str:
@@ -238,6 +246,9 @@ def events(opening: list[str]) -> list[dict[str, str | None]]:
                 continue  # "2026年5月1日之前，…": a sentence of the body, not an event
             action = _last_action(words)
             body = _body(words)
+            if action is None and words.rstrip().endswith("、") and i + 1 < len(matches):
+                following = matches[i + 2].start() if i + 2 < len(matches) else len(line)
+                action = _last_action(line[matches[i + 1].end() : following])  # adopted jointly
             if action is None and body and (_ORDER.search(words) or _ORGAN_END.search(body)):
                 action = "公布"  # "2017年11月22日 国务院令第692号", "1984年4月4日 国务院"
             if date is None or action is None:
@@ -370,6 +381,10 @@ def _body(words: str) -> str | None:
     """The body that acted, from the words between a date and its action."""
     plain = _unquoted(words).strip(_BRACKETS + "，,、")
     plain = _LEAD.sub("", plain)
+    if "会议、" in plain:  # adopted jointly: "最高人民法院审判委员会第1422次会议、最高人民检察院…"
+        parts = [part + "会议" for part in plain.split("会议、")[:-1]] + plain.split("会议、")[-1:]
+        bodies = [body for body in map(_body, parts) if body]
+        return "、".join(dict.fromkeys(bodies)) or None
     order = _ORDER.search(plain)
     if order:
         return _organ(_after_last_stop(order.group("body")))

@@ -174,6 +174,22 @@ def test_a_promulgation_order_s_number_on_its_own_lines_is_the_documents() -> No
     assert (meta["doc_number"], meta["effective"]) == ("国务院令第699号", "2018-05-01")
 
 
+def test_a_joint_interpretation_is_issued_by_both_courts() -> None:
+    text = (
+        "# 最高人民法院、最高人民检察院关于办理某类刑事案件适用法律若干问题的解释\n\n"
+        "2023年1月3日 最高人民法院审判委员会第1878次会议、2023年3月2日最高人民检察院第十三届"
+        "检察委员会第一百一十四次会议通过\n\n2023年4月1日 施行\n\n第一条 为了……\n"
+    )
+    meta = metadata_from_text(text, "x.md")
+
+    assert meta["issuer"] == "最高人民法院、最高人民检察院"
+    assert meta["history"][:2] == [
+        {"date": "2023-01-03", "body": "最高人民法院审判委员会", "action": "通过"},
+        {"date": "2023-03-02", "body": "最高人民检察院检察委员会", "action": "通过"},
+    ]
+    assert (meta["issued"], meta["effective"]) == ("2023-03-02", "2023-04-01")
+
+
 def test_a_presidential_order_keeps_its_full_name() -> None:
     text = "# 某某法\n\n（2019年8月26日中华人民共和国主席令第三十一号公布）\n\n第一条 为了……\n"
     meta = metadata_from_text(text, "x.md")
