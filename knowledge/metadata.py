@@ -37,6 +37,9 @@ _BODY_START = re.compile(
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（()）]{1,15}[)）]\s*$")
 _REGULATION_ENDS = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "解释", "决议")
 _GUIDELINE_ENDS = ("指导原则", "指南", "规范")
+_EN_REGULATION = r"\b(?:law|regulations?|rules|measures|provisions)\b"
+# "Notice on Measures to …" is a notice, though it names measures.
+_EN_POLICY = r"(?:notice|circular|announcement|opinions?|(?:action )?plan)\b"
 _POLICY_ENDS = tuple("通知 意见 方案 措施 公告 通告 批复 答复 纲要 规划 目录".split())
 _EFFECTIVE = re.compile(rf"自\s*(?:{DATE.pattern})\s*起\s*(?:施行|实施|生效)")
 # "本条例自2021年6月1日起施行。自1997年2月5日起施行的《…》同时废止": the text's own date.
@@ -167,9 +170,12 @@ def category_for(title: str) -> str:
     core = title.strip()
     while _TRAILING_NOTE.search(core):  # （试行）, （2019年修订）
         core = _TRAILING_NOTE.sub("", core)
-    if core.endswith(_GUIDELINE_ENDS):
+    english = core.lower()  # an English title names its kind first: "Regulations on …"
+    if core.endswith(_GUIDELINE_ENDS) or re.search(r"\bguidelines?\b|\bguidance\b", english):
         return "guideline"
-    if core.endswith(_REGULATION_ENDS):
+    if core.endswith(_REGULATION_ENDS) or (
+        re.search(_EN_REGULATION, english) and not re.match(_EN_POLICY, english)
+    ):
         return "regulation"
     return "policy"
 

@@ -256,7 +256,11 @@ def test_body_text_dates_are_not_taken_for_history(body: str) -> None:
         ("免疫细胞治疗产品临床试验技术指南", "guideline"),
         ("关于促进生物医药产业发展的若干措施", "policy"),
         ("国家药监局关于发布某指导原则的通告", "policy"),
-        ("Nansha biomedicine measures", "policy"),
+        ("Nansha biomedicine support notice", "policy"),
+        ("Drug Administration Law of the People's Republic of China", "regulation"),
+        ("Notice on Measures to Support Biomedicine in Nansha", "policy"),
+        ("Regulations on Human Genetic Resources", "regulation"),
+        ("Technical Guidelines for Cell Therapy Products", "guideline"),
     ],
 )
 def test_the_title_s_kind_word_decides_the_category(title: str, category: str) -> None:
