@@ -189,16 +189,13 @@ class Assistant:
         )  # fmt: skip
         t2 = time.perf_counter()
         best, relevance = self._relevance(index, read.keyword_query, hits)
+        cross = language == "en" and _found_in(index, hits) == "zh"
         if not self._answerable(
-            index,
-            read.keyword_query,
-            best,
-            relevance,
-            own=read.gate,
-            names=read.gate_names,
-            follow_up=read.follow_up,
-            cross_language=language == "en" and _found_in(index, hits) == "zh",
-        ):
+            index, read.keyword_query, best, relevance, follow_up=read.follow_up,
+            # Over Chinese passages, an English question's glossary terms are judged in Chinese.
+            own=read.gate if cross else read.simplified,
+            names=read.gate_names if cross else read.simplified,
+        ):  # fmt: skip
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
             return Answer(refusal("no_match", language), True, language, confidence=relevance,
                           reason="no_match")  # fmt: skip
@@ -327,7 +324,6 @@ class Assistant:
         own: str,
         names: str | None = None,
         follow_up: bool = False,
-        cross_language: bool = False,
     ) -> bool:
         """Apply the refusal gate (docs/retrieval.md).
 
@@ -340,9 +336,7 @@ class Assistant:
             return False
         if not follow_up and best >= config.unknown_similarity:
             return True
-        # An English question over Chinese passages: its English words prove nothing by being
-        # absent from Chinese texts (the glossary's terms were judged in Chinese already).
-        if not cross_language and index.keyword.unknown_share(own) >= config.unknown_share:
+        if index.keyword.unknown_share(own) >= config.unknown_share:
             return False
         return not index.keyword.unknown_names(own if names is None else names)
 

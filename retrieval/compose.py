@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.documents import DocumentMeta
+from knowledge.legal import locator
 from knowledge.text import Language
 from retrieval.answer import (
     Citation,
@@ -26,7 +27,7 @@ from retrieval.answer import (
     status_label,
     superseded_by,
 )
-from retrieval.framing import frame_quote, locator
+from retrieval.framing import frame_quote
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.keyword import identifiers, tokenize
 from retrieval.search import Hit

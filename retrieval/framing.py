@@ -10,34 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from knowledge.documents import DocumentMeta
-from knowledge.numerals import format_number
+from knowledge.legal import locator_en
 from knowledge.text import Language
 from retrieval.answer import Citation
 from retrieval.references import article_refs
-
-
-def locator(article: str, paragraph: int | None, item: int | None) -> str:
-    """Where a quote stands, in Chinese legal style: 第十九条第一款第三项."""
-    out = article
-    if paragraph:
-        out += f"第{format_number(paragraph)}款"
-        if item:
-            out += f"第{format_number(item)}项"
-    return out
-
-
-def english_locator(article: str, paragraph: int | None, item: int | None) -> str:
-    """The same place in English: Article 19(1), Article 16(1)(3), Article 10-1."""
-    refs = article_refs(article)
-    if not refs:
-        return article
-    ref = refs[0]
-    out = f"Article {ref.number}" + (f"-{ref.suffix}" if ref.suffix else "")
-    if paragraph:
-        out += f"({paragraph})"
-        if item:
-            out += f"({item})"
-    return out
 
 
 @lru_cache(maxsize=4096)
@@ -73,7 +49,9 @@ def frame_quote(
     name = english_name(meta.title)
     where = f"the {name}" if name else f"《{meta.title}》"
     if citation.locator and citation.article:
-        place = english_locator(citation.article, citation.paragraph, citation.item)
+        refs = article_refs(citation.article)
+        key = refs[0].key if refs else citation.article
+        place = locator_en(key, citation.paragraph, citation.item)
         return f"{place} of {where}{_year(meta)} provides (Chinese original): “{quote}” {marker}"
     where = where[0].upper() + where[1:]
     return f"{where}{_year(meta)} states (Chinese original): “{quote}” {marker}"

@@ -157,8 +157,11 @@ class KnowledgeIndex:
                 continue
             matrix = np.frombuffer(row.vectors, dtype=np.float32).reshape(row.rows, row.dimensions)
             units = tuple(chunk_units(chunk))
+            unit_vectors = matrix[1:]
             if len(units) != row.rows - 1:
-                continue  # vectors of other units: the next ingest embeds them again
+                # Vectors of another unit splitter (an upgrade): the passage stays searchable,
+                # its units borrow its vector until the next ingest embeds them again.
+                unit_vectors = np.repeat(matrix[:1], len(units), axis=0)
             passages.append(
                 Passage(
                     id=chunk.id,
@@ -168,7 +171,7 @@ class KnowledgeIndex:
                     start=chunk.start,
                     units=units,
                     vector=matrix[0],
-                    unit_vectors=matrix[1:],
+                    unit_vectors=unit_vectors,
                     identifiers=frozenset(identifiers(_identifier_text(documents, chunk))),
                     unit_tokens=tuple(frozenset(tokenize(u.text)) for u in units),
                     section_tokens=frozenset(tokenize(chunk.section or "")),

@@ -15,12 +15,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
-from knowledge.chunking import Chunk, chunk_document
+from knowledge.chunking import CHUNKING_VERSION, Chunk, chunk_document
 from knowledge.documents import SourceDocument
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import chunk_units, pack_vectors
 from retrieval.tables import PassageVectorsRow
-from retrieval.units import embedding_texts
+from retrieval.units import UNITS_VERSION, embedding_texts
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
@@ -81,12 +81,23 @@ class Indexer:
         """
         report = IngestReport()
         with self.sessions() as session:
-            model_key = "model:" + self.embeddings.model_id
+            # Chunks and their unit vectors depend on the model, the chunker and the units: when
+            # any of them changes, every document given is cut and embedded again.
+            model_key = f"model:{self.embeddings.model_id}:c{CHUNKING_VERSION}u{UNITS_VERSION}"
+            rows = {row.id: row for row in registry.all_documents(session=session)}
             if registry.get_state(session=session, key=model_key) is None:
-                # First ingest under this model: every document must be embedded for it.
+                # First ingest under this model (or chunker): every document must be cut and
+                # embedded for it; those staff changed since are left alone, as by any sync.
                 known: set[str] = set()
+                force = force or bool(rows)
+                documents = [
+                    d for d in documents
+                    if d.id not in rows or rows[d.id].content_hash == d.content_hash
+                    or origin == registry.STAFF_ORIGIN
+                    or not (rows[d.id].origin == registry.STAFF_ORIGIN or rows[d.id].withdrawn)
+                ]  # fmt: skip
             else:
-                known = {row.id for row in registry.all_documents(session=session)}
+                known = set(rows)
             plan = registry.plan_sync(
                 session=session, documents=documents, origin=origin, prune=prune
             )

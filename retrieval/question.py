@@ -134,8 +134,10 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         gate = simplified
         for match in sorted(own, key=lambda m: -m.start):
             gate = gate[: match.start] + " " + gate[match.end :]
-        gate = gate_names = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
-        gate = f"{gate} {' '.join(dict.fromkeys(m.entry.preferred_zh for m in own))}"
+        gate_names = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
+        # Over Chinese texts, English words prove nothing by being absent: only the glossary's
+        # Chinese terms are judged for unknown words, the rest for unknown names.
+        gate = " ".join(dict.fromkeys(m.entry.preferred_zh for m in own))
     return ReadQuestion(
         text=question,
         simplified=simplified,

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge import legal
 from knowledge.numerals import NUMERAL_CHARS
 from knowledge.text import split_sentences
 
 # Bump when the units of a passage change: stored unit vectors are then computed again.
 UNITS_VERSION = 2
 
-_ITEM = re.compile(rf"^\s*[（(]([{NUMERAL_CHARS}]+)[）)]")
 _LABEL = re.compile(rf"^\s*第[{NUMERAL_CHARS}\d]+条(?:之[{NUMERAL_CHARS}]+)?[\s\u3000]*")
 
 
@@ -43,40 +43,23 @@ def article_label_length(text: str) -> int:
 
 
 def legal_units(text: str, paragraph_start: int = 1) -> list[Unit]:
-    """An article passage's paragraphs and items, each item knowing its paragraph's line.
+    """An article passage's paragraphs and items (knowledge.legal), without the article label.
 
-    The article's label ("第十九条 ") is not part of its first unit: citations name the article.
-    A passage that continues a paragraph split at its items starts with items of that paragraph.
+    The label ("第十九条 ") is not part of the first unit: citations name the article.
     """
-    from knowledge.numerals import parse_number
-
-    units: list[Unit] = []
-    paragraph: int | None = None
-    lead: tuple[int, int] | None = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        start = offset + (len(line) - len(line.lstrip()))
-        offset += len(line)
-        if not stripped:
-            continue
-        if not units:
-            label = article_label_length(stripped)
-            stripped, start = stripped[label:], start + label
-            if not stripped:
+    out: list[Unit] = []
+    label = article_label_length(text)
+    for unit in legal.units(text, paragraph_start):
+        start, body = unit.start, unit.text
+        if start < label:  # the article's first line: its text after the label
+            body, start = body[label - start :], label
+            if not body.strip():
                 continue
-        item = _ITEM.match(stripped)
-        if item:
-            paragraph = paragraph or paragraph_start
-            units.append(
-                Unit(stripped, start, paragraph,
-                     parse_number(item.group(1)), lead_in=lead)
-            )  # fmt: skip
-        else:
-            paragraph = paragraph_start if paragraph is None else paragraph + 1
-            lead = (start, start + len(stripped))
-            units.append(Unit(stripped, start, paragraph))
-    return units
+        lead = unit.lead_in
+        if lead is not None and lead[0] < label:
+            lead = (label, lead[1])
+        out.append(Unit(body, start, unit.paragraph, unit.item, lead_in=lead))
+    return out
 
 
 def sentence_units(text: str) -> list[Unit]:
