@@ -141,13 +141,16 @@ def _best_passages(
 
 
 def asked_types(question: str) -> set[str]:
-    """What kind of fact a question asks for: a date, an amount, an organisation."""
-    return {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    """What kind of fact a question asks for: a date, an amount, an organisation, a fee."""
+    asked = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    return asked | {"fee"} if asks_fee(question) else asked
 
 
 def answer_type_match(asked: set[str], sentence: str) -> float:
     """1.0 when the sentence holds a fact of a kind the question asks for."""
-    return 1.0 if any(_HOLDS[kind].search(sentence) for kind in asked) else 0.0
+    if "fee" in asked and states_fee(sentence):
+        return 1.0
+    return 1.0 if any(_HOLDS[kind].search(sentence) for kind in asked - {"fee"}) else 0.0
 
 
 @dataclass(frozen=True)

@@ -193,8 +193,8 @@ class Assistant:
         if not self._answerable(
             index, read.keyword_query, best, relevance, follow_up=read.follow_up,
             # Over Chinese passages, an English question's glossary terms are judged in Chinese.
-            own=read.gate if cross else read.simplified,
-            names=read.gate_names if cross else read.simplified,
+            own=read.simplified, names=read.gate_names if cross else read.simplified,
+            concepts=read.concepts if cross else None,
         ):  # fmt: skip
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
             return Answer(refusal("no_match", language), True, language, confidence=relevance,
@@ -324,6 +324,7 @@ class Assistant:
         own: str,
         names: str | None = None,
         follow_up: bool = False,
+        concepts: tuple[tuple[str, ...], ...] | None = None,
     ) -> bool:
         """Apply the refusal gate (docs/retrieval.md).
 
@@ -336,7 +337,12 @@ class Assistant:
             return False
         if not follow_up and best >= config.unknown_similarity:
             return True
-        if index.keyword.unknown_share(own) >= config.unknown_share:
+        if concepts is not None:  # an English question over Chinese texts
+            unknown = [c for c in concepts if not any(index.keyword.mentions(f) for f in c)]
+            share = len(unknown) / len(concepts) if concepts else 0.0
+        else:
+            share = index.keyword.unknown_share(own)
+        if share >= config.unknown_share:
             return False
         return not index.keyword.unknown_names(own if names is None else names)
 

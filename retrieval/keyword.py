@@ -170,6 +170,10 @@ class KeywordIndex:
             return 0.0
         return sum(t not in self._idf and not _everyday(t) for t in tokens) / len(tokens)
 
+    def mentions(self, text: str) -> bool:
+        """Whether any passage contains this text (case-insensitive)."""
+        return normalize(text).lower() in self._corpus
+
     def idf(self, token: str) -> float:
         """How rare a token is in the knowledge base (unseen tokens weigh most)."""
         return self._idf.get(token, self._unseen_idf)

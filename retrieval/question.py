@@ -59,8 +59,8 @@ class ReadQuestion:
     query: str  # what search matches: with a follow-up's context
     keyword_query: str  # the query plus the glossary's Chinese terms for an English question
     general: bool  # asks what a named article or document says, nothing more specific
-    gate: str  # what the refusal gate checks for unknown words: glossary terms in Chinese
     gate_names: str  # where it looks for unknown names: the words the glossary did not know
+    concepts: tuple[tuple[str, ...], ...] = ()  # an English question's glossary concepts (forms)
 
 
 def own_subject(question: str, refs: References) -> bool:
@@ -114,7 +114,8 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         previous = names.find(context)
         if not refs.documents and previous.documents:
             refs = replace(refs, documents=previous.documents)
-    keyword_query, gate, gate_names = query, simplified, simplified
+    keyword_query, gate_names = query, simplified
+    concepts: tuple[tuple[str, ...], ...] = ()
     synonyms = [
         form
         for m in find_chinese(query)
@@ -131,13 +132,12 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         if terms:
             keyword_query = f"{keyword_query} {' '.join(terms)}"
         own = find_english(simplified)
-        gate = simplified
         for match in sorted(own, key=lambda m: -m.start):
-            gate = gate[: match.start] + " " + gate[match.end :]
-        gate_names = _CHINA.sub(" ", gate)  # every text of the library is Chinese law
+            gate_names = gate_names[: match.start] + " " + gate_names[match.end :]
+        gate_names = _CHINA.sub(" ", gate_names)  # every text of the library is Chinese law
         # Over Chinese texts, English words prove nothing by being absent: only the glossary's
-        # Chinese terms are judged for unknown words, the rest for unknown names.
-        gate = " ".join(dict.fromkeys(m.entry.preferred_zh for m in own))
+        # concepts are judged for unknown words (in any of their forms), the rest for names.
+        concepts = tuple(dict.fromkeys(m.entry.zh + m.entry.en for m in own))
     return ReadQuestion(
         text=question,
         simplified=simplified,
@@ -148,6 +148,6 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
         query=query,
         keyword_query=keyword_query,
         general=asks_generally(simplified, refs),
-        gate=gate,
         gate_names=gate_names,
+        concepts=concepts,
     )
