@@ -169,7 +169,13 @@ class Assistant:
         index = self.index()
         read = read_question(question, context=context, names=index.names)
         refs = read.refs
-        if refs.missing and not refs.documents:
+        if (
+            refs.missing
+            and not refs.documents
+            and (refs.articles or not any(index.keyword.mentions(name) for name in refs.missing))
+        ):
+            # Named, not held, and no document even mentions it (or an article of it is asked
+            # for): say so rather than answer from whatever else is near.
             return self._missing(read)
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([read.query])[0]

@@ -73,7 +73,7 @@ def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
     by_title: dict[str, list[str]] = {}
     for doc_id, meta in documents.items():
         by_title.setdefault(strip_title(meta.title), []).append(doc_id)
-    english: dict[str, str] = {}
+    english: dict[str, tuple[str, ...]] = {}
     aliases: dict[str, list[str]] = {}
     known: list[str] = []
     for entry in glossary.entries:
@@ -83,10 +83,10 @@ def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
         if held:
             for doc_id in held:
                 aliases.setdefault(doc_id, []).extend(entry.zh)
-                english.setdefault(documents[doc_id].title, entry.preferred_en)
+                english.setdefault(documents[doc_id].title, entry.en)
         else:
             known.extend(entry.zh)
-            english.setdefault(entry.preferred_zh, entry.preferred_en)
+            english.setdefault(entry.preferred_zh, entry.en)
     return DocumentNames(documents, english_names=english, known_titles=known, aliases=aliases)
 
 

@@ -8,10 +8,11 @@ naming a regulation the library does not hold is told so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from knowledge.documents import DocumentMeta
+from knowledge.glossary import find_english
 from knowledge.numerals import NUMERAL_CHARS, parse_number
 from knowledge.text import normalize
 
@@ -24,6 +25,14 @@ TITLE_SUFFIXES = (
     "实施细则", "实施条例", "实施办法", "指导原则", "管理办法", "管理条例", "暂行办法", "暂行规定",
     "条例", "办法", "细则", "规定", "规则", "决定", "指南", "规范", "法",
 )  # fmt: skip
+# An English title: "the Regulations on the Safety of Agricultural GMOs", "the Vaccine Law".
+_EN_TITLE = re.compile(
+    r"\b((?:[A-Z][\w'’-]*\s+){0,6}(?:Law|Regulations?|Measures|Rules|Provisions|Ordinance)"
+    r"(?:\s+(?:on|of|for|concerning)(?:\s+(?:the|of|and|on|for|[A-Z][\w'’-]*))+)?)"
+)
+_TITLE_WORDS = re.compile(
+    r"(?i)laws?|regulations?|measures|rules|provisions|ordinance|administration|management"
+)
 _EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
 
 
@@ -92,11 +101,11 @@ class DocumentNames:
         self,
         documents: Mapping[str, DocumentMeta],
         *,
-        english_names: Mapping[str, str] | None = None,
+        english_names: Mapping[str, Sequence[str]] | None = None,
         known_titles: Iterable[str] = (),
         aliases: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        """`english_names` maps a Chinese title to its English name (the glossary's);
+        """`english_names` maps a Chinese title to its English names (the glossary's);
         `known_titles` are titles of regulations that exist in the world (the glossary's
         documents): named but not held, they are reported as missing."""
         english_names = english_names or {}
@@ -124,12 +133,11 @@ class DocumentNames:
             for name in names:
                 if len(name) >= 2:
                     self._zh.setdefault(name, []).append(doc_id)
-            english = english_names.get(stripped) or english_names.get(meta.title)
+            english = list(english_names.get(stripped) or english_names.get(meta.title) or [])
             if meta.language == "en":
-                english = english or meta.title
-            if english:
-                for name in {english, _EN_PRC.sub("", english)}:
-                    self._en.setdefault(name.lower(), []).append(doc_id)
+                english.append(meta.title)
+            for name in {n for e in english for n in (e, _EN_PRC.sub("", e))}:
+                self._en.setdefault(name.lower(), []).append(doc_id)
         # Titles by (first character, kind word): short names are looked up among few.
         self._by_head: dict[tuple[str, str], list[str]] = {}
         for doc_id, title in self._stripped.items():
@@ -143,8 +151,9 @@ class DocumentNames:
         self._known = {strip_title(t) for t in known_titles} - set(self._zh)
         self._known_en = {
             _EN_PRC.sub("", name).lower(): strip_title(zh)
-            for zh, name in english_names.items()
+            for zh, names in english_names.items()
             if strip_title(zh) not in self._zh
+            for name in names
         }
 
     def find(self, question: str) -> References:
@@ -198,12 +207,43 @@ class DocumentNames:
         for doc_id, span in self._abbreviations(text, taken):
             found.append(doc_id)
             names.append(span)
+        if not found and not missing:
+            for phrase in _EN_TITLE.findall(text):
+                doc_id = self._by_concepts(phrase)
+                if doc_id is None:
+                    continue
+                if doc_id:
+                    found.append(doc_id)
+                    names.append(phrase)
+                else:
+                    missing.append(phrase)
         return References(
             documents=tuple(dict.fromkeys(found)),
             articles=tuple(article_refs(text)),
             missing=tuple(dict.fromkeys(missing)),
             names=tuple(names),
         )
+
+    def _by_concepts(self, phrase: str) -> str | None:
+        """The document an English title phrase describes by its concepts, "" when the library
+        holds none ("the Regulation on Human Genetic Resources"), None when it cannot tell."""
+        concepts = [
+            m.entry.zh
+            for m in find_english(phrase)
+            if m.entry.kind in ("term", "authority")
+            and not _TITLE_WORDS.fullmatch(m.entry.preferred_en)
+        ]
+        if not concepts:
+            return None
+        holding = [
+            doc_id
+            for doc_id, title in self._stripped.items()
+            if all(any(form in title for form in forms) for forms in concepts)
+        ]
+        titles = {self._stripped[d] for d in holding}
+        if len(titles) > 1:
+            return None  # two regulations fit: do not guess
+        return self._newest(holding) if holding else ""
 
     def _containing(self, name: str, *, english: bool = False) -> str | None:
         """The document whose title holds a name (the shortest such title, newest version)."""
