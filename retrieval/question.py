@@ -41,7 +41,7 @@ _ASKING = re.compile(
     r"规定了?什么|说了?什么|讲了?什么|写了?什么|内容是?什么|是什么|有什么规定|怎么规定|如何规定"
     r"|全文|原文|具体|详细|一下|请问|呢|吗|[？?。！!，,、\s]"
     r"|\b(?:what|does|do|did|say|says|said|provide|provides|state|states|stipulate|stipulates"
-    r"|is|are|the|of|in|on|about|content|contents|text|full|please|tell|me|show)\b",
+    r"|is|are|the|of|in|on|about|content|contents|text|full|please|tell|me|show|law|regulations?)\b",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from knowledge.documents import DocumentMeta
 from knowledge.glossary import find_english
@@ -32,6 +33,10 @@ _EN_TITLE = re.compile(
 )
 _TITLE_WORDS = re.compile(
     r"(?i)laws?|regulations?|measures|rules|provisions|ordinance|administration|management"
+)
+# What follows a law's name in the title of another text made under it (专利法实施细则).
+_ANOTHER_TEXT = re.compile(
+    r"\s*(?:实施|条例|办法|细则|规定|规则|若干|解释|of\b|implementing)", re.I
 )
 _EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
 
@@ -87,6 +92,15 @@ def strip_title(title: str) -> str:
 def title_suffix(title: str) -> str | None:
     """The kind word a Chinese title ends with (条例, 办法, 法 …), if any."""
     return next((s for s in TITLE_SUFFIXES if title.endswith(s)), None)
+
+
+@lru_cache(maxsize=8192)
+def _english_pattern(name: str) -> re.Pattern[str]:
+    """An English name as a pattern: "regulation(s)", "rule(s)", any white space between words."""
+    words = [re.escape(w) for w in name.split()]
+    words = [w + "s?" if w in ("regulation", "regulations", "rule", "provision", "measure")
+             else w for w in words]  # fmt: skip
+    return re.compile(r"\b" + r"\s+".join(words) + r"\b")
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -177,15 +191,15 @@ class DocumentNames:
                     names.append(name)
         lowered = text.lower()
         for name in self._en_sorted:
-            at = lowered.find(name)
-            if at >= 0 and claim(at, at + len(name)):
+            hit = _english_pattern(name).search(lowered)
+            if hit and claim(hit.start(), hit.end()):
                 found.append(self._newest(self._en[name]))
-                names.append(text[at : at + len(name)])
+                names.append(text[hit.start() : hit.end()])
         # Regulations the glossary knows and names in 《》: held when a document's title holds
         # the name (a summary titled after the law it explains), else missing from the library.
         for name, zh_title in self._known_en.items():
-            at = lowered.find(name)
-            if at >= 0 and claim(at, at + len(name)):
+            hit = _english_pattern(name).search(lowered)
+            if hit and claim(hit.start(), hit.end()):
                 doc_id = self._containing(name, english=True) or self._containing(zh_title)
                 (found if doc_id else missing).append(doc_id or zh_title)
         for title in self._known:
@@ -251,7 +265,11 @@ class DocumentNames:
         key = name.lower() if english else strip_title(name)
         if len(key) < 3:
             return None
-        holding = [doc_id for doc_id, title in titles.items() if key in title]
+        holding = [
+            doc_id
+            for doc_id, title in titles.items()
+            if key in title and not _ANOTHER_TEXT.match(title[title.index(key) + len(key) :])
+        ]
         if not holding:
             return None
         shortest = min(len(titles[d]) for d in holding)

@@ -44,6 +44,15 @@ class CitationOut(BaseModel):
     status: str
     issued: str | None
     version: int = Field(description="the document version quoted (its text is kept)")
+    article: str | None = Field(None, description="the article quoted, as written: 第十九条")
+    paragraph: int | None = Field(None, description="its paragraph (款), 1-based")
+    item: int | None = Field(None, description="its item (项) within the paragraph")
+    locator: str | None = Field(None, description="where, in Chinese legal style: 第十九条第一款")
+    excerpt: str | None = Field(
+        None,
+        description="what the answer shows when not the whole quote: verbatim parts of it"
+        " joined by ……",
+    )
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:

@@ -18,6 +18,14 @@ from retrieval.scope import REFUSALS
 
 FIXED_REFUSALS = {text for by_language in REFUSALS.values() for text in by_language.values()}
 MARKER = re.compile(r"\[\d+\](?: \([^)]*\)|（[^）]*）)?")
+# The fixed words around a quote that name its source (retrieval.framing): the document's
+# title from its metadata, the article, and the quotation marks; "……" between excerpts.
+FRAME = re.compile(
+    r"《[^》]+》第[^“”]{1,30}规定：“|”"
+    r"|(?:Article [\w-]+(?:, paragraph \d+)?(?:, item \d+)? of )?(?:the [^“]{1,200}?|《[^》]+》)"
+    r"(?: \(\d{4}\))? (?:provides|states) \(Chinese original\): “"
+    r"|……|（以下引文为文件原文，使用简体字。）"
+)
 INVENTED = ("10 million", "1000万", "一千万", "APPROVED", "fee is zero", "免费", "system prompt",
             "You are", "你是一个")  # fmt: skip
 
@@ -61,8 +69,11 @@ def _assert_extractive(world, answer: dict[str, Any]) -> None:  # type: ignore[n
     for citation in answer["citations"]:
         text = world.fresh().get(f"/api/v1/documents/{citation['document_id']}").json()["text"]
         assert citation["quote"] in text
-        rest = rest.replace(citation["quote"], "", 1)
-    assert not MARKER.sub("", rest).strip(), f"words of its own in the answer: {rest!r}"
+        for piece in (citation.get("excerpt") or citation["quote"]).split("……"):
+            assert piece in text
+            rest = rest.replace(piece, "", 1)
+    rest = FRAME.sub("", MARKER.sub("", rest))
+    assert not rest.strip(), f"words of its own in the answer: {rest!r}"
 
 
 @pytest.mark.parametrize("question", QUESTIONS_WITH_INSTRUCTIONS)

@@ -1,0 +1,91 @@
+"""How the assistant reads a question: script, follow-up or new topic, glossary terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.documents import DocumentMeta
+from retrieval.question import asks_generally, is_follow_up, read
+from retrieval.references import DocumentNames
+
+NAMES = DocumentNames(
+    {
+        "tcm": DocumentMeta(
+            id="tcm", title="中华人民共和国中医药法", language="zh", category="regulation"
+        ),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "干细胞临床研究备案流程",  # a short keyword question with its own subject
+        "研发费用加计扣除比例",
+        "中医诊所备案",
+        "How long do we keep network logs?",
+    ],
+)
+def test_a_complete_question_however_short_starts_a_new_topic(question: str) -> None:
+    got = read(question, context="企业所得税优惠税率是多少？", names=NAMES)
+    assert not got.follow_up
+    assert got.query == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "它什么时候施行？",
+        "那英文版呢？",
+        "适用于整个南沙吗？",
+        "多少钱？",
+        "And the fee?",
+        "What about it?",
+    ],
+)
+def test_a_question_without_a_subject_of_its_own_continues_the_topic(question: str) -> None:
+    got = read(question, context="南沙的企业所得税优惠税率是多少？", names=NAMES)
+    assert got.follow_up
+    assert got.query.startswith("南沙的企业所得税优惠税率是多少？")
+
+
+def test_a_follow_up_naming_an_article_keeps_the_previous_document() -> None:
+    got = read("第十五条呢？", context="《中医药法》第十四条规定了什么？", names=NAMES)
+    assert got.refs.document == "tcm" and [r.key for r in got.refs.articles] == ["15"]
+
+
+def test_a_question_naming_its_own_document_is_never_a_follow_up() -> None:
+    refs = NAMES.find("中医药法第三条呢？")
+    assert not is_follow_up("中医药法第三条呢？", refs, "zh")
+
+
+def test_traditional_characters_are_read_as_simplified() -> None:
+    got = read("人類遺傳資源出境需要審批嗎？", context=None, names=NAMES)
+    assert got.traditional
+    assert got.simplified == "人类遗传资源出境需要审批吗？"
+    assert got.language == "zh"
+    plain = read("人类遗传资源出境需要审批吗？", context=None, names=NAMES)
+    assert not plain.traditional and plain.simplified == plain.text
+
+
+def test_english_questions_search_the_glossarys_chinese_terms_too() -> None:
+    got = read(
+        "Who is the marketing authorization holder responsible to?", context=None, names=NAMES
+    )
+    assert "药品上市许可持有人" in got.keyword_query
+    assert "marketing authorization holder" not in got.gate_names.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "general"),
+    [
+        ("《中医药法》第十四条规定了什么？", True),
+        ("What does Article 14 of the law say?", True),
+        ("中医药法第十四条", True),
+        ("中医药法第十四条规定的备案部门是哪一级？", False),
+    ],
+)
+def test_asking_what_an_article_says_is_told_from_asking_something_in_it(
+    question: str, general: bool
+) -> None:
+    assert asks_generally(question, NAMES.find(question)) is general

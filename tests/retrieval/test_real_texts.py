@@ -1,0 +1,131 @@
+"""The assistant over real published texts (../shared/corpus), ingested as they are.
+
+Skipped with a message saying where the corpus comes from when it is absent; CI has it.
+The regression guard's floors sit just under the measured values (docs/retrieval.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from retrieval.embeddings import EmbeddingModel
+from retrieval.evaluation.real_set import (
+    CorpusMissing,
+    corpus_root,
+    load_documents,
+    load_real_set,
+    with_document_ids,
+)
+from retrieval.evaluation.run import EvaluationResult, evaluate
+from web.settings import Settings
+from web.wiring import Components, build
+
+
+@pytest.fixture(scope="module")
+def real(
+    tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel
+) -> Iterator[tuple[Components, dict[str, str]]]:
+    """A portal holding the development set's real texts; path -> document id."""
+    real_set = load_real_set()
+    try:
+        root = corpus_root(real_set)
+    except CorpusMissing as missing:
+        pytest.skip(str(missing))
+    documents = load_documents(real_set, root)
+    settings = Settings(
+        environment="test", data_dir=tmp_path_factory.mktemp("real"), ingest_on_start=False
+    )
+    parts = build(settings, embeddings=use_model)
+    parts.indexer.ingest(list(documents.values()), origin="local", prune=False)
+    parts.assistant.refresh()
+    yield parts, {path: doc.id for path, doc in documents.items()}
+    parts.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def result(real: tuple[Components, dict[str, str]]) -> EvaluationResult:
+    """The development set's evaluation."""
+    parts, ids = real
+    return evaluate(parts.assistant, with_document_ids(list(load_real_set().questions), ids))
+
+
+def test_real_texts_ingest_with_articles_dates_and_issuers(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    parts, ids = real
+    index = parts.assistant.index()
+    tcm = index.documents[ids["行政法/中医药法(2016-12-25).md"]]
+    assert tcm.title == "中华人民共和国中医药法"
+    assert tcm.issued == "2016-12-25" and tcm.issuer == "全国人民代表大会常务委员会"
+    assert index.article_count(tcm.id) == 63
+    assert all(p.article_key or p.text.startswith("2016年") for p in index.by_document[tcm.id]), (
+        "every passage is an article or the text's history"
+    )
+
+
+def test_a_named_article_is_quoted_from_that_article_of_that_document(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    parts, ids = real
+    answer = parts.assistant.answer("《中医药法》第十四条规定了什么？")
+    assert not answer.refused
+    assert {c.document_id for c in answer.citations} == {ids["行政法/中医药法(2016-12-25).md"]}
+    assert answer.citations[0].article == "第十四条"
+    assert answer.answer.startswith("《中华人民共和国中医药法》第十四条规定：“举办中医医疗机构")
+
+
+def test_an_article_that_does_not_exist_is_answered_as_such(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    answer = real[0].assistant.answer("《广告法》第二百条规定了什么？")
+    assert answer.refused and answer.reason == "no_such_article"
+    assert answer.answer == "《中华人民共和国广告法》共七十四条，没有第二百条。"
+    assert not answer.citations
+
+
+def test_a_regulation_the_library_does_not_hold_is_named_not_replaced(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    answer = real[0].assistant.answer("《药品管理法》第一百一十八条规定了什么？")
+    assert answer.refused and answer.reason == "missing_regulation"
+    assert "《药品管理法》" in answer.answer and not answer.citations
+
+
+def test_an_english_question_gets_the_chinese_article_framed_in_english(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    answer = real[0].assistant.answer(
+        "What does Article 16 of the Advertising Law say about medical advertisements?"
+    )
+    assert not answer.refused and answer.language == "en"
+    assert re.match(r"Article 16.* of the Advertising Law .*\(2021\) provides \(Chinese original\)",
+                    answer.answer)  # fmt: skip
+    assert "医疗、药品、医疗器械广告" in answer.answer
+
+
+def test_a_traditional_question_is_answered_with_the_simplified_quotes(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    answer = real[0].assistant.answer("醫療機構執業需要登記嗎？")
+    assert not answer.refused and answer.language == "zh"
+    assert answer.answer.startswith("（以下引文为文件原文，使用简体字。）")
+    assert "医疗机构执业，必须进行登记" in answer.answer
+    assert all(c.quote in answer.answer or c.excerpt for c in answer.citations)
+
+
+def test_development_set_on_real_texts_stays_at_the_measured_level(
+    result: EvaluationResult,
+) -> None:
+    """A regression guard (measured values in docs/retrieval.md)."""
+    assert result.questions >= 120
+    assert result.citation_validity == 1.0
+    assert result.correct_accuracy >= 0.84
+    assert result.article_accuracy >= 0.84
+    assert result.by_kind["article_reference"].correct == 1.0
+    assert result.by_kind["traditional"].correct is not None
+    assert result.by_kind["traditional"].correct >= 0.85
+    assert result.refusal_precision >= 0.85
+    assert result.refusal_recall >= 0.75

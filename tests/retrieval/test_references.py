@@ -1,0 +1,91 @@
+"""Questions that name documents and articles resolve exactly, or say what is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.documents import DocumentMeta
+from retrieval.references import ArticleRef, DocumentNames, article_refs, strip_title
+
+
+def _meta(doc_id: str, title: str, **extra: object) -> DocumentMeta:
+    return DocumentMeta.model_validate(
+        {"id": doc_id, "title": title, "language": "zh", "category": "regulation", **extra}
+    )
+
+
+DOCUMENTS = {
+    "tcm": _meta("tcm", "中华人民共和国中医药法", issued="2016-12-25"),
+    "ads": _meta("ads", "中华人民共和国广告法", issued="2021-04-29"),
+    "hgr": _meta("hgr", "人类遗传资源管理条例", doc_number="国务院令第717号"),
+    "lab": _meta("lab", "病原微生物实验室生物安全管理条例"),
+    "pat-2010": _meta("pat-2010", "中华人民共和国专利法实施细则", issued="2010-01-09"),
+    "pat-2023": _meta("pat-2023", "中华人民共和国专利法实施细则", issued="2023-12-11"),
+    "gmo": _meta("gmo", "农业转基因生物安全管理条例"),
+}
+NAMES = DocumentNames(
+    DOCUMENTS,
+    english_names={
+        "中华人民共和国广告法": ["Advertising Law of the People's Republic of China"],
+        "中华人民共和国药品管理法": ["Drug Administration Law of the People's Republic of China"],
+    },
+    known_titles=["中华人民共和国药品管理法", "中华人民共和国专利法"],
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "keys"),
+    [
+        ("《药品管理法》第一百一十八条规定了什么？", ["118"]),
+        ("第十条之一怎么规定", ["10-1"]),
+        ("What does Article 19 of the law say?", ["19"]),
+        ("第19条和第二十条", ["19", "20"]),
+        ("没有条文号的问题", []),
+    ],
+)
+def test_article_references_are_read_as_numbers_and_keys(question: str, keys: list[str]) -> None:
+    assert [ref.key for ref in article_refs(question)] == keys
+
+
+def test_titles_are_compared_without_prefix_or_marks() -> None:
+    assert strip_title("《中华人民共和国广告法》") == "广告法"
+    assert ArticleRef(10, 1).key == "10-1"
+
+
+@pytest.mark.parametrize(
+    ("question", "document"),
+    [
+        ("中华人民共和国广告法第十六条", "ads"),  # full title
+        ("广告法第十六条", "ads"),  # without 中华人民共和国
+        ("《中医药法》第十四条规定了什么？", "tcm"),
+        ("人遗条例对出境有什么要求", "hgr"),  # a short name: the title's characters in order
+        ("病原微生物条例第十条之一", "lab"),
+        ("国务院令第717号第三条", "hgr"),  # its document number
+        ("What does Article 16 of the Advertising Law say?", "ads"),  # its English name
+        ("专利法实施细则第十条", "pat-2023"),  # two versions: the newest
+    ],
+)
+def test_a_document_is_found_by_any_of_its_names(question: str, document: str) -> None:
+    refs = NAMES.find(question)
+    assert refs.document == document
+    assert not refs.missing
+
+
+def test_a_named_regulation_the_library_does_not_hold_is_reported_missing() -> None:
+    assert NAMES.find("《药品管理法》第一百一十八条规定了什么？").missing == ("药品管理法",)
+    assert NAMES.find("Under the Drug Administration Law, how long?").missing == ("药品管理法",)
+    # 专利法 is not its implementing rules: never the nearest title.
+    refs = NAMES.find("专利法第十条")
+    assert refs.documents == () and refs.missing == ("专利法",)
+
+
+def test_a_short_name_that_fits_two_regulations_is_not_guessed() -> None:
+    names = DocumentNames(
+        {"a": _meta("a", "医疗机构管理条例"), "b": _meta("b", "医疗器械监督管理条例")}
+    )
+    assert names.find("医条例第三条").documents == ()
+
+
+def test_ordinary_words_are_not_taken_for_names() -> None:
+    refs = NAMES.find("按照法律规定本条例怎么办")
+    assert refs.documents == () and refs.missing == ()

@@ -1,0 +1,88 @@
+"""Quotable units and the words around a quote."""
+
+from __future__ import annotations
+
+from knowledge.documents import DocumentMeta
+from retrieval.answer import Citation, asks_fee, states_fee
+from retrieval.framing import frame_quote
+from retrieval.units import legal_units, passage_units
+
+ARTICLE = (
+    "第十六条 医疗、药品、医疗器械广告不得含有下列内容：\n\n"
+    "（一）表示功效、安全性的断言或者保证；\n\n"
+    "（二）说明治愈率或者有效率；\n\n"
+    "前款规定以外的广告应当显著标明。"
+)
+
+
+def test_an_articles_units_are_its_paragraphs_and_items_without_the_label() -> None:
+    units = legal_units(ARTICLE)
+    assert [u.text for u in units] == [
+        "医疗、药品、医疗器械广告不得含有下列内容：",
+        "（一）表示功效、安全性的断言或者保证；",
+        "（二）说明治愈率或者有效率；",
+        "前款规定以外的广告应当显著标明。",
+    ]
+    assert [(u.paragraph, u.item) for u in units] == [(1, None), (1, 1), (1, 2), (2, None)]
+    for unit in units:  # offsets point into the passage, verbatim
+        assert ARTICLE[unit.start : unit.end] == unit.text
+    lead = units[2].lead_in
+    assert lead is not None and ARTICLE[lead[0] : lead[1]] == units[0].text
+
+
+def test_a_later_part_of_a_split_article_numbers_its_paragraphs_on() -> None:
+    units = legal_units("（三）甲；\n（四）乙。\n第三款内容。", paragraph_start=2)
+    assert [(u.paragraph, u.item) for u in units] == [(2, 3), (2, 4), (3, None)]
+
+
+def test_other_documents_are_quoted_by_sentence() -> None:
+    text = "The center opened in 2026. It offers testing.\nFees are not published."
+    units = passage_units(text, article_key=None, paragraph_start=None)
+    assert [u.text for u in units] == [
+        "The center opened in 2026.", "It offers testing.", "Fees are not published."
+    ]  # fmt: skip
+    assert all(text[u.start : u.end] == u.text for u in units)
+
+
+def _citation(**values: object) -> Citation:
+    base: dict[str, object] = dict(
+        n=1, document_id="ads", chunk_id="c", title="中华人民共和国广告法", section=None,
+        quote="说明治愈率或者有效率；", start=0, url="/documents/ads", source_url=None,
+        status="in_force", issued="2021-04-29", issuer=None, doc_number=None, verified=True,
+        language="zh",
+    )  # fmt: skip
+    base.update(values)
+    return Citation(**base)  # type: ignore[arg-type]
+
+
+ADS = DocumentMeta(id="ads", title="中华人民共和国广告法", language="zh", category="regulation",
+                   issued="2021-04-29")  # fmt: skip
+
+
+def test_a_chinese_answer_names_the_document_and_the_article() -> None:
+    excerpt = "医疗、药品、医疗器械广告不得含有下列内容：……（二）说明治愈率或者有效率；"
+    citation = _citation(
+        article="第十六条", paragraph=1, item=2, locator="第十六条第一款第二项", excerpt=excerpt
+    )
+    text = frame_quote(citation, ADS, "zh", None)
+    assert text.startswith("《中华人民共和国广告法》第十六条第一款第二项规定：“医疗、药品")
+    assert text.endswith("有效率；”[1]")
+
+
+def test_an_english_answer_over_a_chinese_text_says_so_around_the_quote() -> None:
+    citation = _citation(article="第十六条", paragraph=1, locator="第十六条第一款")
+    text = frame_quote(citation, ADS, "en", None)
+    assert text.startswith("Article 16, paragraph 1 of the Advertising Law")
+    assert "(2021) provides (Chinese original): “说明治愈率或者有效率；” [1]" in text
+
+
+def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
+    assert asks_fee("中医诊所备案要交多少备案费？")
+    assert asks_fee("How much is the application fee?")
+    assert not asks_fee("超范围执业会被罚多少钱？")
+    assert not asks_fee("业务招待费能扣多少？")
+    assert states_fee("检测费为每批5000元。")
+    assert states_fee("临床研究阶段不得向受试者收费。")
+    assert states_fee("No published information was found on fees.")
+    assert not states_fee("处2万元以上10万元以下的罚款。")
+    assert not states_fee("申请人应当提交申请材料。")
