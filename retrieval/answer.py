@@ -45,7 +45,8 @@ _ASKS = {
 # A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost".
 _FEE_ASKED = re.compile(
     r"多少钱|收费|收多少|交多少|缴多少|付多少|价格|价钱|售价|定价|(?:费|费用)(?:是|要|为|大概|一般)?(?:多少|几)"
-    r"|\b(?:fees?|pric(?:e|es|ing)|charges?|costs?)\b",
+    r"|\b(?:fees?|pric(?:e|es|ing)|charged?)\b|\bcost of\b"
+    r"|\b(?:how much|what) (?:does|do|will|would|did)\b[^?？]*\bcost\b",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(

@@ -279,7 +279,7 @@ def _dump_database(
             report(f"{table.name}: {count} rows")
         if "kb_state" in {t.name for t in tables}:  # the models the index was built with
             outcome.embedding_models = sorted(
-                key.removeprefix("model:")
+                key.removeprefix("model:").split(":")[0]  # "model:use-m3:c2u2": the model
                 for key in connection.scalars(text("SELECT key FROM kb_state"))
                 if key.startswith("model:")
             )
