@@ -35,7 +35,7 @@ from web.routes import (
     unanswered,
 )
 from web.security import SecurityHeaders, refuse_nul_characters
-from web.settings import Settings, secret_is_strong
+from web.settings import Settings, secret_is_strong, use_data_folder_secret
 from web.wiring import Components, build, ingest_bundled
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     if settings.environment == "production" and not secret_is_strong(settings.secret_key):
         # Settings refuse this already; settings built or changed around validation do not pass.
         raise RuntimeError("refusing to start in production with the default or a weak secret key")
+    use_data_folder_secret(settings)  # never sign with the placeholder outside tests
     parts = components or build(settings)
 
     @asynccontextmanager

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 MIN_SECRET_CHARS = 32
+SECRET_KEY_FILE = "secret_key"
+
+log = logging.getLogger(__name__)
 
 
 def secret_is_strong(secret: str) -> bool:
@@ -136,3 +142,41 @@ class Settings(BaseSettings):
     def knowledge_staging_path(self) -> Path:
         """Folder of uploaded documents waiting for their indexing job."""
         return self.data_dir / "knowledge_uploads"
+
+
+def data_folder_secret(data_dir: Path) -> str:
+    """The data folder's own signing key, generated into an owner-only file on first use.
+
+    The file is written under a temporary name and linked into place, so two workers starting
+    at once both end up with the one key that won the link.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        draft = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+            log.warning("no CGT_PORTAL_SECRET_KEY: generated one in %s", path)
+        except FileExistsError:
+            pass  # another worker was first: use its key
+        finally:
+            draft.unlink()
+    if path.stat().st_mode & 0o077:  # readable by others: anyone on the machine could sign
+        path.chmod(0o600)
+    key = path.read_text(encoding="ascii").strip()
+    if not secret_is_strong(key):
+        raise RuntimeError(f"{path} holds no usable signing key: delete it to make a new one")
+    return key
+
+
+def use_data_folder_secret(settings: Settings) -> None:
+    """Replace the public placeholder key, outside tests, by the data folder's own key.
+
+    Without this, `cgt-portal serve` in development signed sessions with a key printed in
+    the source, and anyone could forge an admin's cookie.
+    """
+    if settings.environment != "test" and settings.secret_key == DEVELOPMENT_SECRET:
+        settings.secret_key = data_folder_secret(settings.data_dir)
