@@ -153,7 +153,16 @@ app.add_typer(users, name="users")
 def create_user(
     role: Annotated[str, typer.Option(help="staff or admin")],
     email: Annotated[str, typer.Option(help="sign-in email address")],
-    password: Annotated[str, typer.Option(help="at least 10 characters")],
+    password: Annotated[
+        str,
+        typer.Option(
+            help="at least 10 characters; asked for, unseen and twice, when not given",
+            # Typed at the prompt, it stays out of the shell history and the process list.
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+        ),
+    ],
     name: Annotated[str, typer.Option(help="the person's name")],
     team: Annotated[str | None, typer.Option(help="team code (must exist)")] = None,
 ) -> None:
