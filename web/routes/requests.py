@@ -24,6 +24,7 @@ from web import answer_views, auth, portal_wiring
 from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
+from web.numbers import parse_int
 from web.portal_wiring import PortalParts
 from web.templating import is_htmx, render
 
@@ -265,7 +266,7 @@ def _title_errors(form: SubmittedForm) -> dict[str, str]:
 
 
 def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parse_int(value, field="deflection_id", minimum=1)
 
 
 # --- deflection -----------------------------------------------------------------------------
@@ -414,10 +415,11 @@ def rate(
 ) -> Response:
     """Rate a resolved request 1-5 with an optional comment."""
     try:
-        if not rating.isdigit():
+        stars = parse_int(rating, field="rating")
+        if stars is None:
             raise ValidationFailed({"rating": "required"})
         service_requests.rate(
-            session=session, user=user, request=item, rating=int(rating), comment=comment
+            session=session, user=user, request=item, rating=stars, comment=comment
         )
     except ValidationFailed as failure:
         context = detail_context(session=session, user=user, item=item, calendar=calendar)

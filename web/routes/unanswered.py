@@ -14,6 +14,7 @@ from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, Curat
 from web.deps import AssistantDep, ComponentsDep, CurrentStaff, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
+from web.numbers import parse_int
 from web.routes.requests import FormDep, SubmittedForm, page
 from web.wiring import Components
 
@@ -134,9 +135,10 @@ def _values(draft: CuratedDraft) -> dict[str, Any]:
 
 
 def _group(session: Any, components: Components, group_id: str) -> gaps.GapGroup | None:
-    if not group_id.isdigit():
+    number = parse_int(group_id, field="group_id")
+    if number is None:
         return None
-    return gaps.get_group(session=session, group_id=int(group_id), config=gap_config(components))
+    return gaps.get_group(session=session, group_id=number, config=gap_config(components))
 
 
 @router.get("/curated/new", response_class=HTMLResponse)
