@@ -39,14 +39,14 @@ TEAM_UNKNOWN = "There is no team with this code."
 PASSWORD_SHORT = f"Use at least {passwords.MIN_LENGTH} characters."
 PASSWORD_LONG = f"Use at most {passwords.MAX_LENGTH} characters."
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+\Z")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
 _PHONE_FORMATS = (
-    re.compile(r"^(?:\+86)?1[3-9]\d{9}$"),  # mainland mobile
-    re.compile(r"^0[1-9]\d{1,2}\d{7,8}$"),  # mainland landline with its area code
-    re.compile(r"^\+86[1-9]\d{1,2}\d{7,8}$"),  # the same landline dialled from abroad
-    re.compile(r"^\+852[2-9]\d{7}$"),  # Hong Kong
-    re.compile(r"^\+853[26-8]\d{7}$"),  # Macao
+    re.compile(r"^(?:\+86)?1[3-9]\d{9}\Z"),  # mainland mobile
+    re.compile(r"^0[1-9]\d{1,2}\d{7,8}\Z"),  # mainland landline with its area code
+    re.compile(r"^\+86[1-9]\d{1,2}\d{7,8}\Z"),  # the same landline dialled from abroad
+    re.compile(r"^\+852[2-9]\d{7}\Z"),  # Hong Kong
+    re.compile(r"^\+853[26-8]\d{7}\Z"),  # Macao
 )
 
 
