@@ -135,7 +135,7 @@ def queue_csv(
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
         writer.writerow(["tracking_number", "title", "service", "company", "status", "priority",
                          "assignee", "team", "sla_state", "sla_remaining_hours", "created_at",
                          "updated_at"])  # fmt: skip
@@ -143,7 +143,7 @@ def queue_csv(
             r = row.request
             writer.writerow([
                 r.tracking_number, _cell(r.title), r.service_code, _cell(r.company.name),
-                r.status.value, r.priority.value, r.assignee.name if r.assignee else "",
+                r.status.value, r.priority.value, _cell(r.assignee.name if r.assignee else ""),
                 r.team_code or "", row.sla.state, round(row.sla.remaining_seconds / 3600, 1),
                 local_time(r.created_at), local_time(r.updated_at),
             ])  # fmt: skip
@@ -155,9 +155,16 @@ def queue_csv(
     )  # fmt: skip
 
 
+_FORMULA = re.compile(r"(?:^|[;,|])\s*[=+\-@\t\r]")
+
+
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Neutralise spreadsheet formulas in user text (CSV injection).
+
+    A trigger counts at the cell's start and after ';', ',' or '|': spreadsheets in locales
+    whose list separator is ';' split `x;=1+1` into cells when they import the file.
+    """
+    return "'" + text if _FORMULA.search(text) else text
 
 
 # --- one request ----------------------------------------------------------------------------
