@@ -1,4 +1,4 @@
-"""The staff queue's CSV export neutralises formulas anywhere a spreadsheet may start a cell (finding 7)."""
+"""CSV export neutralises formulas wherever a spreadsheet may start a cell (finding 7)."""
 
 from __future__ import annotations
 
