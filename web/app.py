@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web import auth, errors, mailer, observability
 from web.deps import LANGUAGE_COOKIE
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 class PortalApp(FastAPI):
     """FastAPI with request ids, the access log, metrics and security headers outermost.
 
+    Forwarded headers are believed only from the configured proxies (CGT_PORTAL_TRUSTED_PROXIES),
+    here rather than in the server, so the rule holds however the app is served.
+
     Middleware added with `add_middleware` runs inside Starlette's own error handler and body
     limit, so their 500 and 413 responses would leave without the security headers or an
     `X-Request-ID`, and unmeasured. These two layers wrap the whole stack instead.
@@ -52,7 +56,11 @@ class PortalApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         """The usual stack, inside the security headers, inside the request observer."""
         inner = SecurityHeaders(super().build_middleware_stack())
-        return observability.RequestObserver(inner, metrics=self.state.metrics)
+        observed = observability.RequestObserver(inner, metrics=self.state.metrics)
+        proxies = self.state.components.settings.trusted_proxy_list
+        if not proxies:  # the peer is the client: X-Forwarded-For is just a header anyone sends
+            return observed
+        return ProxyHeadersMiddleware(observed, trusted_hosts=proxies)
 
 
 def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:

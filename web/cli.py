@@ -50,7 +50,9 @@ def serve(
     )
     uvicorn.run(
         "web.asgi:create", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, log_level=settings.log_level.lower(),
+        # Forwarded headers are the app's business (CGT_PORTAL_TRUSTED_PROXIES): uvicorn's own
+        # default believed any X-Forwarded-For sent from loopback.
+        proxy_headers=False, log_level=settings.log_level.lower(),
         log_config=uvicorn_log_config(settings), access_log=False,  # web.access logs requests
     )  # fmt: skip
 

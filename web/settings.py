@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = Field(default=20.0, gt=0, description="seconds per SMTP connection")
 
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For/-Proto is believed; default none ('*' trusts every peer)",
+    )
+
     # Operations (docs/operations.md): log lines as text or one JSON object per line
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
@@ -117,6 +123,11 @@ class Settings(BaseSettings):
         if self.smtp_host and not (self.smtp_sender or self.smtp_username):
             raise ValueError("CGT_PORTAL_SMTP_SENDER must be set when CGT_PORTAL_SMTP_HOST is")
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies, one address or network per item."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @property
     def smtp_enabled(self) -> bool:

@@ -84,6 +84,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/requests/new"): Rule("company"),
     ("POST", "/requests"): Rule("company"),
     ("GET", "/requests/suggestions"): Rule("company"),
+    ("POST", "/requests/suggestions"): Rule("company"),
     ("POST", "/requests/suggestions/{deflection_id}/feedback"): Rule("company", ("deflection_id",)),
     ("GET", "/requests/{tracking_number}"): Rule("company", REQ),
     ("POST", "/requests/{tracking_number}/messages"): Rule("company", REQ),

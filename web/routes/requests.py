@@ -275,23 +275,43 @@ def _int_or_none(value: str) -> int | None:
 @router.get("/requests/suggestions", response_class=HTMLResponse)
 def suggestions(
     request: Request,
-    session: SessionDep,
     user: CurrentUser,
     language: LanguageDep,
     assistant: AssistantDep,
     q: Annotated[str, Query(max_length=20000)] = "",
     description: Annotated[str, Query(max_length=20000)] = "",
-    service_code: Annotated[str | None, Query(max_length=60)] = None,
-    deflection_id: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    """Up to three cited answers for what the company is typing (a fragment for htmx)."""
+    """Up to three cited answers for a text, recording nothing (a GET changes nothing)."""
+    found = portal_wiring.deflect(assistant, q or description)
+    context = {"found": found, "deflection_id": "", "feedback": None, "q": q or description}
+    return page(
+        request, "requests/suggestions.html", context, language=language, block="suggestions"
+    )
+
+
+@router.post("/requests/suggestions", response_class=HTMLResponse)
+def record_suggestions(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    assistant: AssistantDep,
+    q: Annotated[str, Form(max_length=20000)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    service_code: Annotated[str | None, Form(max_length=60)] = None,
+    deflection_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Up to three cited answers for what the company is typing, counted for the dashboard.
+
+    A POST (with the CSRF token), so another site cannot skew the deflection figures by
+    making a signed-in browser load a URL.
+    """
     q = q or description
-    service = service_code
     found = portal_wiring.deflect(assistant, q)
     row_id = _int_or_none(deflection_id)
     if found is not None:
         row_id = deflection.record_shown(
-            session=session, user=user, deflection_id=row_id, service_code=service or None,
+            session=session, user=user, deflection_id=row_id, service_code=service_code or None,
             query=found.query, shown=found.count,
         )  # fmt: skip
     context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
