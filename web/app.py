@@ -60,7 +60,8 @@ class PortalApp(FastAPI):
         proxies = self.state.components.settings.trusted_proxy_list
         if not proxies:  # the peer is the client: X-Forwarded-For is just a header anyone sends
             return observed
-        return ProxyHeadersMiddleware(observed, trusted_hosts=proxies)
+        # uvicorn types ASGI apps with its own TypedDict events; Starlette's ASGIApp is the same.
+        return ProxyHeadersMiddleware(observed, trusted_hosts=proxies)  # type: ignore[arg-type,return-value]
 
 
 def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:

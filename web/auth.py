@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
@@ -59,7 +60,7 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt="cgt-portal-session")
 
 
-def _cookie_options(settings: Settings) -> dict[str, object]:
+def _cookie_options(settings: Settings) -> dict[str, Any]:
     return {
         "httponly": True,
         "samesite": "lax",

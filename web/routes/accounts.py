@@ -101,7 +101,7 @@ def login_page(
     """Show the sign-in form (signed-in users go straight on)."""
     if user is not None:
         return RedirectResponse(auth.safe_next(next), status_code=303)
-    context = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
+    context: dict[str, Any] = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
     return render(request, "account/login.html", context, language=language)
 
 
@@ -137,9 +137,9 @@ def login(
             request, "account/login.html", {**context, "error": message},
             language=language, status_code=401,
         )  # fmt: skip
-    response = RedirectResponse(auth.safe_next(next), status_code=303)
-    auth.start_session(request, response, user)
-    return response
+    signed_in = RedirectResponse(auth.safe_next(next), status_code=303)
+    auth.start_session(request, signed_in, user)
+    return signed_in
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -147,7 +147,7 @@ def register_page(request: Request, language: LanguageDep, user: OptionalUser) -
     """Show the company registration form."""
     if user is not None:
         return RedirectResponse("/account", status_code=303)
-    context = {"values": {}, "errors": {}}
+    context: dict[str, Any] = {"values": {}, "errors": {}}
     return render(request, "account/register.html", context, language=language)
 
 

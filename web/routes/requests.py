@@ -111,7 +111,7 @@ def local_time(moment: datetime | None) -> str:
 
 def pick(obj: Any, language: str, attr: str = "name") -> str:
     """The zh or en variant of a bilingual attribute (name_zh / name_en, label_zh …)."""
-    return getattr(obj, f"{attr}_{language}", None) or getattr(obj, f"{attr}_zh", "")
+    return getattr(obj, f"{attr}_{language}", "") or getattr(obj, f"{attr}_zh", "")
 
 
 def page(
@@ -119,7 +119,7 @@ def page(
     block: str | None = None, status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     """Render a request page with the helpers every request template uses."""
-    helpers = {
+    helpers: dict[str, Any] = {
         "local_time": local_time,
         "pick": lambda obj, attr="name": pick(obj, language, attr),
         "hm": lambda seconds: divmod(abs(int(seconds)) // 60, 60),

@@ -47,7 +47,7 @@ def unanswered_page(
     gaps.sync(session=session, embeddings=components.embeddings, config=config)
     chosen = status if status in gaps.STATUSES else "open"
     order = sort if sort in ("count", "recent") else "count"
-    result = gaps.list_groups(session=session, config=config, status=chosen,  # type: ignore[arg-type]
+    result = gaps.list_groups(session=session, config=config, status=chosen,
                               sort=order, page=page_number, per_page=PER_PAGE)  # type: ignore[arg-type]  # fmt: skip
 
     def link(**changes: Any) -> str:
