@@ -55,6 +55,15 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentWithText)
-def get_document(document: DocumentDep, knowledge: KnowledgeDep) -> DocumentWithText:
-    """One document's metadata, full text (citations quote it verbatim) and index status."""
-    return DocumentWithText.of(document, knowledge.state(document.id))
+def get_document(
+    document: DocumentDep, knowledge: KnowledgeDep, user: OptionalUser
+) -> DocumentWithText:
+    """One document's metadata, full text (citations quote it verbatim) and index status.
+
+    A withdrawn document's text is for the center's staff only; everyone else gets its
+    metadata, `withdrawn: true` and the replacement (`superseded_by`) with an empty text.
+    """
+    shown = DocumentWithText.of(document, knowledge.state(document.id))
+    if document.withdrawn and not (user is not None and user.is_staff):
+        return shown.model_copy(update={"text": ""})
+    return shown
