@@ -22,6 +22,7 @@ from web.routes import (
     accounts,
     admin,
     api,
+    api_docs,
     api_knowledge,
     api_requests,
     chat,
@@ -99,8 +100,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
         lifespan=lifespan,
-        # Swagger UI and ReDoc load their scripts from a CDN and run inline script: offline and
-        # under our CSP they cannot work, so they are not served; /openapi.json is the schema.
+        # FastAPI's own pages load their scripts from a CDN and run inline script; ReDoc is
+        # served from installed files instead (web.routes.api_docs).
         docs_url=None,
         redoc_url=None,
         # Every state-changing request with the session cookie must carry the CSRF token;
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
+    api_docs.install(app)  # the API reference at /redoc, under its own CSP
     for router in (health.router, api.router, chat.router, documents.router, accounts.router):
         app.include_router(router)
     # Service requests: the company's pages, the staff console and their JSON API.
