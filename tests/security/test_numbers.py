@@ -41,8 +41,9 @@ def test_rating_with_a_unicode_digit_is_refused(world) -> None:  # type: ignore[
 
 
 def test_deflection_ids_with_a_unicode_digit_are_refused(world) -> None:  # type: ignore[no-untyped-def]
-    response = world.a.client.get(
-        "/requests/suggestions", params={"q": "南沙企业所得税", "deflection_id": SUPERSCRIPT}
+    response = world.a.client.post(
+        "/requests/suggestions",
+        data={"q": "南沙企业所得税", "deflection_id": SUPERSCRIPT, "csrf_token": world.a.csrf},
     )
     _refused(response)
 
