@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.extraction import ExtractionLimits
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 MIN_SECRET_CHARS = 32
 SECRET_KEY_FILE = "secret_key"
@@ -70,6 +72,19 @@ class Settings(BaseSettings):
     knowledge_upload_max_mb: int = Field(
         default=20, ge=1, le=500, description="largest document staff may upload, in MiB"
     )
+    # Text extraction runs in a child process with these limits (knowledge/extraction.py).
+    extract_cpu_seconds: int = Field(
+        default=30, ge=1, le=3600, description="CPU seconds one file's text extraction may use"
+    )
+    extract_memory_mb: int = Field(
+        default=1024, ge=128, le=65536, description="address space of the extraction process"
+    )
+    extract_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=7200, description="wall-clock limit of one file's extraction"
+    )
+    extract_max_chars: int = Field(
+        default=5_000_000, ge=1000, description="longest text one document may yield"
+    )
 
     # Optional LLM phrasing through an OpenAI-compatible endpoint (off unless a model is named)
     llm_model: str | None = None
@@ -123,6 +138,14 @@ class Settings(BaseSettings):
         if self.smtp_host and not (self.smtp_sender or self.smtp_username):
             raise ValueError("CGT_PORTAL_SMTP_SENDER must be set when CGT_PORTAL_SMTP_HOST is")
         return self
+
+    @property
+    def extraction_limits(self) -> ExtractionLimits:
+        """The limits of one file's text extraction."""
+        return ExtractionLimits(
+            cpu_seconds=self.extract_cpu_seconds, memory_mb=self.extract_memory_mb,
+            timeout_seconds=self.extract_timeout_seconds, max_text_chars=self.extract_max_chars,
+        )  # fmt: skip
 
     @property
     def trusted_proxy_list(self) -> list[str]:
