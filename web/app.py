@@ -124,7 +124,10 @@ def create_app(settings: Settings | None = None, components: Components | None =
         app.include_router(router)
     # Service requests: the company's pages, the staff console and their JSON API.
     app.state.portal = prepare_portal(
-        sessions=parts.sessions, embeddings=parts.embeddings, uploads=parts.settings.uploads_path
+        sessions=parts.sessions,
+        embeddings=parts.embeddings,
+        uploads=parts.settings.uploads_path,
+        company_quota_mb=parts.settings.company_storage_quota_mb,
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)

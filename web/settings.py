@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     knowledge_upload_max_mb: int = Field(
         default=20, ge=1, le=500, description="largest document staff may upload, in MiB"
     )
+    company_storage_quota_mb: int = Field(
+        default=500, ge=0, le=1_000_000,
+        description="all attachments of one company together, in MiB (0: no limit)",
+    )  # fmt: skip
     # Text extraction runs in a child process with these limits (knowledge/extraction.py).
     extract_cpu_seconds: int = Field(
         default=30, ge=1, le=3600, description="CPU seconds one file's text extraction may use"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartParser
 
 from portal import answers as request_answers
 from portal import catalog, deflection
@@ -59,12 +60,18 @@ class SubmittedForm:
     """A parsed multipart form: text values (lists for repeated names) and uploaded files."""
 
     values: dict[str, str | list[str]] = field(default_factory=dict)
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    files: list[tuple[str, BinaryIO]] = field(default_factory=list)
 
     def text(self, name: str) -> str:
         """The single text value of a field ('' when absent)."""
         value = self.values.get(name, "")
         return value[0] if isinstance(value, list) and value else str(value or "")
+
+
+# Multipart parts past this size are spooled to a temporary file on disk while the form is
+# parsed (Starlette's default is 1 MiB): parallel uploads of many large files must not fill
+# the memory. portal.attachments then reads them in chunks.
+MultiPartParser.spool_max_size = 64 * 1024
 
 
 async def submitted_form(request: Request) -> SubmittedForm:
@@ -76,9 +83,8 @@ async def submitted_form(request: Request) -> SubmittedForm:
         texts = [v for v in items if isinstance(v, str)]
         for item in items:
             if isinstance(item, UploadFile) and item.filename:
-                data = await item.read()
-                if data or item.filename:
-                    parsed.files.append((item.filename, data))
+                # The spooled file itself, not its bytes: big files stay on disk (see below).
+                parsed.files.append((item.filename, item.file))
         if texts:
             parsed.values[name] = texts if len(texts) > 1 else texts[0]
     if len(parsed.files) > MAX_FILES:
