@@ -32,12 +32,19 @@ def enqueue(
     subject: str,
     body: str,
     request_id: int | None = None,
+    include_inactive: bool = False,
 ) -> list[OutboxMessage]:
-    """Add one outbox message per active user (duplicates dropped); the caller commits."""
+    """Add one outbox message per active user (duplicates dropped); the caller commits.
+
+    `include_inactive` reaches users who are not active yet (a registration's confirmation).
+    """
     ids = sorted(set(user_ids))
     if not ids:
         return []
-    active = set(session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
+    wanted = select(User.id).where(User.id.in_(ids))
+    if not include_inactive:
+        wanted = wanted.where(User.active.is_(True))
+    active = set(session.scalars(wanted))
     rows = [
         OutboxMessage(user_id=uid, request_id=request_id, subject=subject[:200], body=body)
         for uid in ids

@@ -108,6 +108,14 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = Field(default=20.0, gt=0, description="seconds per SMTP connection")
 
+    registration_confirmation: bool | None = Field(
+        default=None,
+        description="new accounts confirm their e-mail through a link before they can sign in, "
+        "and registration never says what exists; default: on, except in tests",
+    )
+    public_url: str | None = Field(
+        default=None, description="the portal's address for links in e-mails, e.g. https://…"
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses or networks of reverse proxies whose "
@@ -150,6 +158,13 @@ class Settings(BaseSettings):
             cpu_seconds=self.extract_cpu_seconds, memory_mb=self.extract_memory_mb,
             timeout_seconds=self.extract_timeout_seconds, max_text_chars=self.extract_max_chars,
         )  # fmt: skip
+
+    @property
+    def confirms_registration(self) -> bool:
+        """Whether new accounts wait for their e-mail's confirmation."""
+        if self.registration_confirmation is None:
+            return self.environment != "test"
+        return self.registration_confirmation
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -69,6 +69,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/login"): Rule("login_form"),
     ("GET", "/register"): Rule("public"),
     ("POST", "/register"): Rule("login_form"),
+    ("GET", "/register/sent"): Rule("public"),
+    ("GET", "/register/confirm"): Rule("public"),
+    ("POST", "/register/confirm"): Rule("login_form"),
     ("POST", "/logout"): Rule("public"),
     ("POST", "/logout-everywhere"): Rule("user"),
     ("GET", "/account"): Rule("user"),
@@ -203,7 +206,7 @@ ADMIN_ONLY = [k for k in ROUTES if TABLE[k].access == "admin"]
 OWNED = [k for k in ROUTES if TABLE[k].owned]
 READS = [k for k in ROUTES if k[0] == "GET"]
 # Objects the fixture does not create: the rightful user reaches the route and gets 404.
-NO_FIXTURE_OBJECT = {"/staff/curated/{curated_id}/edit"}
+NO_FIXTURE_OBJECT = {"/staff/curated/{curated_id}/edit", "/register/confirm"}
 CSRF_MESSAGES = ("CSRF", "页面已过期或来源不明", "did not come from this site")
 
 
