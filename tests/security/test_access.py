@@ -47,6 +47,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     # FastAPI's own documentation pages and static files
     ("GET", "/openapi.json"): Rule("public"),
     ("GET", "/static"): Rule("public"),
+    # the API reference (ReDoc) and its files; /docs leads to /redoc
+    ("GET", "/redoc"): Rule("public"),
+    ("GET", "/docs"): Rule("public"),
+    ("GET", "/api-reference-assets"): Rule("public"),
     # operations
     ("GET", "/healthz"): Rule("public"),
     ("GET", "/readyz"): Rule("public"),
@@ -181,6 +185,8 @@ def fill(path: str, ids: dict[str, str]) -> str:
     """The path with its parameters replaced by the fixture objects' ids."""
     if path == "/static":
         return "/static/app.js"
+    if path == "/api-reference-assets":
+        return "/api-reference-assets/redoc.standalone.js"
     for name, value in ids.items():
         path = path.replace("{" + name + "}", value)
     assert "{" not in path, f"no fixture value for a parameter of {path}"
