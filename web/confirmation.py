@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import Request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from portal import notifications
 from portal.models import User
+from web import auth
 from web.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,14 +26,10 @@ BODY = (
 )
 
 
-def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key, salt="cgt-portal-confirm")
-
-
 def send(request: Request, session: Session, user: User) -> None:
     """Queue the confirmation e-mail for a new, inactive user (the caller's session commits)."""
     settings: Settings = request.app.state.components.settings
-    token = _serializer(settings).dumps({"u": user.id, "v": user.session_version})
+    token = auth.sign(settings, {"u": user.id, "v": user.session_version}, purpose="confirm")
     # Never the request's Host header: anyone can send one, and the link must lead here.
     base = (settings.public_url or "").rstrip("/")
     link = f"{base}/register/confirm?token={token}"
@@ -49,7 +45,7 @@ def send(request: Request, session: Session, user: User) -> None:
 def read(settings: Settings, token: str) -> tuple[int, int] | None:
     """The (user id, version) a valid, unexpired link names, or None."""
     try:
-        payload = _serializer(settings).loads(token, max_age=MAX_AGE)
+        payload = auth.unsign(settings, token, purpose="confirm", max_age=MAX_AGE)
         return int(payload["u"]), int(payload["v"])
-    except (BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None
