@@ -31,9 +31,9 @@ MiB = 1024 * 1024
 class ExtractionLimits:
     """What one file's text extraction may use."""
 
-    cpu_seconds: int = 30
+    cpu_seconds: int = 15
     memory_mb: int = 1024
-    timeout_seconds: float = 60.0
+    timeout_seconds: float = 30.0
     max_text_chars: int = 5_000_000
 
 

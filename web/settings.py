@@ -78,13 +78,13 @@ class Settings(BaseSettings):
     )  # fmt: skip
     # Text extraction runs in a child process with these limits (knowledge/extraction.py).
     extract_cpu_seconds: int = Field(
-        default=30, ge=1, le=3600, description="CPU seconds one file's text extraction may use"
+        default=15, ge=1, le=3600, description="CPU seconds one file's text extraction may use"
     )
     extract_memory_mb: int = Field(
         default=1024, ge=128, le=65536, description="address space of the extraction process"
     )
     extract_timeout_seconds: float = Field(
-        default=60.0, gt=0, le=7200, description="wall-clock limit of one file's extraction"
+        default=30.0, gt=0, le=7200, description="wall-clock limit of one file's extraction"
     )
     extract_max_chars: int = Field(
         default=5_000_000, ge=1000, description="longest text one document may yield"
