@@ -97,3 +97,33 @@ def test_serve_leaves_forwarded_headers_to_the_app(tmp_path: Path, monkeypatch) 
 
     assert result.exit_code == 0, result.output
     assert started[0]["proxy_headers"] is False
+
+
+def test_no_get_route_writes_to_the_database(world) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from tests.security.test_access import ROUTES, TABLE, _call, _rightful, fill
+
+    writes: list[str] = []
+
+    def record(conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement.split("\n", 1)[0][:80])
+
+    engine = world.components.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        changed = {}
+        for method, path in ROUTES:
+            if method != "GET":
+                continue
+            rule = TABLE[(method, path)]
+            client = world.fresh() if rule.access == "public" else _rightful(world, rule).client
+            writes.clear()
+            _call(client, "GET", fill(path, world.ids) + "?q=" + QUESTION)
+            if writes:
+                changed[path] = list(writes)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert changed == {}
