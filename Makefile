@@ -30,6 +30,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check knowledge retrieval portal web tests benchmarks
 	$(BIN)/ruff format --check knowledge retrieval portal web tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Every test on the embedded defaults (SQLite + embedded Chroma); then, when CGT_TEST_DATABASE_URL
 # and/or CGT_TEST_CHROMA_HOST/PORT point at servers (.ci/run starts them with

@@ -114,6 +114,8 @@ class LiveServer:
                 "CGT_PORTAL_DATA_DIR": str(self.data_dir),
                 "CGT_PORTAL_SECRET_KEY": self.secret,
                 "CGT_PORTAL_ENVIRONMENT": "development",  # plain-HTTP loopback: no Secure cookies
+                # Registered companies are used at once: no confirmation e-mail (docs/security.md).
+                "CGT_PORTAL_REGISTRATION_CONFIRMATION": "false",
                 "TOKENIZERS_PARALLELISM": "false",
             }
             | self.metrics_env()

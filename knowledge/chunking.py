@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.documents import SourceDocument
-from knowledge.legal import Article, LegalText, parse_legal
+from knowledge.legal import Article, LegalText, Loose, parse_legal
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # Lines that open a unit of their own: Chinese articles (第十九条), Chinese clause numbers
@@ -114,7 +114,8 @@ def _legal_pieces(legal: LegalText, text: str, limit: int) -> list[_Piece]:
             pieces.append(_Piece(start, end, loose_section))
         loose.clear()
 
-    for part in sorted([*legal.articles, *legal.loose], key=lambda p: p.start):
+    parts: list[Article | Loose] = sorted([*legal.articles, *legal.loose], key=lambda p: p.start)
+    for part in parts:
         if isinstance(part, Article):
             flush_loose()
             pieces.extend(_article_pieces(part, text, limit))

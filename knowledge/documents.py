@@ -13,8 +13,8 @@ Category = Literal["policy", "regulation", "guideline", "service", "news"]
 Status = Literal["in_force", "draft", "superseded", "announced"]
 Jurisdiction = Literal["national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao"]
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}\Z")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?\Z")
 
 
 class HistoryEvent(BaseModel):

@@ -241,7 +241,7 @@ def _check_unique(entries: list[Entry]) -> None:
     """Refuse a form that two entries claim, so every match names exactly one entry."""
     owners: dict[tuple[str, object], str] = {}
     for entry in entries:
-        keys = [("zh", f) for f in entry.zh]
+        keys: list[tuple[str, object]] = [("zh", f) for f in entry.zh]
         for form in entry.en:
             words = tuple(w for _, _, w in _tokens(form))
             abbr = _is_abbreviation(form)

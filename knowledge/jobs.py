@@ -188,16 +188,26 @@ def fail(*, session: Session, job_id: int, error: str) -> None:
     session.commit()
 
 
-def cancel(*, session: Session, job_id: int, error: str) -> bool:
-    """Fail a job that no process has claimed yet; False when one is running it. Commits."""
+def cancel(*, session: Session, job_id: int, error: str, running: bool = False) -> bool:
+    """Fail a queued job (and a running one too when `running`); False if none was. Commits.
+
+    A running job's worker sees the change at its next progress report and stops.
+    """
+    statuses = ACTIVE if running else (JobStatus.QUEUED,)
     result = session.execute(
         update(IndexJobRow)
-        .where(IndexJobRow.id == job_id, IndexJobRow.status == JobStatus.QUEUED)
+        .where(IndexJobRow.id == job_id, IndexJobRow.status.in_(statuses))
         .values(status=JobStatus.FAILED, error=error, finished_at=_now())
         .execution_options(synchronize_session=False)
     )
     session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def is_running(*, session: Session, job_id: int) -> bool:
+    """Whether the job is still `indexing` (not cancelled meanwhile)."""
+    status = session.scalar(select(IndexJobRow.status).where(IndexJobRow.id == job_id))
+    return status == JobStatus.INDEXING
 
 
 def get(*, session: Session, job_id: int) -> IndexJobRow | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from knowledge.legal_lines import (
     HEADING,
@@ -180,7 +181,7 @@ class _ArticleBuilder:
     def __init__(self, line: Line, section: str | None) -> None:
         number, suffix, label = line.info
         self.head = (number, suffix, label, line.start, section)
-        self.paragraphs: list[list] = []  # type: ignore[type-arg]  # [start, lead_end, items]
+        self.paragraphs: list[list[Any]] = []  # [start, lead_end, items]
         self.paragraph(line)
 
     def paragraph(self, line: Line) -> None:
@@ -229,7 +230,7 @@ def parse_legal(text: str) -> LegalText | None:
     path: list[tuple[int, str]] = []
     current: _ArticleBuilder | None = None
     toc: list[int] = []  # [start, end] of the 目录 block while it is open or once closed
-    toc_first: tuple | None = None  # type: ignore[type-arg]  # the first heading listed in it
+    toc_first: tuple[int | None, str] | str | None = None  # the first heading listed in it
     toc_open = False
     seen_article = False
 
@@ -309,7 +310,8 @@ def parse_legal(text: str) -> LegalText | None:
             close()
             loose.append(Loose(line.start, line.end, section()))
     close()
-    return LegalText(tuple(articles), tuple(headings), tuple(loose), tuple(toc) or None)
+    toc_span = (toc[0], toc[1]) if len(toc) >= 2 else None
+    return LegalText(tuple(articles), tuple(headings), tuple(loose), toc_span)
 
 
 def _is_caption(text: str, lines: list[Line], index: int) -> bool:

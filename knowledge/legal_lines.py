@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.numerals import NUMERAL_CHARS, parse_number
 
@@ -64,7 +65,7 @@ class Line:
     kind: str  # title, pre, comment, md, heading, toc, article, item, sub, annex, text
     start: int
     end: int
-    info: tuple = ()  # type: ignore[type-arg]
+    info: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,10 @@ def _classify(
             return Line("article", start, end, (number, suffix or 0, article.group(1)))
     heading = HEADING.match(s)
     if heading and len(s) <= HEADING_MAX and not any(c in s for c in "。；，,："):
-        number = parse_number(heading.group(1))
-        return Line("heading", start, end, (_LEVELS[heading.group(2)], s, heading.group(2), number))
+        heading_number = parse_number(heading.group(1))
+        return Line(
+            "heading", start, end, (_LEVELS[heading.group(2)], s, heading.group(2), heading_number)
+        )
     if _TOC.fullmatch(s):
         return Line("toc", start, end)
     item = _ITEM.match(s)

@@ -76,11 +76,11 @@ def metadata_from_text(text: str, filename: str = "") -> dict[str, Any]:
     history = events(opening)
     meta: dict[str, Any] = {"title": title, "category": category_for(title)}
     issuing = [e for e in history if e["action"] in _ISSUING]
-    dates = sorted(e["date"] for e in issuing)
+    dates = sorted(d for e in issuing if (d := e["date"]))
     if dates:
         meta["issued"] = dates[-1]
     adopted = next((e["date"] for e in history if e["action"] in ("通过", "公布")), None)
-    amended = [e["date"] for e in history if e["action"] in ("修正", "修订")]
+    amended = [d for e in history if e["action"] in ("修正", "修订") and (d := e["date"])]
     if adopted:
         meta["adopted"] = adopted
     if amended:
@@ -122,9 +122,9 @@ def labelled(lines: list[str]) -> dict[str, str]:
                     continue
             label = re.sub(r"[\s\u3000]", "", match.group("label"))
             key, rank = _LABEL_KEY[label], _LABEL_RANK[label]
-            value = _labelled_value(key, value)
-            if value and (key not in found or rank < found[key][0]):
-                found[key] = (rank, value)
+            cleaned = _labelled_value(key, value)
+            if cleaned and (key not in found or rank < found[key][0]):
+                found[key] = (rank, cleaned)
     return {key: value for key, (_, value) in found.items()}
 
 
@@ -145,7 +145,7 @@ def _issuer(history: list[dict[str, str | None]], lines: list[str], title: str) 
     first = [e["body"] for e in history if e["body"] and e["action"] in ("通过", "公布")]
     named = [e["body"] for e in history if e["body"]]
     author = author_from_title(title)  # "最高人民法院、最高人民检察院关于…": both issue it
-    issuer = (first or named or [None])[0] or _signature(lines)[0] or author
+    issuer = (first[0] if first else named[0] if named else None) or _signature(lines)[0] or author
     if not issuer:
         return None
     # A court's judicial committee adopts its interpretations; the court issues them.

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from knowledge.documents import DocumentMeta, SourceDocument
-from knowledge.loaders import LoaderError, load_bytes
+from knowledge.extraction import ExtractionLimits, load_bytes_limited
+from knowledge.loaders import LoaderError
 
 MiB = 1024 * 1024
 # What each accepted extension must look like inside.
@@ -106,9 +107,18 @@ def safe_filename(name: str) -> str:
 
 
 def validate_upload(
-    *, data: bytes, filename: str, metadata: Mapping[str, Any], max_bytes: int
+    *,
+    data: bytes,
+    filename: str,
+    metadata: Mapping[str, Any],
+    max_bytes: int,
+    limits: ExtractionLimits | None = None,
 ) -> SourceDocument:
-    """Read an uploaded file into a document, or raise UploadRejected; nothing is stored."""
+    """Read an uploaded file into a document, or raise UploadRejected; nothing is stored.
+
+    The text is read in a limited child process (knowledge.extraction), so a file built to
+    make extraction slow or huge is refused with a reason instead of holding the request.
+    """
     name = safe_filename(filename)
     suffix = Path(name).suffix.lower()
     if not name:
@@ -136,9 +146,10 @@ def validate_upload(
     meta = clean_metadata(metadata)
     check_metadata(_with_placeholders(meta))  # field errors first, before reading the file
     try:
-        document = load_bytes(
-            data, filename=name, metadata={k: v for k, v in meta.items() if v is not None}
-        )
+        document = load_bytes_limited(
+            data, filename=name, metadata={k: v for k, v in meta.items() if v is not None},
+            limits=limits,
+        )  # fmt: skip
     except LoaderError as error:
         code = "invalid_metadata" if "invalid metadata" in str(error) else "file_unreadable"
         raise UploadRejected("file", code, str(error)) from error

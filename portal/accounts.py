@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import passwords
-from portal.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
-from portal.models import ROLES, Company, LoginAttempt, Team, User
+from portal import notifications, passwords, throttle
+from portal.errors import NotFound, PermissionDenied, ValidationFailed
+from portal.models import ROLES, Company, Team, User
 from portal.uscc import validate_credit_code
 
-# Sign-in limits: failures counted over a sliding window, per email and per client address.
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
-KEEP_ATTEMPTS = timedelta(days=1)
+# Told to an account's owner when wrong passwords pile up (portal.throttle.NOTIFY_AFTER).
+FAILED_SIGN_INS_SUBJECT = "Failed sign-ins to your account · 您的账号多次登录失败"
+FAILED_SIGN_INS_BODY = (
+    "{count} wrong passwords were typed for your account in the last 15 minutes, the latest "
+    "from {address}. If this was not you, change your password; your own sign-in keeps working.\n"
+    "过去 15 分钟内您的账号有 {count} 次密码错误（最近一次来自 {address}）。"
+    "如非本人操作，请修改密码；您本人的登录不受影响。"
+)
 
 # Fixed messages (no values inside), so that the web can translate them.
 EMAIL_INVALID = "Enter a valid email address."
@@ -39,14 +42,14 @@ TEAM_UNKNOWN = "There is no team with this code."
 PASSWORD_SHORT = f"Use at least {passwords.MIN_LENGTH} characters."
 PASSWORD_LONG = f"Use at most {passwords.MAX_LENGTH} characters."
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+\Z")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
 _PHONE_FORMATS = (
-    re.compile(r"^(?:\+86)?1[3-9]\d{9}$"),  # mainland mobile
-    re.compile(r"^0[1-9]\d{1,2}\d{7,8}$"),  # mainland landline with its area code
-    re.compile(r"^\+86[1-9]\d{1,2}\d{7,8}$"),  # the same landline dialled from abroad
-    re.compile(r"^\+852[2-9]\d{7}$"),  # Hong Kong
-    re.compile(r"^\+853[26-8]\d{7}$"),  # Macao
+    re.compile(r"^(?:\+86)?1[3-9]\d{9}\Z"),  # mainland mobile
+    re.compile(r"^0[1-9]\d{1,2}\d{7,8}\Z"),  # mainland landline with its area code
+    re.compile(r"^\+86[1-9]\d{1,2}\d{7,8}\Z"),  # the same landline dialled from abroad
+    re.compile(r"^\+852[2-9]\d{7}\Z"),  # Hong Kong
+    re.compile(r"^\+853[26-8]\d{7}\Z"),  # Macao
 )
 
 
@@ -292,54 +295,17 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
 # --- sign-in -------------------------------------------------------------------------------
 
 
-def _utc_naive(moment: datetime) -> datetime:
-    """SQLite keeps no offset: compare and store times as naive UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _retry_after(session: Session, key: str, limit: int, since: datetime, now: datetime) -> int:
-    """Seconds until `key` falls under `limit` failures in the window (0 when it is under)."""
-    failures = list(
-        session.scalars(
-            select(LoginAttempt.at)
-            .where(LoginAttempt.key == key, LoginAttempt.at > since)
-            .where(LoginAttempt.succeeded.is_(False))
-            .order_by(LoginAttempt.at.desc())
-            .limit(limit)
-        )
-    )
-    if len(failures) < limit:
-        return 0
-    # The limit-th most recent failure has to leave the window before another try.
-    oldest_counted = _utc_naive(failures[-1])
-    return max(1, int((oldest_counted + WINDOW - now).total_seconds()) + 1)
-
-
-def _last_success(session: Session, key: str) -> datetime | None:
-    return session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.key == key, LoginAttempt.succeeded.is_(True)
-        )
-    )
-
-
 def authenticate(
     *, session: Session, email: str, password: str, client_ip: str, now: datetime
 ) -> User | None:
-    """The active user with these credentials, or None; RateLimited after too many failures."""
-    now = _utc_naive(now)
+    """The active user with these credentials, or None; RateLimited while throttled.
+
+    Throttling (portal.throttle) slows one address guessing one account and caps each
+    address, but never blocks the owner's right password from their usual address; the owner
+    is notified when failures pile up.
+    """
     address = normalise_email(email)[:254]
-    email_key, ip_key = f"email:{address}", f"ip:{client_ip}"[:300]
-    since = now - WINDOW
-    # A success clears the email's count (not the address's: one host may try many emails).
-    last_success = _last_success(session, email_key)
-    email_since = max(since, _utc_naive(last_success)) if last_success else since
-    wait = max(
-        _retry_after(session, email_key, MAX_FAILURES_PER_EMAIL, email_since, now),
-        _retry_after(session, ip_key, MAX_FAILURES_PER_IP, since, now),
-    )
-    if wait:
-        raise RateLimited(wait)
+    throttle.check(session=session, email=address, client_ip=client_ip, now=now)
 
     user = get_user_by_email(session=session, email=address)
     # Verify against a dummy hash for unknown emails so both take about as long.
@@ -347,13 +313,14 @@ def authenticate(
         password, user.password_hash if user else passwords.dummy_hash()
     )
     succeeded = bool(user and matches and user.active)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP_ATTEMPTS))
-    session.add_all(
-        [
-            LoginAttempt(key=email_key, succeeded=succeeded, at=now),
-            LoginAttempt(key=ip_key, succeeded=succeeded, at=now),
-        ]
+    failures = throttle.record(
+        session=session, email=address, client_ip=client_ip, succeeded=succeeded, now=now
     )
+    if user is not None and failures == throttle.NOTIFY_AFTER:
+        notifications.enqueue(
+            session=session, user_ids=[user.id], subject=FAILED_SIGN_INS_SUBJECT,
+            body=FAILED_SIGN_INS_BODY.format(count=failures, address=client_ip[:60]),
+        )  # fmt: skip
     if succeeded and user is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     session.commit()

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from portal.errors import NotFound, ValidationFailed
 
 MiB = 1024 * 1024
+CHUNK = 256 * 1024
+# An upload's content: bytes, or a file (the web layer's spooled temporary file, on disk past a
+# small threshold) that is read in chunks, so big uploads are never held in memory whole.
+Content = bytes | BinaryIO
 
 # Language-neutral reasons (zh, en); ValidationFailed({"files": key}).
 MESSAGES: dict[str, tuple[str, str]] = {
     "file_empty": ("文件为空", "The file is empty"),
     "file_too_large": ("文件超过大小限制", "The file is larger than allowed"),
+    "quota_exceeded": (
+        "贵公司的附件存储空间已满，请联系中心",
+        "Your company's file storage is full; please contact the center",
+    ),
     "file_bad_name": ("文件名无效", "The file name is not valid"),
     "file_type_not_allowed": (
         "只接受 PDF、PNG、JPEG、DOCX、XLSX、TXT 和 CSV 文件",
@@ -77,28 +88,64 @@ def sanitise_filename(name: str) -> str:
     return name
 
 
-def _sniff(data: bytes) -> str | None:
+def size_of(content: Content) -> int:
+    """The content's size in bytes."""
+    if isinstance(content, bytes):
+        return len(content)
+    content.seek(0, os.SEEK_END)
+    return content.tell()
+
+
+def _file(content: Content) -> BinaryIO:
+    """The content as a file positioned at its start."""
+    if isinstance(content, bytes):
+        return io.BytesIO(content)
+    content.seek(0)
+    return content
+
+
+def _chunks(content: Content) -> list[bytes] | _ChunkReader:
+    return [content] if isinstance(content, bytes) else _ChunkReader(_file(content))
+
+
+class _ChunkReader:
+    """The file's bytes, CHUNK by CHUNK."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        while chunk := self.handle.read(CHUNK):
+            yield chunk
+
+
+def _sniff(content: Content) -> str | None:
     """The content type the bytes really are, or None."""
-    if data.startswith(b"%PDF-"):
+    head = _file(content).read(16)
+    if head.startswith(b"%PDF-"):
         return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        return _sniff_office(data)
-    if b"\x00" in data:
-        return None
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_office(content)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("utf-8")
+        for chunk in _chunks(content):
+            if b"\x00" in chunk:
+                return None
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
     return "text"
 
 
-def _sniff_office(data: bytes) -> str | None:
+def _sniff_office(content: Content) -> str | None:
+    size = size_of(content)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(_file(content))
     except (zipfile.BadZipFile, ValueError, OSError):
         return None
     with archive:
@@ -106,10 +153,10 @@ def _sniff_office(data: bytes) -> str | None:
         if len(infos) > _MAX_ZIP_ENTRIES:
             raise _fail("file_unsafe_archive")
         declared = sum(info.file_size for info in infos)
-        if declared > _MAX_UNCOMPRESSED or declared > _MAX_RATIO * max(len(data), 1):
+        if declared > _MAX_UNCOMPRESSED or declared > _MAX_RATIO * max(size, 1):
             raise _fail("file_unsafe_archive")
         # Declared sizes can lie: count what really comes out, and stop at the bound.
-        budget = min(_MAX_UNCOMPRESSED, _MAX_RATIO * max(len(data), 1))
+        budget = min(_MAX_UNCOMPRESSED, _MAX_RATIO * max(size, 1))
         try:
             for info in infos:
                 with archive.open(info) as member:
@@ -131,26 +178,30 @@ def _sniff_office(data: bytes) -> str | None:
     return None
 
 
-def _is_polyglot(data: bytes) -> bool:
+def _is_polyglot(content: Content) -> bool:
     """Whether a PDF or image also reads as HTML/SVG/script, or ends with a ZIP archive."""
-    if _MARKUP.search(data[:_SNIFF_WINDOW]):
+    if _MARKUP.search(_file(content).read(_SNIFF_WINDOW)):
         return True
-    return zipfile.is_zipfile(io.BytesIO(data))
+    return zipfile.is_zipfile(_file(content))
 
 
 class AttachmentStore:
     """Files on disk under root/ab/cd/<sha256>, written atomically and deduplicated."""
 
-    def __init__(self, root: Path, max_bytes: int = 20 * MiB) -> None:
+    def __init__(
+        self, root: Path, max_bytes: int = 20 * MiB, company_quota_bytes: int | None = None
+    ) -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
+        self.company_quota_bytes = company_quota_bytes  # all of one company's files; None: no cap
 
-    def inspect(self, filename: str, data: bytes) -> str:
+    def inspect(self, filename: str, data: Content) -> str:
         """Return the content type of an upload, or raise ValidationFailed with the reason."""
         name = sanitise_filename(filename)
-        if not data:
+        size = size_of(data)
+        if not size:
             raise _fail("file_empty")
-        if len(data) > self.max_bytes:
+        if size > self.max_bytes:
             raise _fail("file_too_large")
         expected = EXTENSIONS.get(PurePath(name).suffix.lower())
         if expected is None:
@@ -164,24 +215,28 @@ class AttachmentStore:
             raise _fail("file_polyglot")
         return expected
 
-    def save(self, data: bytes) -> str:
-        """Write the bytes once under their SHA-256 and return it."""
-        digest = hashlib.sha256(data).hexdigest()
-        path = self.path_for(digest)
-        if path.exists():
-            return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    def save(self, data: Content) -> str:
+        """Write the content once under its SHA-256 (streamed, never whole in memory)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
         try:
+            digest = hashlib.sha256()
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for chunk in _chunks(data):
+                    digest.update(chunk)
+                    handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            path = self.path_for(digest.hexdigest())
+            if path.exists():
+                Path(tmp).unlink()
+                return digest.hexdigest()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(tmp, path)  # same file system: an atomic rename
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return digest
+        return digest.hexdigest()
 
     def path_for(self, sha256: str) -> Path:
         """Return where a file with this hash lives (NotFound for a malformed hash)."""

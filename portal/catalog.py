@@ -343,9 +343,9 @@ def sync_catalog(*, session: Session, documents: Iterable[ServiceDocument]) -> l
             session.add(Team(code=code, name_zh=name_zh, name_en=name_en))
     by_code: dict[str, dict[str, ServiceDocument]] = {}
     for doc in documents:
-        code = (doc.extra or {}).get("service_code")
-        if doc.category == "service" and isinstance(code, str) and code in SPECS:
-            by_code.setdefault(code, {})[doc.language] = doc
+        service_code = (doc.extra or {}).get("service_code")
+        if doc.category == "service" and isinstance(service_code, str) and service_code in SPECS:
+            by_code.setdefault(service_code, {})[doc.language] = doc
     services = []
     for position, spec in enumerate(SPECS.values()):
         docs = by_code.get(spec.code, {})
@@ -356,7 +356,8 @@ def sync_catalog(*, session: Session, documents: Iterable[ServiceDocument]) -> l
         service.name_en = en.title if en else spec.name_en
         if service.team_code is None:  # admins may re-route a service; keep their choice
             service.team_code = spec.team_code
-        service.document_id = (en or zh).id if (en or zh) else None
+        described_by = en or zh
+        service.document_id = described_by.id if described_by else None
         if existing is None:
             days = next((d.extra.get("turnaround_days") for d in docs.values()), None)
             service.turnaround_days = days if isinstance(days, int) else spec.turnaround_days

@@ -112,7 +112,7 @@ def queue(
         "priority": lambda r: (_PRIORITY_RANK[Priority(r.request.priority)], r.request.id),
         "updated": lambda r: (-as_utc(r.request.updated_at).timestamp(), r.request.id),
     }[filters.sort]
-    rows.sort(key=key)  # type: ignore[arg-type]
+    rows.sort(key=key)
     page = rows[filters.offset : filters.offset + max(filters.limit, 0)]
     return QueueResult(rows=page, total=len(rows), counts=counts)
 

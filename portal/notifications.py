@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -31,12 +32,19 @@ def enqueue(
     subject: str,
     body: str,
     request_id: int | None = None,
+    include_inactive: bool = False,
 ) -> list[OutboxMessage]:
-    """Add one outbox message per active user (duplicates dropped); the caller commits."""
+    """Add one outbox message per active user (duplicates dropped); the caller commits.
+
+    `include_inactive` reaches users who are not active yet (a registration's confirmation).
+    """
     ids = sorted(set(user_ids))
     if not ids:
         return []
-    active = set(session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
+    wanted = select(User.id).where(User.id.in_(ids))
+    if not include_inactive:
+        wanted = wanted.where(User.active.is_(True))
+    active = set(session.scalars(wanted))
     rows = [
         OutboxMessage(user_id=uid, request_id=request_id, subject=subject[:200], body=body)
         for uid in ids
@@ -119,14 +127,20 @@ def _stamp(moment: datetime) -> str:
 def _claim(*, session: Session, message_id: int, seen: int) -> bool:
     """Take a message for sending: UPDATE ... WHERE sent_at IS NULL AND attempts = :seen."""
     now = utcnow()
-    claimed = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.attempts == seen, _deliverable(now))
-        .values(
-            attempts=seen + 1,
-            last_error=LEASE_PREFIX + _stamp(now + timedelta(seconds=LEASE_SECONDS)),
-        )
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (it has a rowcount); Session.execute says Result.
+    claimed = cast(
+        CursorResult[Any],
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id, OutboxMessage.attempts == seen, _deliverable(now)
+            )
+            .values(
+                attempts=seen + 1,
+                last_error=LEASE_PREFIX + _stamp(now + timedelta(seconds=LEASE_SECONDS)),
+            )
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     session.commit()  # the claim is visible to other workers before the (slow) send
     return claimed == 1
@@ -192,6 +206,6 @@ def mark_read(*, session: Session, user: User, message_ids: Iterable[int] | None
     )
     if message_ids is not None:
         stmt = stmt.where(OutboxMessage.id.in_(list(message_ids)))
-    count = session.execute(stmt.values(read=True)).rowcount
+    count = cast(CursorResult[Any], session.execute(stmt.values(read=True))).rowcount
     session.commit()
     return int(count or 0)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import catalog, notifications, triage
-from portal.attachments import AttachmentStore, sanitise_filename
+from portal.attachments import AttachmentStore, Content, sanitise_filename, size_of
 from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
 from portal.dashboard import QueueResult as QueueResult
 from portal.dashboard import queue as queue
@@ -45,19 +45,33 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _store_files(
-    files: Sequence[tuple[str, bytes]], store: AttachmentStore | None
+    files: Sequence[tuple[str, Content]],
+    store: AttachmentStore | None,
+    *,
+    session: Session | None = None,
+    company_id: int | None = None,
 ) -> list[tuple[str, str, int, str]]:
     """Check every file, then write each under its hash: (name, content type, size, sha256).
 
     Called before the transaction: the tracking number's lock is then never held across a
     file's fsync. A transaction that fails afterwards leaves only an unreferenced blob, which
-    nobody can reach (files are served through their rows).
+    nobody can reach (files are served through their rows). With a `company_id`, the files
+    must fit in what is left of that company's storage quota.
     """
     if files and store is None:
         raise ValueError("files given without an attachment store")
     checked = [(sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
                for name, data in files]  # fmt: skip
-    return [(name, content_type, len(data), store.save(data))  # type: ignore[union-attr]
+    quota = store.company_quota_bytes if store is not None else None
+    if checked and quota is not None and session is not None and company_id is not None:
+        used = session.scalar(
+            select(func.coalesce(func.sum(Attachment.size), 0))
+            .join(ServiceRequest, Attachment.request_id == ServiceRequest.id)
+            .where(ServiceRequest.company_id == company_id)
+        )
+        if int(used or 0) + sum(size_of(data) for _, _, data in checked) > quota:
+            raise ValidationFailed({"files": "quota_exceeded"})
+    return [(name, content_type, size_of(data), store.save(data))  # type: ignore[union-attr]
             for name, content_type, data in checked]  # fmt: skip
 
 
@@ -112,7 +126,7 @@ def submit(
     description: str,
     fields: dict[str, Any],
     idempotency_key: str,
-    files: Sequence[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, Content]] = (),
     store: AttachmentStore | None = None,
     deflection_shown: int = 0,
     catalog_match: triage.CatalogMatch | None = None,
@@ -151,7 +165,7 @@ def submit(
         errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
-    stored = _store_files(files, store)
+    stored = _store_files(files, store, session=session, company_id=user.company_id)
     moment = _now(now)
     try:
         request = ServiceRequest(
@@ -293,7 +307,7 @@ def add_message(
     request: ServiceRequest,
     body: str,
     visibility: Visibility = "public",
-    files: Sequence[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, Content]] = (),
     store: AttachmentStore | None = None,
     now: datetime | None = None,
     calendar: WorkingCalendar | None = None,
@@ -312,7 +326,10 @@ def add_message(
         raise ValidationFailed({"body": "required"})
     if len(body) > MAX_TEXT:
         raise ValidationFailed({"body": "too_long"})
-    stored = _store_files(files, store)
+    # Staff files never hit the company's quota: only what the company uploads counts down.
+    stored = _store_files(
+        files, store, session=session, company_id=None if user.is_staff else request.company_id
+    )
     moment = _now(now)
     message = Message(request_id=request.id, author_id=user.id, visibility=visibility,
                       body=body, created_at=moment)  # fmt: skip

@@ -221,6 +221,7 @@ def give_feedback(
                 raise
             continue
         break
+    assert row is not None  # the first pass always binds it
     return _feedback(row)
 
 

@@ -189,7 +189,8 @@ class ExtractiveComposer:
         """Answer from one named article: whole when asked what it says, else its best units."""
         if general:
             budget = self.rules.max_chars[language] * 2
-            quotes, used = [], 0
+            quotes: list[_Quote] = []
+            used = 0
             for passage in passages:
                 if quotes and used + len(passage.text) > budget:
                     break

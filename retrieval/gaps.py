@@ -200,7 +200,7 @@ def list_groups(
         .offset((max(page, 1) - 1) * per_page)
         .limit(per_page)
     ).all()
-    counts = dict.fromkeys(STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for name, n in session.execute(
         select(GapGroupRow.status, func.count()).group_by(GapGroupRow.status)
     ):

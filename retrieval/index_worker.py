@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import jobs, registry
 from knowledge.documents import SourceDocument
+from knowledge.extraction import ExtractionLimits, load_bytes_limited
 from knowledge.jobs import JobStatus
-from knowledge.loaders import LoaderError, load_bytes
+from knowledge.loaders import LoaderError
 from knowledge.registry import STAFF_ORIGIN
 from retrieval.indexer import Indexer
 
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
 MAX_ATTEMPTS = 3  # a job whose process died this often is given up (the file may kill it)
+
+
+class JobCancelled(Exception):
+    """The job was cancelled (its document withdrawn) while this worker ran it."""
 
 
 class IndexWorker:
@@ -42,7 +47,9 @@ class IndexWorker:
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         gate: threading.Event | None = None,
         on_indexed: Callable[[], object] | None = None,
+        limits: ExtractionLimits | None = None,
     ) -> None:
+        self.limits = limits or ExtractionLimits()  # one file can never hold the queue
         self.sessions = sessions
         self.gate = gate  # jobs wait until it is set (e.g. the bundled sync at start-up is done)
         # Called after a job's commit and before it is marked ready (e.g. the assistant reloads
@@ -106,6 +113,9 @@ class IndexWorker:
         beat.start()
         try:
             self._index(job_id, beat)
+        except JobCancelled as cancelled:  # its status already says why (jobs.cancel)
+            log.info("indexing job %s stopped: %s", job_id, cancelled)
+            return JobStatus.FAILED
         except Exception as error:
             reason = str(error) if isinstance(error, LoaderError) else _describe(error)
             log.warning("indexing job %s failed: %s", job_id, reason)
@@ -122,6 +132,8 @@ class IndexWorker:
             job = jobs.get(session=session, job_id=job_id)
             if job is None:
                 return
+            if job.status != JobStatus.INDEXING:  # cancelled before this worker started
+                raise JobCancelled(f"{job.filename}: {job.error or 'cancelled'}")
             if job.attempts > MAX_ATTEMPTS:
                 raise LoaderError(
                     f"{job.filename}: given up after {MAX_ATTEMPTS} attempts that did not finish"
@@ -139,7 +151,9 @@ class IndexWorker:
             raise LoaderError(
                 f"{filename}: the uploaded file is gone ({error.strerror})"
             ) from error
-        document = load_bytes(data, filename=filename, metadata=metadata)
+        document = load_bytes_limited(
+            data, filename=filename, metadata=metadata, limits=self.limits
+        )
         try:
             self._ingest(document, changed_by, note, beat)
         except Exception:
@@ -148,6 +162,11 @@ class IndexWorker:
             except Exception:
                 log.exception("cleaning up after indexing job %s failed", job_id)
             raise
+        with self.sessions() as session:
+            cancelled = not jobs.is_running(session=session, job_id=job_id)
+        if cancelled:  # withdrawn while this job committed: take the passages out again
+            self.indexer.withdraw(document.id, changed_by=changed_by, note="job cancelled")
+            raise JobCancelled(f"{filename}: cancelled while it was being indexed")
         beat.stop()
         if self.on_indexed is not None:
             try:
@@ -197,6 +216,8 @@ class _Heartbeat:
         """Record chunks embedded so far (called by the indexer between batches)."""
         with self._lock, self.sessions() as session:
             jobs.heartbeat(session=session, job_id=self.job_id, done=done, total=total)
+            if not jobs.is_running(session=session, job_id=self.job_id):
+                raise JobCancelled("cancelled while it was being indexed")
 
     def _loop(self) -> None:
         while not self._stop.wait(self.seconds):

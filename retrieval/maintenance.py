@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import jobs, registry
 from knowledge.documents import SourceDocument
+from knowledge.extraction import ExtractionLimits
 from knowledge.jobs import IndexJobRow, JobStatus, JobView
 from knowledge.registry import STAFF_ORIGIN, SUPERSEDED_BY, DocumentRow
 from knowledge.uploads import (
@@ -68,6 +69,9 @@ class IndexState:
         return cls(view.status, view.error, view.done, view.total, view.id, view.target_version)
 
 
+CANCELLED = "cancelled: the document was withdrawn"
+
+
 class KnowledgeAdmin:
     """The service behind the staff knowledge pages and the document API."""
 
@@ -79,7 +83,9 @@ class KnowledgeAdmin:
         staging: Path,
         max_bytes: int,
         on_change: Callable[[], object] | None = None,
+        limits: ExtractionLimits | None = None,
     ) -> None:
+        self.limits = limits or ExtractionLimits()  # text extraction runs in a limited child
         self.sessions = sessions
         self.on_change = on_change  # e.g. the assistant reloads at once after an edit
         self.indexer = indexer
@@ -99,8 +105,9 @@ class KnowledgeAdmin:
     ) -> tuple[DocumentRow, IndexState]:
         """Add a new document: checked now, stored as version 1, indexed by a queued job."""
         document = validate_upload(
-            data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes
-        )
+            data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes,
+            limits=self.limits,
+        )  # fmt: skip
         self._check_references(document.meta.model_dump())
         with self.sessions() as session:
             if registry.get(session=session, document_id=document.id) is not None:
@@ -148,7 +155,10 @@ class KnowledgeAdmin:
                 )
             metadata = row.meta.model_dump()
             next_version = (row.version or 1) + 1
-        validate_upload(data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes)
+        validate_upload(
+            data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes,
+            limits=self.limits,
+        )  # fmt: skip
         path = stage(folder=self.staging, data=data, filename=filename)
         try:
             with self.sessions() as session:
@@ -226,13 +236,10 @@ class KnowledgeAdmin:
         with self.sessions() as session:
             self._row(session, document_id)
             active = jobs.active_for(session=session, document_id=document_id)
-            if active is not None and not jobs.cancel(
-                session=session, job_id=active.id, error="cancelled: the document was withdrawn"
-            ):
-                # Already running: its commit would bring the passages back.
-                raise UploadRejected(
-                    "id", "job_active", "a new version of this document is being indexed"
-                )
+            if active is not None:
+                # A running job is cancelled too: its worker stops before committing, or
+                # withdraws the document again if its commit came first (index_worker).
+                jobs.cancel(session=session, job_id=active.id, error=CANCELLED, running=True)
         withdrawn = self.indexer.withdraw(document_id, changed_by=changed_by, note=note)
         self._changed()
         return withdrawn

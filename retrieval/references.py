@@ -139,7 +139,8 @@ class DocumentNames:
             stripped = strip_title(meta.title)
             self._stripped[doc_id] = stripped
             names = {normalize(meta.title).strip("《》 "), stripped}
-            staff_aliases = getattr(meta, "aliases", None) or meta.extra.get("aliases") or []
+            raw = getattr(meta, "aliases", None) or meta.extra.get("aliases") or []
+            staff_aliases = list(raw) if isinstance(raw, list | tuple) else [raw]
             names.update(strip_title(str(a)) for a in staff_aliases if str(a).strip())
             names.update(strip_title(a) for a in (aliases or {}).get(doc_id, []))
             if meta.doc_number:

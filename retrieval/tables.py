@@ -143,3 +143,18 @@ class CuratedAnswerRow(RetrievalBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class ConversationRow(RetrievalBase):
+    """Who owns a conversation: a signed-in user, or a visitor's browser (issue 14).
+
+    Ids are made by the server only; a turn may be read or added only by the owner.
+    `visitor_key` is the SHA-256 of the visitor cookie's random token, never the token.
+    """
+
+    __tablename__ = "rt_conversations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    visitor_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -87,13 +87,16 @@ class VectorStore:
             collection_name=self.collection_name,
             embedding_function=self.embeddings,
             client=client,
-            collection_configuration={"hnsw": HNSW},  # type: ignore[typeddict-item]
+            # A plain dict: chromadb types this as its own TypedDict of HNSW settings.
+            collection_configuration={"hnsw": HNSW},  # type: ignore[arg-type]
         )
 
         # The same collection, opened with our model as its embedding function, for upserts of
         # vectors the indexer has already computed (LangChain's add_texts would embed again).
         self._collection = client.get_collection(
-            self.collection_name, embedding_function=_ChromaFunction(self.embeddings)
+            self.collection_name,
+            # Text only: chromadb's EmbeddingFunction type also takes images.
+            embedding_function=_ChromaFunction(self.embeddings),  # type: ignore[arg-type]
         )
 
     # -- the embedded store written by another process -------------------------------------
@@ -109,7 +112,7 @@ class VectorStore:
     def _disk_stamp(self) -> tuple[tuple[int, int] | None, ...]:
         if self._path is None:
             return ()
-        stamps = []
+        stamps: list[tuple[int, int] | None] = []
         for name in ("chroma.sqlite3", "chroma.sqlite3-wal"):
             try:
                 stat = (self._path / name).stat()
@@ -168,9 +171,8 @@ class VectorStore:
         # Ids and distances only: fetching texts and metadata as LangChain's search does
         # costs 2.6 ms instead of 0.9 ms per question (benchmarks/answer_latency.py).
         self._see_other_writers()
-        result = self._collection.query(
-            query_embeddings=[list(vector)], n_results=k, include=["distances"]
-        )
+        query: list[Sequence[float]] = [list(vector)]
+        result = self._collection.query(query_embeddings=query, n_results=k, include=["distances"])
         distances = (result.get("distances") or [[]])[0]
         return [
             VectorHit(chunk_id=chunk_id, score=1.0 - float(distance))

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from web import auth, errors, mailer, observability
 from web.deps import LANGUAGE_COOKIE
@@ -21,6 +22,7 @@ from web.routes import (
     accounts,
     admin,
     api,
+    api_docs,
     api_knowledge,
     api_requests,
     chat,
@@ -35,7 +37,7 @@ from web.routes import (
     unanswered,
 )
 from web.security import SecurityHeaders, refuse_nul_characters
-from web.settings import Settings, secret_is_strong
+from web.settings import Settings, secret_is_strong, use_data_folder_secret
 from web.wiring import Components, build, ingest_bundled
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 
 class PortalApp(FastAPI):
     """FastAPI with request ids, the access log, metrics and security headers outermost.
+
+    Forwarded headers are believed only from the configured proxies (CGT_PORTAL_TRUSTED_PROXIES),
+    here rather than in the server, so the rule holds however the app is served.
 
     Middleware added with `add_middleware` runs inside Starlette's own error handler and body
     limit, so their 500 and 413 responses would leave without the security headers or an
@@ -52,7 +57,12 @@ class PortalApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         """The usual stack, inside the security headers, inside the request observer."""
         inner = SecurityHeaders(super().build_middleware_stack())
-        return observability.RequestObserver(inner, metrics=self.state.metrics)
+        observed = observability.RequestObserver(inner, metrics=self.state.metrics)
+        proxies = self.state.components.settings.trusted_proxy_list
+        if not proxies:  # the peer is the client: X-Forwarded-For is just a header anyone sends
+            return observed
+        # uvicorn types ASGI apps with its own TypedDict events; Starlette's ASGIApp is the same.
+        return ProxyHeadersMiddleware(observed, trusted_hosts=proxies)  # type: ignore[arg-type,return-value]
 
 
 def create_app(settings: Settings | None = None, components: Components | None = None) -> FastAPI:
@@ -61,6 +71,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     if settings.environment == "production" and not secret_is_strong(settings.secret_key):
         # Settings refuse this already; settings built or changed around validation do not pass.
         raise RuntimeError("refusing to start in production with the default or a weak secret key")
+    use_data_folder_secret(settings)  # never sign with the placeholder outside tests
     parts = components or build(settings)
 
     @asynccontextmanager
@@ -89,8 +100,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
         version="0.1.0",
         description="Cited answers from the center's documents, and the document library.",
         lifespan=lifespan,
-        # Swagger UI and ReDoc load their scripts from a CDN and run inline script: offline and
-        # under our CSP they cannot work, so they are not served; /openapi.json is the schema.
+        # FastAPI's own pages load their scripts from a CDN and run inline script; ReDoc is
+        # served from installed files instead (web.routes.api_docs).
         docs_url=None,
         redoc_url=None,
         # Every state-changing request with the session cookie must carry the CSRF token;
@@ -108,11 +119,15 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )
+    api_docs.install(app)  # the API reference at /redoc, under its own CSP
     for router in (health.router, api.router, chat.router, documents.router, accounts.router):
         app.include_router(router)
     # Service requests: the company's pages, the staff console and their JSON API.
     app.state.portal = prepare_portal(
-        sessions=parts.sessions, embeddings=parts.embeddings, uploads=parts.settings.uploads_path
+        sessions=parts.sessions,
+        embeddings=parts.embeddings,
+        uploads=parts.settings.uploads_path,
+        company_quota_mb=parts.settings.company_storage_quota_mb,
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
@@ -59,7 +60,25 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt="cgt-portal-session")
 
 
-def _cookie_options(settings: Settings) -> dict[str, object]:
+def sign(settings: Settings, payload: dict[str, Any], *, purpose: str) -> str:
+    """A URL-safe signed, timestamped token of `payload` for one `purpose` (e.g. a link)."""
+    return URLSafeTimedSerializer(settings.secret_key, salt=f"cgt-portal-{purpose}").dumps(payload)
+
+
+def unsign(settings: Settings, token: str, *, purpose: str, max_age: int) -> dict[str, Any]:
+    """The payload of a token made by `sign` for `purpose`; ValueError if forged or expired."""
+    try:
+        payload = URLSafeTimedSerializer(settings.secret_key, salt=f"cgt-portal-{purpose}").loads(
+            token, max_age=max_age
+        )
+    except BadSignature as error:
+        raise ValueError("invalid or expired token") from error
+    if not isinstance(payload, dict):
+        raise ValueError("invalid token")
+    return payload
+
+
+def _cookie_options(settings: Settings) -> dict[str, Any]:
     return {
         "httponly": True,
         "samesite": "lax",

@@ -59,7 +59,9 @@ def serve(
     )
     uvicorn.run(
         "web.asgi:create", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, log_level=settings.log_level.lower(),
+        # Forwarded headers are the app's business (CGT_PORTAL_TRUSTED_PROXIES): uvicorn's own
+        # default believed any X-Forwarded-For sent from loopback.
+        proxy_headers=False, log_level=settings.log_level.lower(),
         log_config=uvicorn_log_config(settings), access_log=False,  # web.access logs requests
     )  # fmt: skip
 
@@ -273,7 +275,16 @@ app.add_typer(users, name="users")
 def create_user(
     role: Annotated[str, typer.Option(help="staff or admin")],
     email: Annotated[str, typer.Option(help="sign-in email address")],
-    password: Annotated[str, typer.Option(help="at least 10 characters")],
+    password: Annotated[
+        str,
+        typer.Option(
+            help="at least 10 characters; asked for, unseen and twice, when not given",
+            # Typed at the prompt, it stays out of the shell history and the process list.
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+        ),
+    ],
     name: Annotated[str, typer.Option(help="the person's name")],
     team: Annotated[str | None, typer.Option(help="team code (must exist)")] = None,
 ) -> None:

@@ -42,7 +42,7 @@ def get_language(request: Request, lang: Annotated[str | None, Query()] = None) 
     """The interface language: ?lang=, then the cookie, then Accept-Language."""
     for candidate in (lang, request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+            return candidate
     return negotiate(request.headers.get("accept-language"))
 
 

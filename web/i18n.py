@@ -178,7 +178,7 @@ def negotiate(accept_language: str | None) -> UiLanguage:
                 quality = 0.0
         primary = tag.strip().lower().split("-")[0]
         if primary in LANGUAGES and (best is None or quality > best[0]):
-            best = (quality, primary)  # type: ignore[assignment]
+            best = (quality, primary)
     return best[1] if best else "zh"
 
 

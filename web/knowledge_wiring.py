@@ -23,6 +23,7 @@ def prepare_knowledge(parts: Components) -> KnowledgeAdmin:
         staging=settings.knowledge_staging_path,
         max_bytes=settings.knowledge_upload_max_mb * MiB,
         on_change=parts.assistant.refresh,
+        limits=settings.extraction_limits,
     )
 
 
@@ -30,7 +31,7 @@ def start_index_worker(parts: Components, *, gate: threading.Event | None = None
     """Start this process's indexing worker (it resumes jobs a crashed process left behind)."""
     return IndexWorker(
         sessions=parts.sessions, indexer=parts.indexer, gate=gate,
-        on_indexed=parts.assistant.refresh,
+        on_indexed=parts.assistant.refresh, limits=parts.settings.extraction_limits,
     ).start()  # fmt: skip
 
 

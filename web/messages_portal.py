@@ -346,3 +346,25 @@ PORTAL_MESSAGES.update(
         "field_error.out_of_range": {"zh": "请选择 1 到 5 分", "en": "Choose 1 to 5"},
     }
 )
+
+# Registration confirmed by e-mail (issue 14: the answer is the same whatever exists).
+PORTAL_MESSAGES.update(
+    {
+        "account.confirm.sent_title": {"zh": "请查收邮件", "en": "Check your e-mail"},
+        "account.confirm.sent": {
+            "zh": "我们已向您填写的邮箱发送了一封邮件。请打开其中的链接确认注册，然后即可登录。",
+            "en": "We sent a message to the e-mail address you gave. Open its link to confirm "
+            "the registration, then sign in.",
+        },
+        "account.confirm.title": {"zh": "确认注册", "en": "Confirm your registration"},
+        "account.confirm.submit": {"zh": "确认并登录", "en": "Confirm and sign in"},
+        "account.confirm.invalid": {
+            "zh": "该确认链接无效或已过期。",
+            "en": "This confirmation link is not valid or has expired.",
+        },
+        "account.members.invited": {
+            "zh": "已向 {email} 发送确认邮件；对方确认后即可登录。",
+            "en": "A confirmation e-mail was sent to {email}; they can sign in once they confirm.",
+        },
+    }
+)

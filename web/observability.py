@@ -189,7 +189,7 @@ def make_formatter(format: str = "text") -> logging.Formatter:  # noqa: A002 - d
     return JsonFormatter() if format == "json" else TextFormatter()
 
 
-class PortalHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class PortalHandler(logging.StreamHandler):
     """A stream handler with the portal's filters; by default writes to the current stderr."""
 
     def __init__(self, stream: IO[str] | None = None) -> None:
@@ -198,7 +198,7 @@ class PortalHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.addFilter(RequestIdFilter())
         self.addFilter(RedactionFilter())
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> IO[str]:
         """The given stream, else sys.stderr as it is now (test runners swap it)."""
         return self._fixed if self._fixed is not None else sys.stderr

@@ -153,12 +153,17 @@ class PortalParts:
 
 
 def prepare_portal(
-    *, sessions: sessionmaker[Session], embeddings: EmbeddingModel, uploads: Path
+    *,
+    sessions: sessionmaker[Session],
+    embeddings: EmbeddingModel,
+    uploads: Path,
+    company_quota_mb: int = 0,
 ) -> PortalParts:
     """Sync the service catalog from the knowledge base and build the portal's parts."""
     sync_catalog(sessions)
+    quota = company_quota_mb * 1024 * 1024 if company_quota_mb else None
     return PortalParts(
-        store=AttachmentStore(uploads),
+        store=AttachmentStore(uploads, company_quota_bytes=quota),
         catalog_match=CatalogMatcher(embeddings=embeddings, sessions=sessions),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -135,7 +135,7 @@ class DocumentWithText(DocumentOut):
     @classmethod
     def of(cls, row: DocumentRow, state: IndexState | None = None) -> DocumentWithText:
         """The API view of a document with its text and its indexing state."""
-        values: dict[str, object] = {name: getattr(row, name) for name in DocumentOut.model_fields}
+        values: dict[str, Any] = {name: getattr(row, name) for name in DocumentOut.model_fields}
         values["text"] = row.text
         if state is not None:
             values.update(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.extraction import ExtractionLimits
+
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 MIN_SECRET_CHARS = 32
+SECRET_KEY_FILE = "secret_key"
+
+log = logging.getLogger(__name__)
 
 
 def secret_is_strong(secret: str) -> bool:
@@ -64,6 +72,23 @@ class Settings(BaseSettings):
     knowledge_upload_max_mb: int = Field(
         default=20, ge=1, le=500, description="largest document staff may upload, in MiB"
     )
+    company_storage_quota_mb: int = Field(
+        default=500, ge=0, le=1_000_000,
+        description="all attachments of one company together, in MiB (0: no limit)",
+    )  # fmt: skip
+    # Text extraction runs in a child process with these limits (knowledge/extraction.py).
+    extract_cpu_seconds: int = Field(
+        default=15, ge=1, le=3600, description="CPU seconds one file's text extraction may use"
+    )
+    extract_memory_mb: int = Field(
+        default=1024, ge=128, le=65536, description="address space of the extraction process"
+    )
+    extract_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=7200, description="wall-clock limit of one file's extraction"
+    )
+    extract_max_chars: int = Field(
+        default=5_000_000, ge=1000, description="longest text one document may yield"
+    )
 
     # Optional LLM phrasing through an OpenAI-compatible endpoint (off unless a model is named)
     llm_model: str | None = None
@@ -82,6 +107,20 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="seconds between two delivery runs"
     )
     smtp_timeout: float = Field(default=20.0, gt=0, description="seconds per SMTP connection")
+
+    registration_confirmation: bool | None = Field(
+        default=None,
+        description="new accounts confirm their e-mail through a link before they can sign in, "
+        "and registration never says what exists; default: on, except in tests",
+    )
+    public_url: str | None = Field(
+        default=None, description="the portal's address for links in e-mails, e.g. https://…"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For/-Proto is believed; default none ('*' trusts every peer)",
+    )
 
     # Operations (docs/operations.md): log lines as text or one JSON object per line
     log_format: Literal["text", "json"] = "text"
@@ -113,6 +152,26 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def extraction_limits(self) -> ExtractionLimits:
+        """The limits of one file's text extraction."""
+        return ExtractionLimits(
+            cpu_seconds=self.extract_cpu_seconds, memory_mb=self.extract_memory_mb,
+            timeout_seconds=self.extract_timeout_seconds, max_text_chars=self.extract_max_chars,
+        )  # fmt: skip
+
+    @property
+    def confirms_registration(self) -> bool:
+        """Whether new accounts wait for their e-mail's confirmation."""
+        if self.registration_confirmation is None:
+            return self.environment != "test"
+        return self.registration_confirmation
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted proxies, one address or network per item."""
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
+
+    @property
     def smtp_enabled(self) -> bool:
         """Whether notifications are also sent by e-mail."""
         return bool(self.smtp_host)
@@ -136,3 +195,41 @@ class Settings(BaseSettings):
     def knowledge_staging_path(self) -> Path:
         """Folder of uploaded documents waiting for their indexing job."""
         return self.data_dir / "knowledge_uploads"
+
+
+def data_folder_secret(data_dir: Path) -> str:
+    """The data folder's own signing key, generated into an owner-only file on first use.
+
+    The file is written under a temporary name and linked into place, so two workers starting
+    at once both end up with the one key that won the link.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        draft = data_dir / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+            log.warning("no CGT_PORTAL_SECRET_KEY: generated one in %s", path)
+        except FileExistsError:
+            pass  # another worker was first: use its key
+        finally:
+            draft.unlink()
+    if path.stat().st_mode & 0o077:  # readable by others: anyone on the machine could sign
+        path.chmod(0o600)
+    key = path.read_text(encoding="ascii").strip()
+    if not secret_is_strong(key):
+        raise RuntimeError(f"{path} holds no usable signing key: delete it to make a new one")
+    return key
+
+
+def use_data_folder_secret(settings: Settings) -> None:
+    """Replace the public placeholder key, outside tests, by the data folder's own key.
+
+    Without this, `cgt-portal serve` in development signed sessions with a key printed in
+    the source, and anyone could forge an admin's cookie.
+    """
+    if settings.environment != "test" and settings.secret_key == DEVELOPMENT_SECRET:
+        settings.secret_key = data_folder_secret(settings.data_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -97,7 +97,10 @@ def render(
     kwargs: dict[str, Any] = {"status_code": status_code}
     if block and is_htmx(request):
         kwargs["block_name"] = block
-    response = templates.TemplateResponse(request, template, full_context, **kwargs)
+    # Starlette's template response is an HTMLResponse; jinja2-fragments types it as Response.
+    response = cast(
+        HTMLResponse, templates.TemplateResponse(request, template, full_context, **kwargs)
+    )
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
     auth.attach_csrf_cookie(request, response)
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal import accounts, passwords
+from portal import accounts, notifications, passwords
 from portal.db import PortalBase
 from portal.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from portal.models import Team, User
@@ -235,28 +236,56 @@ def test_disabled_users_cannot_sign_in(session: Session) -> None:
     assert sign_in(session, user.email) is None
 
 
-def test_five_failures_for_an_email_lock_it_for_fifteen_minutes(session: Session) -> None:
+def test_failures_slow_one_address_progressively_for_that_account(session: Session) -> None:
     user = register(session)
-    for minute in range(5):
-        assert sign_in(session, user.email, "wrong", now=NOW + timedelta(minutes=minute)) is None
+    for second in range(3):  # three free tries
+        assert sign_in(session, user.email, "wrong", now=NOW + timedelta(seconds=second)) is None
 
     with pytest.raises(RateLimited) as limited:
-        sign_in(session, user.email, now=NOW + timedelta(minutes=5))  # even the right password
+        sign_in(session, user.email, now=NOW + timedelta(seconds=3))  # even the right password
+    assert 14 <= limited.value.retry_after <= 16  # 15 s after the third failure
 
-    # The first failure leaves the window at 09:15; it is 09:05.
-    assert 599 <= limited.value.retry_after <= 601
-    assert sign_in(session, user.email, now=NOW + timedelta(minutes=15, seconds=1)) is not None
+    later = NOW + timedelta(seconds=20)
+    assert sign_in(session, user.email, "wrong", now=later) is None
+    with pytest.raises(RateLimited) as doubled:
+        sign_in(session, user.email, now=later + timedelta(seconds=1))
+    assert 29 <= doubled.value.retry_after <= 31  # then 30 s, 1 min, … at most 15 min
+    assert sign_in(session, user.email, now=later + timedelta(seconds=31)) is not None
 
 
-def test_a_success_clears_the_email_count(session: Session) -> None:
+def test_the_owner_signs_in_from_their_usual_address_during_an_attack(session: Session) -> None:
     user = register(session)
-    for _ in range(4):
+    assert sign_in(session, user.email, client_ip="203.0.113.7") is not None  # the usual one
+    for n in range(30):  # ten wrong passwords, then the other addresses are refused
+        with contextlib.suppress(RateLimited):
+            sign_in(session, user.email, "wrong", client_ip=f"198.51.100.{n}",
+                    now=NOW + timedelta(seconds=n))  # fmt: skip
+
+    attack_time = NOW + timedelta(minutes=1)
+    with pytest.raises(RateLimited):  # a new address, while the account is under attack
+        sign_in(session, user.email, client_ip="192.0.2.1", now=attack_time)
+    assert sign_in(session, user.email, client_ip="203.0.113.7", now=attack_time) is not None
+
+
+def test_a_success_clears_the_pairs_count(session: Session) -> None:
+    user = register(session)
+    for _ in range(2):
         sign_in(session, user.email, "wrong")
     assert sign_in(session, user.email) is not None
 
-    for _ in range(4):
+    for _ in range(2):
         assert sign_in(session, user.email, "wrong") is None
     assert sign_in(session, user.email) is not None
+
+
+def test_the_owner_is_notified_once_failures_pile_up(session: Session) -> None:
+    user = register(session)
+    for n in range(7):
+        sign_in(session, user.email, "wrong", client_ip=f"198.51.100.{n}")
+
+    messages = notifications.list_for(session=session, user=user)
+    assert [m.subject for m in messages] == [accounts.FAILED_SIGN_INS_SUBJECT]
+    assert "198.51.100.4" in messages[0].body
 
 
 def test_twenty_failures_from_one_address_lock_the_address(session: Session) -> None:

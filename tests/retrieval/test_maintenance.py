@@ -260,7 +260,7 @@ def test_a_job_whose_process_keeps_dying_is_given_up_with_a_reason(
     assert state.status == JobStatus.FAILED and "given up after 3 attempts" in (state.error or "")
 
 
-def test_withdrawal_cancels_a_queued_version_but_waits_for_a_running_one(
+def test_withdrawal_cancels_a_queued_or_running_version(
     fresh_components: Components, admin: KnowledgeAdmin, worker: IndexWorker
 ) -> None:
     upload(admin, "cleanroom-en", OLD, "Nansha cleanroom subsidy notice")
@@ -270,14 +270,11 @@ def test_withdrawal_cancels_a_queued_version_but_waits_for_a_running_one(
         job = jobs.active_for(session=session, document_id="cleanroom-en")
         assert job is not None and jobs.claim(session=session, job_id=job.id)  # now running
 
-    with pytest.raises(UploadRejected) as caught:
-        admin.withdraw(document_id="cleanroom-en", changed_by="s")
-    assert caught.value.code == "job_active" and not admin.get("cleanroom-en").withdrawn
-
-    with fresh_components.sessions() as session:
-        jobs.fail(session=session, job_id=job.id, error="stopped for the test")
-    admin.replace(document_id="cleanroom-en", data=NEW.encode(), filename="v3.md", changed_by="s")
+    # A running job no longer blocks withdrawal (issue 14): it is cancelled, and its worker
+    # stops instead of bringing the passages back.
     assert admin.withdraw(document_id="cleanroom-en", changed_by="s") is True
+    assert worker.run(job.id) == JobStatus.FAILED
+    assert admin.get("cleanroom-en").withdrawn
     state = admin.state("cleanroom-en")
     assert state.status == JobStatus.FAILED and "withdrawn" in (state.error or "")
     assert worker.run_pending() == 0

@@ -47,6 +47,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     # FastAPI's own documentation pages and static files
     ("GET", "/openapi.json"): Rule("public"),
     ("GET", "/static"): Rule("public"),
+    # the API reference (ReDoc) and its files; /docs leads to /redoc
+    ("GET", "/redoc"): Rule("public"),
+    ("GET", "/docs"): Rule("public"),
+    ("GET", "/api-reference-assets"): Rule("public"),
     # operations
     ("GET", "/healthz"): Rule("public"),
     ("GET", "/readyz"): Rule("public"),
@@ -69,6 +73,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/login"): Rule("login_form"),
     ("GET", "/register"): Rule("public"),
     ("POST", "/register"): Rule("login_form"),
+    ("GET", "/register/sent"): Rule("public"),
+    ("GET", "/register/confirm"): Rule("public"),
+    ("POST", "/register/confirm"): Rule("login_form"),
     ("POST", "/logout"): Rule("public"),
     ("POST", "/logout-everywhere"): Rule("user"),
     ("GET", "/account"): Rule("user"),
@@ -84,6 +91,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/requests/new"): Rule("company"),
     ("POST", "/requests"): Rule("company"),
     ("GET", "/requests/suggestions"): Rule("company"),
+    ("POST", "/requests/suggestions"): Rule("company"),
     ("POST", "/requests/suggestions/{deflection_id}/feedback"): Rule("company", ("deflection_id",)),
     ("GET", "/requests/{tracking_number}"): Rule("company", REQ),
     ("POST", "/requests/{tracking_number}/messages"): Rule("company", REQ),
@@ -177,6 +185,8 @@ def fill(path: str, ids: dict[str, str]) -> str:
     """The path with its parameters replaced by the fixture objects' ids."""
     if path == "/static":
         return "/static/app.js"
+    if path == "/api-reference-assets":
+        return "/api-reference-assets/redoc.standalone.js"
     for name, value in ids.items():
         path = path.replace("{" + name + "}", value)
     assert "{" not in path, f"no fixture value for a parameter of {path}"
@@ -202,7 +212,7 @@ ADMIN_ONLY = [k for k in ROUTES if TABLE[k].access == "admin"]
 OWNED = [k for k in ROUTES if TABLE[k].owned]
 READS = [k for k in ROUTES if k[0] == "GET"]
 # Objects the fixture does not create: the rightful user reaches the route and gets 404.
-NO_FIXTURE_OBJECT = {"/staff/curated/{curated_id}/edit"}
+NO_FIXTURE_OBJECT = {"/staff/curated/{curated_id}/edit", "/register/confirm"}
 CSRF_MESSAGES = ("CSRF", "页面已过期或来源不明", "did not come from this site")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -104,13 +105,54 @@ def test_pages_hold_no_inline_script_handler_or_javascript_url(world, kind: str)
             assert not value.strip().lower().startswith("javascript:"), (element.tag, name)
 
 
-def test_the_cdn_documentation_pages_are_not_served_and_the_schema_is(world) -> None:  # type: ignore[no-untyped-def]
-    """Swagger UI and ReDoc need a CDN and inline script: they cannot run offline under the CSP."""
+def _csp(response) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    parts = (part.strip() for part in response.headers["content-security-policy"].split(";"))
+    return {part.split(" ", 1)[0]: part for part in parts}
+
+
+def test_the_api_reference_is_served_from_this_server_without_inline_script(world) -> None:  # type: ignore[no-untyped-def]
+    """ReDoc and its files come from the portal itself: nothing from a CDN, no inline script."""
     client = _client(world, "visitor")
 
-    assert client.get("/docs").status_code == 404
-    assert client.get("/redoc").status_code == 404
+    page = client.get("/redoc")
+    old_address = client.get("/docs", follow_redirects=False)
+
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert (old_address.status_code, old_address.headers["location"]) == (308, "/redoc")
+    assert not re.search(r"(https?:)?//", page.text.replace("<!doctype html>", ""))
+    tree = lxml.html.fromstring(page.text)
+    assert tree.find(".//redoc").get("spec-url") == "/openapi.json"
+    scripts = list(tree.iter("script"))
+    assert scripts and not any((script.text or "").strip() for script in scripts)
+    for element in tree.iter():
+        assert not any(name.lower().startswith("on") for name in element.attrib)
+    assets = [
+        element.get("src") or element.get("href") for element in (*scripts, *tree.iter("link"))
+    ]
+    for url in assets:
+        assert urlsplit(url).netloc == "" and url.startswith("/"), url
+        assert client.get(url).status_code == 200, url
     assert client.get("/openapi.json").json()["info"]["title"]
+
+
+def test_only_the_api_reference_page_has_its_own_csp(world) -> None:  # type: ignore[no-untyped-def]
+    """ReDoc needs inline styles and a blob: worker; no other response gets them."""
+    from web.security import API_REFERENCE_CSP, CONTENT_SECURITY_POLICY
+
+    client = _client(world, "visitor")
+    page = client.get("/redoc")
+    paths = ("/chat", "/openapi.json", "/docs")
+    others = [client.get(path, follow_redirects=False) for path in paths]
+    others.append(client.get(lxml.html.fromstring(page.text).find(".//script").get("src")))
+
+    assert page.headers["content-security-policy"] == API_REFERENCE_CSP != CONTENT_SECURITY_POLICY
+    for response in others:
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    page_csp, app_csp = _csp(page), _csp(others[0])
+    # Still no inline or foreign script, no framing, no plugins: only styles and workers relax.
+    for directive in ("default-src", "script-src", "object-src", "base-uri", "frame-ancestors"):
+        assert page_csp[directive] == app_csp[directive]
+    assert page_csp["worker-src"] == "worker-src 'self' blob:"
 
 
 def test_attachments_are_downloads_never_rendered(world) -> None:  # type: ignore[no-untyped-def]

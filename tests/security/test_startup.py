@@ -26,7 +26,7 @@ def test_production_settings_accept_a_long_random_secret(tmp_path: Path) -> None
     assert settings.secret_key == STRONG
 
 
-def test_the_default_secret_is_fine_outside_production(tmp_path: Path) -> None:
+def test_the_default_secret_is_accepted_by_the_settings_outside_production(tmp_path: Path) -> None:
     assert Settings(environment="development", data_dir=tmp_path).secret_key == DEVELOPMENT_SECRET
 
 

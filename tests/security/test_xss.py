@@ -58,6 +58,7 @@ class Stored:
 
     number: str = ""
     conversation: str = ""
+    visitor_cookie: str = ""  # the conversation is its asker's only (issue 14)
     canned_id: str = ""
     pages: dict[str, tuple[TestClient, str, tuple[str, ...]]] = field(default_factory=dict)
 
@@ -135,10 +136,12 @@ def stored(world, attack) -> Stored:  # type: ignore[no-untyped-def]
                    "name_en": attack.IMG, "csrf_token": acsrf}, follow_redirects=False)  # fmt: skip
     assert team.status_code == 303, team.text[:500]
     # the chat: a question carrying the payload, and one that retrieves the payload document
-    asked = world.fresh().post("/chat", data={"question": "Cell therapy " + attack.PAYLOAD},
-                               follow_redirects=False)  # fmt: skip
+    asker = world.fresh()
+    asked = asker.post("/chat", data={"question": "Cell therapy " + attack.PAYLOAD},
+                       follow_redirects=False)  # fmt: skip
     assert asked.status_code == 303
     out.conversation = asked.headers["location"].split("c=")[1].split("#")[0]
+    out.visitor_cookie = asker.cookies["cgt_visitor"]
     return out
 
 
@@ -147,6 +150,8 @@ def _pages(world, stored: Stored, attack):  # type: ignore[no-untyped-def]
     company = world.sign_in("xss@example.cn").client
     n = stored.number
     visitor = world.fresh()
+    asker = world.fresh()
+    asker.cookies.set("cgt_visitor", stored.visitor_cookie)
     all_markers = ("xss-script", "xss-img")
     return {
         "account": (company, "/account", all_markers),
@@ -170,7 +175,7 @@ def _pages(world, stored: Stored, attack):  # type: ignore[no-untyped-def]
         "canned edit": (world.staff.client, f"/staff/canned/{stored.canned_id}/edit", all_markers),
         "admin staff": (world.admin.client, "/admin/staff", all_markers),
         "admin teams": (world.admin.client, "/admin/teams", ("xss-img",)),
-        "chat conversation": (visitor, f"/chat?c={stored.conversation}", all_markers),
+        "chat conversation": (asker, f"/chat?c={stored.conversation}", all_markers),
         "chat, ?c=": (visitor, f"/chat?c={attack.SCRIPT}", ()),
         "library": (visitor, "/documents", all_markers),
         "library, ?q=": (visitor, f"/documents?q={attack.IMG}", ("xss-img",)),

@@ -184,16 +184,17 @@ def test_two_workers_share_sessions_limits_index_and_queue(
         with b.client() as anonymous:
             assert anonymous.get("/api/v1/requests").status_code == 401
 
-        # Failed sign-ins spread over both workers add up: 3 + 2 failures reach the limit
-        # of 5 per address, which neither worker reaches alone.
+        # Failed sign-ins spread over both workers add up: 2 + 1 failures use the three free
+        # tries of one email and address, which neither worker reaches alone; the next try,
+        # on either worker, must wait (portal/throttle.py).
         target = f"victim-{secrets.token_hex(4)}@example.cn"
         with a.client() as guess_a, b.client() as guess_b:
             failures = [_login(c, target, "wrong-password").status_code
-                        for c in (guess_a, guess_b, guess_a, guess_b, guess_a)]  # fmt: skip
-            assert failures == [401] * 5
+                        for c in (guess_a, guess_b, guess_a)]  # fmt: skip
+            assert failures == [401] * 3
             limited = _login(guess_b, target, "wrong-password")
         assert limited.status_code == 429, limited.text
-        assert int(limited.headers["Retry-After"]) > 0
+        assert 0 < int(limited.headers["Retry-After"]) <= 16
 
         # A request submitted on worker A is in worker B's staff queue, on the same SLA clock.
         staff_email = f"staff-{secrets.token_hex(4)}@center.example"

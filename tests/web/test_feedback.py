@@ -279,9 +279,10 @@ def test_a_companys_answer_is_invisible_to_others(
     answer_id, page = _ask_in_chat(company)
     conversation = re.search(r'name="conversation_id" value="([0-9a-f]+)"', page)
     assert conversation
-    shared_link = rival.get(f"/chat?c={conversation.group(1)}").text
-    # The conversation stays readable by its link; another company gets no actions on it.
-    assert QUESTION in shared_link and answer_id not in shared_link
+    # A conversation is its owner's only (issue 14): another company's link is a 404.
+    shared_link = rival.get(f"/chat?c={conversation.group(1)}")
+    assert shared_link.status_code == 404
+    assert QUESTION not in shared_link.text and answer_id not in shared_link.text
     for outsider in (rival, fresh_client):
         response = outsider.post(f"/api/v1/answers/{answer_id}/feedback", json={"helpful": True})
         assert response.status_code == 404

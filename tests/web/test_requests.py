@@ -105,7 +105,7 @@ def test_service_form_has_typed_fields_and_a_fresh_idempotency_key(company: Test
     assert 'type="checkbox" name="tests_requested"' in page
     assert 'enctype="multipart/form-data"' in page
     assert 'hx-trigger="keyup changed delay:800ms"' in page
-    assert 'hx-get="/requests/suggestions"' in page
+    assert 'hx-post="/requests/suggestions"' in page  # recording what was shown is a POST
 
 
 def test_submit_redirects_to_the_confirmation_with_the_tracking_number(
@@ -254,11 +254,12 @@ def test_list_shows_number_service_status_and_sla(company: TestClient) -> None:
 
 
 def test_suggestions_show_cited_answers_for_a_description(company: TestClient) -> None:
-    response = company.get(
+    response = company.post(
         "/requests/suggestions",
-        params={
+        data={
             "description": "南沙的企业所得税优惠税率是多少？",
             "service_code": "general_consultation",
+            "csrf_token": _token(company.get("/requests").text),
         },
         headers={"HX-Request": "true"},
     )

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import accounts
+from portal import accounts, registration
+from portal.errors import NotFound as DomainNotFound
 from portal.errors import RateLimited, ValidationFailed
 from portal.models import User
-from web import auth
+from web import auth, confirmation
 from web.deps import CurrentUser, LanguageDep, OptionalUser, SessionDep
 from web.i18n import translate
+from web.settings import Settings
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])
@@ -25,6 +28,10 @@ REGISTER_FIELDS = ("company_name", "credit_code", "contact_name", "phone", "emai
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.components.settings
 
 
 def _now() -> datetime:
@@ -101,7 +108,7 @@ def login_page(
     """Show the sign-in form (signed-in users go straight on)."""
     if user is not None:
         return RedirectResponse(auth.safe_next(next), status_code=303)
-    context = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
+    context: dict[str, Any] = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
     return render(request, "account/login.html", context, language=language)
 
 
@@ -137,9 +144,9 @@ def login(
             request, "account/login.html", {**context, "error": message},
             language=language, status_code=401,
         )  # fmt: skip
-    response = RedirectResponse(auth.safe_next(next), status_code=303)
-    auth.start_session(request, response, user)
-    return response
+    signed_in = RedirectResponse(auth.safe_next(next), status_code=303)
+    auth.start_session(request, signed_in, user)
+    return signed_in
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -147,7 +154,7 @@ def register_page(request: Request, language: LanguageDep, user: OptionalUser) -
     """Show the company registration form."""
     if user is not None:
         return RedirectResponse("/account", status_code=303)
-    context = {"values": {}, "errors": {}}
+    context: dict[str, Any] = {"values": {}, "errors": {}}
     return render(request, "account/register.html", context, language=language)
 
 
@@ -168,12 +175,61 @@ def register(
         "company_name": company_name, "credit_code": credit_code,
         "contact_name": contact_name, "phone": phone, "email": email,
     }  # fmt: skip
+    confirm = _settings(request).confirms_registration
     try:
-        user = accounts.register_company(session=session, password=password, **values)
+        if confirm:
+            waiting = registration.register_quietly(session=session, password=password, **values)
+        else:
+            user = accounts.register_company(session=session, password=password, **values)
     except ValidationFailed as failure:
         return render(
             request, "account/register.html", {"values": values, "errors": failure.errors},
             language=language, status_code=422,
+        )  # fmt: skip
+    if confirm:  # the same answer whether the e-mail or the company existed or not
+        if waiting is not None:
+            confirmation.send(request, session, waiting)
+        return RedirectResponse("/register/sent", status_code=303)
+    response = RedirectResponse("/account?registered=1", status_code=303)
+    auth.start_session(request, response, user)
+    return response
+
+
+@router.get("/register/sent", response_class=HTMLResponse)
+def register_sent(request: Request, language: LanguageDep) -> Response:
+    """Say that a confirmation e-mail is on its way."""
+    return render(request, "account/confirm.html", {"sent": True}, language=language)
+
+
+@router.get("/register/confirm", response_class=HTMLResponse)
+def confirm_page(request: Request, language: LanguageDep, token: str = "") -> Response:
+    """Show the button that confirms a registration (a GET changes nothing)."""
+    valid = confirmation.read(_settings(request), token[:500]) is not None
+    return render(
+        request, "account/confirm.html", {"sent": False, "token": token[:500], "valid": valid},
+        language=language, status_code=200 if valid else 404,
+    )  # fmt: skip
+
+
+@router.post(
+    "/register/confirm", response_class=HTMLResponse, dependencies=[Depends(auth.check_csrf)]
+)
+def confirm_registration(
+    request: Request,
+    session: SessionDep,
+    language: LanguageDep,
+    token: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Activate the account the link names and sign it in."""
+    named = confirmation.read(_settings(request), token)
+    try:
+        if named is None:
+            raise DomainNotFound("no such link")
+        user = registration.confirm(session=session, user_id=named[0], version=named[1])
+    except DomainNotFound:
+        return render(
+            request, "account/confirm.html", {"sent": False, "token": "", "valid": False},
+            language=language, status_code=404,
         )  # fmt: skip
     response = RedirectResponse("/account?registered=1", status_code=303)
     auth.start_session(request, response, user)
@@ -230,6 +286,7 @@ def account_page(
     user: CurrentUser,
     registered: bool = False,
     added: str | None = None,
+    invited: str | None = None,
 ) -> HTMLResponse:
     """Show the profile, the company's members and the sign-out-everywhere button."""
     notice = None
@@ -237,6 +294,8 @@ def account_page(
         notice = translate("account.registered", language)
     elif added:
         notice = translate("account.members.added", language, email=added[:254])
+    elif invited:
+        notice = translate("account.members.invited", language, email=invited[:254])
     return _account_page(request, session, language, user, notice=notice)
 
 
@@ -251,7 +310,18 @@ def add_member(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     """Add a colleague to the company's account (company members only)."""
+    confirm = _settings(request).confirms_registration
     try:
+        if confirm:  # the colleague confirms the e-mail; a taken e-mail is not revealed
+            waiting = registration.add_member_quietly(
+                session=session, actor=user, email=email, password=password, name=name
+            )
+            if waiting is not None:
+                confirmation.send(request, session, waiting)
+            return RedirectResponse(
+                f"/account?invited={quote(accounts.normalise_email(email)[:254])}",
+                status_code=303,
+            )
         member = accounts.add_company_member(
             session=session, actor=user, email=email, password=password, name=name
         )
@@ -270,7 +340,18 @@ def add_member(
 def api_register(
     body: RegisterIn, request: Request, session: SessionDep, response: Response
 ) -> SessionOut:
-    """Register a company and its first user (422 with every field's error); signs in."""
+    """Register a company and its first user (422 with every field's error); signs in.
+
+    With e-mail confirmation on (the default outside tests) the answer is 202 and the same
+    whether the e-mail or the company existed: the link in the e-mail activates the account.
+    """
+    if _settings(request).confirms_registration:
+        waiting = registration.register_quietly(session=session, **body.model_dump())
+        if waiting is not None:
+            confirmation.send(request, session, waiting)
+        return JSONResponse(  # type: ignore[return-value]
+            {"detail": "check your e-mail: its link confirms the registration"}, status_code=202
+        )
     user = accounts.register_company(session=session, **body.model_dump())
     token = auth.start_session(request, response, user)
     return SessionOut(user=UserOut.of(user), csrf_token=token)

@@ -12,6 +12,7 @@ from portal.errors import ValidationFailed
 from portal.models import User
 from web.deps import CurrentAdmin, LanguageDep, SessionDep
 from web.i18n import UiLanguage
+from web.numbers import collect_int
 from web.routes.requests import page
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -34,13 +35,7 @@ def _render(
 
 
 def _optional_int(raw: str, field: str, errors: dict[str, str]) -> int | None:
-    text = raw.strip()
-    if not text:
-        return None
-    if not text.lstrip("-").isdigit() or len(text) > 9:
-        errors[field] = "not_an_integer"
-        return None
-    return int(text)
+    return collect_int(raw, field=field, errors=errors, minimum=-999_999_999, maximum=999_999_999)
 
 
 @router.get("")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from knowledge import registry
-from web import observability
-from web.deps import AssistantDep, ComponentsDep, DocumentDep, OptionalUser
+from web import conversation_owner, observability
+from web.deps import AssistantDep, ComponentsDep, DocumentDep, OptionalUser, SessionDep
 from web.knowledge_wiring import KnowledgeDep
 from web.schemas import ChatRequest, ChatResponse, DocumentOut, DocumentWithText
 
@@ -17,12 +17,23 @@ router = APIRouter(prefix="/api/v1", tags=["assistant"])
 
 @router.post("/chat", response_model=ChatResponse)
 def chat(
-    body: ChatRequest, assistant: AssistantDep, user: OptionalUser, request: Request
+    body: ChatRequest,
+    assistant: AssistantDep,
+    user: OptionalUser,
+    request: Request,
+    response: Response,
+    session: SessionDep,
 ) -> ChatResponse:
-    """Answer a question from the center's documents, with citations, or refuse plainly."""
+    """Answer a question from the center's documents, with citations, or refuse plainly.
+
+    `conversation_id` continues one of the caller's conversations; another's is a 404, and an
+    unknown one starts a new conversation with an id made by the server.
+    """
+    conversation = conversation_owner.conversation_for(request, session, user, body.conversation_id)
+    conversation_owner.remember_visitor(request, response)
     with observability.answering(request) as record:  # answer latency and refusals
         turn = assistant.ask(
-            body.question, conversation_id=body.conversation_id,
+            body.question, conversation_id=conversation,
             asker_id=user.id if user else None, company_id=user.company_id if user else None,
         )  # fmt: skip
         record(turn.answer)
@@ -55,6 +66,15 @@ def list_documents(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentWithText)
-def get_document(document: DocumentDep, knowledge: KnowledgeDep) -> DocumentWithText:
-    """One document's metadata, full text (citations quote it verbatim) and index status."""
-    return DocumentWithText.of(document, knowledge.state(document.id))
+def get_document(
+    document: DocumentDep, knowledge: KnowledgeDep, user: OptionalUser
+) -> DocumentWithText:
+    """One document's metadata, full text (citations quote it verbatim) and index status.
+
+    A withdrawn document's text is for the center's staff only; everyone else gets its
+    metadata, `withdrawn: true` and the replacement (`superseded_by`) with an empty text.
+    """
+    shown = DocumentWithText.of(document, knowledge.state(document.id))
+    if document.withdrawn and not (user is not None and user.is_staff):
+        return shown.model_copy(update={"text": ""})
+    return shown

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from fastapi.responses import JSONResponse
@@ -22,7 +22,7 @@ Category = Literal["policy", "regulation", "guideline", "service", "news"]
 DocStatus = Literal["in_force", "draft", "superseded", "announced"]
 Jurisdiction = Literal["national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao"]
 
-_PROBLEM = {
+_PROBLEM: dict[str, Any] = {
     "description": "invalid file or metadata: the field at fault and the reason",
     "content": {
         "application/json": {

@@ -220,7 +220,7 @@ async def create_request_with_files(
         raise ValidationFailed({"fields": "not_a_json_object"})
     if len(files) > MAX_FILES:
         raise ValidationFailed({"files": "too_many_files"})
-    uploads = [(f.filename or "", await f.read()) for f in files]
+    uploads = [(f.filename or "", f.file) for f in files]  # spooled files, read in chunks
     item = service_requests.submit(
         session=session, user=user, service_code=service_code, title=title,
         description=description, fields={k: _as_form_value(v) for k, v in parsed.items()},

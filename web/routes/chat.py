@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from web import answer_views, observability
+from web import answer_views, conversation_owner, observability
 from web.deps import AssistantDep, LanguageDep, OptionalUser, SessionDep
 from web.schemas import ChatRequest
 from web.templating import is_htmx, render
@@ -28,11 +28,12 @@ def chat_page(
     assistant: AssistantDep,
     language: LanguageDep,
     session: SessionDep,
+    user: OptionalUser,
     c: str | None = None,
     rated: str | None = None,
 ) -> HTMLResponse:
-    """Show the chat, with the conversation `c` so far when given."""
-    conversation_id = c if c and len(c) <= 64 and c.replace("-", "").isalnum() else None
+    """Show the chat with the caller's conversation `c` (someone else's: 404; unknown: empty)."""
+    conversation_id = c if c and conversation_owner.readable(request, session, user, c) else None
     turns = assistant.history(conversation_id) if conversation_id else []
     actions = answer_views.chat_actions(request, session, rated=rated)
     return render(
@@ -69,12 +70,12 @@ def ask(
             body = ChatRequest(question=question, conversation_id=None)
         else:
             return _form_error(request, language, key, question, conversation_id)
+    conversation = conversation_owner.conversation_for(request, session, user, body.conversation_id)
     with observability.answering(request) as record:  # answer latency and refusals
         turn = assistant.ask(
-            body.question, conversation_id=body.conversation_id, **answer_views.asker(user)
+            body.question, conversation_id=conversation, **answer_views.asker(user)
         )
         record(turn.answer)
-    conversation = turn.conversation_id
     if is_htmx(request):
         response = render(
             request,
@@ -89,8 +90,11 @@ def ask(
         )
         # Name the conversation in the address bar, so reload and Back keep it.
         response.headers["HX-Replace-Url"] = f"/chat?c={conversation}"
+        conversation_owner.remember_visitor(request, response)
         return response
-    return RedirectResponse(f"/chat?c={conversation}#latest", status_code=303)
+    redirect = RedirectResponse(f"/chat?c={conversation}#latest", status_code=303)
+    conversation_owner.remember_visitor(request, redirect)
+    return redirect
 
 
 def _form_error(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from knowledge import registry
-from web.deps import ComponentsDep, DocumentDep, LanguageDep
+from web.deps import ComponentsDep, DocumentDep, LanguageDep, OptionalUser
 from web.templating import render
 from web.viewer import Span, parse_highlight, render_document
 
@@ -68,9 +68,15 @@ def view(
     document: DocumentDep,
     components: ComponentsDep,
     language: LanguageDep,
+    user: OptionalUser,
     hl: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
-    """Show a document with its metadata; `hl=start-end` highlights a quoted passage."""
+    """Show a document with its metadata; `hl=start-end` highlights a quoted passage.
+
+    A withdrawn document's text is for the center's staff only: others see the notice and
+    the replacement, not what the center took back.
+    """
+    withheld = document.withdrawn and not (user is not None and user.is_staff)
     with components.sessions() as session:
         spans = [
             Span(c.id, c.start, c.start + len(c.text))
@@ -88,8 +94,8 @@ def view(
         {
             "document": document,
             "translation": translation,
-            "body": render_document(document.text, spans, highlight),
-            "highlight": highlight,
+            "body": None if withheld else render_document(document.text, spans, highlight),
+            "highlight": None if withheld else highlight,
         },
         language=language,
     )

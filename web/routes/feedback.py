@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
@@ -100,7 +100,7 @@ def chat_feedback(
     )  # fmt: skip
     status = 422 if error else 200
     if is_htmx(request):
-        context = {"answer_id": answer_id, "actions": actions}
+        context: dict[str, Any] = {"answer_id": answer_id, "actions": actions}
         return render(request, "answers/feedback.html", context, language=language,
                       status_code=status)  # fmt: skip
     # Without JavaScript: the conversation again, the message next to this answer's form.

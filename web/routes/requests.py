@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartParser
 
 from portal import answers as request_answers
 from portal import catalog, deflection
@@ -24,6 +25,7 @@ from web import answer_views, auth, portal_wiring
 from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
+from web.numbers import parse_int
 from web.portal_wiring import PortalParts
 from web.templating import is_htmx, render
 
@@ -58,12 +60,18 @@ class SubmittedForm:
     """A parsed multipart form: text values (lists for repeated names) and uploaded files."""
 
     values: dict[str, str | list[str]] = field(default_factory=dict)
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    files: list[tuple[str, BinaryIO]] = field(default_factory=list)
 
     def text(self, name: str) -> str:
         """The single text value of a field ('' when absent)."""
         value = self.values.get(name, "")
         return value[0] if isinstance(value, list) and value else str(value or "")
+
+
+# Multipart parts past this size are spooled to a temporary file on disk while the form is
+# parsed (Starlette's default is 1 MiB): parallel uploads of many large files must not fill
+# the memory. portal.attachments then reads them in chunks.
+MultiPartParser.spool_max_size = 64 * 1024
 
 
 async def submitted_form(request: Request) -> SubmittedForm:
@@ -75,9 +83,8 @@ async def submitted_form(request: Request) -> SubmittedForm:
         texts = [v for v in items if isinstance(v, str)]
         for item in items:
             if isinstance(item, UploadFile) and item.filename:
-                data = await item.read()
-                if data or item.filename:
-                    parsed.files.append((item.filename, data))
+                # The spooled file itself, not its bytes: big files stay on disk (see below).
+                parsed.files.append((item.filename, item.file))
         if texts:
             parsed.values[name] = texts if len(texts) > 1 else texts[0]
     if len(parsed.files) > MAX_FILES:
@@ -110,7 +117,7 @@ def local_time(moment: datetime | None) -> str:
 
 def pick(obj: Any, language: str, attr: str = "name") -> str:
     """The zh or en variant of a bilingual attribute (name_zh / name_en, label_zh …)."""
-    return getattr(obj, f"{attr}_{language}", None) or getattr(obj, f"{attr}_zh", "")
+    return getattr(obj, f"{attr}_{language}", "") or getattr(obj, f"{attr}_zh", "")
 
 
 def page(
@@ -118,7 +125,7 @@ def page(
     block: str | None = None, status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
     """Render a request page with the helpers every request template uses."""
-    helpers = {
+    helpers: dict[str, Any] = {
         "local_time": local_time,
         "pick": lambda obj, attr="name": pick(obj, language, attr),
         "hm": lambda seconds: divmod(abs(int(seconds)) // 60, 60),
@@ -265,7 +272,7 @@ def _title_errors(form: SubmittedForm) -> dict[str, str]:
 
 
 def _int_or_none(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return parse_int(value, field="deflection_id", minimum=1)
 
 
 # --- deflection -----------------------------------------------------------------------------
@@ -274,23 +281,43 @@ def _int_or_none(value: str) -> int | None:
 @router.get("/requests/suggestions", response_class=HTMLResponse)
 def suggestions(
     request: Request,
-    session: SessionDep,
     user: CurrentUser,
     language: LanguageDep,
     assistant: AssistantDep,
     q: Annotated[str, Query(max_length=20000)] = "",
     description: Annotated[str, Query(max_length=20000)] = "",
-    service_code: Annotated[str | None, Query(max_length=60)] = None,
-    deflection_id: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    """Up to three cited answers for what the company is typing (a fragment for htmx)."""
+    """Up to three cited answers for a text, recording nothing (a GET changes nothing)."""
+    found = portal_wiring.deflect(assistant, q or description)
+    context = {"found": found, "deflection_id": "", "feedback": None, "q": q or description}
+    return page(
+        request, "requests/suggestions.html", context, language=language, block="suggestions"
+    )
+
+
+@router.post("/requests/suggestions", response_class=HTMLResponse)
+def record_suggestions(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    language: LanguageDep,
+    assistant: AssistantDep,
+    q: Annotated[str, Form(max_length=20000)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    service_code: Annotated[str | None, Form(max_length=60)] = None,
+    deflection_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Up to three cited answers for what the company is typing, counted for the dashboard.
+
+    A POST (with the CSRF token), so another site cannot skew the deflection figures by
+    making a signed-in browser load a URL.
+    """
     q = q or description
-    service = service_code
     found = portal_wiring.deflect(assistant, q)
     row_id = _int_or_none(deflection_id)
     if found is not None:
         row_id = deflection.record_shown(
-            session=session, user=user, deflection_id=row_id, service_code=service or None,
+            session=session, user=user, deflection_id=row_id, service_code=service_code or None,
             query=found.query, shown=found.count,
         )  # fmt: skip
     context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
@@ -414,10 +441,11 @@ def rate(
 ) -> Response:
     """Rate a resolved request 1-5 with an optional comment."""
     try:
-        if not rating.isdigit():
+        stars = parse_int(rating, field="rating")
+        if stars is None:
             raise ValidationFailed({"rating": "required"})
         service_requests.rate(
-            session=session, user=user, request=item, rating=int(rating), comment=comment
+            session=session, user=user, request=item, rating=stars, comment=comment
         )
     except ValidationFailed as failure:
         context = detail_context(session=session, user=user, item=item, calendar=calendar)

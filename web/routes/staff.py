@@ -19,6 +19,7 @@ from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage
+from web.numbers import parse_int
 from web.routes.requests import (
     CalendarDep,
     FormDep,
@@ -65,8 +66,8 @@ def queue_filters(
     chosen_assignee: Any = None
     if assignee in ("me", "unassigned"):
         chosen_assignee = assignee
-    elif assignee.isdigit():
-        chosen_assignee = int(assignee)
+    else:
+        chosen_assignee = parse_int(assignee, field="assignee", minimum=1)
     return dashboard.QueueFilters(
         status=statuses,
         service=service if service in catalog.SPECS else None,
@@ -74,7 +75,7 @@ def queue_filters(
         assignee=chosen_assignee,
         team=team if re.fullmatch(r"[a-z0-9_]{2,40}", team) else None,
         sla_state=sla if sla in SLA_STATES else None,
-        company_id=int(company) if company.isdigit() else None,
+        company_id=parse_int(company, field="company", minimum=1),
         text=q.strip() or None,
         sort=sort if sort in SORTS else "sla",  # type: ignore[arg-type]
         limit=500,
@@ -134,7 +135,7 @@ def queue_csv(
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
         writer.writerow(["tracking_number", "title", "service", "company", "status", "priority",
                          "assignee", "team", "sla_state", "sla_remaining_hours", "created_at",
                          "updated_at"])  # fmt: skip
@@ -142,7 +143,7 @@ def queue_csv(
             r = row.request
             writer.writerow([
                 r.tracking_number, _cell(r.title), r.service_code, _cell(r.company.name),
-                r.status.value, r.priority.value, r.assignee.name if r.assignee else "",
+                r.status.value, r.priority.value, _cell(r.assignee.name if r.assignee else ""),
                 r.team_code or "", row.sla.state, round(row.sla.remaining_seconds / 3600, 1),
                 local_time(r.created_at), local_time(r.updated_at),
             ])  # fmt: skip
@@ -154,9 +155,16 @@ def queue_csv(
     )  # fmt: skip
 
 
+_FORMULA = re.compile(r"(?:^|[;,|])\s*[=+\-@\t\r]")
+
+
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Neutralise spreadsheet formulas in user text (CSV injection).
+
+    A trigger counts at the cell's start and after ';', ',' or '|': spreadsheets in locales
+    whose list separator is ';' split `x;=1+1` into cells when they import the file.
+    """
+    return "'" + text if _FORMULA.search(text) else text
 
 
 # --- one request ----------------------------------------------------------------------------
@@ -248,7 +256,7 @@ def assign(
     assignee_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Assign the request to a colleague (empty: unassign)."""
-    target = int(assignee_id) if assignee_id.isdigit() else None
+    target = parse_int(assignee_id, field="assignee_id", minimum=1)
     service_requests.assign(session=session, actor=user, request=item, assignee_id=target)
     return _back(item)
 

@@ -86,7 +86,7 @@ def knowledge_list(
     withdrawn: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     """List the knowledge base's documents with their version and index status, filtered."""
-    filters = {
+    filters: dict[str, Any] = {
         "q": q.strip() or None,
         "category": category if category in CATEGORIES else None,
         "status": status if status in STATUSES else None,

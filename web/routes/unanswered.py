@@ -14,6 +14,7 @@ from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, Curat
 from web.deps import AssistantDep, ComponentsDep, CurrentStaff, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
+from web.numbers import parse_int
 from web.routes.requests import FormDep, SubmittedForm, page
 from web.wiring import Components
 
@@ -46,7 +47,7 @@ def unanswered_page(
     gaps.sync(session=session, embeddings=components.embeddings, config=config)
     chosen = status if status in gaps.STATUSES else "open"
     order = sort if sort in ("count", "recent") else "count"
-    result = gaps.list_groups(session=session, config=config, status=chosen,  # type: ignore[arg-type]
+    result = gaps.list_groups(session=session, config=config, status=chosen,
                               sort=order, page=page_number, per_page=PER_PAGE)  # type: ignore[arg-type]  # fmt: skip
 
     def link(**changes: Any) -> str:
@@ -134,9 +135,10 @@ def _values(draft: CuratedDraft) -> dict[str, Any]:
 
 
 def _group(session: Any, components: Components, group_id: str) -> gaps.GapGroup | None:
-    if not group_id.isdigit():
+    number = parse_int(group_id, field="group_id")
+    if number is None:
         return None
-    return gaps.get_group(session=session, group_id=int(group_id), config=gap_config(components))
+    return gaps.get_group(session=session, group_id=number, config=gap_config(components))
 
 
 @router.get("/curated/new", response_class=HTMLResponse)

@@ -1,0 +1,124 @@
+"""Registration that tells nobody what exists: confirm by e-mail, notify existing owners.
+
+Before, `/register` answered "this e-mail already exists" or "this company is registered", so
+anyone could test addresses and credit codes; and a new account was usable at once, whatever
+e-mail it named. With confirmation on, a registration (or a colleague added by a member)
+creates an inactive user who becomes active only through the link sent to that e-mail; when
+the e-mail or the company already exists, nothing is created and the owner is told instead.
+Either way the caller sees the same answer. Format errors (a bad e-mail, a weak password, a
+credit code with a wrong check character) are still named: they reveal nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import accounts, notifications
+from portal.errors import NotFound, ValidationFailed
+from portal.models import Company, User
+from portal.uscc import validate_credit_code
+
+_EXISTS = {
+    ("email", accounts.EMAIL_TAKEN),
+    ("credit_code", accounts.COMPANY_REGISTERED),
+}
+TRIED_EMAIL_SUBJECT = "Registration attempt with your e-mail · 有人使用您的邮箱注册"
+TRIED_EMAIL_BODY = (
+    "Someone tried to register a company or an account with your e-mail address. If it was "
+    "you, sign in with your password instead; otherwise you need not do anything.\n"
+    "有人尝试使用您的邮箱注册企业或账号。如是您本人，请直接用密码登录；否则无需处理。"
+)
+TRIED_COMPANY_SUBJECT = "Registration attempt for your company · 有人尝试注册贵公司"
+TRIED_COMPANY_BODY = (
+    "Someone tried to register your company again, with the e-mail {email}. Colleagues join "
+    "through Account → Members.\n"
+    "有人使用邮箱 {email} 尝试再次注册贵公司。同事请通过“账户 → 成员”加入。"
+)
+
+
+def _existence_only(failure: ValidationFailed) -> bool:
+    return bool(failure.errors) and set(failure.errors.items()) <= _EXISTS
+
+
+def _without_existence(failure: ValidationFailed) -> ValidationFailed:
+    return ValidationFailed({k: v for k, v in failure.errors.items() if (k, v) not in _EXISTS})
+
+
+def _notify_existing(session: Session, *, email: str, credit_code: str) -> None:
+    owner = accounts.get_user_by_email(session=session, email=email)
+    if owner is not None:
+        notifications.enqueue(
+            session=session, user_ids=[owner.id], subject=TRIED_EMAIL_SUBJECT, body=TRIED_EMAIL_BODY
+        )
+    try:
+        code = validate_credit_code(credit_code)
+    except ValidationFailed:
+        code = ""
+    company_id = session.scalar(select(Company.id).where(Company.credit_code == code))
+    if code and company_id is not None:
+        notifications.enqueue(
+            session=session, user_ids=notifications.company_user_ids(
+                session=session, company_id=company_id),
+            subject=TRIED_COMPANY_SUBJECT,
+            body=TRIED_COMPANY_BODY.format(email=accounts.normalise_email(email)[:254]),
+        )  # fmt: skip
+    session.commit()
+
+
+def register_quietly(
+    *,
+    session: Session,
+    company_name: str,
+    credit_code: str,
+    contact_name: str,
+    phone: str,
+    email: str,
+    password: str,
+) -> User | None:
+    """Register a company whose user confirms the e-mail first; None when an owner was told.
+
+    Raises ValidationFailed only for errors of form, never for what already exists.
+    """
+    try:
+        user = accounts.register_company(
+            session=session, company_name=company_name, credit_code=credit_code,
+            contact_name=contact_name, phone=phone, email=email, password=password,
+        )  # fmt: skip
+    except ValidationFailed as failure:
+        if not _existence_only(failure):
+            remaining = _without_existence(failure)
+            raise remaining from None
+        _notify_existing(session, email=email, credit_code=credit_code)
+        return None
+    user.active = False  # until the link sent to the e-mail is opened
+    session.commit()
+    return user
+
+
+def add_member_quietly(
+    *, session: Session, actor: User, email: str, password: str, name: str
+) -> User | None:
+    """Add a colleague who confirms their e-mail first; None when the e-mail was taken."""
+    try:
+        member = accounts.add_company_member(
+            session=session, actor=actor, email=email, password=password, name=name
+        )
+    except ValidationFailed as failure:
+        if not _existence_only(failure):
+            raise _without_existence(failure) from None
+        _notify_existing(session, email=email, credit_code="")
+        return None
+    member.active = False
+    session.commit()
+    return member
+
+
+def confirm(*, session: Session, user_id: int, version: int) -> User:
+    """Activate a user who opened their confirmation link (NotFound if it no longer applies)."""
+    user = session.get(User, user_id)
+    if user is None or user.active or user.session_version != version:
+        raise NotFound("no registration waits for this link")
+    user.active = True
+    session.commit()
+    return user
