@@ -73,6 +73,8 @@ class EvaluationResult:
     answer_ms_p95: float
     seconds: float
     failures: list[dict[str, Any]] = field(default_factory=list)
+    # Ids of the questions that passed (correct, or a look-alike refused): diff two runs with them.
+    passed: list[str] = field(default_factory=list)
     # How the set was run (a real-text set: documents and passages ingested, ingest seconds).
     setup: dict[str, Any] = field(default_factory=dict)
 
@@ -235,6 +237,7 @@ def evaluate(assistant: Assistant, questions: list[Question]) -> EvaluationResul
         for o in answerable
     )
     ms = sorted(1000 * s for s in latencies) or [0.0]
+    failures = [_failure(o, texts) for o in outcomes]
     return EvaluationResult(
         questions=len(questions),
         in_scope=len(in_scope),
@@ -258,5 +261,6 @@ def evaluate(assistant: Assistant, questions: list[Question]) -> EvaluationResul
         answer_ms_median=round(statistics.median(ms), 1),
         answer_ms_p95=round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 1),
         seconds=round(time.perf_counter() - started, 2),
-        failures=[f for o in outcomes if (f := _failure(o, texts))],
+        failures=[f for f in failures if f],
+        passed=[o.question.id for o, f in zip(outcomes, failures, strict=True) if not f],
     )

@@ -124,6 +124,7 @@ def test_real_set_evaluation_runs_end_to_end_on_a_few_texts(laws: Path, use_mode
         result.by_kind
     )
     assert 0.0 <= result.correct_accuracy <= result.key_fact_accuracy <= 1.0
+    assert sorted(result.passed + [f["id"] for f in result.failures]) == sorted(picked)
 
 
 def test_eval_command_without_the_corpus_exits_2_and_names_its_source(
