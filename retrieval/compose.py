@@ -57,6 +57,7 @@ class CompositionRules:
     redundancy: float = 0.9  # skip a unit this similar to one already chosen
     max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 420, "en": 900})
     short_article: int = 200  # an article this short is quoted whole
+    whole_named_article: int = 600  # an article a question names is quoted whole up to this
     w_sentence: float = 0.5  # similarity of question and unit
     w_passage: float = 0.3  # rank of the passage, relative to the best one
     w_overlap: float = 0.2  # share of the question's words the unit contains
@@ -186,8 +187,9 @@ class ExtractiveComposer:
         language: Language,
         general: bool,
     ) -> tuple[str, list[Citation]]:
-        """Answer from one named article: whole when asked what it says, else its best units."""
-        if general:
+        """Answer from one named article: whole when asked what it says or short enough to read
+        whole, else its best units."""
+        if general or sum(len(p.text) for p in passages) <= self.rules.whole_named_article:
             budget = self.rules.max_chars[language] * 2
             quotes: list[_Quote] = []
             used = 0
@@ -305,7 +307,9 @@ class ExtractiveComposer:
                 else status_label(index, citation.document_id, language)
             )  # fmt: skip
             parts.append(frame_quote(citation, meta, language, label))
-        return ("" if language == "zh" else " ").join(parts), citations
+        # Framed quotes of legal texts each get their own paragraph; sentences run on.
+        glue = "\n" if any(c.locator for c in citations) else ("" if language == "zh" else " ")
+        return glue.join(parts), citations
 
     def _cite(self, index: KnowledgeIndex, quote: _Quote, n: int) -> Citation:
         passage = quote.passage

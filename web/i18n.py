@@ -32,9 +32,11 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "chat.question_label": {"zh": "您的问题", "en": "Your question"},
     "chat.unverified": {"zh": "未经官方文本核实", "en": "not verified against the official text"},
     "chat.disclaimer": {
-        "zh": "本助手引用的是中心根据公开信息整理的摘要，并非官方文本；办理事项前请以官方发布为准。",
-        "en": "The assistant quotes the center's own summaries of public information, not official "
-        "texts; check the official publication before you act.",
+        "zh": "本助手只引用中心文档库中的文件：既有公开发布的法规文本，也有中心根据公开信息整理的摘要"
+        "（每条出处都注明）；办理事项前请以官方发布为准。",
+        "en": "The assistant quotes only the documents of the center's library: published texts of "
+        "laws and rules, and the center's own summaries of public information (each source is "
+        "named); check the official publication before you act.",
     },
     "docs.title": {"zh": "文档库", "en": "Document library"},
     "docs.search": {"zh": "搜索", "en": "Search"},
