@@ -56,7 +56,7 @@ _AMOUNT = re.compile(
 )
 _PENALTY = re.compile(r"罚|没收|\bfines?\b|\bfined\b|penalt", re.IGNORECASE)
 _UNPUBLISHED = re.compile(
-    r"免费|免收|不收费|不得[^。；]{0,12}收(?:取|费)|不收取|无偿|free of charge|\bno fees?\b"
+    r"免费|免收|不收费|不得[^。；]{0,12}收(?:取|费)|不收取|free of charge|\bno fees?\b"
     r"|may not (?:be )?charge|must not charge|without charge"
     r"|未找到公开|没有公开|尚未公布|未公布|未公开|待定|另行公布|not (?:yet )?(?:been )?published"
     r"|no published|to be confirmed|not (?:yet )?announced",
