@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from knowledge.documents import DocumentMeta
 from knowledge.text import Language
-from retrieval.index import KnowledgeIndex, Passage
-from retrieval.keyword import identifiers
+from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
     "zh": {"draft": "征求意见稿", "superseded": "已被取代", "announced": "已公布、尚未施行"},
@@ -123,22 +120,6 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
             return f"superseded by “{title}”"
         return f"已被{title}取代" if title.startswith("《") else f"已被《{title}》取代"
     return label
-
-
-def _names_document(meta: DocumentMeta, question: str, named: set[str]) -> bool:
-    """Whether the question names this document by its number (then it asks about it)."""
-    if not meta.doc_number:
-        return False
-    return meta.doc_number in question or bool(named & set(identifiers(meta.doc_number)))
-
-
-def _best_passages(
-    index: KnowledgeIndex, document_id: str | None, vector: np.ndarray, count: int
-) -> list[Passage]:
-    if document_id is None:
-        return []
-    passages = index.by_document.get(document_id, [])
-    return sorted(passages, key=lambda p: -float(p.vector @ vector))[:count]
 
 
 def asked_types(question: str) -> set[str]:

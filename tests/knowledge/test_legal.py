@@ -6,14 +6,9 @@ Inline snippets are written for these tests. Real texts come from the LawRefBook
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import random
 import re
-import shutil
-import tarfile
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,10 +29,7 @@ from knowledge.legal import (
     units,
 )
 from knowledge.numerals import format_number
-
-ARCHIVE = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "lawrefbook-laws.tar.xz"
-)
+from tests.corpus import laws_folder
 
 MARKDOWN_LAW = """# 中华人民共和国示例法
 
@@ -372,31 +364,7 @@ def test_the_registry_stores_article_fields_and_finds_an_articles_chunks(session
 @pytest.fixture(scope="module")
 def laws() -> Path:
     """The unpacked Laws/ folder of the corpus archive (unpacked once, reused by later runs)."""
-    archive = Path(os.environ.get("CGT_PORTAL_CORPUS", ARCHIVE))
-    if archive.is_dir():
-        archive = archive / ARCHIVE.name
-    if not archive.is_file():
-        pytest.skip(
-            f"real-text corpus not found at {archive}: it lives in ../shared/corpus next to the "
-            "repository (LawRefBook/Laws snapshot, see ../shared/corpus/README.md)"
-        )
-    stat = archive.stat()
-    key = hashlib.sha1(f"{archive.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    base = Path(
-        os.environ.get("CGT_PORTAL_CORPUS_CACHE") or Path(tempfile.gettempdir()) / "cgt-corpus"
-    )
-    target = base / f"{archive.name.split('.')[0]}-{key[:12]}"  # the layout the evaluation uses
-    if not (target / ".complete").exists():
-        base.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=base))
-        with tarfile.open(archive) as tar:
-            tar.extractall(partial, filter="data")
-        (partial / ".complete").write_text(archive.name)
-        try:
-            partial.rename(target)
-        except OSError:  # another process unpacked it meanwhile
-            shutil.rmtree(partial, ignore_errors=True)
-    return target / "Laws"
+    return laws_folder()
 
 
 def _document(path: Path) -> SourceDocument:

@@ -6,13 +6,8 @@ texts from ../shared/corpus (see its README) at run time and skip, saying so, wh
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
-import shutil
-import tarfile
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +20,7 @@ from knowledge import registry
 from knowledge.documents import DocumentMeta, SourceDocument
 from knowledge.loaders import load_bytes, load_path
 from knowledge.metadata import category_for, document_id, metadata_from_text
+from tests.corpus import laws_folder
 
 # A law as the national database prints it: history lines, then chapters and articles.
 LAW = """# 中华人民共和国细胞治疗促进法
@@ -336,41 +332,14 @@ def test_aliases_history_and_dates_are_checked_and_kept_as_extra_keys(
 
 # --- the real corpus -----------------------------------------------------------------------
 
-ARCHIVE = "lawrefbook-laws.tar.xz"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SAMPLE_EVERY = 10  # load every tenth file through the loader; all of them through the parser
 
 
 @pytest.fixture(scope="module")
 def corpus_files() -> list[Path]:
     """The real texts, unpacked once into a cache folder (never into the repository)."""
-    archive = Path(os.environ.get("CGT_PORTAL_CORPUS") or CORPUS / ARCHIVE)
-    if archive.is_dir():
-        archive = archive / ARCHIVE
-    if not archive.is_file():
-        pytest.skip(
-            f"real-text corpus not found at {archive}: it is the LawRefBook/Laws snapshot kept "
-            "in ../shared/corpus next to the repository (see ../shared/corpus/README.md); set "
-            "CGT_PORTAL_CORPUS to the archive to run these tests"
-        )
-    stat = archive.stat()
-    key = hashlib.sha1(f"{archive.name}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    base = Path(
-        os.environ.get("CGT_PORTAL_CORPUS_CACHE") or Path(tempfile.gettempdir()) / "cgt-corpus"
-    )
-    target = base / f"{archive.name.split('.')[0]}-{key[:12]}"  # shared with the evaluation
-    if not (target / ".complete").exists():
-        base.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=base))
-        with tarfile.open(archive) as tar:
-            tar.extractall(partial, filter="data")
-        (partial / ".complete").write_text(archive.name)
-        try:
-            partial.rename(target)
-        except OSError:  # another process unpacked it first
-            shutil.rmtree(partial, ignore_errors=True)
     # _index.md files are the source site's folder pages: front matter and no text.
-    return sorted(p for p in target.rglob("*.md") if p.name != "_index.md")
+    return sorted(p for p in laws_folder().rglob("*.md") if p.name != "_index.md")
 
 
 def _history_lines(raw: str) -> list[str]:
