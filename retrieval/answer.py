@@ -38,7 +38,13 @@ _ASKS = {
         r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
         re.IGNORECASE,
     ),
+    "penalty": re.compile(
+        r"罚|处罚|处分|法律责任|后果|\bpenalt|\bfines?\b|\bfined\b|\bsanction|\bpunish",
+        re.IGNORECASE,
+    ),
 }
+# Numbers as laws write them: 六十个工作日, 不少于六个月, 一万元以上, 百分之五十.
+_CN = "零〇一二三四五六七八九十百千万两"
 # A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost".
 _FEE_ASKED = re.compile(
     r"多少钱|收费|收多少|交多少|缴多少|付多少|价格|价钱|售价|定价|(?:费|费用)(?:是|要|为|大概|一般)?(?:多少|几)"
@@ -77,11 +83,14 @@ def states_fee(text: str) -> bool:
 _HOLDS = {
     "date": re.compile(
         rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+        r"|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+日(?:起|内|前)"
     ),
+    "penalty": re.compile(r"罚款|罚金|吊销|没收|责令|处分|拘留|\bfines?\b|\bpenalt", re.IGNORECASE),
     "amount": re.compile(
-        r"\d[\d,.]*\s*(?:%|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|年|个工作日|倍"
+        r"\d[\d,.]*\s*(?:%|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|日|年|个工作日|倍|人|次"
         r"|working days|days|years|million|billion|products|companies|articles|items)"
-        r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)",
+        r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
+        rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
         re.IGNORECASE,
     ),
     "who": re.compile(
