@@ -14,6 +14,7 @@ import jieba
 import jieba.posseg as pseg
 import numpy as np
 
+from knowledge.glossary import find_chinese, find_english
 from knowledge.text import normalize
 
 jieba.setLogLevel(logging.WARNING)
@@ -195,7 +196,17 @@ class KeywordIndex:
                 for p in pairs
                 if p.flag in _NAME_TAGS and len(p.word) > 1 and not _QUESTION_WORD.search(p.word)
             ]
-        return [n for n in names if n.lower() not in self._corpus]
+        return [n for n in names if n.lower() not in self._corpus and not self._known_as(n)]
+
+    def _known_as(self, name: str) -> bool:
+        """Whether the glossary knows a name by a form the documents use (PCT: 专利合作条约)."""
+        matches = find_english(name) or find_chinese(name)
+        return any(
+            normalize(form).lower() in self._corpus
+            for m in matches
+            if m.text == name
+            for form in (*m.entry.zh, *m.entry.en)
+        )
 
     def search(self, query: str, k: int, among: Sequence[int] | None = None) -> list[KeywordHit]:
         """The k best-scoring chunks for a query (only those with a positive score).
