@@ -167,7 +167,7 @@ class Assistant:
         if is_instruction_attempt(question):
             return Answer(refusal("instructions", language), True, language, reason="instructions")
         index = self.index()
-        read = read_question(question, context=context, names=index.names)
+        read = read_question(question, context=context, names=index.names, idf=index.keyword.idf)
         refs = read.refs
         if (
             refs.missing
@@ -382,7 +382,10 @@ class Assistant:
         # Answer with no connection held: answering opens its own (index generation checks),
         # and a thread holding one while waiting for another can drain the pool under load.
         result = self.answer(question, context=context)
-        search_query = read_question(question, context=context, names=self.index().names).query
+        index = self.index()
+        search_query = read_question(
+            question, context=context, names=index.names, idf=index.keyword.idf
+        ).query
         answer_id = answers.new_answer_id()
         asked_at = datetime.now(UTC)
         with self.sessions() as session:

@@ -56,7 +56,7 @@ _STOPWORDS = frozenset(
 _EVERYDAY = 1000
 
 
-def _everyday(token: str) -> bool:
+def is_everyday(token: str) -> bool:
     """Whether a token is an everyday Chinese word (see _EVERYDAY)."""
     if not ("\u4e00" <= token[:1] <= "\u9fff"):
         return False
@@ -169,7 +169,7 @@ class KeywordIndex:
         tokens = {t for t in tokenize(query) if not t.startswith("§")}
         if not tokens:
             return 0.0
-        return sum(t not in self._idf and not _everyday(t) for t in tokens) / len(tokens)
+        return sum(t not in self._idf and not is_everyday(t) for t in tokens) / len(tokens)
 
     def mentions(self, text: str) -> bool:
         """Whether any passage contains this text (case-insensitive)."""

@@ -11,13 +11,15 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from knowledge.glossary import find_chinese, find_english
 from knowledge.script import is_traditional, to_simplified
 from knowledge.text import Language, detect_language
-from retrieval.keyword import tokenize
+from retrieval.keyword import is_everyday, tokenize
 from retrieval.references import DocumentNames, References
 
 _ANAPHORA_EN = re.compile(
@@ -36,6 +38,10 @@ _PREDICATE_FIRST = re.compile(
     r"|必须|应当|应该|会|还)"
 )
 _CHINA = re.compile(r"\b(?:the\s+)?(?:People'?s Republic of China|PRC|China|Chinese)\b")
+# A word used by at least one passage in fifty is no topic of its own (违反, 罚款, 申请): the IDF
+# log(1 + N/df) of a rarer word is above log(51).
+TOPICAL_SHARE = 0.02
+_TOPICAL_IDF = math.log(1 + 1 / TOPICAL_SHARE)
 # Words that ask rather than name: without anything else, the question has no subject.
 _ASKING = re.compile(
     r"规定了?什么|说了?什么|讲了?什么|写了?什么|内容是?什么|是什么|有什么规定|怎么规定|如何规定"
@@ -74,8 +80,18 @@ def own_subject(question: str, refs: References) -> bool:
     return bool([t for t in tokenize(rest) if not t.startswith("§")])
 
 
-def is_follow_up(question: str, refs: References, language: Language) -> bool:
-    """Whether a question continues the previous one rather than starting a topic."""
+def is_follow_up(
+    question: str,
+    refs: References,
+    language: Language,
+    idf: Callable[[str], float] | None = None,
+) -> bool:
+    """Whether a question continues the previous one rather than starting a topic.
+
+    With `idf` (the library's), a question none of whose words is topical — each used by more
+    than one passage in TOPICAL_SHARE, or everyday language — has no subject of its own either
+    ("违反了罚多少？").
+    """
     if refs.documents:
         return False  # it names its own document
     anaphora = _ANAPHORA_ZH if language == "zh" else _ANAPHORA_EN
@@ -83,7 +99,13 @@ def is_follow_up(question: str, refs: References, language: Language) -> bool:
         return True
     if language == "zh" and _PREDICATE_FIRST.match(question.strip()):
         return True
-    return not own_subject(question, refs)
+    if not own_subject(question, refs):
+        return True
+    if idf is None or language != "zh":
+        return False
+    words = [t for t in tokenize(_ASKING.sub(" ", question)) if not t.startswith("§")]
+    topical = [t for t in words if idf(t) >= _TOPICAL_IDF and not is_everyday(t)]
+    return bool(words) and not topical
 
 
 def asks_generally(question: str, refs: References) -> bool:
@@ -97,7 +119,13 @@ def asks_generally(question: str, refs: References) -> bool:
     return not [t for t in tokenize(rest) if not t.startswith("§")]
 
 
-def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQuestion:
+def read(
+    question: str,
+    *,
+    context: str | None,
+    names: DocumentNames,
+    idf: Callable[[str], float] | None = None,
+) -> ReadQuestion:
     """Read a question within its conversation (`context`: the previous question)."""
     language = detect_language(question)
     simplified = (
@@ -107,7 +135,7 @@ def read(question: str, *, context: str | None, names: DocumentNames) -> ReadQue
     )
     traditional = simplified != question and is_traditional(question)
     refs = names.find(simplified)
-    follow_up = bool(context) and is_follow_up(simplified, refs, language)
+    follow_up = bool(context) and is_follow_up(simplified, refs, language, idf)
     query = simplified
     if follow_up and context:
         query = f"{context} {simplified}"

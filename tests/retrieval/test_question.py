@@ -89,3 +89,13 @@ def test_asking_what_an_article_says_is_told_from_asking_something_in_it(
     question: str, general: bool
 ) -> None:
     assert asks_generally(question, NAMES.find(question)) is general
+
+
+def test_a_question_of_only_common_and_everyday_words_continues_the_topic() -> None:
+    common = {"违反": 2.5, "罚": 7.6}  # 罚 is rare as a token in laws but everyday language
+    got = read("违反了罚多少？", context="个人信息能存到境外吗？", names=NAMES, idf=common.get)
+    assert got.follow_up
+    topical = {"超范围": 6.9, "执业": 3.0}  # 超范围 is rare in the library and not everyday
+    got = read("超范围执业怎么办？", context="个人信息能存到境外吗？", names=NAMES,
+               idf=lambda t: topical.get(t, 2.0))  # fmt: skip
+    assert not got.follow_up
