@@ -169,13 +169,8 @@ class Assistant:
         index = self.index()
         read = read_question(question, context=context, names=index.names, idf=index.keyword.idf)
         refs = read.refs
-        if (
-            refs.missing
-            and not refs.documents
-            and (refs.articles or not any(index.keyword.mentions(name) for name in refs.missing))
-        ):
-            # Named, not held, and no document even mentions it (or an article of it is asked
-            # for): say so rather than answer from whatever else is near.
+        if refs.missing and not refs.documents:
+            # Named and not held: say so rather than answer from texts that merely mention it.
             return self._missing(read)
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([read.query])[0]

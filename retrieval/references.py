@@ -34,6 +34,7 @@ _EN_TITLE = re.compile(
 _TITLE_WORDS = re.compile(
     r"(?i)laws?|regulations?|measures|rules|provisions|ordinance|administration|management"
 )
+_LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定)$")
 # What follows a law's name in the title of another text made under it (专利法实施细则).
 _ANOTHER_TEXT = re.compile(
     r"\s*(?:实施|条例|办法|细则|规定|规则|若干|解释|of\b|implementing)", re.I
@@ -163,11 +164,15 @@ class DocumentNames:
                         self._by_head.setdefault((title[0], kind), []).append(doc_id)
         self._zh_sorted = sorted(self._zh, key=len, reverse=True)
         self._en_sorted = sorted(self._en, key=len, reverse=True)
-        self._known = {strip_title(t) for t in known_titles} - set(self._zh)
+        # Only names that read as laws and regulations are reported missing: a standard or a
+        # pharmacopoeia (中国药典) the library discusses is not "a regulation it does not hold".
+        self._known = {
+            t for t in (strip_title(t) for t in known_titles) if _LEGAL_TITLE.search(t)
+        } - set(self._zh)
         self._known_en = {
             _EN_PRC.sub("", name).lower(): strip_title(zh)
             for zh, names in english_names.items()
-            if strip_title(zh) not in self._zh
+            if strip_title(zh) not in self._zh and _LEGAL_TITLE.search(strip_title(zh))
             for name in names
         }
 
