@@ -1,29 +1,19 @@
 """The words around a quote: which document and article says it, in the question's language.
 
 A Chinese answer: 《中华人民共和国广告法》第十六条第一款规定：“…”[1]. An English answer over a
-Chinese source says so in English around the Chinese quote: Article 16(1) of the Advertising
-Law (2021) provides (Chinese original): “…” [1]. Nothing inside the quotation marks is ours.
+Chinese source says so in English around the Chinese quote: Article 16, paragraph 1 of the
+Advertising Law … (2021) provides (Chinese original): “…” [1]. Nothing inside the quotation
+marks is ours.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from knowledge.documents import DocumentMeta
+from knowledge.glossary import english_name
 from knowledge.legal import locator_en
 from knowledge.text import Language
 from retrieval.answer import Citation
 from retrieval.references import article_refs
-
-
-@lru_cache(maxsize=4096)
-def english_name(title: str) -> str | None:
-    """A Chinese document's English name, when the glossary has it."""
-    try:
-        from knowledge.glossary import english_name as glossary_name
-    except ImportError:  # pragma: no cover - the glossary ships with the package
-        return None
-    return glossary_name(title)
 
 
 def _year(meta: DocumentMeta) -> str:

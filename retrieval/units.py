@@ -8,9 +8,9 @@ quoted never loses the condition that makes it true.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from knowledge import legal
+from knowledge.legal import Unit
 from knowledge.numerals import NUMERAL_CHARS
 from knowledge.text import split_sentences
 
@@ -18,22 +18,6 @@ from knowledge.text import split_sentences
 UNITS_VERSION = 2
 
 _LABEL = re.compile(rf"^\s*第[{NUMERAL_CHARS}\d]+条(?:之[{NUMERAL_CHARS}]+)?[\s\u3000]*")
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One quotable piece of a passage, with offsets into the passage text."""
-
-    text: str  # verbatim
-    start: int  # offset of `text` in the passage
-    paragraph: int | None = None  # the article's paragraph (款) number, 1-based
-    item: int | None = None  # the item (项) number within its paragraph
-    lead_in: tuple[int, int] | None = None  # an item's paragraph line, as passage offsets
-
-    @property
-    def end(self) -> int:
-        """Offset just past the unit in the passage."""
-        return self.start + len(self.text)
 
 
 def article_label_length(text: str) -> int:
