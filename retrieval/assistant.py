@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
+from knowledge.legal import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answers
@@ -24,7 +25,7 @@ from retrieval.answers import Turn
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
-from retrieval.index import KnowledgeIndex
+from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
 from retrieval.scope import is_instruction_attempt, refusal
@@ -243,28 +244,18 @@ class Assistant:
         """Answer from the article a question names, or say that it does not exist."""
         document_id = read.refs.documents[0]
         meta = index.documents[document_id]
-        passages: list = []
+        passages: list[Passage] = []
         for ref in read.refs.articles:
             passages.extend(index.articles.get(document_id, {}).get(ref.key, []))
-        if not passages:
+        if not passages:  # only documents with articles come here
             count = index.article_count(document_id)
             ref = read.refs.articles[0]
             title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
             if read.language == "zh":
-                label = f"第{format_number(ref.number)}条" + (
-                    f"之{format_number(ref.suffix)}" if ref.suffix else ""
-                )
-                text = (
-                    f"{title}共{format_number(count)}条，没有{label}。"
-                    if count
-                    else f"{title}不按条文编排，没有{label}。"
-                )
+                label = article_label(ref.number, ref.suffix)
+                text = f"{title}共{format_number(count)}条，没有{label}。"
             else:
-                text = (
-                    f"{title} has {count} articles; there is no Article {ref.key}."
-                    if count
-                    else f"{title} is not divided into articles; there is no Article {ref.key}."
-                )
+                text = f"{title} has {count} articles; there is no Article {ref.key}."
             return Answer(text, True, read.language, reason="no_such_article")
         text, citations = self.composer.compose_article(
             index=index, passages=passages, question=read.query, vector=vector,

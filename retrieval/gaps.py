@@ -87,7 +87,8 @@ class SyncReport:
 
 def _is_gap(config: GapConfig):  # type: ignore[no-untyped-def]
     turn = ConversationTurnRow
-    refused = turn.refused.is_(True) & (turn.reason == "no_match")
+    # A regulation asked about that the library does not hold is a gap too: staff may add it.
+    refused = turn.refused.is_(True) & turn.reason.in_(("no_match", "missing_regulation"))
     weak = turn.refused.is_(False) & (turn.confidence < config.low_confidence)
     # A staff answer ("curated") is never a gap, whatever its similarity.
     return refused | (weak & ((turn.reason.is_(None)) | (turn.reason != "curated")))

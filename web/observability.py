@@ -55,7 +55,9 @@ _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", 
 # Probes run every few seconds: their access lines are DEBUG, everything else INFO.
 QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-REFUSAL_REASONS = frozenset({"no_match", "out_of_scope", "instructions"})
+REFUSAL_REASONS = frozenset(
+    {"no_match", "out_of_scope", "instructions", "missing_regulation", "no_such_article"}
+)
 
 
 def current_request_id() -> str:
