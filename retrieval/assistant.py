@@ -333,7 +333,7 @@ class Assistant:
             unknown = [c for c in concepts if not any(index.keyword.mentions(f) for f in c)]
             share = len(unknown) / len(concepts) if concepts else 0.0
         else:
-            share = index.keyword.unknown_share(own)
+            share = index.keyword.unknown_share(own, strict=follow_up)
         if share >= config.unknown_share:
             return False
         return not index.keyword.unknown_names(own if names is None else names)

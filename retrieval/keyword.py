@@ -158,18 +158,26 @@ class KeywordIndex:
         weights = {t: self._idf.get(t, self._unseen_idf) for t in tokens}
         return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
 
-    def unknown_share(self, query: str) -> float:
+    def unknown_share(self, query: str, *, strict: bool = False) -> float:
         """Share of the query's topical words that no passage of the knowledge base uses.
 
         An everyday Chinese word (还是, 吃饭, 客户: frequent in jieba's general dictionary) the
         documents do not use says nothing about the topic and does not count as unknown: a
         company asks in its own words, the law is written in others. Names are judged by
-        `unknown_names`.
+        `unknown_names`. `strict` counts everyday nouns and time words too: a follow-up's
+        relevance is borrowed from its context, so what it names must be known ("明天南沙天气
+        怎么样？"), while an everyday verb may still be the company's own word (违反了罚多少？).
         """
         tokens = {t for t in tokenize(query) if not t.startswith("§")}
         if not tokens:
             return 0.0
-        return sum(t not in self._idf and not is_everyday(t) for t in tokens) / len(tokens)
+        nouns: set[str] = set()
+        if strict:
+            with _JIEBA_LOCK:
+                nouns = {p.word for p in pseg.lcut(query) if p.flag[:1] in ("n", "t")}
+        return sum(
+            t not in self._idf and not (is_everyday(t) and t not in nouns) for t in tokens
+        ) / len(tokens)
 
     def mentions(self, text: str) -> bool:
         """Whether any passage contains this text (case-insensitive)."""
