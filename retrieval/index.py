@@ -129,7 +129,23 @@ class KnowledgeIndex:
         self.matrix = (
             np.vstack([p.vector for p in passages]) if passages else np.zeros((0, 1), np.float32)
         )
+        # Every unit's vector, passage after passage, to score all units in one product.
+        counts = [len(p.units) for p in passages]
+        self.unit_starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
+        self.unit_matrix = (
+            np.vstack([p.unit_vectors for p in passages if len(p.units)])
+            if any(counts)
+            else np.zeros((0, self.matrix.shape[1]), np.float32)
+        )
         self.names = document_names(documents)
+
+    def best_units(self, vector: np.ndarray) -> np.ndarray:
+        """For every passage, its best unit's similarity to a question vector."""
+        if not len(self.unit_matrix):
+            return np.zeros(len(self.passages), np.float32)
+        sims = self.unit_matrix @ vector
+        starts = np.minimum(self.unit_starts, len(sims) - 1)
+        return np.maximum.reduceat(sims, starts)
 
     def article_count(self, document_id: str) -> int:
         """How many articles a document has (0 for a text without articles)."""

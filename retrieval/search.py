@@ -154,14 +154,16 @@ class Searcher:
         top_keyword = sparse[0].score if sparse else 0.0
         keyword = {index.passages[h.index].id: h.score / top_keyword for h in sparse}
         wanted = set(identifiers(question))
+        similarity = index.matrix @ vector  # one product for all passages, not one per candidate
+        best_units = index.best_units(vector) if w.unit_weight else None
         scores: dict[str, float] = {}
         for passage_id in {h.passage_id for h in dense} | set(keyword):
             passage = index.by_id[passage_id]
-            score = self._similarity(index, passage_id, vector)
-            if w.unit_weight and len(passage.units) > 1:
+            position = index.position[passage_id]
+            score = float(similarity[position])
+            if best_units is not None and len(passage.units) > 1:
                 # A passage whose one paragraph answers is as good as one that answers whole.
-                best_unit = float(np.max(passage.unit_vectors @ vector))
-                score += w.unit_weight * max(0.0, best_unit - score)
+                score += w.unit_weight * max(0.0, float(best_units[position]) - score)
             score += w.keyword_weight * keyword.get(passage_id, 0.0)
             if wanted and wanted & passage.identifiers:
                 score += w.identifier_bonus * len(wanted & passage.identifiers) / len(wanted)
@@ -169,4 +171,4 @@ class Searcher:
                 score += bonus
             scores[passage_id] = score
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [Hit(pid, s, self._similarity(index, pid, vector)) for pid, s in best]
+        return [Hit(pid, s, float(similarity[index.position[pid]])) for pid, s in best]
