@@ -148,6 +148,8 @@ class Searcher:
         prefer_bonus: float | None = None,
     ) -> list[Hit]:
         w = self.weights
+        if not index.passages:  # an empty library: nothing to score (and no vector width)
+            return []
         bonus = w.context_bonus if prefer_bonus is None else prefer_bonus
         dense = self._vector(index, vector, w.candidates)
         sparse = index.keyword.search(question, w.candidates)
