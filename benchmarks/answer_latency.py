@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "environment": env,
         "setup": {
             "documents": len(report.added),
-            "passages": len(index.passages),
+            "passages": index.size,
             "ingest_seconds": round(ingest_seconds, 2),
             "index_load_seconds": round(load_seconds, 3),
             "questions": len(questions),
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "answer_after_change": "first answer after a knowledge-base change",
     }
     summary = [
-        f"{len(questions)} questions x {args.repetitions} repetitions, {len(index.passages)} "
+        f"{len(questions)} questions x {args.repetitions} repetitions, {index.size} "
         f"passages; python {env['python']}, numpy {env['numpy']}, {env['cpu_count']} CPUs, "
         f"load {env['load_average_at_start']}",
         f"{'measurement':52} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}",

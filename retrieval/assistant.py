@@ -131,10 +131,9 @@ class Assistant:
         with self._lock:
             generation = self._generation()
             if self._index is None or self._index.generation != generation:
-                with self.sessions() as session:
-                    self._index = KnowledgeIndex.load(
-                        session=session, model_id=self.embeddings.model_id
-                    )
+                self._index = KnowledgeIndex.load(
+                    sessions=self.sessions, model_id=self.embeddings.model_id
+                )
             self._checked_at = self._clock()
             return self._index
 
@@ -152,7 +151,7 @@ class Assistant:
 
     def is_ready(self) -> bool:
         """Whether there is anything to answer from."""
-        return bool(self.index().passages)
+        return self.index().size > 0
 
     # -- answering ---------------------------------------------------------------------
 
@@ -226,7 +225,8 @@ class Assistant:
             return set(named)
         vector = self.embeddings.embed_array([context])[0]
         hits = self.searcher.search(index, context, vector, k=1, method=self.config.method)
-        return {index.by_id[h.passage_id].document_id for h in hits}
+        found = index.passages(h.passage_id for h in hits)
+        return {p.document_id for p in found.values()}
 
     def _missing(self, read: ReadQuestion) -> Answer:
         """A question about a regulation the library does not hold: say so, quote nothing."""
@@ -246,7 +246,7 @@ class Assistant:
         meta = index.documents[document_id]
         passages: list[Passage] = []
         for ref in read.refs.articles:
-            passages.extend(index.articles.get(document_id, {}).get(ref.key, []))
+            passages.extend(index.article_passages(document_id, ref.key))
         if not passages:  # only documents with articles come here
             count = index.article_count(document_id)
             ref = read.refs.articles[0]
@@ -303,7 +303,8 @@ class Assistant:
         if not hits:
             return 0.0, 0.0
         best = max(h.similarity for h in hits)
-        coverage = index.keyword.coverage(query, [index.position[h.passage_id] for h in hits[:3]])
+        found = index.passages(h.passage_id for h in hits[:3])
+        coverage = index.keyword.coverage(query, [p.tokens for p in found.values()])
         return best, best + self.config.coverage_weight * coverage
 
     def _answerable(
@@ -428,7 +429,8 @@ def _found_in(index: KnowledgeIndex, hits: list[Hit]) -> str | None:
     """The language of the best passage found."""
     if not hits:
         return None
-    return index.documents[index.by_id[hits[0].passage_id].document_id].language
+    passage = index.passage(hits[0].passage_id)
+    return index.documents[passage.document_id].language if passage else None
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

@@ -107,26 +107,28 @@ class ExtractiveComposer:
     ) -> list[tuple[Passage, float]]:
         """Passages to quote from, in the question's language when that language has them."""
         pool: dict[str, float] = {h.passage_id: h.score for h in hits}
+        found = index.passages(pool)
         # A passage found in the other language brings its translation's best passages along.
         for hit in hits[:4]:
-            meta = index.documents[index.by_id[hit.passage_id].document_id]
+            meta = index.documents[found[hit.passage_id].document_id]
             if meta.language != language and meta.translation_of in index.documents:
                 twins = sorted(
-                    index.by_document.get(meta.translation_of, []),
+                    index.document_passages(meta.translation_of),
                     key=lambda p: -float(p.vector @ vector),
                 )
                 for twin in twins[:2]:
                     pool.setdefault(twin.id, hit.score - 0.02)
+                    found[twin.id] = twin
         ranked = sorted(pool.items(), key=lambda item: -item[1])
         same = [
-            (index.by_id[pid], s)
+            (found[pid], s)
             for pid, s in ranked
-            if index.documents[index.by_id[pid].document_id].language == language
+            if index.documents[found[pid].document_id].language == language
         ]
         rules = self.rules
         if same and same[0][1] >= ranked[0][1] - rules.language_margin:
             return same[: rules.passages]
-        return [(index.by_id[pid], s) for pid, s in ranked[: rules.passages]]
+        return [(found[pid], s) for pid, s in ranked[: rules.passages]]
 
     def current_hits(
         self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray, question: str
@@ -141,8 +143,9 @@ class ExtractiveComposer:
         named = set(identifiers(question))
         kept: list[Hit] = []
         seen = {h.passage_id for h in hits}
+        found = index.passages(h.passage_id for h in hits)
         for hit in hits:
-            meta = index.documents[index.by_id[hit.passage_id].document_id]
+            meta = index.documents[found[hit.passage_id].document_id]
             if meta.status != "superseded" or _names_document(meta, question, named):
                 kept.append(hit)
                 continue
@@ -423,5 +426,5 @@ def _best_passages(
 ) -> list[Passage]:
     if document_id is None:
         return []
-    passages = index.by_document.get(document_id, [])
+    passages = index.document_passages(document_id)
     return sorted(passages, key=lambda p: -float(p.vector @ vector))[:count]

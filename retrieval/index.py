@@ -1,28 +1,36 @@
-"""The in-memory view of the knowledge base that answers are composed from.
+"""A worker's view of the library: small per-document metadata, passages fetched by id.
 
-Chunk texts, document metadata, passage vectors and the BM25 index are loaded from SQL into
-each worker and reloaded when the index generation in the database changes, so any number of
-stateless workers serve the same knowledge base.
+Issue 11: a worker holds no per-passage state. Search runs in the engines (vectors in Chroma,
+keywords in the database: retrieval.fulltext); what composition needs of a passage — its text,
+units, vectors, article — is read from SQL for the few passages of one answer, by id, and kept
+in a small bounded cache. What stays in memory is per document: titles, names and aliases,
+status, versions, article counts. A change in the database (a new generation) reloads only that,
+so a new document is answerable as soon as its indexing commits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
+from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
 from knowledge.glossary import get_glossary
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.references import DocumentNames, strip_title
-from retrieval.tables import PassageVectorsRow
+from retrieval.tables import PassageTokensRow, PassageVectorsRow
 from retrieval.units import Unit, passage_units
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Passage:
     """A chunk with what composition needs: its units, their vectors, its identifiers."""
 
@@ -31,15 +39,62 @@ class Passage:
     section: str | None
     text: str
     start: int
-    units: tuple[Unit, ...]
-    vector: np.ndarray  # the chunk's own vector
-    unit_vectors: np.ndarray  # one row per unit
-    identifiers: frozenset[str]
-    unit_tokens: tuple[frozenset[str], ...]  # BM25 tokens of each unit
-    section_tokens: frozenset[str]  # BM25 tokens of the section heading path
+    vectors: np.ndarray = field(repr=False)  # row 0: the chunk; then one per unit (if several)
+    tokens: frozenset[str] = frozenset()  # what keyword search finds it by
+    stored_unit_tokens: tuple[frozenset[str], ...] = field(default=(), repr=False)
+    title: str = ""
+    doc_number: str | None = None
     article_key: str | None = None  # "19", "10-1": the article the passage belongs to
     article_label: str | None = None  # as written: "第十九条"
     paragraph_start: int | None = None  # the article's paragraph the passage starts with
+
+    @property
+    def vector(self) -> np.ndarray:
+        """The chunk's own vector."""
+        return self.vectors[0]
+
+    @cached_property
+    def units(self) -> tuple[Unit, ...]:
+        """The passage's quotable units."""
+        return tuple(
+            passage_units(
+                self.text, article_key=self.article_key, paragraph_start=self.paragraph_start
+            )
+        )
+
+    @cached_property
+    def unit_vectors(self) -> np.ndarray:
+        """One vector per unit; a one-unit passage (or one of an older splitter) borrows its own."""
+        if len(self.units) == len(self.vectors) - 1:
+            return self.vectors[1:]
+        return np.repeat(self.vectors[:1], len(self.units), axis=0)
+
+    def best_unit(self, vector: np.ndarray) -> float:
+        """The best similarity of any stored unit vector to a question (the chunk's without)."""
+        if len(self.vectors) <= 2:
+            return float(self.vectors[0] @ vector)
+        return float(np.max(self.vectors[1:] @ vector))
+
+    @cached_property
+    def identifiers(self) -> frozenset[str]:
+        """The exact identifiers the passage (with its document's title and number) names."""
+        return frozenset(
+            identifiers(
+                "\n".join([self.title, self.doc_number or "", self.section or "", self.text])
+            )
+        )
+
+    @cached_property
+    def unit_tokens(self) -> tuple[frozenset[str], ...]:
+        """The keyword tokens of each unit (stored at ingest; made here for older rows)."""
+        if len(self.stored_unit_tokens) == len(self.units):
+            return self.stored_unit_tokens
+        return tuple(frozenset(tokenize(u.text)) for u in self.units)
+
+    @cached_property
+    def section_tokens(self) -> frozenset[str]:
+        """The keyword tokens of the section heading path."""
+        return frozenset(tokenize(self.section or ""))
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -47,20 +102,13 @@ class Passage:
         return tuple(u.text for u in self.units)
 
 
-def chunk_units(chunk: registry.ChunkRow) -> list[Unit]:
-    """The quotable units of a stored chunk."""
+def chunk_units(chunk: registry.ChunkRow | Chunk) -> list[Unit]:
+    """The quotable units of a chunk (stored or just cut)."""
     return passage_units(
         chunk.text,
         article_key=getattr(chunk, "article_key", None),
         paragraph_start=getattr(chunk, "paragraph_start", None),
     )
-
-
-def _identifier_text(documents: dict[str, DocumentMeta], chunk: registry.ChunkRow) -> str:
-    meta = documents.get(chunk.document_id)
-    if meta is None:
-        return chunk.text
-    return "\n".join([meta.title, meta.doc_number or "", chunk.section or "", chunk.text])
 
 
 def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
@@ -96,104 +144,150 @@ def pack_vectors(vectors: np.ndarray) -> bytes:
 
 
 class KnowledgeIndex:
-    """Everything a worker needs in memory to search and compose answers."""
+    """One generation of the library as a worker sees it: documents in memory, passages in SQL."""
+
+    CACHE = 2048  # passages kept after use (bounded: a worker holds no copy of the library)
 
     def __init__(
         self,
         *,
         generation: int,
         documents: dict[str, DocumentMeta],
-        passages: list[Passage],
+        sessions: sessionmaker[Session],
+        model_id: str,
         versions: dict[str, int] | None = None,
+        article_counts: dict[str, int] | None = None,
     ) -> None:
         self.generation = generation
         self.documents = documents
         # The version of each document the passages were cut from (citations name it).
         self.versions = versions or {}
-        self.passages = passages
-        self.by_id = {p.id: p for p in passages}
-        self.position = {p.id: i for i, p in enumerate(passages)}
-        self.by_document: dict[str, list[Passage]] = {}
-        # The passages of each article of each document, in reading order.
-        self.articles: dict[str, dict[str, list[Passage]]] = {}
-        for passage in passages:
-            self.by_document.setdefault(passage.document_id, []).append(passage)
-            if passage.article_key:
-                self.articles.setdefault(passage.document_id, {}).setdefault(
-                    passage.article_key, []
-                ).append(passage)
-        titles = {doc_id: meta.title for doc_id, meta in documents.items()}
-        self.keyword = KeywordIndex(
-            [f"{titles.get(p.document_id, '')} {p.section or ''}\n{p.text}" for p in passages]
-        )
-        self.matrix = (
-            np.vstack([p.vector for p in passages]) if passages else np.zeros((0, 1), np.float32)
-        )
-        # Every unit's vector, passage after passage, to score all units in one product.
-        counts = [len(p.units) for p in passages]
-        self.unit_starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
-        self.unit_matrix = (
-            np.vstack([p.unit_vectors for p in passages if len(p.units)])
-            if any(counts)
-            else np.zeros((0, self.matrix.shape[1]), np.float32)
-        )
+        self.sessions = sessions
+        self.model_id = model_id
+        self._article_counts = article_counts or {}
+        self.keyword = KeywordIndex(sessions)
         self.names = document_names(documents)
+        self._cache: OrderedDict[str, Passage] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def best_units(self, vector: np.ndarray) -> np.ndarray:
-        """For every passage, its best unit's similarity to a question vector."""
-        if not len(self.unit_matrix):
-            return np.zeros(len(self.passages), np.float32)
-        sims = self.unit_matrix @ vector
-        starts = np.minimum(self.unit_starts, len(sims) - 1)
-        return np.maximum.reduceat(sims, starts)
+    @property
+    def size(self) -> int:
+        """How many passages the library holds."""
+        return self.keyword.size
+
+    # -- passages, fetched by id ---------------------------------------------------------
+
+    def passages(self, ids: Iterable[str]) -> dict[str, Passage]:
+        """These passages, when they exist and their document is in this snapshot."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Passage] = {}
+        with self._lock:
+            for passage_id in wanted:
+                passage = self._cache.get(passage_id)
+                if passage is not None:
+                    self._cache.move_to_end(passage_id)
+                    found[passage_id] = passage
+        missing = [p for p in wanted if p not in found]
+        if missing:
+            with self.sessions() as session:
+                loaded = self._load(session, registry.ChunkRow.id.in_(missing))
+            self.remember(loaded)
+            found.update((p.id, p) for p in loaded)
+        return {p: found[p] for p in wanted if p in found}
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """One passage, or None."""
+        return self.passages([passage_id]).get(passage_id)
+
+    def document_passages(self, document_id: str) -> list[Passage]:
+        """A document's passages in reading order."""
+        if document_id not in self.documents:
+            return []
+        with self.sessions() as session:
+            loaded = self._load(session, registry.ChunkRow.document_id == document_id)
+        return loaded
+
+    def article_passages(self, document_id: str, article_key: str) -> list[Passage]:
+        """The passages of one article of a document, in reading order."""
+        if document_id not in self.documents:
+            return []
+        with self.sessions() as session:
+            return self._load(
+                session,
+                (registry.ChunkRow.document_id == document_id)
+                & (registry.ChunkRow.article_key == article_key),
+            )
 
     def article_count(self, document_id: str) -> int:
         """How many articles a document has (0 for a text without articles)."""
-        return len(self.articles.get(document_id, {}))
+        return self._article_counts.get(document_id, 0)
 
-    @classmethod
-    def load(cls, *, session: Session, model_id: str) -> KnowledgeIndex:
-        """Read the index of one embedding model from the database."""
-        generation = int(registry.get_state(session=session, key="generation") or 0)
-        rows = [row for row in registry.all_documents(session=session) if not row.withdrawn]
-        documents = {row.id: row.meta for row in rows}
-        versions = {row.id: row.version or 1 for row in rows}
-        vectors = {
-            row.chunk_id: row
-            for row in session.scalars(
-                select(PassageVectorsRow).where(PassageVectorsRow.model_id == model_id)
-            )
-        }
-        passages = []
-        for chunk in registry.all_chunks(session=session):
-            if chunk.document_id not in documents:
+    def _load(self, session: Session, where) -> list[Passage]:  # type: ignore[no-untyped-def]
+        """Passages matching a condition on the chunks, with their vectors, in reading order."""
+        chunk, vectors, tokens = registry.ChunkRow, PassageVectorsRow, PassageTokensRow
+        rows = session.execute(
+            select(chunk.id, chunk.document_id, chunk.section, chunk.text, chunk.start,
+                   chunk.article_key, chunk.article_label, chunk.paragraph_start,
+                   vectors.rows, vectors.dimensions, vectors.vectors,
+                   tokens.tokens, tokens.unit_tokens)
+            .join(vectors, (vectors.chunk_id == chunk.id) & (vectors.model_id == self.model_id))
+            .outerjoin(tokens, tokens.chunk_id == chunk.id)
+            .where(where)
+            .order_by(chunk.document_id, chunk.ordinal)
+        ).all()  # fmt: skip
+        out = []
+        for row in rows:
+            meta = self.documents.get(row.document_id)
+            if meta is None:  # withdrawn, or committed after this snapshot: not answerable yet
                 continue
-            row = vectors.get(chunk.id)
-            if row is None:  # not embedded under this model yet: invisible until it is
-                continue
-            matrix = np.frombuffer(row.vectors, dtype=np.float32).reshape(row.rows, row.dimensions)
-            units = tuple(chunk_units(chunk))
-            unit_vectors = matrix[1:]
-            if len(units) != row.rows - 1:
-                # Vectors of another unit splitter (an upgrade): the passage stays searchable,
-                # its units borrow its vector until the next ingest embeds them again.
-                unit_vectors = np.repeat(matrix[:1], len(units), axis=0)
-            passages.append(
+            out.append(
                 Passage(
-                    id=chunk.id,
-                    document_id=chunk.document_id,
-                    section=chunk.section,
-                    text=chunk.text,
-                    start=chunk.start,
-                    units=units,
-                    vector=matrix[0],
-                    unit_vectors=unit_vectors,
-                    identifiers=frozenset(identifiers(_identifier_text(documents, chunk))),
-                    unit_tokens=tuple(frozenset(tokenize(u.text)) for u in units),
-                    section_tokens=frozenset(tokenize(chunk.section or "")),
-                    article_key=getattr(chunk, "article_key", None),
-                    article_label=getattr(chunk, "article_label", None),
-                    paragraph_start=getattr(chunk, "paragraph_start", None),
+                    id=row.id,
+                    document_id=row.document_id,
+                    section=row.section,
+                    text=row.text,
+                    start=row.start,
+                    vectors=np.frombuffer(row.vectors, np.float32).reshape(
+                        row.rows, row.dimensions
+                    ),
+                    tokens=frozenset((row.tokens or "").split(" ")) - {""},
+                    stored_unit_tokens=tuple(
+                        frozenset(line.split(" ")) - {""}
+                        for line in (row.unit_tokens or "").split("\n")
+                    )
+                    if row.unit_tokens is not None
+                    else (),
+                    title=meta.title,
+                    doc_number=meta.doc_number,
+                    article_key=row.article_key,
+                    article_label=row.article_label,
+                    paragraph_start=row.paragraph_start,
                 )
             )
-        return cls(generation=generation, documents=documents, passages=passages, versions=versions)
+        return out
+
+    def remember(self, passages: Iterable[Passage]) -> None:
+        """Keep these passages for the next lookups (the cache is bounded)."""
+        with self._lock:
+            for passage in passages:
+                self._cache[passage.id] = passage
+            while len(self._cache) > self.CACHE:
+                self._cache.popitem(last=False)
+
+    @classmethod
+    def load(cls, *, sessions: sessionmaker[Session], model_id: str) -> KnowledgeIndex:
+        """Read one generation's per-document metadata from the database."""
+        with sessions() as session:
+            generation = int(registry.get_state(session=session, key="generation") or 0)
+            rows = registry.document_metas(session=session)
+            documents = {row.id: row.meta for row in rows}
+            versions = {row.id: row.version or 1 for row in rows}
+            counts = registry.article_counts(session=session)
+        return cls(
+            generation=generation,
+            documents=documents,
+            sessions=sessions,
+            model_id=model_id,
+            versions=versions,
+            article_counts=counts,
+        )

@@ -3,30 +3,77 @@
 Only documents whose content hash changed are chunked and embedded. Vectors are written before
 the SQL commit (their ids derive from content, so a retry is harmless) and stale vectors are
 deleted after it, so a crash at any point leaves a serving index and the next ingest repairs it.
+
+Documents are embedded in groups across documents (few large calls: the model pays a fixed cost
+per call) and every group is committed on its own: an interrupted ingest keeps what it finished,
+and running it again starts where it stopped. Each commit is searchable at once (the keyword
+index lives in the database, the vectors in Chroma), so workers see a new document as soon as
+its group commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge import registry
+from knowledge import jobs, registry
 from knowledge.chunking import CHUNKING_VERSION, Chunk, chunk_document
-from knowledge.documents import SourceDocument
+from knowledge.documents import DocumentMeta, SourceDocument
+from retrieval import fulltext
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import chunk_units, pack_vectors
+from retrieval.keyword import identifiers, tokenize
 from retrieval.tables import PassageVectorsRow
 from retrieval.units import UNITS_VERSION, embedding_texts
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
 ChunkProgress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
-GROUP = 24  # documents embedded and written together
+GROUP_PASSAGES = 512  # passages embedded and committed together (several documents)
 BATCH = 16  # chunks embedded per call when chunk progress is reported
+FULLTEXT_STATE = "fulltext"  # kb_state key: "1" once every chunk is in the keyword index
+
+
+def unit_rows(chunk: Chunk | registry.ChunkRow) -> int:
+    """How many vectors a passage stores: itself, plus one per unit when it has several.
+
+    A passage of one unit (most articles of a law) lets the unit borrow the passage's vector:
+    measured on both development sets, a separate sentence vector bought nothing there
+    (real texts 0.895 -> 0.901 correct, bundled key facts 0.879 either way) and cost one
+    embedding per passage at ingest.
+    """
+    count = len(chunk_units(chunk))
+    return 1 if count <= 1 else count + 1
+
+
+def groups(
+    documents: Sequence[SourceDocument], size: int = GROUP_PASSAGES
+) -> Iterator[list[tuple[SourceDocument, list[Chunk]]]]:
+    """Documents with their chunks, cut as needed, in groups of about `size` passages."""
+    current: list[tuple[SourceDocument, list[Chunk]]] = []
+    passages = 0
+    for document in documents:
+        chunks = chunk_document(document)
+        current.append((document, chunks))
+        passages += len(chunks)
+        if passages >= size:
+            yield current
+            current, passages = [], 0
+    if current:
+        yield current
+
+
+def index_tokens(meta: DocumentMeta, chunk: Chunk | registry.ChunkRow) -> fulltext.PassageTokens:
+    """What the keyword index stores of a passage: its tokens (its document's title and number
+    included) and each unit's, from one pass of the tokenizer over its text."""
+    units = [tokenize(unit.text) for unit in chunk_units(chunk)]
+    head = tokenize("\n".join([meta.title, meta.doc_number or "", chunk.section or ""]))
+    tokens = [*head, *identifiers(chunk.text), *(t for unit in units for t in unit)]
+    return fulltext.PassageTokens(chunk.id, chunk.document_id, tokens, units)
 
 
 @dataclass
@@ -55,10 +102,12 @@ class Indexer:
         sessions: sessionmaker[Session],
         embeddings: EmbeddingModel,
         vector_store: VectorStore,
+        group_passages: int = GROUP_PASSAGES,
     ) -> None:
         self.sessions = sessions
         self.embeddings = embeddings
         self.vector_store = vector_store
+        self.group_passages = group_passages
 
     def ingest(
         self,
@@ -80,16 +129,18 @@ class Indexer:
         the given documents are chunked and saved even when their content is unchanged.
         """
         report = IngestReport()
+        self.ensure_fulltext()
+        # Chunks and their unit vectors depend on the model, the chunker and the units: when
+        # any of them changes, every document given is cut and embedded again.
+        model_key = f"model:{self.embeddings.model_id}:c{CHUNKING_VERSION}u{UNITS_VERSION}"
         with self.sessions() as session:
-            # Chunks and their unit vectors depend on the model, the chunker and the units: when
-            # any of them changes, every document given is cut and embedded again.
-            model_key = f"model:{self.embeddings.model_id}:c{CHUNKING_VERSION}u{UNITS_VERSION}"
             rows = {row.id: row for row in registry.all_documents(session=session)}
-            if registry.get_state(session=session, key=model_key) is None:
+            upgrade = registry.get_state(session=session, key=model_key) is None and bool(rows)
+            if upgrade:
                 # First ingest under this model (or chunker): every document must be cut and
                 # embedded for it; those staff changed since are left alone, as by any sync.
                 known: set[str] = set()
-                force = force or bool(rows)
+                force = True
                 documents = [
                     d for d in documents
                     if d.id not in rows or rows[d.id].content_hash == d.content_hash
@@ -101,43 +152,104 @@ class Indexer:
             plan = registry.plan_sync(
                 session=session, documents=documents, origin=origin, prune=prune
             )
-            todo = list(plan.changed) + [
-                d for d in documents if d.id in set(plan.unchanged) - known
-            ]
-            if force:
-                todo = list(documents)
-            report.unchanged = [
-                doc_id for doc_id in plan.unchanged if doc_id in known and not force
-            ]
-            stale: list[str] = []
-            for group_start in range(0, len(todo), GROUP):
-                group = [(d, chunk_document(d)) for d in todo[group_start : group_start + GROUP]]
+        todo = list(plan.changed) + [d for d in documents if d.id in set(plan.unchanged) - known]
+        if force:
+            todo = list(documents)
+        report.unchanged = [doc_id for doc_id in plan.unchanged if doc_id in known and not force]
+        for group in groups(todo, self.group_passages):
+            # One transaction per group: an interruption loses at most the group under way.
+            with self.sessions() as session:
                 embedded = self._embed(session, group, chunk_progress)
                 report.chunks_embedded += embedded[0]
                 report.texts_embedded += embedded[1]
+                stale: list[str] = []
                 for document, chunks in group:
                     old = registry.save_document(
                         session=session, document=document, chunks=chunks, origin=origin,
                         changed_by=changed_by, note=note, change=change,
                     )  # fmt: skip
                     stale.extend(set(old) - {c.id for c in chunks})
-                    (report.updated if document.id in known else report.added).append(document.id)
-                    if progress:
-                        progress(document.id, len(chunks))
+                    fulltext.remove_documents(session, [document.id])
+                    fulltext.add(session, (index_tokens(document.meta, c) for c in chunks))
+                self._forget_vectors(session, stale)
+                if not upgrade:
+                    registry.set_state(session=session, key=model_key, value="ready")
+                registry.bump_generation(session=session)
+                session.commit()
+            self._delete_vectors(stale)
+            for document, chunks in group:
+                (report.updated if document.id in known else report.added).append(document.id)
+                if progress:
+                    progress(document.id, len(chunks))
+        with self.sessions() as session:
+            stale = []
             for document_id in plan.removed:
                 stale.extend(registry.remove_document(session=session, document_id=document_id))
+                fulltext.remove_documents(session, [document_id])
                 report.removed.append(document_id)
-            if stale:
-                session.execute(
-                    delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale))
-                )
+            self._forget_vectors(session, stale)
             registry.set_state(session=session, key=model_key, value="ready")
-            if report.changed:
+            if report.removed:
                 registry.bump_generation(session=session)
             session.commit()
+        self._delete_vectors(stale)
+        return report
+
+    def ensure_fulltext(self) -> int:
+        """Fill the keyword index from the registry's chunks when it was never built.
+
+        A database from before the index lived in the engine (or restored from a backup, which
+        leaves derived tables out) has chunks but no tokens: they are tokenised once, here.
+        Returns how many passages were indexed.
+        """
+        with self.sessions() as session:
+            if registry.get_state(session=session, key=FULLTEXT_STATE) == "1":
+                return 0
+            added = rebuild_fulltext(session)
+            registry.set_state(session=session, key=FULLTEXT_STATE, value="1")
+            session.commit()
+        return added
+
+    @staticmethod
+    def _forget_vectors(session: Session, stale: list[str]) -> None:
+        if stale:
+            session.execute(delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale)))
+
+    def _delete_vectors(self, stale: list[str]) -> None:
         if stale:
             self.vector_store.delete(stale)
-        return report
+
+    def sweep(self) -> list[str]:
+        """Delete vectors and keyword entries of passages the registry no longer has.
+
+        A crash between writing vectors and the SQL commit, or between the commit and deleting
+        the old vectors, leaves such entries; searches skip them, but they take space. Safe
+        while uploads are indexed: passages of a document with a queued or running job may be
+        written before their commit, so they are left for the next sweep. Returns the ids
+        deleted from the vector store.
+        """
+        with self.sessions() as session:
+            known = set(session.scalars(select(registry.ChunkRow.id)))
+            busy = set(
+                session.scalars(
+                    select(jobs.IndexJobRow.document_id).where(
+                        jobs.IndexJobRow.status.in_(jobs.ACTIVE)
+                    )
+                )
+            )
+            orphans = sorted(fulltext.indexed_chunk_ids(session) - known)
+            fulltext.remove(session, orphans)
+            session.execute(
+                delete(PassageVectorsRow).where(
+                    ~PassageVectorsRow.chunk_id.in_(select(registry.ChunkRow.id))
+                )
+            )
+            session.commit()
+        candidates = sorted(self.vector_store.ids() - known)
+        owners = self.vector_store.documents_of(candidates)
+        stale = [c for c in candidates if owners.get(c) not in busy]
+        self._delete_vectors(stale)
+        return stale
 
     def withdraw(
         self, document_id: str, *, changed_by: str | None = None, note: str | None = None
@@ -150,6 +262,7 @@ class Indexer:
             stale = registry.withdraw_document(
                 session=session, document_id=document_id, changed_by=changed_by, note=note
             )
+            fulltext.remove_documents(session, [document_id])
             if stale:
                 session.execute(
                     delete(PassageVectorsRow).where(PassageVectorsRow.chunk_id.in_(stale))
@@ -179,6 +292,7 @@ class Indexer:
                 if registry.get(session=session, document_id=document_id) is None:
                     continue
                 stale.extend(registry.remove_document(session=session, document_id=document_id))
+                fulltext.remove_documents(session, [document_id])
                 removed.append(document_id)
             if stale:
                 session.execute(
@@ -208,12 +322,13 @@ class Indexer:
                 )
             )
         }
-        # Vectors of a chunk whose units changed since (another splitter) are computed again.
+        # Vectors of a chunk whose units changed since (another splitter) are computed again;
+        # a one-unit passage stored with its unit's own vector (before unit_rows) is kept.
         have = {
             c.id
             for _, chunks in group
             for c in chunks
-            if stored.get(c.id) == len(chunk_units(c)) + 1  # type: ignore[arg-type]
+            if stored.get(c.id) in (unit_rows(c), len(chunk_units(c)) + 1)
         }
         outdated = [chunk_id for chunk_id in stored if chunk_id not in have]
         if outdated:
@@ -242,7 +357,9 @@ class Indexer:
         model_id = self.embeddings.model_id
         if not missing:
             return 0, 0
-        sentences = [embedding_texts(c.text, chunk_units(c)) for _, c in missing]  # type: ignore[arg-type]
+        sentences = [
+            embedding_texts(c.text, chunk_units(c)) if unit_rows(c) > 1 else [] for _, c in missing
+        ]
         # Few large calls: USE pays a fixed cost per call, Chroma per upsert.
         flat = [c.embedding_text(d.meta.title) for d, c in missing]
         flat += [s for group_sentences in sentences for s in group_sentences]
@@ -279,3 +396,14 @@ class Indexer:
                 )  # fmt: skip
             )
         return len(missing), len(flat)
+
+
+def rebuild_fulltext(session: Session) -> int:
+    """Empty the keyword index and fill it again from the registry's chunks."""
+    fulltext.clear(session)
+    metas = {row.id: row.meta for row in registry.document_metas(session=session)}
+    added = 0
+    for document_id in sorted(metas):
+        chunks = registry.chunks_of(session=session, document_id=document_id)
+        added += fulltext.add(session, (index_tokens(metas[document_id], c) for c in chunks))
+    return added

@@ -1,4 +1,7 @@
-"""BM25 keyword search with jieba tokenisation: strong on exact identifiers (文号, names)."""
+"""Keyword search with jieba tokenisation: strong on exact identifiers (文号, names).
+
+The tokens are made here; the index and its statistics live in the database (retrieval.fulltext).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,15 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
-import bm25s
 import jieba
 import jieba.posseg as pseg
-import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.glossary import find_chinese, find_english
 from knowledge.text import normalize
+from retrieval import fulltext
 
 jieba.setLogLevel(logging.WARNING)
 _JIEBA_LOCK = threading.Lock()
@@ -116,35 +118,52 @@ def _identifier_token(match: str) -> str:
     return "§" + re.sub(r"\s+|no\.", "", match.lower())
 
 
-@dataclass(frozen=True)
-class KeywordHit:
-    """A chunk's position in the index and its BM25 score."""
-
-    index: int
-    score: float
-
-
 class KeywordIndex:
-    """An in-memory BM25 index over chunk texts (rebuilt whenever the knowledge base changes)."""
+    """Keyword search and word statistics of the library, asked of the database engine.
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self._bm25 = bm25s.BM25()
-        self._size = len(texts)
-        self.token_sets = [frozenset(tokenize(t)) for t in texts]
-        self._corpus = "\n".join(normalize(t).lower() for t in texts)
-        frequency: dict[str, int] = {}
-        for tokens in self.token_sets:
-            for token in tokens:
-                frequency[token] = frequency.get(token, 0) + 1
-        self._idf = {t: math.log(1 + self._size / f) for t, f in frequency.items()}
-        self._unseen_idf = math.log(1 + self._size)
-        if texts:
-            self._bm25.index(
-                [sorted(tokens) or ["∅"] for tokens in self.token_sets], show_progress=False
-            )
+    Nothing per passage is held here (retrieval.fulltext keeps it in SQLite FTS5 or PostgreSQL);
+    the counts of the words questions use are remembered, up to a bound, for one index
+    generation (an instance serves one snapshot).
+    """
 
-    def coverage(self, query: str, positions: Sequence[int]) -> float:
-        """IDF-weighted share of the query's words found in the given passages (0 to 1).
+    CACHE = 50_000  # words whose passage counts are remembered
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._df: dict[str, int] = {}
+        self._mentioned: dict[str, bool] = {}
+        self._lock = threading.Lock()
+        with sessions() as session:
+            self.totals = fulltext.totals(session)
+        self._unseen_idf = math.log(1 + self.totals.passages)
+
+    @property
+    def size(self) -> int:
+        """How many passages the index holds."""
+        return self.totals.passages
+
+    def frequencies(self, tokens: Iterable[str]) -> dict[str, int]:
+        """How many passages use each token (0 for none), remembered for the next question."""
+        wanted = set(tokens)
+        with self._lock:
+            missing = [t for t in wanted if t not in self._df]
+        if missing:
+            with self._sessions() as session:
+                found = fulltext.frequencies(session, missing)
+            with self._lock:
+                if len(self._df) + len(missing) > self.CACHE:
+                    self._df.clear()
+                self._df.update({t: found.get(t, 0) for t in missing})
+        with self._lock:
+            return {t: self._df.get(t, 0) for t in wanted}
+
+    def idf(self, token: str) -> float:
+        """How rare a token is in the knowledge base (unseen tokens weigh most)."""
+        frequency = self.frequencies([token])[token]
+        return math.log(1 + self.totals.passages / frequency) if frequency else self._unseen_idf
+
+    def coverage(self, query: str, passages: Sequence[frozenset[str]]) -> float:
+        """IDF-weighted share of the query's words found in passages (given by their tokens).
 
         Words the knowledge base never uses weigh most: a question about something the
         documents do not mention scores low even when its topic sounds familiar.
@@ -152,10 +171,9 @@ class KeywordIndex:
         tokens = {t for t in tokenize(query) if not t.startswith("§")}
         if not tokens:
             return 0.0
-        found: set[str] = (
-            set().union(*(self.token_sets[i] for i in positions)) if positions else set()
-        )
-        weights = {t: self._idf.get(t, self._unseen_idf) for t in tokens}
+        found: set[str] = set().union(*passages)
+        self.frequencies(tokens)
+        weights = {t: self.idf(t) for t in tokens}
         return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
 
     def unknown_share(self, query: str, *, strict: bool = False) -> float:
@@ -175,17 +193,27 @@ class KeywordIndex:
         if strict:
             with _JIEBA_LOCK:
                 nouns = {p.word for p in pseg.lcut(query) if p.flag[:1] in ("n", "t")}
-        return sum(
-            t not in self._idf and not (is_everyday(t) and t not in nouns) for t in tokens
-        ) / len(tokens)
+        known = self.frequencies(tokens)
+        return sum(not known[t] and not (is_everyday(t) and t not in nouns) for t in tokens) / len(
+            tokens
+        )
 
     def mentions(self, text: str) -> bool:
-        """Whether any passage contains this text (case-insensitive)."""
-        return normalize(text).lower() in self._corpus
-
-    def idf(self, token: str) -> float:
-        """How rare a token is in the knowledge base (unseen tokens weigh most)."""
-        return self._idf.get(token, self._unseen_idf)
+        """Whether one passage uses every word of this text (a name, a term)."""
+        with self._lock:
+            known = self._mentioned.get(text)
+        if known is not None:
+            return known
+        tokens = [t for t in tokenize(text) if not t.startswith("§")]
+        found = bool(tokens) and all(self.frequencies(tokens).values())
+        if found:
+            with self._sessions() as session:
+                found = fulltext.any_passage_has_all(session, tokens)
+        with self._lock:
+            if len(self._mentioned) > self.CACHE:
+                self._mentioned.clear()
+            self._mentioned[text] = found
+        return found
 
     def unknown_names(self, query: str) -> list[str]:
         """Names (places, people, organisations, products) in the query that no passage uses.
@@ -204,30 +232,44 @@ class KeywordIndex:
                 for p in pairs
                 if p.flag in _NAME_TAGS and len(p.word) > 1 and not _QUESTION_WORD.search(p.word)
             ]
-        return [n for n in names if n.lower() not in self._corpus and not self._known_as(n)]
+        return [
+            n for n in names if not _is_term(n) and not self.mentions(n) and not self._known_as(n)
+        ]
 
     def _known_as(self, name: str) -> bool:
         """Whether the glossary knows a name by a form the documents use (PCT: 专利合作条约)."""
         matches = find_english(name) or find_chinese(name)
         return any(
-            normalize(form).lower() in self._corpus
+            self.mentions(form)
             for m in matches
             if m.text == name
             for form in (*m.entry.zh, *m.entry.en)
         )
 
-    def search(self, query: str, k: int, among: Sequence[int] | None = None) -> list[KeywordHit]:
-        """The k best-scoring chunks for a query (only those with a positive score).
+    def search(
+        self, query: str, k: int, *, documents: Sequence[str] | None = None
+    ) -> list[fulltext.TokenHit]:
+        """The k best-scoring passages for a query (only those with a positive score).
 
-        `among` limits the search to these chunk positions (a question naming a document).
+        `documents` limits the search to these documents' passages (a question naming one).
         """
         tokens = tokenize(query)
-        if not tokens or not self._size:
+        if not tokens or not self.totals.passages:
             return []
-        scores = np.asarray(self._bm25.get_scores(tokens))
-        if among is not None:
-            allowed = np.full(scores.shape, -np.inf)
-            allowed[list(among)] = 0.0
-            scores = scores + allowed
-        top = np.argsort(-scores)[:k]
-        return [KeywordHit(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        df = self.frequencies(tokens)
+        with self._sessions() as session:
+            return fulltext.search(
+                session, tokens, k, stats=self.totals, df=df, documents=documents
+            )
+
+
+def _is_term(name: str) -> bool:
+    """Whether the glossary knows an acronym as regulatory vocabulary, not a name.
+
+    "CRO" (contract research organization) is a kind of company, not an agency or a product
+    the documents would have to mention; whether a question about it is answered is left to
+    the other gates. (Matched whole words only: "micro" is not a mention of CRO.)
+    """
+    if not name.isupper():  # a capitalised word may be part of a name (European Medicines Agency)
+        return False
+    return any(m.text == name and m.entry.kind == "term" for m in find_english(name))

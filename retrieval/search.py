@@ -90,41 +90,39 @@ class Searcher:
         documents: Collection[str],
     ) -> list[Hit]:
         """Hybrid search among the passages of the documents a question names (exact)."""
-        positions = [
-            index.position[p.id] for doc in documents for p in index.by_document.get(doc, [])
-        ]
-        if not positions:
+        held = sorted(d for d in documents if d in index.documents)
+        if not held:
             return []
-        similarity = index.matrix[positions] @ vector
-        sparse = index.keyword.search(question, self.weights.candidates, among=positions)
+        passages = [p for doc in held for p in index.document_passages(doc)]
+        if not passages:
+            return []
+        similarity = np.vstack([p.vector for p in passages]) @ vector
+        sparse = index.keyword.search(question, self.weights.candidates, documents=held)
         top_keyword = sparse[0].score if sparse else 0.0
-        keyword = {h.index: h.score / top_keyword for h in sparse}
+        keyword = {h.chunk_id: h.score / top_keyword for h in sparse}
         scored = [
-            (p, float(sim) + self.weights.keyword_weight * keyword.get(p, 0.0))
-            for p, sim in zip(positions, similarity, strict=True)
+            (p, float(sim), float(sim) + self.weights.keyword_weight * keyword.get(p.id, 0.0))
+            for p, sim in zip(passages, similarity, strict=True)
         ]
-        scored.sort(key=lambda item: -item[1])
-        return [
-            Hit(index.passages[p].id, score, float(index.passages[p].vector @ vector))
-            for p, score in scored[:k]
-        ]
-
-    def _similarity(self, index: KnowledgeIndex, passage_id: str, vector: np.ndarray) -> float:
-        return float(index.by_id[passage_id].vector @ vector)
+        scored.sort(key=lambda item: -item[2])
+        index.remember(p for p, _, _ in scored[:k])
+        return [Hit(p.id, score, sim) for p, sim, score in scored[:k]]
 
     def _vector(self, index: KnowledgeIndex, vector: np.ndarray, k: int) -> list[Hit]:
         hits = self.vector_store.search(vector.tolist(), k=k + 8)
-        # Chroma may briefly hold vectors of chunks this snapshot does not know (an ingest
-        # in progress elsewhere): only passages of the snapshot are answerable.
-        return [Hit(h.chunk_id, h.score, h.score) for h in hits if h.chunk_id in index.by_id][:k]
+        # Chroma may briefly hold vectors of chunks SQL does not know yet (an ingest under way)
+        # or of documents this snapshot does not know: only known passages are answerable.
+        known = index.passages(h.chunk_id for h in hits)
+        return [Hit(h.chunk_id, h.score, h.score) for h in hits if h.chunk_id in known][:k]
 
     def _bm25(self, index: KnowledgeIndex, question: str, vector: np.ndarray, k: int) -> list[Hit]:
-        hits = index.keyword.search(question, k)
+        hits = index.keyword.search(question, k + 8)
+        known = index.passages(h.chunk_id for h in hits)
         return [
-            Hit(index.passages[h.index].id, h.score,
-                self._similarity(index, index.passages[h.index].id, vector))
+            Hit(h.chunk_id, h.score, float(known[h.chunk_id].vector @ vector))
             for h in hits
-        ]  # fmt: skip
+            if h.chunk_id in known
+        ][:k]
 
     def _rrf(self, index: KnowledgeIndex, question: str, vector: np.ndarray, k: int) -> list[Hit]:
         pool = self.weights.candidates
@@ -136,7 +134,8 @@ class Searcher:
             for rank, hit in enumerate(ranking):
                 scores[hit.passage_id] = scores.get(hit.passage_id, 0.0) + 1.0 / (60 + rank + 1)
         best = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [Hit(pid, s, self._similarity(index, pid, vector)) for pid, s in best]
+        known = index.passages(pid for pid, _ in best)
+        return [Hit(pid, s, float(known[pid].vector @ vector)) for pid, s in best]
 
     def _hybrid(
         self,
@@ -148,29 +147,28 @@ class Searcher:
         prefer_bonus: float | None = None,
     ) -> list[Hit]:
         w = self.weights
-        if not index.passages:  # an empty library: nothing to score (and no vector width)
+        if not index.size:  # an empty library: nothing to score
             return []
         bonus = w.context_bonus if prefer_bonus is None else prefer_bonus
-        dense = self._vector(index, vector, w.candidates)
+        dense = self.vector_store.search(vector.tolist(), k=w.candidates)
         sparse = index.keyword.search(question, w.candidates)
         top_keyword = sparse[0].score if sparse else 0.0
-        keyword = {index.passages[h.index].id: h.score / top_keyword for h in sparse}
+        keyword = {h.chunk_id: h.score / top_keyword for h in sparse}
+        # The candidates only, fetched by id: their vectors, units and identifiers.
+        passages = index.passages([*(h.chunk_id for h in dense), *keyword])
         wanted = set(identifiers(question))
-        similarity = index.matrix @ vector  # one product for all passages, not one per candidate
-        best_units = index.best_units(vector) if w.unit_weight else None
-        scores: dict[str, float] = {}
-        for passage_id in {h.passage_id for h in dense} | set(keyword):
-            passage = index.by_id[passage_id]
-            position = index.position[passage_id]
-            score = float(similarity[position])
-            if best_units is not None and len(passage.units) > 1:
+        scores: dict[str, tuple[float, float]] = {}
+        for passage_id, passage in passages.items():
+            similarity = float(passage.vector @ vector)
+            score = similarity
+            if w.unit_weight and len(passage.vectors) > 2:
                 # A passage whose one paragraph answers is as good as one that answers whole.
-                score += w.unit_weight * max(0.0, float(best_units[position]) - score)
+                score += w.unit_weight * max(0.0, passage.best_unit(vector) - score)
             score += w.keyword_weight * keyword.get(passage_id, 0.0)
             if wanted and wanted & passage.identifiers:
                 score += w.identifier_bonus * len(wanted & passage.identifiers) / len(wanted)
             if prefer and passage.document_id in prefer:
                 score += bonus
-            scores[passage_id] = score
-        best = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [Hit(pid, s, float(similarity[index.position[pid]])) for pid, s in best]
+            scores[passage_id] = (score, similarity)
+        best = sorted(scores.items(), key=lambda item: (-item[1][0], item[0]))[:k]
+        return [Hit(pid, score, similarity) for pid, (score, similarity) in best]

@@ -35,6 +35,28 @@ class PassageVectorsRow(RetrievalBase):
     vectors: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class PassageTokensRow(RetrievalBase):
+    """A passage's jieba tokens, in text order, for the engine's full-text index (fulltext.py)."""
+
+    __tablename__ = "rt_passage_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chunk_id: Mapped[str] = mapped_column(String(32), unique=True)
+    document_id: Mapped[str] = mapped_column(String(120), index=True)
+    tokens: Mapped[str] = mapped_column(Text)  # distinct, space-joined
+    # Each quotable unit's tokens, one line per unit (composition weighs word overlap per unit).
+    unit_tokens: Mapped[str] = mapped_column(Text, default="")
+
+
+class TermRow(RetrievalBase):
+    """How many passages use a token (and, under reserved names, the index's totals)."""
+
+    __tablename__ = "rt_terms"
+
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    passages: Mapped[int] = mapped_column(Integer)
+
+
 class ConversationTurnRow(RetrievalBase):
     """One question and answer of a conversation, so that follow-ups have context."""
 

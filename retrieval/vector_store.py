@@ -184,6 +184,16 @@ class VectorStore:
         self._see_other_writers()
         return set(self._store.get(include=[])["ids"])
 
+    def documents_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The document id stored with each of these passages (unknown ids are left out)."""
+        self._see_other_writers()
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 512):
+            found = self._collection.get(ids=list(ids[start : start + 512]), include=["metadatas"])
+            for chunk_id, meta in zip(found["ids"], found.get("metadatas") or [], strict=False):
+                out[chunk_id] = str((meta or {}).get("document_id", ""))
+        return out
+
     def drop(self) -> None:
         """Delete the whole collection (tests and throwaway indexes on a shared server)."""
         self._client.delete_collection(self.collection_name)

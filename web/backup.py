@@ -67,6 +67,10 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 _BATCH = 500
 _SKIP_TABLES = {"alembic_version"}  # recreated by the migrations
+# The keyword index is derived from the chunks: left out, and rebuilt after a restore. Its FTS5
+# table (and FTS5's shadow tables) are SQLite's own.
+_DERIVED_TABLES = {"rt_passage_tokens", "rt_terms"}
+_DERIVED_PREFIX = "rt_fulltext"
 
 Report = Callable[[str], None]
 
@@ -129,7 +133,11 @@ def _data_tables(connection: Connection) -> list[Table]:
     """Every table of the database (reflected), parents before children."""
     metadata = MetaData()
     metadata.reflect(connection)
-    return [t for t in metadata.sorted_tables if t.name not in _SKIP_TABLES]
+    return [
+        t
+        for t in metadata.sorted_tables
+        if t.name not in _SKIP_TABLES | _DERIVED_TABLES and not t.name.startswith(_DERIVED_PREFIX)
+    ]
 
 
 # --- values as JSON --------------------------------------------------------------------------
@@ -476,6 +484,8 @@ def _replace_database(
 ) -> None:
     """Drop, migrate to the archive's revision, load, migrate to head: one transaction."""
     dialect = connection.dialect.name
+    if dialect == "sqlite":  # a virtual table drops its shadow tables itself
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {_DERIVED_PREFIX}")
     existing = MetaData()
     existing.reflect(connection)
     existing.drop_all(connection)
@@ -591,6 +601,7 @@ def _rebuild_index(settings: Settings, staged: _Staged, outcome: Outcome) -> int
                 .where(PassageVectorsRow.model_id == model.model_id)
                 .order_by(ChunkRow.id)
             ).all()  # fmt: skip
+        _rebuild_keyword_index(engine)
     finally:
         engine.dispose()
     for start in range(0, len(rows), _BATCH):
@@ -612,3 +623,16 @@ def _rebuild_index(settings: Settings, staged: _Staged, outcome: Outcome) -> int
     if stale:
         store.delete(stale)
     return len(ids)
+
+
+def _rebuild_keyword_index(engine: Any) -> None:
+    """Tokenise the restored chunks again: the keyword index is not in the archive."""
+    from sqlalchemy.orm import Session
+
+    from knowledge import registry
+    from retrieval.indexer import FULLTEXT_STATE, rebuild_fulltext
+
+    with Session(engine) as session:
+        rebuild_fulltext(session)
+        registry.set_state(session=session, key=FULLTEXT_STATE, value="1")
+        session.commit()

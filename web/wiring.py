@@ -132,6 +132,7 @@ def ingest_bundled(components: Components, progress: Progress | None = None) -> 
         report = components.indexer.ingest(
             documents, origin="bundled", prune=True, progress=progress
         )
+        components.indexer.sweep()  # leftovers of a crash: safe now that this ingest is done
     if report.changed:
         components.assistant.refresh()
     return report

@@ -115,7 +115,7 @@ def cites_article(answer: Answer, documents: Iterable[str], articles: Iterable[s
 
 def _retrieval(assistant: Assistant, in_scope: list[Question]) -> dict[str, RetrievalScores]:
     scores: dict[str, RetrievalScores] = {}
-    by_id = assistant.index().by_id
+    index = assistant.index()
     for method in METHODS:
         hits1 = hits5 = reciprocal = 0.0
         kind_hits: dict[str, list[int]] = defaultdict(list)
@@ -123,7 +123,8 @@ def _retrieval(assistant: Assistant, in_scope: list[Question]) -> dict[str, Retr
             # a follow-up is searched with its previous turn, a new topic on its own
             query = f"{q.previous} {q.question}" if q.kind == "follow_up" else q.question
             ranked = assistant.retrieve(query, method=method, k=10)
-            documents = [by_id[h.passage_id].document_id for h in ranked]
+            found = index.passages(h.passage_id for h in ranked)
+            documents = [found[h.passage_id].document_id for h in ranked if h.passage_id in found]
             rank = next((i for i, d in enumerate(documents) if d in q.expected_documents), None)
             hits1 += rank == 0
             hits5 += rank is not None and rank < 5

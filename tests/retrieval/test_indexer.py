@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from knowledge import registry
@@ -97,11 +99,8 @@ def test_removed_document_is_gone_from_sql_chroma_vectors_and_keyword_search(
         assert not beta_ids & set(session.scalars(select(PassageVectorsRow.chunk_id)))
     assert not beta_ids & parts.vector_store.ids()
     index = parts.assistant.refresh()
-    assert all(p.document_id != "beta-en" for p in index.passages)
-    assert all(
-        index.passages[h.index].document_id != "beta-en"
-        for h in index.keyword.search("talent housing", 5)
-    )
+    assert "beta-en" not in index.documents and not index.document_passages("beta-en")
+    assert all(h.document_id != "beta-en" for h in index.keyword.search("talent housing", 5))
 
 
 def test_prune_keeps_documents_of_another_origin(fresh_components: Components) -> None:
@@ -138,3 +137,83 @@ def test_every_change_bumps_the_generation_that_workers_reload_on(
     assert generation() == first
     parts.indexer.ingest([ALPHA, BETA], origin="bundled", prune=True)
     assert generation() == first + 1
+
+
+class _Stop(Exception):
+    """Stands for Ctrl-C during an ingest."""
+
+
+def test_an_interrupted_ingest_keeps_finished_documents_and_resumes_with_the_rest(
+    fresh_components: Components,
+) -> None:
+    parts = fresh_components
+    parts.indexer.group_passages = 1  # every document is its own group and commit
+    gamma = _doc("gamma-en", "Gamma summary about biobank registration deadlines.\n")
+    finished: list[str] = []
+
+    def interrupt_after_the_first(document_id: str, _passages: int) -> None:
+        finished.append(document_id)
+        raise _Stop
+
+    try:
+        parts.indexer.ingest(
+            [ALPHA, BETA, gamma], origin="local", prune=False, progress=interrupt_after_the_first
+        )
+    except _Stop:
+        pass
+    assert finished == ["alpha-en"]
+    sql, chroma, vectors = _state(parts, "alpha-en")
+    assert sql and sql == chroma == vectors, "the finished document is fully indexed"
+    assert not _state(parts, "beta-en")[0]
+
+    report = parts.indexer.ingest([ALPHA, BETA, gamma], origin="local", prune=False)
+
+    assert report.unchanged == ["alpha-en"] and sorted(report.added) == ["beta-en", "gamma-en"]
+    index = parts.assistant.refresh()
+    assert [h.document_id for h in index.keyword.search("biobank registration", 1)] == ["gamma-en"]
+
+
+def test_a_committed_document_is_searchable_by_a_worker_without_reloading_passages(
+    fresh_components: Components,
+) -> None:
+    parts = fresh_components
+    parts.indexer.ingest([ALPHA], origin="local", prune=False)
+    before = parts.assistant.refresh()
+    parts.indexer.ingest([BETA], origin="local", prune=False)
+    # The old snapshot's keyword search already reaches the engine's new rows ...
+    assert [h.document_id for h in before.keyword.search("talent housing", 1)] == ["beta-en"]
+    # ... and the next snapshot (per-document metadata only) answers from them.
+    after = parts.assistant.refresh()
+    assert after.generation > before.generation and "beta-en" in after.documents
+    assert after.document_passages("beta-en")
+
+
+def test_the_sweep_removes_stale_vectors_but_not_those_of_a_job_under_way(
+    fresh_components: Components,
+) -> None:
+    import numpy as np
+
+    from knowledge import jobs
+
+    parts = fresh_components
+    parts.indexer.ingest([ALPHA], origin="local", prune=False)
+    alpha_ids, _, _ = _state(parts, "alpha-en")
+    width = parts.embeddings.embed_array(["x"]).shape[1]
+    parts.vector_store.add_vectors(
+        ids=["crashed0001", "uploading001"],
+        texts=["left by a crash", "written before its job's commit"],
+        vectors=np.ones((2, width), np.float32),
+        metadatas=[{"document_id": "gone-en"}, {"document_id": "upload-en"}],
+    )
+    with parts.sessions() as session:
+        session.add(
+            jobs.IndexJobRow(
+                document_id="upload-en", kind="upload", target_version=1, filename="u.md",
+                staged_path="/nowhere", status=jobs.JobStatus.INDEXING,
+                created_at=datetime.now(UTC),
+            )
+        )  # fmt: skip
+        session.commit()
+
+    assert parts.indexer.sweep() == ["crashed0001"]
+    assert parts.vector_store.ids() == alpha_ids | {"uploading001"}

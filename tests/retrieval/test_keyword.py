@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval import fulltext
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
+from tests.retrieval.library import keyword_index, library
 
 
 @pytest.mark.parametrize(
@@ -26,23 +28,66 @@ def test_chinese_is_segmented_and_stopwords_dropped() -> None:
     assert "所得税" in tokens and "税率" in tokens and "的" not in tokens and "多少" not in tokens
 
 
-def test_search_ranks_the_passage_with_the_exact_identifier_first() -> None:
-    index = KeywordIndex(
+def test_search_ranks_the_passage_with_the_exact_identifier_first(database_url: str) -> None:
+    index = keyword_index(
         [
             "财税〔2022〕40号规定南沙先行启动区的鼓励类产业企业减按15%征收企业所得税。",
             "粤财税〔2022〕38号转发了上述通知。",
             "Decree 818 takes effect on 1 May 2026.",
-        ]
+        ],
+        url=database_url,
     )
     hits = index.search("财税[2022]40号", 3)
-    assert hits[0].index == 0
+    assert hits[0].chunk_id == "p0"
 
 
-def test_unknown_names_and_coverage_flag_questions_about_things_never_mentioned() -> None:
-    index = KeywordIndex(["Nansha offers a 15% corporate income tax rate in its pilot area."])
+def test_search_within_documents_finds_only_their_passages(database_url: str) -> None:
+    index = keyword_index(
+        ["企业所得税减按15%征收。", "个人所得税的专项附加扣除。", "Decree 818 takes effect."],
+        url=database_url,
+    )
+    assert [h.chunk_id for h in index.search("所得税", 3, documents=["d1"])] == ["p1"]
+    assert {h.chunk_id for h in index.search("所得税", 3)} == {"p0", "p1"}
+
+
+def test_a_passage_added_or_removed_is_found_or_gone_at_once(database_url: str) -> None:
+    sessions = library(["企业所得税减按15%征收。"], url=database_url)
+    index = KeywordIndex(sessions)
+    assert index.search("专项附加扣除", 3) == []
+    with sessions() as session:
+        fulltext.add(
+            session, [fulltext.PassageTokens("p9", "d9", tokenize("个人所得税的专项附加扣除。"))]
+        )
+        session.commit()
+    assert [h.chunk_id for h in KeywordIndex(sessions).search("专项附加扣除", 3)] == ["p9"]
+    with sessions() as session:
+        fulltext.remove_documents(session, ["d9"])
+        session.commit()
+    fresh = KeywordIndex(sessions)
+    assert fresh.search("专项附加扣除", 3) == [] and fresh.size == 1
+    assert fresh.frequencies(["专项"]) == {"专项": 0}, "the removed passage's words are forgotten"
+
+
+def test_unknown_names_and_coverage_flag_questions_about_things_never_mentioned(
+    database_url: str,
+) -> None:
+    index = keyword_index(
+        ["Nansha offers a 15% corporate income tax rate in its pilot area."], url=database_url
+    )
     assert index.unknown_names("What did the European Medicines Agency decide?") == [
         "European", "Medicines", "Agency",
     ]  # fmt: skip
     assert index.unknown_names("What is the tax rate in Nansha?") == []
-    assert index.coverage("Nansha tax rate", [0]) == 1.0
-    assert index.coverage("weather forecast", [0]) == 0.0
+    passage = frozenset(
+        tokenize("Nansha offers a 15% corporate income tax rate in its pilot area.")
+    )
+    assert index.coverage("Nansha tax rate", [passage]) == 1.0
+    assert index.coverage("weather forecast", [passage]) == 0.0
+
+
+def test_a_word_is_mentioned_only_whole_not_inside_another(database_url: str) -> None:
+    index = keyword_index(["Micro-organisms in cell therapy products."], url=database_url)
+    assert index.mentions("cell therapy") and not index.mentions("CRO")
+    assert index.unknown_names("Does the FDA accept it?") == ["FDA"]
+    # A glossary term (contract research organization) is vocabulary, not a name to know.
+    assert index.unknown_names("Can our CRO file it?") == []

@@ -61,9 +61,9 @@ def test_real_texts_ingest_with_articles_dates_and_issuers(
     assert tcm.title == "中华人民共和国中医药法"
     assert tcm.issued == "2016-12-25" and tcm.issuer == "全国人民代表大会常务委员会"
     assert index.article_count(tcm.id) == 63
-    assert all(p.article_key or p.text.startswith("2016年") for p in index.by_document[tcm.id]), (
-        "every passage is an article or the text's history"
-    )
+    assert all(
+        p.article_key or p.text.startswith("2016年") for p in index.document_passages(tcm.id)
+    ), "every passage is an article or the text's history"
 
 
 def test_a_named_article_is_quoted_from_that_article_of_that_document(

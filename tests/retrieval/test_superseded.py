@@ -5,6 +5,7 @@ from __future__ import annotations
 from knowledge.documents import DocumentMeta
 from retrieval.answer import asks_about_the_past, status_label
 from retrieval.index import KnowledgeIndex
+from tests.retrieval.library import empty_library as _empty_library
 
 
 def _index(**documents: dict[str, object]) -> KnowledgeIndex:
@@ -12,7 +13,7 @@ def _index(**documents: dict[str, object]) -> KnowledgeIndex:
         doc_id: DocumentMeta.model_validate({"id": doc_id, "category": "regulation", **values})
         for doc_id, values in documents.items()
     }
-    return KnowledgeIndex(generation=1, documents=metas, passages=[])
+    return KnowledgeIndex(generation=1, documents=metas, sessions=_empty_library(), model_id="t")
 
 
 def test_a_superseded_document_names_its_replacement_in_both_languages() -> None:

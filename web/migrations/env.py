@@ -8,6 +8,7 @@ from sqlalchemy import engine_from_config, pool
 import portal.models  # noqa: F401  (registers the portal tables on PortalBase)
 from knowledge.registry import KnowledgeBase
 from portal.db import PortalBase
+from retrieval.fulltext import FTS_TABLE
 from retrieval.tables import RetrievalBase
 
 config = context.config
@@ -41,8 +42,26 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Leave the engines' own full-text structures to the migration that makes them.
+
+    SQLite's FTS5 table (and its shadow tables) and PostgreSQL's generated `tsv` column are
+    engine-specific (retrieval.fulltext): no model describes them.
+    """
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == "tsv" and getattr(obj, "table", None) is not None:
+        return obj.table.name != "rt_passage_tokens"
+    return not (type_ == "index" and name == "ix_rt_passage_tokens_tsv")
+
+
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -206,7 +206,7 @@ def passage_picker(
     if q.strip():
         index = assistant.index()
         for hit in assistant.retrieve(q.strip(), method="hybrid", k=8):
-            passage = index.by_id.get(hit.passage_id)
+            passage = index.passage(hit.passage_id)
             if passage is None:
                 continue
             meta = index.documents[passage.document_id]
