@@ -308,7 +308,7 @@ def _pg_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _join(tokens: Sequence[str]) -> str:
+def _join(tokens: Iterable[str]) -> str:
     return " ".join(t for t in tokens if t and not any(c.isspace() for c in t))
 
 
