@@ -50,6 +50,8 @@ LENGTH = " length"  # the sum over passages of their distinct tokens (for BM25's
 
 K1, B = 1.5, 0.75
 POOL = 120  # candidates the engine ranks before BM25 scores them (twice the hybrid's 60)
+COMMON = 0.10  # a token in more than this share of the passages does not select candidates
+COMMON_PASSAGES = 5000  # ... when that is more than this many passages
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ def search(
     df = {t: n for t, n in df.items() if n > 0}
     if not tokens or not stats.passages or not df:
         return []
-    rows = _match(session, sorted(df), "OR", limit=pool, documents=documents)
+    rows = _match(session, _selective(df, stats.passages), "OR", limit=pool, documents=documents)
     idf = {t: math.log(1 + (stats.passages - n + 0.5) / (n + 0.5)) for t, n in df.items()}
     query = [t for t in tokens if t in idf]
     hits = []
@@ -263,6 +265,20 @@ def search(
             hits.append(TokenHit(chunk_id, document_id, score, distinct))
     hits.sort(key=lambda h: (-h.score, h.chunk_id))
     return hits[:k]
+
+
+def _selective(df: dict[str, int], passages: int) -> list[str]:
+    """The query tokens worth asking the engine for: not those of long posting lists.
+
+    A word most articles use (应当, 规定) adds little to BM25 (idf below 2.4 at 10 %) but makes
+    the engine walk a long list of passages; a passage matching only such words ranks below
+    those matching a rarer one. Only lists longer than COMMON_PASSAGES are left out (the cost
+    is in their length: in a small library every word is asked for, as before). When every
+    token is that common, the two rarest are asked for.
+    """
+    limit = max(COMMON * passages, COMMON_PASSAGES)
+    rare = sorted(t for t, n in df.items() if n <= limit)
+    return rare or sorted(df, key=lambda t: (df[t], t))[:2]
 
 
 def _match(

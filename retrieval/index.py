@@ -40,8 +40,8 @@ class Passage:
     text: str
     start: int
     vectors: np.ndarray = field(repr=False)  # row 0: the chunk; then one per unit (if several)
-    tokens: frozenset[str] = frozenset()  # what keyword search finds it by
-    stored_unit_tokens: tuple[frozenset[str], ...] = field(default=(), repr=False)
+    stored_tokens: str | None = field(default=None, repr=False)  # as stored, space-joined
+    stored_unit_tokens: str | None = field(default=None, repr=False)  # one line per unit
     title: str = ""
     doc_number: str | None = None
     article_key: str | None = None  # "19", "10-1": the article the passage belongs to
@@ -85,10 +85,19 @@ class Passage:
         )
 
     @cached_property
+    def tokens(self) -> frozenset[str]:
+        """What keyword search finds the passage by (read only for the few that need it)."""
+        if self.stored_tokens is None:
+            return frozenset(tokenize("\n".join([self.title, self.section or "", self.text])))
+        return frozenset(self.stored_tokens.split(" ")) - {""}
+
+    @cached_property
     def unit_tokens(self) -> tuple[frozenset[str], ...]:
         """The keyword tokens of each unit (stored at ingest; made here for older rows)."""
-        if len(self.stored_unit_tokens) == len(self.units):
-            return self.stored_unit_tokens
+        if self.stored_unit_tokens is not None:
+            lines = self.stored_unit_tokens.split("\n")
+            if len(lines) == len(self.units):
+                return tuple(frozenset(line.split(" ")) - {""} for line in lines)
         return tuple(frozenset(tokenize(u.text)) for u in self.units)
 
     @cached_property
@@ -250,13 +259,8 @@ class KnowledgeIndex:
                     vectors=np.frombuffer(row.vectors, np.float32).reshape(
                         row.rows, row.dimensions
                     ),
-                    tokens=frozenset((row.tokens or "").split(" ")) - {""},
-                    stored_unit_tokens=tuple(
-                        frozenset(line.split(" ")) - {""}
-                        for line in (row.unit_tokens or "").split("\n")
-                    )
-                    if row.unit_tokens is not None
-                    else (),
+                    stored_tokens=row.tokens,
+                    stored_unit_tokens=row.unit_tokens,
                     title=meta.title,
                     doc_number=meta.doc_number,
                     article_key=row.article_key,

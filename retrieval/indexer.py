@@ -207,6 +207,8 @@ class Indexer:
                 return 0
             added = rebuild_fulltext(session)
             registry.set_state(session=session, key=FULLTEXT_STATE, value="1")
+            if added:  # workers' snapshots counted no passages: they take a new one
+                registry.bump_generation(session=session)
             session.commit()
         return added
 

@@ -82,13 +82,18 @@ def build(settings: Settings, *, embeddings: EmbeddingModel | None = None) -> Co
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     model = embeddings or make_embeddings(settings.embeddings, threads=settings.embedding_threads)
-    store = VectorStore(
-        embeddings=model,
-        path=None if settings.chroma_host else settings.chroma_path,
-        host=settings.chroma_host,
-        port=settings.chroma_port,
-        collection_prefix=settings.chroma_collection,
-    )
+    from web.migrate import cross_process_lock
+
+    # Workers starting together would race to create an empty embedded store's own tables
+    # ("table collections already exists"): one opens it first, the others then find it.
+    with cross_process_lock(engine, "vector-store"):
+        store = VectorStore(
+            embeddings=model,
+            path=None if settings.chroma_host else settings.chroma_path,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            collection_prefix=settings.chroma_collection,
+        )
     searcher = Searcher(store)
     config = AssistantConfig()
     if settings.answer_threshold is not None:

@@ -217,3 +217,27 @@ def test_the_sweep_removes_stale_vectors_but_not_those_of_a_job_under_way(
 
     assert parts.indexer.sweep() == ["crashed0001"]
     assert parts.vector_store.ids() == alpha_ids | {"uploading001"}
+
+
+def test_a_library_from_before_the_engine_index_is_tokenised_once_at_the_next_ingest(
+    fresh_components: Components,
+) -> None:
+    from retrieval import fulltext
+    from retrieval.indexer import FULLTEXT_STATE
+
+    parts = fresh_components
+    parts.indexer.ingest([ALPHA, BETA], origin="local", prune=False)
+    with parts.sessions() as session:  # as a database migrated from before issue 11 is
+        fulltext.clear(session)
+        session.execute(
+            registry.StateRow.__table__.delete().where(registry.StateRow.key == FULLTEXT_STATE)
+        )
+        session.commit()
+    assert not parts.assistant.refresh().keyword.search("talent housing", 1)
+
+    report = parts.indexer.ingest([ALPHA, BETA], origin="local", prune=False)
+
+    assert report.texts_embedded == 0, "nothing is embedded again"
+    assert parts.indexer.ensure_fulltext() == 0, "and it happens once"
+    hits = parts.assistant.refresh().keyword.search("talent housing", 1)
+    assert [h.document_id for h in hits] == ["beta-en"]

@@ -245,6 +245,84 @@ def test_two_workers_share_sessions_limits_index_and_queue(
             _wait(answers, "the new document to be answered", 30)
 
 
+LARGE_LIBRARY = 5000  # passages: a library of real texts, big enough to show per-worker copies
+
+
+def _real_texts(folder: Path, passages: int) -> tuple[list[Path], list[tuple[str, int]]]:
+    """Whole texts of the corpus, in name order, until they hold `passages` passages.
+
+    Also returns (title, article count) of each text with articles.
+    """
+    from knowledge.chunking import chunk_document
+    from knowledge.loaders import load_path
+
+    chosen: list[Path] = []
+    titled: list[tuple[str, int]] = []
+    total = 0
+    for path in sorted(folder.glob("*.md")):
+        if path.name.startswith("_"):
+            continue
+        chunks = chunk_document(load_path(path))
+        articles = {c.article_key for c in chunks if c.article_key}
+        chosen.append(path)
+        if len(articles) >= 20:
+            titled.append((load_path(path).meta.title, len(articles)))
+        total += len(chunks)
+        if total >= passages:
+            break
+    return chosen, titled
+
+
+def test_two_workers_answer_from_a_large_real_library_and_see_its_changes(
+    workers: tuple[Worker, Worker], portal_env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.corpus import laws_folder
+
+    files, titled = _real_texts(laws_folder() / "行政法规", LARGE_LIBRARY)
+    library = tmp_path / "library"
+    library.mkdir()
+    for path in files:  # the CLI reads a folder; the corpus stays where it is
+        (library / path.name).symlink_to(path)
+    ingested = subprocess.run(
+        [str(CLI), "ingest", str(library)],
+        cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
+    assert f"{len(files)} added" in ingested.stdout, ingested.stdout
+    title, _ = titled[len(titled) // 2]
+    question = f"《{title}》第十条规定了什么？"
+    a, b = workers
+    with a.client() as on_a, b.client() as on_b:
+        for client in (on_a, on_b):  # both workers, while neither copied the library
+
+            def article_answered(client: httpx.Client = client) -> bool:
+                body = client.post("/api/v1/chat", json={"question": question}).json()
+                cited = body["citations"]
+                return (
+                    not body["refused"]
+                    and bool(cited)
+                    and all(c["title"] == title and c["article"] == "第十条" for c in cited)
+                )
+
+            _wait(article_answered, f"{question} to be answered from its article", 60)
+
+        # One more document: answerable on both workers, without either reloading passages.
+        document = tmp_path / "zephyr-vault.en.md"
+        document.write_text(NEW_DOCUMENT, encoding="utf-8")
+        added = subprocess.run(
+            [str(CLI), "ingest", str(document)],
+            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert added.returncode == 0 and "1 added" in added.stdout, added.stdout + added.stderr
+        for client in (on_b, on_a):
+
+            def new_answered(client: httpx.Client = client) -> bool:
+                body = client.post("/api/v1/chat", json={"question": QUESTION}).json()
+                return not body["refused"] and "07:45" in body["answer"]
+
+            _wait(new_answered, "the new document to be answered", 30)
+
+
 UPGRADE = """
 import sys, time
 from sqlalchemy import create_engine
