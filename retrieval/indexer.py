@@ -13,8 +13,11 @@ its group commits.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from queue import Full, Queue
+from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -35,6 +38,7 @@ Progress = Callable[[str, int], None]  # (document id, chunks embedded)
 ChunkProgress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 GROUP_PASSAGES = 512  # passages embedded and committed together (several documents)
 BATCH = 16  # chunks embedded per call when chunk progress is reported
+T = TypeVar("T")
 FULLTEXT_STATE = "fulltext"  # kb_state key: "1" once every chunk is in the keyword index
 
 
@@ -50,21 +54,69 @@ def unit_rows(chunk: Chunk | registry.ChunkRow) -> int:
     return 1 if count <= 1 else count + 1
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A document cut into chunks, with what the keyword index stores of each."""
+
+    document: SourceDocument
+    chunks: list[Chunk]
+    tokens: list[fulltext.PassageTokens]
+
+
 def groups(
     documents: Sequence[SourceDocument], size: int = GROUP_PASSAGES
-) -> Iterator[list[tuple[SourceDocument, list[Chunk]]]]:
-    """Documents with their chunks, cut as needed, in groups of about `size` passages."""
-    current: list[tuple[SourceDocument, list[Chunk]]] = []
+) -> Iterator[list[Prepared]]:
+    """Documents cut and tokenised, in groups of about `size` passages."""
+    current: list[Prepared] = []
     passages = 0
     for document in documents:
         chunks = chunk_document(document)
-        current.append((document, chunks))
+        tokens = [index_tokens(document.meta, c) for c in chunks]
+        current.append(Prepared(document, chunks, tokens))
         passages += len(chunks)
         if passages >= size:
             yield current
             current, passages = [], 0
     if current:
         yield current
+
+
+def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items, made by a background thread up to `depth` ahead of their consumer.
+
+    Ingest cuts and tokenises the next group (pure Python, on one core) while the model embeds
+    this one (numpy, which releases the interpreter, on the other). An error while making an
+    item is raised where the consumer takes it.
+    """
+    queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put(("item", item), timeout=0.2)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(("end", None))
+        except BaseException as error:  # handed to the consumer, which raises it
+            queue.put(("error", error))
+
+    threading.Thread(target=produce, name="ingest-prepare", daemon=True).start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
 
 
 def index_tokens(meta: DocumentMeta, chunk: Chunk | registry.ChunkRow) -> fulltext.PassageTokens:
@@ -156,21 +208,24 @@ class Indexer:
         if force:
             todo = list(documents)
         report.unchanged = [doc_id for doc_id in plan.unchanged if doc_id in known and not force]
-        for group in groups(todo, self.group_passages):
+        for prepared in ahead(groups(todo, self.group_passages)):
+            group = [(p.document, p.chunks) for p in prepared]
             # One transaction per group: an interruption loses at most the group under way.
             with self.sessions() as session:
                 embedded = self._embed(session, group, chunk_progress)
                 report.chunks_embedded += embedded[0]
                 report.texts_embedded += embedded[1]
                 stale: list[str] = []
-                for document, chunks in group:
+                for document, chunks, tokens in (
+                    (p.document, p.chunks, p.tokens) for p in prepared
+                ):
                     old = registry.save_document(
                         session=session, document=document, chunks=chunks, origin=origin,
                         changed_by=changed_by, note=note, change=change,
                     )  # fmt: skip
                     stale.extend(set(old) - {c.id for c in chunks})
                     fulltext.remove_documents(session, [document.id])
-                    fulltext.add(session, (index_tokens(document.meta, c) for c in chunks))
+                    fulltext.add(session, tokens)
                 self._forget_vectors(session, stale)
                 if not upgrade:
                     registry.set_state(session=session, key=model_key, value="ready")
