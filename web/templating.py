@@ -19,6 +19,7 @@ from portal import notifications
 from portal.models import User
 from web import auth
 from web.i18n import UiLanguage, translate, translate_message
+from web.labels import labeller
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -88,6 +89,7 @@ def render(
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
         "tm": lambda message: translate_message(message, language),
+        "label": labeller(language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         "csrf_token": auth.csrf_token(request),
         "current_user": user,
