@@ -26,6 +26,13 @@ LABELS: dict[str, _T] = {
         "rejected": ("已驳回", "Rejected"),
         "withdrawn": ("已撤回", "Withdrawn"),
     },
+    # The progress view's steps (portal.progress).
+    "step": {
+        "submitted": ("提交", "Submitted"),
+        "accepted": ("受理", "Accepted"),
+        "processing": ("办理", "In progress"),
+        "done": ("办结", "Completed"),
+    },
     "priority": {
         "low": ("低", "Low"),
         "normal": ("普通", "Normal"),

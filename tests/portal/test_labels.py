@@ -10,7 +10,7 @@ import pytest
 
 from knowledge import documents
 from knowledge.jobs import JobStatus
-from portal import answers, labels, requests, sla
+from portal import answers, labels, progress, requests, sla
 from portal.models import ROLES
 from portal.workflow import Priority, Status
 
@@ -20,6 +20,7 @@ PORTAL = Path(requests.__file__).parent
 ENUMS: dict[str, tuple[str, ...]] = {
     "status": tuple(s.value for s in Status),
     "priority": tuple(p.value for p in Priority),
+    "step": progress.STEPS,
     "sla_state": get_args(sla.SlaState),
     "sla_clock": ("first_response", "resolution"),
     "role": ROLES,
