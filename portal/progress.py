@@ -23,7 +23,7 @@ STEPS: tuple[StepKey, ...] = ("submitted", "accepted", "processing", "done")
 _REACHES: dict[StepKey, frozenset[Status]] = {
     "accepted": frozenset(
         {Status.TRIAGED, Status.IN_PROGRESS, Status.AWAITING_COMPANY, Status.RESOLVED}
-    ),  # fmt: skip
+    ),
     "processing": frozenset({Status.IN_PROGRESS, Status.AWAITING_COMPANY, Status.RESOLVED}),
     "done": frozenset({Status.RESOLVED, Status.CLOSED}),
 }

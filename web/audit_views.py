@@ -71,13 +71,11 @@ def _value(kind: str, value: Any, names: Names, language: Language) -> str:
     if isinstance(value, dict):
         if kind.startswith("message_"):
             return ""  # the message itself is on the timeline
-        return "；".join(
-            f"{label('field', k, language)}：{_field(k, v, names, language)}"
+        separator, colon = ("；", "：") if language == "zh" else ("; ", ": ")
+        return separator.join(
+            f"{label('field', k, language)}{colon}{_field(k, v, names, language)}"
             for k, v in value.items()
-        ) if language == "zh" else "; ".join(
-            f"{label('field', k, language)}: {_field(k, v, names, language)}"
-            for k, v in value.items()
-        )  # fmt: skip
+        )
     if kind == "status":
         return label("status", value, language)
     if kind == "priority":
@@ -105,7 +103,14 @@ def audit_rows(events: Iterable[Event], *, names: Names, language: Language) -> 
         after = _value(e.kind, e.after, names, language)
         if e.kind == "assigned" and e.after is None:
             after = names.unassigned
-        rows.append(AuditRow(at=e.at, actor=e.actor.name if e.actor else None,
-                             what=label("event", e.kind, language), note=e.note,
-                             before=before, after=after))  # fmt: skip
+        rows.append(
+            AuditRow(
+                at=e.at,
+                actor=e.actor.name if e.actor else None,
+                what=label("event", e.kind, language),
+                note=e.note,
+                before=before,
+                after=after,
+            )
+        )
     return rows

@@ -351,6 +351,14 @@ PORTAL_MESSAGES.update(
 # The progress view and the SLA in words (issue 12: working hours and a calendar deadline).
 PORTAL_MESSAGES.update(
     {
+        "chat.enter_hint": {
+            "zh": "按 Enter 发送，Shift+Enter 换行",
+            "en": "Enter sends; Shift+Enter starts a new line",
+        },
+        "docs.back_to_chat": {"zh": "返回对话", "en": "Back to the conversation"},
+        "nav.skip": {"zh": "跳到正文", "en": "Skip to content"},
+        "nav.menu": {"zh": "菜单", "en": "Menu"},
+        "nav.label": {"zh": "主导航", "en": "Main navigation"},
         "progress.title": {"zh": "办理进度", "en": "Progress"},
         "progress.center": {"zh": "服务中心", "en": "The center"},
         "progress.waiting": {"zh": "等待中", "en": "Waiting"},
@@ -359,9 +367,15 @@ PORTAL_MESSAGES.update(
         "progress.skipped": {"zh": "不再办理", "en": "Will not happen"},
         "sla.title": {"zh": "办理时限", "en": "Time limits"},
         "sla.hours_left": {"zh": "剩余 {n} 个工作小时", "en": "{n} working hours left"},
-        "sla.under_an_hour_left": {"zh": "剩余不到 1 个工作小时", "en": "less than 1 working hour left"},
+        "sla.under_an_hour_left": {
+            "zh": "剩余不到 1 个工作小时",
+            "en": "less than 1 working hour left",
+        },
         "sla.hours_overdue": {"zh": "已超时 {n} 个工作小时", "en": "{n} working hours overdue"},
-        "sla.under_an_hour_overdue": {"zh": "已超时不到 1 个工作小时", "en": "less than 1 working hour overdue"},
+        "sla.under_an_hour_overdue": {
+            "zh": "已超时不到 1 个工作小时",
+            "en": "less than 1 working hour overdue",
+        },
         "sla.deadline": {"zh": "截止 {when}", "en": "due {when}"},
         "sla.calendar": {
             "zh": "工作时间按北京时间周一至周五 {start}–{end} 计算；法定节假日不计，调休上班日计入。",

@@ -61,23 +61,41 @@ def clock_texts(sla: SlaStatus, calendar: WorkingCalendar, language: UiLanguage)
     clocks = []
     if sla.first_response_remaining is None:
         state = "breached" if sla.first_response_breached else "met"
-        clocks.append(ClockText(translate("sla.first_response", language), state,
-                                translate(f"sla.{state}", language), ""))  # fmt: skip
+        clocks.append(
+            ClockText(
+                translate("sla.first_response", language),
+                state,
+                translate(f"sla.{state}", language),
+                "",
+            )
+        )
     else:
         state = "breached" if sla.first_response_remaining < 0 else sla.state
-        clocks.append(ClockText(
-            translate("sla.first_response", language), state,
-            working_hours_text(sla.first_response_remaining, language),
-            deadline_text(sla.first_response_due, calendar, language),
-        ))  # fmt: skip
+        clocks.append(
+            ClockText(
+                translate("sla.first_response", language),
+                state,
+                working_hours_text(sla.first_response_remaining, language),
+                deadline_text(sla.first_response_due, calendar, language),
+            )
+        )
     if sla.state in ("met", "paused"):
-        clocks.append(ClockText(translate("sla.resolution", language), sla.state,
-                                translate(f"sla.{sla.state}", language), ""))  # fmt: skip
+        clocks.append(
+            ClockText(
+                translate("sla.resolution", language),
+                sla.state,
+                translate(f"sla.{sla.state}", language),
+                "",
+            )
+        )
     else:
         state = "breached" if sla.resolution_remaining < 0 else sla.state
-        clocks.append(ClockText(
-            translate("sla.resolution", language), state,
-            working_hours_text(sla.resolution_remaining, language),
-            deadline_text(sla.resolution_due, calendar, language),
-        ))  # fmt: skip
+        clocks.append(
+            ClockText(
+                translate("sla.resolution", language),
+                state,
+                working_hours_text(sla.resolution_remaining, language),
+                deadline_text(sla.resolution_due, calendar, language),
+            )
+        )
     return clocks

@@ -56,7 +56,17 @@ def web_url(value: str | None) -> str:
     return text if text.lower().startswith(("http://", "https://")) else ""
 
 
+def with_param(url: str, name: str, value: str | None) -> str:
+    """`url` with `name=value` added to its query (before any #fragment); unchanged if no value."""
+    if not value:
+        return url
+    path, hash_, fragment = url.partition("#")
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}{urlencode([(name, value)])}{hash_}{fragment}"
+
+
 templates.env.filters["link_markers"] = link_markers
+templates.env.filters["with_param"] = with_param
 templates.env.filters["web_url"] = web_url
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 templates.env.globals["csrf_input"] = csrf_input

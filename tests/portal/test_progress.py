@@ -22,8 +22,14 @@ def _submitted() -> Event:
 
 
 def _move(n: int, before: Status, after: Status, actor: User = STAFF) -> Event:
-    return Event(id=n + 1, kind="status", actor=actor, before=before.value, after=after.value,
-                 at=T0 + timedelta(hours=n))  # fmt: skip
+    return Event(
+        id=n + 1,
+        kind="status",
+        actor=actor,
+        before=before.value,
+        after=after.value,
+        at=T0 + timedelta(hours=n),
+    )
 
 
 def _states(steps: list) -> list[tuple[str, str]]:
@@ -33,20 +39,31 @@ def _states(steps: list) -> list[tuple[str, str]]:
 def test_a_submitted_request_waits_to_be_accepted_and_is_not_called_received() -> None:
     steps = progress(request=_request(Status.SUBMITTED), events=[_submitted()])
 
-    assert _states(steps) == [("submitted", "done"), ("accepted", "current"),
-                              ("processing", "pending"), ("done", "pending")]  # fmt: skip
+    assert _states(steps) == [
+        ("submitted", "done"),
+        ("accepted", "current"),
+        ("processing", "pending"),
+        ("done", "pending"),
+    ]
     assert steps[0].at == T0 and steps[0].actor is COMPANY
     assert steps[1].at is None
 
 
 def test_in_progress_shows_when_and_by_whom_the_center_accepted_it() -> None:
-    events = [_submitted(), _move(1, Status.SUBMITTED, Status.TRIAGED),
-              _move(3, Status.TRIAGED, Status.IN_PROGRESS)]  # fmt: skip
+    events = [
+        _submitted(),
+        _move(1, Status.SUBMITTED, Status.TRIAGED),
+        _move(3, Status.TRIAGED, Status.IN_PROGRESS),
+    ]
 
     steps = progress(request=_request(Status.IN_PROGRESS), events=events)
 
-    assert _states(steps) == [("submitted", "done"), ("accepted", "done"),
-                              ("processing", "current"), ("done", "pending")]  # fmt: skip
+    assert _states(steps) == [
+        ("submitted", "done"),
+        ("accepted", "done"),
+        ("processing", "current"),
+        ("done", "pending"),
+    ]
     assert steps[1].at == T0 + timedelta(hours=1) and steps[1].actor is STAFF
     assert steps[2].at == T0 + timedelta(hours=3)
 
@@ -60,9 +77,12 @@ def test_awaiting_the_company_is_named_on_the_current_step() -> None:
 
 
 def test_a_closed_request_keeps_the_date_it_was_resolved() -> None:
-    events = [_submitted(), _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
-              _move(5, Status.IN_PROGRESS, Status.RESOLVED),
-              _move(9, Status.RESOLVED, Status.CLOSED, actor=COMPANY)]  # fmt: skip
+    events = [
+        _submitted(),
+        _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
+        _move(5, Status.IN_PROGRESS, Status.RESOLVED),
+        _move(9, Status.RESOLVED, Status.CLOSED, actor=COMPANY),
+    ]
 
     steps = progress(request=_request(Status.CLOSED), events=events)
 
@@ -71,9 +91,12 @@ def test_a_closed_request_keeps_the_date_it_was_resolved() -> None:
 
 
 def test_a_reopened_request_is_not_finished_any_more() -> None:
-    events = [_submitted(), _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
-              _move(2, Status.IN_PROGRESS, Status.RESOLVED),
-              _move(3, Status.RESOLVED, Status.IN_PROGRESS, actor=COMPANY)]  # fmt: skip
+    events = [
+        _submitted(),
+        _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
+        _move(2, Status.IN_PROGRESS, Status.RESOLVED),
+        _move(3, Status.RESOLVED, Status.IN_PROGRESS, actor=COMPANY),
+    ]
 
     steps = progress(request=_request(Status.IN_PROGRESS), events=events)
 
@@ -85,14 +108,21 @@ def test_a_rejected_request_stops_at_acceptance_and_skips_the_rest() -> None:
 
     steps = progress(request=_request(Status.REJECTED), events=events)
 
-    assert _states(steps) == [("submitted", "done"), ("accepted", "stopped"),
-                              ("processing", "skipped"), ("done", "skipped")]  # fmt: skip
+    assert _states(steps) == [
+        ("submitted", "done"),
+        ("accepted", "stopped"),
+        ("processing", "skipped"),
+        ("done", "skipped"),
+    ]
     assert steps[1].outcome == Status.REJECTED and steps[1].at == T0 + timedelta(hours=2)
 
 
 def test_a_request_withdrawn_while_worked_on_stops_at_completion() -> None:
-    events = [_submitted(), _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
-              _move(4, Status.IN_PROGRESS, Status.WITHDRAWN, actor=COMPANY)]  # fmt: skip
+    events = [
+        _submitted(),
+        _move(1, Status.SUBMITTED, Status.IN_PROGRESS),
+        _move(4, Status.IN_PROGRESS, Status.WITHDRAWN, actor=COMPANY),
+    ]
 
     steps = progress(request=_request(Status.WITHDRAWN), events=events)
 

@@ -13,11 +13,16 @@ DUE = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai, a Friday
 
 def _sla(**changes: object) -> SlaStatus:
     values: dict[str, object] = {
-        "first_response_due": DUE, "resolution_due": DUE, "first_response_remaining": None,
-        "resolution_remaining": 16 * 3600, "remaining_seconds": 16 * 3600,
-        "clock": "resolution", "state": "ok", "first_response_breached": False,
+        "first_response_due": DUE,
+        "resolution_due": DUE,
+        "first_response_remaining": None,
+        "resolution_remaining": 16 * 3600,
+        "remaining_seconds": 16 * 3600,
+        "clock": "resolution",
+        "state": "ok",
+        "first_response_breached": False,
         "resolution_breached": False,
-    }  # fmt: skip
+    }
     values.update(changes)
     return SlaStatus(**values)  # type: ignore[arg-type]
 
