@@ -194,11 +194,9 @@ def submit(
     number = next_tracking_number(session=session, year=moment.astimezone(catalog.SHANGHAI).year)
     request.tracking_number = number
     session.flush()
-    _notify_company(
-        session=session, request=request, actor=None, subject="已受理 / Received",
-        body=f"我们已收到您的服务请求《{title}》，受理编号 {number}。\n"
-        f"We have received your request \"{title}\"; its tracking number is {number}.",
-    )  # fmt: skip
+    text = notifications.submitted_text(title=title, number=number)
+    _notify_company(session=session, request=request, actor=None, subject=text.subject,
+                    body=text.body)  # fmt: skip
     session.commit()
     triage.suggest(session=session, request=request, catalog_match=catalog_match)
     return request
@@ -400,13 +398,9 @@ def _move(
     request.status = target
     record_event(session=session, request=request, actor=actor, kind="status",
                  before=current.value, after=target.value, note=note)  # fmt: skip
-    _notify_company(
-        session=session, request=request, actor=actor,
-        subject=f"状态更新 / Status: {target.value}",
-        body=f"请求 {request.tracking_number} 的状态已变为 {target.value}。\n"
-        f"Request {request.tracking_number} is now {target.value}."
-        + (f"\n\n{note}" if note else ""),
-    )  # fmt: skip
+    text = notifications.status_text(number=request.tracking_number, status=target, note=note)
+    _notify_company(session=session, request=request, actor=actor, subject=text.subject,
+                    body=text.body)  # fmt: skip
 
 
 def transition(

@@ -240,12 +240,12 @@ def _apply(
         request.status = Status.TRIAGED
         record_event(session=session, request=request, actor=actor, kind="status",
                      before=Status.SUBMITTED.value, after=Status.TRIAGED.value)  # fmt: skip
+        triaged = notifications.status_text(number=request.tracking_number, status=Status.TRIAGED)
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=request.company_id),
-            subject=f"[{request.tracking_number}] 已分诊 / Triaged",
-            body=f"您的请求 {request.tracking_number} 已分派给相关团队。\n"
-            f"Your request {request.tracking_number} has been routed to a team.",
+            subject=f"[{request.tracking_number}] {triaged.subject}",
+            body=triaged.body,
             request_id=request.id,
         )
 

@@ -60,23 +60,6 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "docs.back": {"zh": "返回文档库", "en": "Back to the library"},
     "docs.cited": {"zh": "被引用的段落", "en": "Cited passage"},
     "filter.apply": {"zh": "筛选", "en": "Filter"},
-    "category.policy": {"zh": "扶持政策", "en": "Policy"},
-    "category.regulation": {"zh": "法律法规", "en": "Regulation"},
-    "category.guideline": {"zh": "技术指导原则", "en": "Guideline"},
-    "category.service": {"zh": "中心服务", "en": "Service"},
-    "category.news": {"zh": "动态与数据", "en": "News and figures"},
-    "status.in_force": {"zh": "现行有效", "en": "In force"},
-    "status.draft": {"zh": "征求意见稿", "en": "Draft"},
-    "status.superseded": {"zh": "已被取代", "en": "Superseded"},
-    "status.announced": {"zh": "已公布未施行", "en": "Announced"},
-    "jurisdiction.national": {"zh": "全国", "en": "National"},
-    "jurisdiction.guangdong": {"zh": "广东省", "en": "Guangdong"},
-    "jurisdiction.guangzhou": {"zh": "广州市", "en": "Guangzhou"},
-    "jurisdiction.nansha": {"zh": "南沙", "en": "Nansha"},
-    "jurisdiction.gba": {"zh": "粤港澳大湾区", "en": "Greater Bay Area"},
-    "jurisdiction.hk_macao": {"zh": "港澳", "en": "Hong Kong and Macao"},
-    "language.zh": {"zh": "中文", "en": "Chinese"},
-    "language.en": {"zh": "英文", "en": "English"},
     "error.title": {"zh": "出错了", "en": "Something went wrong"},
     "error.not_found": {"zh": "找不到该页面或文档。", "en": "This page or document does not exist."},
     "error.not_ready": {
@@ -126,9 +109,6 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "account.title": {"zh": "我的账户", "en": "My account"},
     "account.profile": {"zh": "个人信息", "en": "Profile"},
     "account.role": {"zh": "身份", "en": "Role"},
-    "account.role.company": {"zh": "企业用户", "en": "Company member"},
-    "account.role.staff": {"zh": "中心工作人员", "en": "Center staff"},
-    "account.role.admin": {"zh": "管理员", "en": "Administrator"},
     "account.company": {"zh": "所属企业", "en": "Company"},
     "account.members": {"zh": "企业成员", "en": "Company members"},
     "account.members.intro": {"zh": "所有成员都能查看本公司的全部服务申请。", "en": "Every member sees all of the company's service requests."},
@@ -183,6 +163,10 @@ def negotiate(accept_language: str | None) -> UiLanguage:
             best = (quality, primary)
     return best[1] if best else "zh"
 
+
+from web.labels import LABEL_MESSAGES  # noqa: E402  (enum labels under their old keys)
+
+MESSAGES.update(LABEL_MESSAGES)  # type: ignore[arg-type]
 
 from web.messages_portal import PORTAL_MESSAGES  # noqa: E402  (the request pages, merged last)
 

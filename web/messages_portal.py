@@ -21,27 +21,8 @@ PORTAL_MESSAGES: _M = {
     "notifications.mark_all": {"zh": "全部标为已读", "en": "Mark all read"},
     "notifications.open_request": {"zh": "查看申请 {number}", "en": "Open request {number}"},
     # statuses and priorities of requests
-    "rstatus.submitted": {"zh": "已提交", "en": "Submitted"},
-    "rstatus.triaged": {"zh": "已分诊", "en": "Triaged"},
-    "rstatus.in_progress": {"zh": "处理中", "en": "In progress"},
-    "rstatus.awaiting_company": {"zh": "待企业补充", "en": "Awaiting company reply"},
-    "rstatus.resolved": {"zh": "已解决", "en": "Resolved"},
-    "rstatus.closed": {"zh": "已关闭", "en": "Closed"},
-    "rstatus.rejected": {"zh": "已驳回", "en": "Rejected"},
-    "rstatus.withdrawn": {"zh": "已撤回", "en": "Withdrawn"},
-    "priority.low": {"zh": "低", "en": "Low"},
-    "priority.normal": {"zh": "普通", "en": "Normal"},
-    "priority.high": {"zh": "高", "en": "High"},
-    "priority.urgent": {"zh": "紧急", "en": "Urgent"},
-    "sla.ok": {"zh": "正常", "en": "On track"},
-    "sla.warning": {"zh": "即将超时", "en": "About to breach"},
-    "sla.breached": {"zh": "已超时", "en": "Breached"},
-    "sla.paused": {"zh": "已暂停（待企业补充）", "en": "Paused (awaiting company)"},
-    "sla.met": {"zh": "已达标", "en": "Met"},
     "sla.remaining": {"zh": "剩余 {time}", "en": "{time} left"},
     "sla.overdue": {"zh": "超时 {time}", "en": "{time} overdue"},
-    "sla.first_response": {"zh": "首次响应", "en": "First response"},
-    "sla.resolution": {"zh": "办结", "en": "Resolution"},
     "sla.due": {"zh": "截止 {when}", "en": "due {when}"},
     "sla.business_hours": {"zh": "按工作时间计算", "en": "counted in business hours"},
     "duration.hm": {"zh": "{h} 小时 {m} 分", "en": "{h} h {m} min"},
@@ -148,8 +129,6 @@ PORTAL_MESSAGES: _M = {
     "detail.by": {"zh": "{name}", "en": "{name}"},
     "detail.center": {"zh": "服务中心", "en": "The center"},
     "detail.you": {"zh": "贵公司", "en": "Your company"},
-    "detail.internal": {"zh": "内部备注", "en": "Internal note"},
-    "detail.public": {"zh": "公开回复", "en": "Public reply"},
     "event.status": {"zh": "状态：{before} → {after}", "en": "Status: {before} → {after}"},
     "event.created": {"zh": "提交申请", "en": "Request submitted"},
     "event.message": {"zh": "留言", "en": "Message"},
@@ -365,6 +344,42 @@ PORTAL_MESSAGES.update(
         "account.members.invited": {
             "zh": "已向 {email} 发送确认邮件；对方确认后即可登录。",
             "en": "A confirmation e-mail was sent to {email}; they can sign in once they confirm.",
+        },
+    }
+)
+
+# The progress view and the SLA in words (issue 12: working hours and a calendar deadline).
+PORTAL_MESSAGES.update(
+    {
+        "chat.enter_hint": {
+            "zh": "按 Enter 发送，Shift+Enter 换行",
+            "en": "Enter sends; Shift+Enter starts a new line",
+        },
+        "docs.back_to_chat": {"zh": "返回对话", "en": "Back to the conversation"},
+        "nav.skip": {"zh": "跳到正文", "en": "Skip to content"},
+        "nav.menu": {"zh": "菜单", "en": "Menu"},
+        "nav.label": {"zh": "主导航", "en": "Main navigation"},
+        "progress.title": {"zh": "办理进度", "en": "Progress"},
+        "progress.center": {"zh": "服务中心", "en": "The center"},
+        "progress.waiting": {"zh": "等待中", "en": "Waiting"},
+        "progress.since": {"zh": "{when} 起", "en": "since {when}"},
+        "progress.not_yet": {"zh": "尚未开始", "en": "Not yet"},
+        "progress.skipped": {"zh": "不再办理", "en": "Will not happen"},
+        "sla.title": {"zh": "办理时限", "en": "Time limits"},
+        "sla.hours_left": {"zh": "剩余 {n} 个工作小时", "en": "{n} working hours left"},
+        "sla.under_an_hour_left": {
+            "zh": "剩余不到 1 个工作小时",
+            "en": "less than 1 working hour left",
+        },
+        "sla.hours_overdue": {"zh": "已超时 {n} 个工作小时", "en": "{n} working hours overdue"},
+        "sla.under_an_hour_overdue": {
+            "zh": "已超时不到 1 个工作小时",
+            "en": "less than 1 working hour overdue",
+        },
+        "sla.deadline": {"zh": "截止 {when}", "en": "due {when}"},
+        "sla.calendar": {
+            "zh": "工作时间按北京时间周一至周五 {start}–{end} 计算；法定节假日不计，调休上班日计入。",
+            "en": "Working hours are Monday to Friday, {start}–{end} Beijing time; public holidays do not count, official make-up working days do.",
         },
     }
 )

@@ -19,6 +19,7 @@ from portal import notifications
 from portal.models import User
 from web import auth
 from web.i18n import UiLanguage, translate, translate_message
+from web.labels import labeller
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -55,7 +56,17 @@ def web_url(value: str | None) -> str:
     return text if text.lower().startswith(("http://", "https://")) else ""
 
 
+def with_param(url: str, name: str, value: str | None) -> str:
+    """`url` with `name=value` added to its query (before any #fragment); unchanged if no value."""
+    if not value:
+        return url
+    path, hash_, fragment = url.partition("#")
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}{urlencode([(name, value)])}{hash_}{fragment}"
+
+
 templates.env.filters["link_markers"] = link_markers
+templates.env.filters["with_param"] = with_param
 templates.env.filters["web_url"] = web_url
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 templates.env.globals["csrf_input"] = csrf_input
@@ -88,6 +99,7 @@ def render(
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
         "tm": lambda message: translate_message(message, language),
+        "label": labeller(language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         "csrf_token": auth.csrf_token(request),
         "current_user": user,

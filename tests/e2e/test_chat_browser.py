@@ -81,7 +81,7 @@ def test_visitor_asks_opens_the_cited_passage_switches_language_and_starts_over(
     # Open the first citation's passage: the quote is highlighted in the document.
     quote = citations.first.locator("blockquote").inner_text().strip()
     citations.first.get_by_role("link", name="查看原文段落").click()
-    page.wait_for_url(re.compile(r"/documents/[^?]+\?hl=\d+-\d+#passage-\w+$"))
+    page.wait_for_url(re.compile(r"/documents/[^?]+\?hl=\d+-\d+&c=\w+#passage-\w+$"))
     mark = page.locator("section.passage.cited mark#highlight")
     expect(mark).to_have_count(1)
     assert mark.inner_text().strip() == quote
@@ -174,3 +174,75 @@ def test_chat_works_without_javascript_through_the_redirect(
         _screenshot(page, "chat-answered-nojs-zh.png")
     finally:
         context.close()
+
+
+def test_enter_sends_shift_enter_breaks_the_line_and_the_answer_is_in_view_and_announced(
+    browser: Browser, base_url: str
+) -> None:
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto("/chat")
+        expect(page.locator("#turns")).to_have_attribute("aria-live", "polite")
+        # A long first conversation pushes the form down, as on a real phone.
+        _ask(page, CIT_ZH, turns=1)
+
+        box = page.locator("#question")
+        box.click()
+        box.type("第一行")
+        box.press("Shift+Enter")
+        box.type("第二行")
+        assert page.input_value("#question") == "第一行\n第二行", "Shift+Enter adds a line"
+        expect(page.locator("#turns article.turn")).to_have_count(1)
+        page.fill("#question", "When does Decree 818 take effect?")
+        box.press("Enter")
+        expect(page.locator("#turns article.turn")).to_have_count(2)
+
+        latest = page.locator("#turns article.turn").last
+        answer = latest.locator(".answer")
+        expect(answer).to_contain_text("2026")
+        expect(latest.locator(".question")).to_be_in_viewport()
+        expect(answer.locator("p").first).to_be_in_viewport()
+        expect(answer).to_be_focused()
+        # The thumbs are drawn inline (SVG), not emoji that need a font.
+        thumbs = latest.locator(".thumb")
+        if thumbs.count():
+            assert thumbs.first.locator("svg").count() == 1
+            assert not re.search("[\U0001f44d\U0001f44e]", latest.inner_text())
+        _screenshot(page, "chat-enter-phone-zh.png")
+
+        # The viewer's back link returns to this conversation, not to the library.
+        conversation = page.input_value("#conversation_id")
+        latest.locator(".cite-links a").first.click()
+        page.wait_for_url(re.compile(r"/documents/"))
+        back = page.locator("a.back-to-chat")
+        expect(back).to_have_attribute("href", re.compile(rf"/chat\?c={conversation}"))
+        back.click()
+        page.wait_for_url(re.compile(rf"/chat\?c={conversation}"))
+        expect(page.locator("#turns article.turn")).to_have_count(2)
+    finally:
+        context.close()
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_to_the_content(page: Page) -> None:
+    page.goto("/chat")
+
+    page.keyboard.press("Tab")
+
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+
+def test_enter_does_not_send_an_empty_question(page: Page) -> None:
+    page.goto("/chat")
+
+    page.locator("#question").press("Enter")
+
+    page.wait_for_timeout(300)
+    expect(page.locator("#turns article.turn")).to_have_count(0)

@@ -140,7 +140,7 @@ def test_concurrent_submissions_get_gap_free_numbers_and_their_own_notices(
     assert sorted(number[-6:] for _, number in rows) == [f"{n:06d}" for n in range(1, 21)]
     received = session.execute(
         select(OutboxMessage.request_id, OutboxMessage.subject, OutboxMessage.body)
-        .where(OutboxMessage.subject.contains("已受理"))
+        .where(OutboxMessage.subject.contains("已提交 / Submitted"))
     ).all()  # fmt: skip
     number_of = dict(rows)
     assert {r.request_id for r in received} == set(number_of)
@@ -384,3 +384,21 @@ def test_set_service_moves_team_and_records_events(
     kinds = [i.event.kind for i in requests.timeline(
         session=session, user=people["staff"], request=request) if i.event]  # fmt: skip
     assert "service" in kinds and "team" in kinds
+
+
+def test_notifications_name_statuses_in_words_and_never_say_received_before_the_center_acts(
+    session: Session, people: dict[str, Any], submit_one: Any
+) -> None:
+    item = submit_one(people["a"])
+    requests.transition(session=session, actor=people["staff"], request=item,
+                        target=Status.IN_PROGRESS)  # fmt: skip
+
+    texts = [
+        m.subject + "\n" + m.body
+        for m in session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == item.id))
+    ]
+
+    assert any("已提交 / Submitted" in t for t in texts)
+    assert not any("已受理" in t or "Received" in t for t in texts)
+    moved = next(t for t in texts if "处理中" in t)
+    assert "Status: In progress" in moved and "in_progress" not in moved

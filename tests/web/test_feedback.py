@@ -317,7 +317,7 @@ def test_a_company_attaches_an_answer_and_staff_see_what_was_said(
     mine = company.get(f"/requests/{number}?lang=en").text
     assert 'id="answers"' in mine and QUESTION in mine and "version 1" in mine
     theirs = staff.get(f"/staff/requests/{number}?lang=en").text
-    assert QUESTION in theirs and "answer_attached" in theirs
+    assert QUESTION in theirs and "Assistant answer attached" in theirs
     with components.sessions() as session:
         rows = session.scalars(
             select(RequestAnswer).where(RequestAnswer.answer_id == answer_id)

@@ -93,7 +93,7 @@ def test_company_sees_its_confirmation_and_the_unread_badge(
     page = browser.get("/notifications?lang=en")
 
     assert page.status_code == 200
-    assert "[" + number + "] 已受理 / Received" in page.text
+    assert "[" + number + "] 已提交 / Submitted" in page.text
     assert f'href="/requests/{number}"' in page.text
     assert 'class="notification unread"' in page.text
     assert _badge(page.text) == 1
@@ -115,7 +115,7 @@ def test_mark_all_read_clears_the_badge(components: Components, client: TestClie
     after = browser.get("/notifications").text
     assert _badge(after) == 0
     assert 'class="notification unread"' not in after
-    assert "已受理 / Received" in after  # still listed, now read
+    assert "已提交 / Submitted" in after  # still listed, now read
 
 
 def test_mark_read_without_csrf_is_refused(components: Components, client: TestClient) -> None:

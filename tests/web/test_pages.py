@@ -149,7 +149,7 @@ def test_form_post_without_js_redirects_to_the_conversation_showing_the_cited_an
     assert 'id="latest"' in page.text
     assert '<ol class="citations"' in page.text
     links = re.findall(
-        r'<a href="(/documents/nansha-cit-15-zh\?hl=\d+-\d+#passage-\w+)">', page.text
+        r'<a href="(/documents/nansha-cit-15-zh\?hl=\d+-\d+&amp;c=\w+#passage-\w+)">', page.text
     )
     assert links, "the answer must link to the cited passages"
     assert "查看原文段落" in page.text

@@ -395,3 +395,22 @@ def test_api_company_cannot_patch_its_own_request(company: TestClient) -> None:
 
 def test_api_requires_sign_in(fresh_client: TestClient) -> None:
     assert fresh_client.get("/api/v1/requests").status_code == 401
+
+
+def test_request_page_shows_the_steps_and_the_sla_as_a_date_and_working_hours(
+    company: TestClient,
+) -> None:
+    number = _created(company)
+
+    zh = company.get(f"/requests/{number}?lang=zh").text
+    en = company.get(f"/requests/{number}?lang=en").text
+
+    steps = re.findall(r'<li class="step step-(\w+)"', zh)
+    assert steps[0] == "done" and len(steps) == 4
+    for word in ("提交", "受理", "办理", "办结"):
+        assert f'<span class="step-name">{word}</span>' in zh
+    assert re.search(r"截止 \d{4}-\d\d-\d\d（周.）\d\d:\d\d", zh)
+    assert "个工作小时" in zh and "法定节假日不计" in zh
+    assert re.search(r"due (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d+ \w{3} \d{4}", en)
+    assert "working hours left" in en and "Beijing time" in en
+    assert "小时 0 分" not in zh  # no more hours-and-minutes next to a wall-clock deadline

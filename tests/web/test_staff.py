@@ -104,7 +104,8 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     # Accept: the request is triaged, the decision recorded in the audit trail.
     assert _post(staff, staff_page, f"{staff_page}/triage/accept").status_code == 303
     page = staff.get(staff_page + "?lang=en").text
-    assert "Accepted" in page and "triage_accepted" in page
+    assert "Accepted" in page and "Triage accepted" in page
+    assert "triage_accepted" not in page and "release_lot_testing" not in page  # words, not codes
     assert _post(staff, staff_page, f"{staff_page}/claim").status_code == 303
 
     # Ask for information: awaiting the company, who sees the question.
@@ -145,10 +146,20 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     assert total and int(total.group(1)) >= 1
     assert re.search(r'id="kpi-rating">[0-9.]+<', dashboard)
     assert "<svg" in dashboard and 'class="bars"' in dashboard
-    exported = staff.get("/staff/queue.csv?status=resolved")
+    exported = staff.get("/staff/queue.csv?status=resolved&lang=en")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
-    assert number in {r["tracking_number"] for r in rows}
+    row = next(r for r in rows if r["Tracking number"] == number)
+    assert row["Status"] == "Resolved" and row["Priority"] in {"Low", "Normal", "High", "Urgent"}
+    chinese = staff.get("/staff/queue.csv?status=resolved&lang=zh").text.lstrip("\ufeff")
+    row = next(r for r in csv.DictReader(io.StringIO(chinese)) if r["受理编号"] == number)
+    assert row["状态"] == "已解决" and row["时限状态"] in {"已达标", "已超时"}
+
+    # The audit trail reads as words: event names and before/after values, no JSON.
+    page = staff.get(staff_page + "?lang=zh").text
+    audit = page[page.index('id="audit"') : page.index("</table>", page.index('id="audit"'))]
+    assert "状态变更" in audit and "处理中" in audit and "采纳分诊建议" in audit
+    assert '{"' not in audit and "in_progress" not in audit
 
 
 def test_illegal_transition_is_refused_with_a_message(

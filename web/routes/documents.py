@@ -70,8 +70,11 @@ def view(
     language: LanguageDep,
     user: OptionalUser,
     hl: Annotated[str | None, Query(max_length=20)] = None,
+    c: Annotated[str | None, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
 ) -> HTMLResponse:
     """Show a document with its metadata; `hl=start-end` highlights a quoted passage.
+
+    `c` names the conversation a citation was opened from: the back link returns there.
 
     A withdrawn document's text is for the center's staff only: others see the notice and
     the replacement, not what the center took back.
@@ -96,6 +99,7 @@ def view(
             "translation": translation,
             "body": None if withheld else render_document(document.text, spans, highlight),
             "highlight": None if withheld else highlight,
+            "conversation": c,
         },
         language=language,
     )

@@ -19,6 +19,7 @@ from portal import requests as service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
+from portal.progress import progress
 from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
 from portal.workflow import FINAL, OPEN, Status
 from web import answer_views, auth, portal_wiring
@@ -27,6 +28,7 @@ from web.errors import NotFound
 from web.i18n import UiLanguage
 from web.numbers import parse_int
 from web.portal_wiring import PortalParts
+from web.request_progress import calendar_text, clock_texts, working_hours_text
 from web.templating import is_htmx, render
 
 router = APIRouter(tags=["requests"])
@@ -129,6 +131,9 @@ def page(
         "local_time": local_time,
         "pick": lambda obj, attr="name": pick(obj, language, attr),
         "hm": lambda seconds: divmod(abs(int(seconds)) // 60, 60),
+        "hours_text": lambda seconds: working_hours_text(seconds, language),
+        "clocks": lambda sla, calendar: clock_texts(sla, calendar, language),
+        "calendar_line": lambda calendar: calendar_text(calendar, language),
     }
     return render(request, template, {**helpers, **context}, language=language, block=block,
                   status_code=status_code)  # fmt: skip
@@ -361,11 +366,14 @@ def detail_context(
 ) -> dict[str, Any]:
     """What the request page shows the company (and staff build on)."""
     spec = catalog.spec_for(service_code=item.service_code)
+    timeline = service_requests.timeline(session=session, user=user, request=item)
     return {
         "item": item,
         "spec": spec,
         "sla": sla_of(item, calendar),
-        "timeline": service_requests.timeline(session=session, user=user, request=item),
+        "calendar": calendar,
+        "timeline": timeline,
+        "steps": progress(request=item, events=[e.event for e in timeline if e.event]),
         "attached_answers_rows": request_answers.list_for_request(
             session=session, user=user, request=item
         ),

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -15,10 +16,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from portal import accounts, canned, catalog, dashboard, triage
 from portal import requests as service_requests
 from portal.errors import ValidationFailed
+from portal.labels import label
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
+from web.audit_views import Names, audit_rows
 from web.deps import CurrentStaff, LanguageDep, SessionDep
-from web.i18n import UiLanguage
+from web.i18n import UiLanguage, translate
 from web.numbers import parse_int
 from web.routes.requests import (
     CalendarDep,
@@ -34,6 +37,8 @@ from web.routes.requests import (
 router = APIRouter(prefix="/staff", tags=["staff"])
 SORTS = ("sla", "newest", "oldest", "priority", "updated")
 SLA_STATES = ("breached", "warning", "ok", "paused", "met")
+CSV_COLUMNS = ("tracking_number", "title", "service", "company", "status", "priority", "assignee",
+               "team", "sla_state", "sla_remaining_hours", "created_at", "updated_at")  # fmt: skip
 
 
 def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
@@ -132,19 +137,23 @@ def queue_csv(
     """Export the filtered queue as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
     result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
                              calendar=calendar)  # fmt: skip
+    names = _names(session=session, language=language)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
-        writer.writerow(["tracking_number", "title", "service", "company", "status", "priority",
-                         "assignee", "team", "sla_state", "sla_remaining_hours", "created_at",
-                         "updated_at"])  # fmt: skip
+        writer.writerow([label("column", c, language) for c in CSV_COLUMNS])
         for row in result.rows:
             r = row.request
             writer.writerow([
-                r.tracking_number, _cell(r.title), r.service_code, _cell(r.company.name),
-                r.status.value, r.priority.value, _cell(r.assignee.name if r.assignee else ""),
-                r.team_code or "", row.sla.state, round(row.sla.remaining_seconds / 3600, 1),
+                r.tracking_number, _cell(r.title),
+                names.services.get(r.service_code, r.service_code), _cell(r.company.name),
+                label("status", r.status, language),
+                label("priority", r.priority, language),
+                _cell(r.assignee.name if r.assignee else ""),
+                names.teams.get(r.team_code or "", r.team_code or ""),
+                label("sla_state", row.sla.state, language),
+                round(row.sla.remaining_seconds / 3600, 1),
                 local_time(r.created_at), local_time(r.updated_at),
             ])  # fmt: skip
         yield "\ufeff" + buffer.getvalue()
@@ -171,8 +180,9 @@ def _cell(text: str) -> str:
 
 
 def _staff_context(
-    *, session: Any, user: Any, item: ServiceRequest, calendar: Any, canned_id: int | None = None
-) -> dict[str, Any]:
+    *, session: Any, user: Any, item: ServiceRequest, calendar: Any, language: UiLanguage,
+    canned_id: int | None = None,
+) -> dict[str, Any]:  # fmt: skip
     context = detail_context(session=session, user=user, item=item, calendar=calendar)
     try:
         suggestion = triage.get_suggestion(session=session, actor=user, request=item)
@@ -190,9 +200,34 @@ def _staff_context(
         canned=replies,
         values={"body": body},
         errors={},
-        audit=[e.event for e in context["timeline"] if e.event is not None],
+        audit=audit_rows(
+            [e.event for e in context["timeline"] if e.event is not None],
+            names=_names(session=session, language=language),
+            language=language,
+        ),
+        service_names={
+            s.code: pick(s, language)
+            for s in catalog.list_services(session=session, include_inactive=True)
+        },
     )
     return context
+
+
+def _names(*, session: Any, language: UiLanguage) -> Names:
+    """What the codes and ids in audit events and the CSV stand for, in the page's language."""
+    index = 0 if language == "zh" else 1
+    return Names(
+        services={
+            s.code: pick(s, language)
+            for s in catalog.list_services(session=session, include_inactive=True)
+        },
+        teams={code: names[index] for code, names in catalog.team_names(session=session).items()},
+        users={u.id: u.name for u in accounts.list_staff(session=session, include_inactive=True)},
+        unassigned=translate("staff.unassigned", language),
+        moment=lambda value: local_time(
+            datetime.fromisoformat(value) if isinstance(value, str) else value
+        ),
+    )
 
 
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)
@@ -207,7 +242,7 @@ def request_page(
 ) -> Response:
     """Everything about a request: timeline, internal notes, audit trail, triage, actions."""
     context = _staff_context(session=session, user=user, item=item, calendar=calendar,
-                             canned_id=canned_id)  # fmt: skip
+                             language=language, canned_id=canned_id)  # fmt: skip
     return page(request, "staff/request.html", context, language=language, block="reply_form")
 
 
@@ -313,7 +348,8 @@ def post_message(
             calendar=calendar,
         )  # fmt: skip
     except ValidationFailed as failure:
-        context = _staff_context(session=session, user=user, item=item, calendar=calendar)
+        context = _staff_context(session=session, user=user, item=item, calendar=calendar,
+                                 language=language)  # fmt: skip
         context.update(errors=failure.errors, values={"body": form.text("body")})
         return page(request, "staff/request.html", context, language=language, status_code=422)
     return _back(item, "#timeline")
