@@ -69,7 +69,8 @@ _NUM = rf"(?:\d[\d,]*(?:\.\d+)?|{_CN})"
 _MONTHS = {
     m: i
     for i, name in enumerate(
-        "january february march april may june july august september october november december".split(),
+        "january february march april may june july august september october november"
+        " december".split(),
         1,
     )
     for m in (name, name[:3])

@@ -114,11 +114,11 @@ def test_a_reply_is_checked_sentence_by_sentence_with_offsets() -> None:
         ("南沙先行启动区符合条件的企业，企业所得税减按15%的税率征收。", True),
         ("南沙先行启动区符合条件的企业，企业所得税减按9%的税率征收。", False),
         (
-            "Qualifying companies in the Nansha pilot start-up area pay corporate income tax at 15%.",
+            "Qualifying firms in the Nansha pilot start-up area pay corporate income tax at 15%.",
             True,
         ),
         (
-            "Qualifying companies in the Nansha pilot start-up area pay corporate income tax at 9%.",
+            "Qualifying firms in the Nansha pilot start-up area pay corporate income tax at 9%.",
             False,
         ),
     ],
