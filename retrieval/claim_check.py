@@ -61,6 +61,7 @@ class SentenceCheck:
 
 
 Finder = Callable[[str], Sequence[Source]]
+_SOURCE_LINE = re.compile(r"^\[\d+\]\s")
 
 # --- reading figures ------------------------------------------------------------------------
 
@@ -308,8 +309,8 @@ def check_reply(text: str, *, find: Finder) -> list[SentenceCheck]:
         at = text.find(sentence, cursor)
         start = at if at >= 0 else cursor
         cursor = start + len(sentence) if at >= 0 else cursor
-        if not figures(sentence):
-            continue
+        if _SOURCE_LINE.match(sentence) or not figures(sentence):
+            continue  # a draft's own source list ("[1] title url") quotes titles, not claims
         checks.append(check_sentence(sentence, find(sentence), start=start))
     return checks
 

@@ -34,6 +34,7 @@ from web.routes import (
     requests,
     staff,
     staff_knowledge,
+    staff_reply,
     unanswered,
 )
 from web.security import SecurityHeaders, refuse_nul_characters
@@ -129,7 +130,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
         uploads=parts.settings.uploads_path,
         company_quota_mb=parts.settings.company_storage_quota_mb,
     )
-    for router in (requests.router, staff.router, api_requests.router):
+    for router in (requests.router, staff.router, staff_reply.router, api_requests.router):
         app.include_router(router)
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)

@@ -17,6 +17,7 @@ from portal import requests as service_requests
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
+from web import reply_drafting
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage
 from web.numbers import parse_int
@@ -195,6 +196,9 @@ def _staff_context(
     return context
 
 
+staff_context = _staff_context  # the reply-drafting routes (staff_reply) render the same page
+
+
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)
 def request_page(
     request: Request,
@@ -306,6 +310,16 @@ def post_message(
 ) -> Response:
     """Post a public reply or an internal note (with @mentions), with optional files."""
     visibility = "internal" if form.text("visibility") == "internal" else "public"
+    body = form.text("body")
+    confirmed = form.text("figures_confirmed") == reply_drafting.fingerprint(body)
+    if visibility == "public" and not confirmed:
+        # Figures no source states are shown to staff first; they send anyway or edit.
+        review = reply_drafting.review(assistant=reply_drafting.ready_assistant(request), body=body)
+        if review is not None:
+            context = _staff_context(session=session, user=user, item=item, calendar=calendar)
+            context.update(values={"body": body}, reply_review=review,
+                           figures_confirmed=reply_drafting.fingerprint(body))  # fmt: skip
+            return page(request, "staff/request.html", context, language=language, status_code=422)
     try:
         service_requests.add_message(
             session=session, user=user, request=item, body=form.text("body"),

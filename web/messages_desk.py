@@ -1,0 +1,45 @@
+"""Staff desk texts in Simplified Chinese and English: reply drafting, dashboard, exports."""
+# ruff: noqa: E501  (message catalogue: CJK strings count double in width)
+
+from __future__ import annotations
+
+DESK_MESSAGES: dict[str, dict[str, str]] = {
+    # Drafting a reply from the knowledge base
+    "reply.draft.question": {
+        "zh": "从知识库起草回复（问题）",
+        "en": "Draft from the knowledge base (question)",
+    },
+    "reply.draft.suggest": {"zh": "从知识库建议", "en": "Suggest from the knowledge base"},
+    "reply.draft.hint": {
+        "zh": "留空则用申请标题和描述提问；引用的原文段落会填入回复框，发送前请修改。",
+        "en": "Leave empty to ask with the request's title and description; the cited passages are put in the reply box for you to edit before sending.",
+    },
+    "reply.draft.sources": {"zh": "出处：", "en": "Sources:"},
+    "reply.draft.filled": {
+        "zh": "已填入知识库的引用段落，请核对并修改后再发送。",
+        "en": "Cited passages from the knowledge base were filled in; check and edit them before sending.",
+    },
+    "reply.draft.no_answer": {
+        "zh": "知识库中没有找到能回答这个问题的段落，请换个问法或自行撰写。",
+        "en": "The knowledge base has no passage that answers this; rephrase the question or write the reply yourself.",
+    },
+    "reply.draft.not_ready": {
+        "zh": "知识库索引尚未就绪，暂时无法起草。",
+        "en": "The knowledge base index is not ready yet; no draft can be made now.",
+    },
+    "reply.check.title": {
+        "zh": "有 {n} 句话中的数字或机关在知识库中找不到依据。",
+        "en": "{n} sentence(s) state a figure or authority that no knowledge-base passage supports.",
+    },
+    "reply.check.explain": {
+        "zh": "下面标黄的句子包含日期、金额、比例、期限或机关名称，但检索到的文档段落都没有写明。请修改，或确认无误后仍然发送。",
+        "en": "The highlighted sentences state a date, amount, rate, deadline or authority that none of the passages found states. Edit the reply, or send it anyway if you are sure.",
+    },
+    "reply.check.kind.date": {"zh": "日期", "en": "date"},
+    "reply.check.kind.amount": {"zh": "金额", "en": "amount"},
+    "reply.check.kind.rate": {"zh": "比例", "en": "rate"},
+    "reply.check.kind.deadline": {"zh": "期限", "en": "deadline"},
+    "reply.check.kind.authority": {"zh": "机关", "en": "authority"},
+    "reply.check.send_anyway": {"zh": "仍然发送", "en": "Send anyway"},
+    "reply.check.edit": {"zh": "修改回复", "en": "Edit the reply"},
+}
