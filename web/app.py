@@ -33,6 +33,7 @@ from web.routes import (
     notifications,
     requests,
     staff,
+    staff_exports,
     staff_knowledge,
     staff_reply,
     unanswered,
@@ -130,8 +131,10 @@ def create_app(settings: Settings | None = None, components: Components | None =
         uploads=parts.settings.uploads_path,
         company_quota_mb=parts.settings.company_storage_quota_mb,
     )
-    for router in (requests.router, staff.router, staff_reply.router, api_requests.router):
+    for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(staff_reply.router)  # drafting replies from the knowledge base
+    app.include_router(staff_exports.router)  # queue and dashboard as CSV / XLSX
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

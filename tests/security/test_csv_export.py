@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from web.routes.staff import _cell
+from web.routes.staff_exports import _cell
 
 SEMICOLON_ATTACK = "x;=1+1;=cmd|' /C calc'!A0"
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import accounts, canned, catalog, dashboard, triage
 from portal import requests as service_requests
@@ -18,6 +15,7 @@ from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
 from web import reply_drafting
+from web.charts import dashboard_charts
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage
 from web.numbers import parse_int
@@ -26,7 +24,6 @@ from web.routes.requests import (
     FormDep,
     PortalDep,
     detail_context,
-    local_time,
     now,
     page,
     pick,
@@ -120,52 +117,6 @@ def _with(request: Request, **changes: str) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     params += [(k, v) for k, v in changes.items() if v]
     return "/staff/queue" + (f"?{urlencode(params)}" if params else "")
-
-
-@router.get("/queue.csv")
-def queue_csv(
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    calendar: CalendarDep,
-    filters: FiltersDep,
-) -> StreamingResponse:
-    """Export the filtered queue as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
-    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
-                             calendar=calendar)  # fmt: skip
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
-        writer.writerow(["tracking_number", "title", "service", "company", "status", "priority",
-                         "assignee", "team", "sla_state", "sla_remaining_hours", "created_at",
-                         "updated_at"])  # fmt: skip
-        for row in result.rows:
-            r = row.request
-            writer.writerow([
-                r.tracking_number, _cell(r.title), r.service_code, _cell(r.company.name),
-                r.status.value, r.priority.value, _cell(r.assignee.name if r.assignee else ""),
-                r.team_code or "", row.sla.state, round(row.sla.remaining_seconds / 3600, 1),
-                local_time(r.created_at), local_time(r.updated_at),
-            ])  # fmt: skip
-        yield "\ufeff" + buffer.getvalue()
-
-    return StreamingResponse(
-        rows(), media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="queue.csv"'},
-    )  # fmt: skip
-
-
-_FORMULA = re.compile(r"(?:^|[;,|])\s*[=+\-@\t\r]")
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection).
-
-    A trigger counts at the cell's start and after ';', ',' or '|': spreadsheets in locales
-    whose list separator is ';' split `x;=1+1` into cells when they import the file.
-    """
-    return "'" + text if _FORMULA.search(text) else text
 
 
 # --- one request ----------------------------------------------------------------------------
@@ -354,6 +305,7 @@ def dashboard_page(
                       if s.value in stats.open_by_status],
         "by_service": [(names.get(code, code), n) for code, n in by_service],
         "per_day": list(stats.submitted_per_day.items()),
+        "charts": dashboard_charts(stats),
     }  # fmt: skip
     return page(request, "staff/dashboard.html", context, language=language)
 
