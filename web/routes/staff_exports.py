@@ -155,7 +155,7 @@ def dashboard_tables(
     def pct(rate: float | None) -> float | None:
         return round(100 * rate, 1) if rate is not None else None
 
-    summary = [
+    summary: list[list[Any]] = [
         [t("dash.total"), stats.total_requests],
         [t("dash.median_first_response") + " (h)", stats.median_first_response_hours],
         [t("dash.median_resolution") + " (h)", stats.median_resolution_hours],
