@@ -51,7 +51,10 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Share of the times suggested answers were shown while a company described a request after which no request was submitted: {k} of {n}.",
     },
     "dash.deflections": {"zh": "展示建议答复次数", "en": "Times suggestions were shown"},
-    "dash.per_day_title": {"zh": "最近 30 天每天新提交的申请", "en": "New requests per day, last 30 days"},
+    "dash.per_day_title": {
+        "zh": "最近 30 天每天新提交的申请",
+        "en": "New requests per day, last 30 days",
+    },
     "dash.per_day": {"zh": "每日新申请", "en": "Requests per day"},
     "dash.axis_requests": {"zh": "申请数", "en": "requests"},
     "dash.axis_day": {"zh": "日期（月-日）", "en": "date (month-day)"},
@@ -72,4 +75,37 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
     "dash.value": {"zh": "数值", "en": "Value"},
     "dash.stars": {"zh": "星级", "en": "Stars"},
     "dash.day": {"zh": "日期", "en": "Day"},
+    # Knowledge-base upload form
+    "kb.required": {"zh": "必填", "en": "required"},
+    "kb.required_note": {
+        "zh": "带 * 的为必填项；其余信息可从文件中读取，请核对。",
+        "en": "Fields marked * are required; the rest can be read from the file for you to check.",
+    },
+    "kb.step.file": {"zh": "1. 选择文件", "en": "1. Choose the file"},
+    "kb.step.metadata": {"zh": "2. 核对文档信息", "en": "2. Check the document's details"},
+    "kb.field.issued_date": {"zh": "发布日期", "en": "Issued on"},
+    "kb.field.effective_date": {"zh": "施行日期", "en": "Effective from"},
+    "kb.prefill.hint": {
+        "zh": "选择文件后，系统会从正文读取标题、日期、发布机关和文号，填入下方供您核对。",
+        "en": "Once you choose a file, its title, dates, issuer and document number are read from the text and filled in below for you to check.",
+    },
+    "kb.prefill.button": {"zh": "从文件读取信息", "en": "Read the details from the file"},
+    "kb.prefill.reading": {"zh": "正在读取文件…", "en": "Reading the file…"},
+    "kb.prefill.from_file": {"zh": "取自文件，请核对", "en": "from the file, please check"},
+    "kb.prefill.done": {
+        "zh": "已从文件读取标题、日期和发布机关等信息，请逐项核对后上传。",
+        "en": "The title, dates and issuer were read from the file; check each one before uploading.",
+    },
+    "kb.prefill.choose_again": {
+        "zh": "（浏览器不会保留已选文件，请重新选择文件后再上传。）",
+        "en": "(The browser does not keep the chosen file: choose it again before uploading.)",
+    },
+    "kb.index.done_banner": {
+        "zh": "索引已完成，新内容已可在问答中检索。",
+        "en": "Indexing is done: the new content can now be found by the assistant.",
+    },
+    "kb.index.failed_banner": {
+        "zh": "索引失败，原因见下方；问答仍使用此前的版本。",
+        "en": "Indexing failed (see the reason below); the assistant keeps using the previous version.",
+    },
 }
