@@ -108,4 +108,24 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "索引失败，原因见下方；问答仍使用此前的版本。",
         "en": "Indexing failed (see the reason below); the assistant keeps using the previous version.",
     },
+    # Feedback actions and the staff answer's language
+    "feedback.filter.handled": {"zh": "处理情况", "en": "Handling"},
+    "feedback.filter.open": {"zh": "待处理", "en": "Open"},
+    "feedback.filter.done": {"zh": "已处理", "en": "Handled"},
+    "feedback.documents": {"zh": "引用的文档", "en": "Documents cited"},
+    "feedback.write_answer": {
+        "zh": "据此撰写人工答复",
+        "en": "Write a staff answer to this question",
+    },
+    "feedback.mark_handled": {"zh": "标记为已处理", "en": "Mark handled"},
+    "feedback.reopen": {"zh": "重新打开", "en": "Reopen"},
+    "feedback.handled_by": {"zh": "{who} 于 {when} 处理", "en": "Handled by {who} on {when}"},
+    "curated.error.language_is_zh": {
+        "zh": "答复是用中文写的，但所选语言是英文：请把语言改为中文，或用英文撰写。",
+        "en": "The answer is written in Chinese but English is chosen: choose Chinese, or write the answer in English.",
+    },
+    "curated.error.language_is_en": {
+        "zh": "答复是用英文写的，但所选语言是中文：请把语言改为英文，或用中文撰写。",
+        "en": "The answer is written in English but Chinese is chosen: choose English, or write the answer in Chinese.",
+    },
 }
