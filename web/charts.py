@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from portal.dashboard import DashboardStats
 
-WIDTH, HEIGHT = 600, 200
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 34
+# Small charts sit three abreast; the wide one spans the page (and scrolls on a phone).
+WIDTH, HEIGHT, WIDE = 400, 220, 640
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 26, 36
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,18 @@ def nice_ceiling(value: float) -> float:
 
 
 def _fmt(value: float, unit: str) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
     return f"{text}{unit}"
 
 
 def _y_ticks(top_value: float, unit: str) -> list[Tick]:
     span = (HEIGHT - BOTTOM) - TOP
     return [Tick((HEIGHT - BOTTOM) - span * i / 4, _fmt(top_value * i / 4, unit)) for i in range(5)]
+
+
+def _count_ceiling(value: float) -> float:
+    """A top for counts that gives whole-number ticks in quarters (4, 8, 20, 40 …)."""
+    return 4 * math.ceil(nice_ceiling(value) / 4) if value > 4 else 4.0
 
 
 def _x_ticks(labels: list[str], xs: list[float], every: int) -> list[Tick]:
@@ -83,10 +89,12 @@ def _x_ticks(labels: list[str], xs: list[float], every: int) -> list[Tick]:
     ]
 
 
-def bar_chart(series: list[tuple[str, float]], *, unit: str = "", every: int = 5) -> Chart:
-    """Vertical bars over dates (or categories), with a y axis from zero."""
-    top_value = nice_ceiling(max((v for _, v in series), default=0))
-    plot_w = (WIDTH - RIGHT) - LEFT
+def bar_chart(
+    series: list[tuple[str, float]], *, unit: str = "", every: int = 5, width: int = WIDE
+) -> Chart:
+    """Vertical bars of counts over dates (or categories), with whole-number ticks from zero."""
+    top_value = _count_ceiling(max((v for _, v in series), default=0))
+    plot_w = (width - RIGHT) - LEFT
     plot_h = (HEIGHT - BOTTOM) - TOP
     slot = plot_w / max(len(series), 1)
     marks = []
@@ -108,6 +116,8 @@ def bar_chart(series: list[tuple[str, float]], *, unit: str = "", every: int = 5
         marks=marks,
         y_ticks=_y_ticks(top_value, unit),
         x_ticks=_x_ticks([m.label for m in marks], centres, every),
+        width=width,
+        right=width - RIGHT,
         empty=not any(v for _, v in series),
     )
 
