@@ -1,4 +1,4 @@
-"""Acting on feedback: write a staff answer from its question, mark it handled, open its documents."""
+"""Acting on feedback: a staff answer from its question, mark it handled, open its documents."""
 
 from __future__ import annotations
 
