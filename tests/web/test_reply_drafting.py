@@ -59,17 +59,18 @@ def test_suggest_fills_the_reply_box_with_cited_passages(desk: tuple[TestClient,
     assert "15%" not in staff.get(f"/staff/requests/{number}").text.split('id="reply"')[0]
 
 
-def test_htmx_suggest_returns_only_the_reply_form(desk: tuple[TestClient, str]) -> None:
+def test_the_draft_box_is_its_own_form_before_the_reply_form(desk: tuple[TestClient, str]) -> None:
     staff, number = desk
-    token = _token(staff.get(f"/staff/requests/{number}").text)
-    response = staff.post(
-        f"/staff/requests/{number}/reply/suggest",
-        data={"csrf_token": token, "question": "Nansha corporate income tax rate"},
-        headers={"HX-Request": "true"},
+    page = staff.get(f"/staff/requests/{number}").text
+    draft, reply = (
+        page.index('<form class="reply-draft" id="reply-draft"'),
+        page.index('id="reply"'),
     )
-    assert response.status_code == 200
-    assert response.text.lstrip().startswith('<form id="reply"')
-    assert "<html" not in response.text
+    assert draft < reply
+    # The reply form's first submit button sends; Enter in the question only asks for a draft.
+    reply_form = page[reply:].split("</form>")[0]
+    assert re.findall(r'<button type="submit"[^>]*id="([\w-]+)"', reply_form)[0] == "send-reply"
+    assert 'hx-select-oob="#reply-draft"' in page and 'hx-include="#f-body"' in page
 
 
 def test_a_refused_question_leaves_the_body_and_says_so(desk: tuple[TestClient, str]) -> None:

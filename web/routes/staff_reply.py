@@ -43,4 +43,5 @@ def suggest_reply(
             notice = "reply.draft.filled"
     context = staff_context(session=session, user=user, item=item, calendar=calendar)
     context.update(values={"body": body}, draft_question=asked, draft_notice=notice)
-    return page(request, "staff/request.html", context, language=language, block="reply_form")
+    # The whole page: htmx picks the reply form and, out of band, the draft box with its notice.
+    return page(request, "staff/request.html", context, language=language)
