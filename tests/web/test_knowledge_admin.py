@@ -556,12 +556,13 @@ def test_the_indexing_banner_follows_the_job_and_changes_when_it_is_done(
     staff: TestClient,
 ) -> None:
     text = b"The Nansha biobank shares storage of up to 500 cell lines for each member company."
-    assert upload(staff, "biobank-en", text, "biobank.txt").status_code == 202
-    wait_for(staff, "biobank-en", "ready")
-    page = staff.get("/staff/knowledge/biobank-en?done=queued&lang=en").text
+    uploaded = upload(staff, "cell-line-bank-en", text, "cell-lines.txt")
+    assert uploaded.status_code == 202, uploaded.text
+    wait_for(staff, "cell-line-bank-en", "ready")
+    page = staff.get("/staff/knowledge/cell-line-bank-en?done=queued&lang=en").text
     assert "is being indexed in the background" not in page
     assert "Indexing is done" in page
     fragment = staff.get(
-        "/staff/knowledge/biobank-en/status?lang=en", headers={"HX-Request": "true"}
+        "/staff/knowledge/cell-line-bank-en/status?lang=en", headers={"HX-Request": "true"}
     ).text
     assert 'id="index-banner"' in fragment and "Indexing is done" in fragment
