@@ -132,6 +132,22 @@ class DashboardStats:
     deflection_rate: float | None
     deflections: int
     submitted_per_day: dict[str, int]  # the last 30 days, oldest first
+    deflected: int = 0  # deflections no request followed
+    weekly: list[WeekTrend] = field(default_factory=list)  # the last WEEKS weeks, oldest first
+
+
+WEEKS = 12
+
+
+@dataclass(frozen=True)
+class WeekTrend:
+    """One week's service levels: requests created that week, and those resolved in it."""
+
+    week_start: str  # the Monday, ISO date (local time)
+    created: int
+    median_first_response_hours: float | None
+    median_resolution_hours: float | None  # of the requests resolved this week
+    breach_rate: float | None  # of the requests created this week (withdrawn/rejected not judged)
 
 
 def stats(*, session: Session, now: datetime, calendar: WorkingCalendar) -> DashboardStats:
@@ -139,21 +155,42 @@ def stats(*, session: Session, now: datetime, calendar: WorkingCalendar) -> Dash
     requests = list(session.scalars(select(ServiceRequest)).unique())
     open_ = [r for r in requests if Status(r.status) in OPEN]
     first, resolution, breached, judged = [], [], 0, 0
+    today = as_utc(now).astimezone(calendar.tz).date()
+    this_monday = today - timedelta(days=today.weekday())
+    weeks = [(this_monday - timedelta(weeks=i)).isoformat() for i in range(WEEKS - 1, -1, -1)]
+    by_week: dict[str, _Week] = {w: _Week() for w in weeks}
+
+    def week_of(moment: datetime) -> _Week | None:
+        day = as_utc(moment).astimezone(calendar.tz).date()
+        return by_week.get((day - timedelta(days=day.weekday())).isoformat())
+
     for r in requests:
         created = as_utc(r.created_at)
+        week = week_of(created)
+        if week is not None:
+            week.created += 1
         if r.first_response_at is not None:
-            first.append(calendar.business_seconds(created, r.first_response_at) / 3600)
+            hours = calendar.business_seconds(created, r.first_response_at) / 3600
+            first.append(hours)
+            if week is not None:
+                week.first.append(hours)
         if r.resolved_at is not None:
             worked = calendar.business_seconds(created, r.resolved_at) - (r.paused_seconds or 0)
             resolution.append(max(worked, 0) / 3600)
+            if (resolved_week := week_of(r.resolved_at)) is not None:
+                resolved_week.resolution.append(max(worked, 0) / 3600)
         if Status(r.status) in (Status.WITHDRAWN, Status.REJECTED):
             continue
         judged += 1
         sla = sla_status(request=r, now=now, calendar=calendar)
-        breached += sla.first_response_breached or sla.resolution_breached
+        late = sla.first_response_breached or sla.resolution_breached
+        breached += late
+        if week is not None:
+            week.judged += 1
+            week.breached += late
     ratings = [r.rating for r in requests if r.rating is not None]
     deflections = list(session.scalars(select(Deflection)))
-    today = as_utc(now).astimezone(calendar.tz).date()
+    deflected = sum(d.request_id is None for d in deflections)
     days = {(today - timedelta(days=i)).isoformat(): 0 for i in range(29, -1, -1)}
     for r in requests:
         day = as_utc(r.created_at).astimezone(calendar.tz).date().isoformat()
@@ -168,11 +205,31 @@ def stats(*, session: Session, now: datetime, calendar: WorkingCalendar) -> Dash
         sla_breach_rate=round(breached / judged, 4) if judged else None,
         rating_average=round(sum(ratings) / len(ratings), 2) if ratings else None,
         rating_distribution={n: ratings.count(n) for n in range(1, 6)},
-        deflection_rate=(
-            round(sum(d.request_id is None for d in deflections) / len(deflections), 4)
-            if deflections
-            else None
-        ),
+        deflection_rate=round(deflected / len(deflections), 4) if deflections else None,
         deflections=len(deflections),
         submitted_per_day=days,
+        deflected=deflected,
+        weekly=[by_week[w].trend(w) for w in weeks],
     )
+
+
+@dataclass
+class _Week:
+    created: int = 0
+    judged: int = 0
+    breached: int = 0
+    first: list[float] = field(default_factory=list)
+    resolution: list[float] = field(default_factory=list)
+
+    def trend(self, week_start: str) -> WeekTrend:
+        return WeekTrend(
+            week_start=week_start,
+            created=self.created,
+            median_first_response_hours=_median(self.first),
+            median_resolution_hours=_median(self.resolution),
+            breach_rate=round(self.breached / self.judged, 4) if self.judged else None,
+        )
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None

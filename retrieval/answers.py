@@ -158,6 +158,8 @@ class Feedback:
     user_id: int | None
     company_id: int | None
     created_at: datetime
+    handled_at: datetime | None = None
+    handled_by: str | None = None
 
 
 def _feedback(row: AnswerFeedbackRow) -> Feedback:
@@ -165,7 +167,32 @@ def _feedback(row: AnswerFeedbackRow) -> Feedback:
         id=row.id, answer_id=row.answer_id, helpful=row.helpful, reason=row.reason,
         comment=row.comment, user_id=row.user_id, company_id=row.company_id,
         created_at=_aware(row.created_at),
+        handled_at=_aware(row.handled_at) if row.handled_at else None, handled_by=row.handled_by,
     )  # fmt: skip
+
+
+class FeedbackNotFound(LookupError):
+    """No feedback has this id."""
+
+
+def get_feedback(*, session: Session, feedback_id: int) -> tuple[Feedback, Turn]:
+    """One piece of feedback with the answer it is about (FeedbackNotFound when none)."""
+    row = session.get(AnswerFeedbackRow, feedback_id)
+    turn = get(session=session, answer_id=row.answer_id) if row is not None else None
+    if row is None or turn is None:
+        raise FeedbackNotFound(feedback_id)
+    return _feedback(row), turn
+
+
+def set_handled(*, session: Session, feedback_id: int, handled: bool, by: str) -> Feedback:
+    """Mark feedback dealt with by a member of staff, or open it again."""
+    row = session.get(AnswerFeedbackRow, feedback_id)
+    if row is None:
+        raise FeedbackNotFound(feedback_id)
+    row.handled_at = datetime.now(UTC) if handled else None
+    row.handled_by = by[:200] if handled else None
+    session.commit()
+    return _feedback(row)
 
 
 def check_feedback(
@@ -213,6 +240,7 @@ def give_feedback(
         row.user_id, row.company_id = user_id, company_id
         row.helpful, row.reason, row.comment = bool(helpful), reason, comment
         row.created_at = datetime.now(UTC)
+        row.handled_at, row.handled_by = None, None  # a new verdict needs a new look
         try:
             session.commit()
         except IntegrityError:  # the same giver, at the same moment: update theirs instead
@@ -245,10 +273,11 @@ def list_feedback(
     session: Session,
     helpful: bool | None = None,
     reason: str | None = None,
+    handled: bool | None = None,
     page: int = 1,
     per_page: int = 25,
 ) -> FeedbackPage:
-    """Feedback with its answer, newest first, filtered by verdict and reason."""
+    """Feedback with its answer, newest first, filtered by verdict, reason and handling."""
     if reason is not None and reason not in REASONS:
         raise InvalidFeedback("reason", f"must be one of {', '.join(REASONS)}")
     page, per_page = max(1, page), min(max(1, per_page), 100)
@@ -259,6 +288,9 @@ def list_feedback(
         stmt = stmt.where(AnswerFeedbackRow.helpful.is_(helpful))
     if reason is not None:
         stmt = stmt.where(AnswerFeedbackRow.reason == reason)
+    if handled is not None:
+        column = AnswerFeedbackRow.handled_at
+        stmt = stmt.where(column.is_not(None) if handled else column.is_(None))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(
         stmt.order_by(AnswerFeedbackRow.created_at.desc(), AnswerFeedbackRow.id.desc())

@@ -108,6 +108,9 @@ def validate(*, session: Session, draft: CuratedDraft) -> tuple[Language, list[C
         errors["answer"] = "curated.error.answer_long"
     if draft.language and draft.language not in ("zh", "en"):
         errors["language"] = "curated.error.language"
+    elif draft.language and answer and (written := script_language(answer)) != draft.language:
+        # Saved under the wrong language it is offered to the wrong askers (issue 13).
+        errors["language"] = f"curated.error.language_is_{written}"
     filled = [c for c in draft.citations if c.document_id.strip() or c.quote.strip()]
     if len(filled) > MAX_CITATIONS:
         errors["citations"] = "curated.error.citations_many"
@@ -125,6 +128,27 @@ def validate(*, session: Session, draft: CuratedDraft) -> tuple[Language, list[C
         draft.language if draft.language in ("zh", "en") else detect_language(answer)  # type: ignore[assignment]
     )
     return language, citations
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Not the answer's own writing: titles and quotes in 《》“”, document numbers, citation markers.
+_NOT_PROSE = re.compile(r"《[^》]*》|“[^”]*”|「[^」]*」|\S*〔\d{4}〕\S*|\[\d+\]|https?://\S+")
+
+
+def script_language(text: str) -> Language:
+    """The language an answer is written in, by its script: Chinese characters or Latin words.
+
+    Chinese text quotes English names (CAR-T, NMPA) and English text quotes Chinese titles
+    (《药品管理法》, 国发〔2022〕13号), so quoted titles, document numbers and links are left
+    out, and one Chinese character weighs as much as one English word.
+    """
+    prose = _NOT_PROSE.sub(" ", text)
+    cjk = len(_CJK.findall(prose))
+    latin = len(_LATIN_WORD.findall(prose))
+    if not cjk and not latin:
+        return detect_language(text)
+    return "zh" if cjk >= latin else "en"
 
 
 def _resolve(session: Session, draft: CitationDraft, n: int) -> Citation:

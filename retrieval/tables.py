@@ -112,6 +112,9 @@ class AnswerFeedbackRow(RetrievalBase):
     reason: Mapped[str | None] = mapped_column(String(20), index=True)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Staff marked it dealt with (who, when); a giver's new verdict clears it.
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    handled_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class GapGroupRow(RetrievalBase):

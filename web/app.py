@@ -33,7 +33,9 @@ from web.routes import (
     notifications,
     requests,
     staff,
+    staff_exports,
     staff_knowledge,
+    staff_reply,
     unanswered,
 )
 from web.security import SecurityHeaders, refuse_nul_characters
@@ -131,6 +133,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(staff_reply.router)  # drafting replies from the knowledge base
+    app.include_router(staff_exports.router)  # queue and dashboard as CSV / XLSX
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

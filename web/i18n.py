@@ -183,3 +183,7 @@ MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
 from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
 
 MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_desk import DESK_MESSAGES  # noqa: E402  (reply drafting, dashboard, exports)
+
+MESSAGES.update(DESK_MESSAGES)  # type: ignore[arg-type]

@@ -145,3 +145,20 @@ def test_canned_replies_crud_is_staff_only(session: Session, people: dict[str, A
         canned.list_replies(session=session, actor=people["a"])
     canned.delete_reply(session=session, actor=staff, reply_id=reply.id)
     assert canned.list_replies(session=session, actor=staff) == []
+
+
+def test_weekly_trends_put_each_request_in_its_week(
+    session: Session, people: dict[str, Any], submit_one: Any
+) -> None:
+    _fixture(session, people, submit_one)
+    now = MONDAY_9 + timedelta(days=9)  # the Wednesday of the following week
+    stats = dashboard.stats(session=session, now=now, calendar=CAL)
+    assert len(stats.weekly) == dashboard.WEEKS
+    this_week, last_week = stats.weekly[-1], stats.weekly[-2]
+    assert this_week.week_start == "2026-03-09" and this_week.created == 0
+    assert this_week.median_first_response_hours is None and this_week.breach_rate is None
+    assert last_week.week_start == "2026-03-02" and last_week.created == 3
+    assert last_week.median_first_response_hours == 2.0
+    assert last_week.median_resolution_hours == 6.0
+    assert last_week.breach_rate is not None and 0 < last_week.breach_rate <= 1
+    assert stats.deflected == 1

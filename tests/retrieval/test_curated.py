@@ -314,3 +314,29 @@ def test_superseded_after_citing_makes_it_stale_but_citing_a_superseded_one_on_p
     assert _stale(center, history) is None
     center.assistant.refresh()
     assert center.assistant.curated_answers().entries[0].id == history
+
+
+@pytest.mark.parametrize(
+    ("answer", "chosen", "error"),
+    [
+        ("南沙先行启动区的企业所得税减按15%征收 [1]。", "en", "curated.error.language_is_zh"),
+        ("Qualifying firms pay 15% CIT under 财税〔2022〕40号 [1].", "zh",
+         "curated.error.language_is_en"),
+        ("The 《药品管理法》 applies to CAR-T products made in Nansha.", "zh",
+         "curated.error.language_is_en"),
+        ("CAR-T 产品由 NMPA 审批。", "en", "curated.error.language_is_zh"),
+    ],
+)  # fmt: skip
+def test_an_answer_written_in_the_other_language_is_refused(
+    answer: str, chosen: str, error: str
+) -> None:
+    assert curated.script_language(answer) != chosen
+    draft = CuratedDraft(questions=["q?"], answer=answer, citations=[], language=chosen)
+    with pytest.raises(CuratedInvalid) as refused:
+        curated.validate(session=None, draft=draft)  # type: ignore[arg-type]
+    assert refused.value.errors["language"] == error
+
+
+def test_an_answer_in_its_chosen_language_passes_the_language_check() -> None:
+    assert curated.script_language("CAR-T 产品由 NMPA 审批，依据《药品管理法》。") == "zh"
+    assert curated.script_language("Apply under 《细胞治疗产品管理办法》 to the NMPA.") == "en"

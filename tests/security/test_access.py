@@ -108,6 +108,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     # the staff console
     ("GET", "/staff/queue"): Rule("staff"),
     ("GET", "/staff/queue.csv"): Rule("staff"),
+    ("GET", "/staff/queue.xlsx"): Rule("staff"),
+    ("GET", "/staff/dashboard.xlsx"): Rule("staff"),
+    ("POST", "/staff/requests/{tracking_number}/reply/suggest"): Rule("staff"),
     ("GET", "/staff/requests/{tracking_number}"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/triage/accept"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/triage/override"): Rule("staff"),
@@ -131,6 +134,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/staff/knowledge"): Rule("staff"),
     ("POST", "/staff/knowledge"): Rule("staff"),
     ("GET", "/staff/knowledge/new"): Rule("staff"),
+    ("POST", "/staff/knowledge/new/prefill"): Rule("staff"),
     ("GET", "/staff/knowledge/{document_id}"): Rule("staff"),
     ("GET", "/staff/knowledge/{document_id}/status"): Rule("staff"),
     ("GET", "/staff/knowledge/{document_id}/versions/{version}"): Rule("staff"),
@@ -141,6 +145,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/staff/knowledge/{document_id}/supersede"): Rule("staff"),
     ("POST", "/staff/knowledge/{document_id}/withdraw"): Rule("staff"),
     ("GET", "/staff/feedback"): Rule("staff"),
+    ("GET", "/staff/feedback/{feedback_id}/answer"): Rule("staff"),
+    ("POST", "/staff/feedback/{feedback_id}/handled"): Rule("staff"),
     ("GET", "/staff/unanswered"): Rule("staff"),
     ("POST", "/staff/unanswered/{group_id}/dismiss"): Rule("staff"),
     ("POST", "/staff/unanswered/{group_id}/reopen"): Rule("staff"),
@@ -212,7 +218,12 @@ ADMIN_ONLY = [k for k in ROUTES if TABLE[k].access == "admin"]
 OWNED = [k for k in ROUTES if TABLE[k].owned]
 READS = [k for k in ROUTES if k[0] == "GET"]
 # Objects the fixture does not create: the rightful user reaches the route and gets 404.
-NO_FIXTURE_OBJECT = {"/staff/curated/{curated_id}/edit", "/register/confirm"}
+NO_FIXTURE_OBJECT = {
+    "/staff/curated/{curated_id}/edit",
+    "/register/confirm",
+    "/staff/feedback/{feedback_id}/answer",
+    "/staff/feedback/{feedback_id}/handled",
+}
 CSRF_MESSAGES = ("CSRF", "页面已过期或来源不明", "did not come from this site")
 
 

@@ -493,3 +493,76 @@ def test_every_knowledge_page_is_fully_translated(staff: TestClient, lang: str) 
         assert response.status_code == 200, path
         assert not re.search(r"\b(kb|status|category|jurisdiction)\.[a-z_]+\b", response.text), path
     assert ("知识库维护" if lang == "zh" else "Knowledge base") in response.text
+
+
+# --- the upload form's help: metadata from the file, the banner that follows the job -------
+
+NOTICE_MD = """# 关于支持南沙细胞治疗中试平台建设的通知
+
+穗南开管〔2025〕7号
+
+广州南沙经济技术开发区管理委员会
+
+2025年3月18日
+
+为支持细胞治疗中试平台建设，对符合条件的平台给予一次性补助。本通知自2025年4月1日起施行。
+"""
+
+
+def test_the_chosen_file_prefills_title_dates_and_issuer_for_staff_to_confirm(
+    staff: TestClient,
+) -> None:
+    page = staff.get("/staff/knowledge/new?lang=zh").text
+    assert 'type="date"' in page and 'class="required"' in page
+    response = staff.post(
+        "/staff/knowledge/new/prefill?lang=zh",
+        data={"csrf_token": token(page), "title": "", "language": "en"},
+        files={"file": ("pilot-notice.md", NOTICE_MD.encode())},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    fragment = response.text
+    assert fragment.lstrip().startswith('<fieldset class="kb-meta" id="upload-meta">')
+    assert 'value="关于支持南沙细胞治疗中试平台建设的通知"' in fragment
+    assert re.search(r'name="issued" type="date" value="2025-03-18"', fragment)
+    assert re.search(r'name="effective" type="date" value="2025-04-01"', fragment)
+    assert 'value="穗南开管〔2025〕7号"' in fragment
+    assert '<option value="zh" selected>' in fragment  # the file's language, not the default
+    assert fragment.count('class="from-file"') >= 4
+    assert "请逐项核对" in fragment and "重新选择文件" not in fragment  # htmx keeps the file
+
+
+def test_prefill_keeps_what_staff_typed_and_without_js_asks_for_the_file_again(
+    staff: TestClient,
+) -> None:
+    page = staff.get("/staff/knowledge/new?lang=en").text
+    response = staff.post(
+        "/staff/knowledge/new/prefill?lang=en",
+        data={"csrf_token": token(page), "title": "My own title"},
+        files={"file": ("pilot-notice.md", NOTICE_MD.encode())},
+    )
+    assert response.status_code == 200 and "<html" in response.text
+    assert 'value="My own title"' in response.text
+    assert "choose it again" in response.text
+    bad = staff.post(
+        "/staff/knowledge/new/prefill?lang=en",
+        data={"csrf_token": token(page)},
+        files={"file": ("scan.pdf", b"%PDF-1.4 nothing here")},
+    )
+    assert bad.status_code == 200 and "No text could be read from the file" in bad.text
+
+
+def test_the_indexing_banner_follows_the_job_and_changes_when_it_is_done(
+    staff: TestClient,
+) -> None:
+    text = b"The Nansha biobank shares storage of up to 500 cell lines for each member company."
+    uploaded = upload(staff, "cell-line-bank-en", text, "cell-lines.txt")
+    assert uploaded.status_code == 202, uploaded.text
+    wait_for(staff, "cell-line-bank-en", "ready")
+    page = staff.get("/staff/knowledge/cell-line-bank-en?done=queued&lang=en").text
+    assert "is being indexed in the background" not in page
+    assert "Indexing is done" in page
+    fragment = staff.get(
+        "/staff/knowledge/cell-line-bank-en/status?lang=en", headers={"HX-Request": "true"}
+    ).text
+    assert 'id="index-banner"' in fragment and "Indexing is done" in fragment

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -13,6 +14,8 @@ from portal import requests as service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
 from retrieval import answers
+from retrieval.answers import Turn
+from retrieval.curated import CitationDraft
 from web import answer_views
 from web.deps import (
     CurrentStaff,
@@ -24,6 +27,8 @@ from web.deps import (
 )
 from web.errors import NotFound
 from web.routes.requests import local_time
+from web.routes.requests import page as request_page
+from web.routes.unanswered import CITATION_ROWS
 from web.schemas import FeedbackIn, FeedbackOut
 from web.templating import is_htmx, render
 
@@ -138,17 +143,62 @@ def feedback_list(
     language: LanguageDep,
     verdict: Annotated[Literal["", "helpful", "unhelpful"], Query()] = "",
     reason: Annotated[Literal["", "wrong", "outdated", "incomplete", "wrong_source"], Query()] = "",
+    handled: Annotated[Literal["", "open", "handled"], Query()] = "",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> Response:
     """Feedback on answers with the question, answer and citations; filters; newest first."""
     helpful = {"helpful": True, "unhelpful": False}.get(verdict)
     found = answers.list_feedback(session=session, helpful=helpful, reason=reason or None,
+                                  handled={"open": False, "handled": True}.get(handled),
                                   page=page)  # fmt: skip
     people = request_answers.users_by_id(
         session=session, user_ids=[fb.user_id for fb, _ in found.items if fb.user_id]
     )
     context = {
         "found": found, "people": people, "verdict": verdict, "reason": reason,
-        "reasons": answers.REASONS, "local_time": local_time,
+        "handled": handled, "reasons": answers.REASONS, "local_time": local_time,
+        "back": request.url.query,
     }  # fmt: skip
     return render(request, "staff/feedback.html", context, language=language)
+
+
+def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[answers.Feedback, Turn]:
+    try:
+        return answers.get_feedback(session=session, feedback_id=feedback_id)
+    except answers.FeedbackNotFound:
+        raise NotFound("feedback", str(feedback_id)) from None
+
+
+@router.post("/staff/feedback/{feedback_id}/handled")
+def mark_handled(
+    feedback_id: int,
+    session: SessionDep,
+    user: CurrentStaff,
+    handled: Annotated[str, Form(max_length=5)] = "yes",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Mark a piece of feedback handled (or open it again), then back to the list (303)."""
+    _feedback_item(session, feedback_id)
+    answers.set_handled(session=session, feedback_id=feedback_id, handled=handled == "yes",
+                        by=user.name or user.email)  # fmt: skip
+    query = back if re.fullmatch(r"[\w=&%.+-]*", back) else ""
+    return RedirectResponse(f"/staff/feedback?{query}#fb-{feedback_id}", status_code=303)
+
+
+@router.get("/staff/feedback/{feedback_id}/answer", response_class=HTMLResponse)
+def staff_answer_from_feedback(
+    feedback_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+) -> Response:
+    """The staff-answer form with the asked question filled in, in the asker's language."""
+    _, turn = _feedback_item(session, feedback_id)
+    values = {
+        "questions": turn.question, "answer": "", "language": turn.answer.language,
+        "citations": [CitationDraft("", "")] * CITATION_ROWS,
+    }  # fmt: skip
+    context = {"values": values, "editing": None, "group": None, "errors": {}, "passages": None,
+               "q": turn.question, "from_feedback": feedback_id}  # fmt: skip
+    return request_page(request, "staff/curated_form.html", context, language=language)

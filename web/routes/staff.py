@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import accounts, canned, catalog, dashboard, triage
 from portal import requests as service_requests
 from portal.errors import ValidationFailed
-from portal.labels import label
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
+from web import reply_drafting
 from web.audit_views import Names, audit_rows
+from web.charts import dashboard_charts
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage, translate
 from web.numbers import parse_int
@@ -37,8 +35,6 @@ from web.routes.requests import (
 router = APIRouter(prefix="/staff", tags=["staff"])
 SORTS = ("sla", "newest", "oldest", "priority", "updated")
 SLA_STATES = ("breached", "warning", "ok", "paused", "met")
-CSV_COLUMNS = ("tracking_number", "title", "service", "company", "status", "priority", "assignee",
-               "team", "sla_state", "sla_remaining_hours", "created_at", "updated_at")  # fmt: skip
 
 
 def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
@@ -126,56 +122,6 @@ def _with(request: Request, **changes: str) -> str:
     return "/staff/queue" + (f"?{urlencode(params)}" if params else "")
 
 
-@router.get("/queue.csv")
-def queue_csv(
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    calendar: CalendarDep,
-    filters: FiltersDep,
-) -> StreamingResponse:
-    """Export the filtered queue as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
-    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
-                             calendar=calendar)  # fmt: skip
-    names = _names(session=session, language=language)
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
-        writer.writerow([label("column", c, language) for c in CSV_COLUMNS])
-        for row in result.rows:
-            r = row.request
-            writer.writerow([
-                r.tracking_number, _cell(r.title),
-                names.services.get(r.service_code, r.service_code), _cell(r.company.name),
-                label("status", r.status, language),
-                label("priority", r.priority, language),
-                _cell(r.assignee.name if r.assignee else ""),
-                names.teams.get(r.team_code or "", r.team_code or ""),
-                label("sla_state", row.sla.state, language),
-                round(row.sla.remaining_seconds / 3600, 1),
-                local_time(r.created_at), local_time(r.updated_at),
-            ])  # fmt: skip
-        yield "\ufeff" + buffer.getvalue()
-
-    return StreamingResponse(
-        rows(), media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="queue.csv"'},
-    )  # fmt: skip
-
-
-_FORMULA = re.compile(r"(?:^|[;,|])\s*[=+\-@\t\r]")
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection).
-
-    A trigger counts at the cell's start and after ';', ',' or '|': spreadsheets in locales
-    whose list separator is ';' split `x;=1+1` into cells when they import the file.
-    """
-    return "'" + text if _FORMULA.search(text) else text
-
-
 # --- one request ----------------------------------------------------------------------------
 
 
@@ -202,7 +148,7 @@ def _staff_context(
         errors={},
         audit=audit_rows(
             [e.event for e in context["timeline"] if e.event is not None],
-            names=_names(session=session, language=language),
+            names=code_names(session=session, language=language),
             language=language,
         ),
         service_names={
@@ -213,7 +159,7 @@ def _staff_context(
     return context
 
 
-def _names(*, session: Any, language: UiLanguage) -> Names:
+def code_names(*, session: Any, language: UiLanguage) -> Names:
     """What the codes and ids in audit events and the CSV stand for, in the page's language."""
     index = 0 if language == "zh" else 1
     return Names(
@@ -228,6 +174,9 @@ def _names(*, session: Any, language: UiLanguage) -> Names:
             datetime.fromisoformat(value) if isinstance(value, str) else value
         ),
     )
+
+
+staff_context = _staff_context  # the reply-drafting routes (staff_reply) render the same page
 
 
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)
@@ -341,6 +290,18 @@ def post_message(
 ) -> Response:
     """Post a public reply or an internal note (with @mentions), with optional files."""
     visibility = "internal" if form.text("visibility") == "internal" else "public"
+    body = form.text("body")
+    confirmed = form.text("figures_confirmed") == reply_drafting.fingerprint(body)
+    if visibility == "public" and not confirmed:
+        # Figures no source states are shown to staff first; they send anyway or edit.
+        review = reply_drafting.review(assistant=reply_drafting.ready_assistant(request), body=body)
+        if review is not None:
+            context = _staff_context(
+                session=session, user=user, item=item, calendar=calendar, language=language
+            )
+            context.update(values={"body": body}, reply_review=review,
+                           figures_confirmed=reply_drafting.fingerprint(body))  # fmt: skip
+            return page(request, "staff/request.html", context, language=language, status_code=422)
     try:
         service_requests.add_message(
             session=session, user=user, request=item, body=form.text("body"),
@@ -376,6 +337,7 @@ def dashboard_page(
                       if s.value in stats.open_by_status],
         "by_service": [(names.get(code, code), n) for code, n in by_service],
         "per_day": list(stats.submitted_per_day.items()),
+        "charts": dashboard_charts(stats),
     }  # fmt: skip
     return page(request, "staff/dashboard.html", context, language=language)
 

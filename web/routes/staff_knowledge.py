@@ -11,14 +11,14 @@ from starlette.datastructures import UploadFile
 
 from knowledge import registry
 from knowledge.registry import DocumentRow
-from knowledge.uploads import EDITABLE, UploadRejected
+from knowledge.uploads import EDITABLE, UploadRejected, validate_upload
 from retrieval.maintenance import DocumentMissing, IndexState, KnowledgeAdmin
 from web.deps import CurrentStaff, LanguageDep
 from web.errors import NotFound
 from web.i18n import UiLanguage, translate
 from web.knowledge_wiring import KnowledgeDep
 from web.routes.requests import local_time
-from web.templating import render
+from web.templating import is_htmx, render
 
 router = APIRouter(prefix="/staff/knowledge", tags=["staff"])
 
@@ -126,12 +126,56 @@ def _upload_page(
     values: dict[str, Any],
     errors: dict[str, str],
     status_code: int = 200,
+    block: str | None = None,
+    **extra: Any,
 ) -> HTMLResponse:
     return render(
         request, "staff/knowledge_new.html",
         {"values": values, "errors": errors, "max_mb": knowledge.max_bytes // (1024 * 1024),
-         **_choices()},
-        language=language, status_code=status_code,
+         "prefilled": (), "prefill_notice": None, **_choices(), **extra},
+        language=language, status_code=status_code, block=block,
+    )  # fmt: skip
+
+
+# What the file says about itself: derived from the file, so they replace the form's defaults.
+_FROM_FILE_ALWAYS = ("language", "category")
+# Typed by staff before choosing the file: kept; only empty ones are filled from the file.
+_FROM_FILE_IF_EMPTY = ("title", "issuer", "doc_number", "issued", "effective")
+
+
+@router.post("/new/prefill", response_class=HTMLResponse)
+async def prefill_metadata(
+    request: Request, user: CurrentStaff, knowledge: KnowledgeDep, language: LanguageDep
+) -> HTMLResponse:
+    """Read title, dates and issuer from the chosen file into the form for staff to confirm.
+
+    Nothing is stored. With htmx only the metadata block is swapped, so the chosen file stays
+    in its input; without JavaScript the page says to choose the file again.
+    """
+    values, file = await _form(request)
+    data, filename = await _read(file, knowledge.max_bytes)
+    try:
+        document = await run_in_threadpool(
+            validate_upload, data=data, filename=filename, metadata={},
+            max_bytes=knowledge.max_bytes, limits=knowledge.limits,
+        )  # fmt: skip
+    except UploadRejected as error:
+        notice = reason(error, language)
+        return _upload_page(
+            request, knowledge, language, values, {}, prefill_notice=notice, block="upload_meta"
+        )
+    found = {k: v for k, v in document.meta.model_dump().items() if v not in (None, "")}
+    prefilled = []
+    for key in (*_FROM_FILE_ALWAYS, *_FROM_FILE_IF_EMPTY):
+        if key in found and (key in _FROM_FILE_ALWAYS or not (values.get(key) or "").strip()):
+            values[key] = str(found[key])
+            prefilled.append(key)
+    notice = translate("kb.prefill.done", language)
+    if not is_htmx(request):
+        notice += " " + translate("kb.prefill.choose_again", language)
+    return _upload_page(
+        request, knowledge, language, values, {},
+        prefilled=tuple(prefilled), prefill_notice=notice, block="upload_meta",
     )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from retrieval import fulltext
 
 # revision identifiers, used by Alembic.
 revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
