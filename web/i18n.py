@@ -199,3 +199,7 @@ MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
 from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
 
 MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_accounts import ACCOUNT_MESSAGES  # noqa: E402  (account lifecycle, my questions)
+
+MESSAGES.update(ACCOUNT_MESSAGES)  # type: ignore[arg-type]
