@@ -66,15 +66,20 @@ def _send(session: Session, *, member: User, inviter: User, now: datetime, link:
         session=session, user_id=member.id, purpose=account_tokens.INVITATION, now=now
     )
     token = account_tokens.issue(
-        session=session, user_id=member.id, purpose=account_tokens.INVITATION, now=now,
+        session=session,
+        user_id=member.id,
+        purpose=account_tokens.INVITATION,
+        now=now,
         created_by_id=inviter.id,
-    )  # fmt: skip
+    )
     company = inviter.company.name if inviter.company else ""
     notifications.enqueue(
-        session=session, user_ids=[member.id], subject=SUBJECT.format(company=company),
+        session=session,
+        user_ids=[member.id],
+        subject=SUBJECT.format(company=company),
         body=BODY.format(inviter=inviter.name, company=company, link=link(token)),
         include_inactive=True,
-    )  # fmt: skip
+    )
 
 
 def invite(
@@ -103,14 +108,20 @@ def invite(
         _send(session, member=existing, inviter=inviter, now=now, link=link)
     elif existing is not None:  # someone else's account: tell its owner, reveal nothing here
         notifications.enqueue(
-            session=session, user_ids=[existing.id], subject=TRIED_EMAIL_SUBJECT,
+            session=session,
+            user_ids=[existing.id],
+            subject=TRIED_EMAIL_SUBJECT,
             body=TRIED_EMAIL_BODY.format(company=inviter.company.name if inviter.company else ""),
-        )  # fmt: skip
+        )
     else:
         member = User(
-            email=accounts.normalise_email(email), name=name.strip(),
-            password_hash=UNUSABLE_PASSWORD, role="company", company_id=company_id, active=False,
-        )  # fmt: skip
+            email=accounts.normalise_email(email),
+            name=name.strip(),
+            password_hash=UNUSABLE_PASSWORD,
+            role="company",
+            company_id=company_id,
+            active=False,
+        )
         session.add(member)
         session.flush()
         _send(session, member=member, inviter=inviter, now=now, link=link)
@@ -155,10 +166,12 @@ def remove(*, session: Session, actor: User, member_id: int, now: datetime) -> U
     if member.company_owner and member.active:
         others = session.scalars(
             select(User.id).where(
-                User.company_id == company_id, User.company_owner.is_(True),
-                User.active.is_(True), User.id != member.id,
+                User.company_id == company_id,
+                User.company_owner.is_(True),
+                User.active.is_(True),
+                User.id != member.id,
             )
-        ).first()  # fmt: skip
+        ).first()
         if others is None:
             raise ValidationFailed({"member": LAST_OWNER})
     member.active = False
@@ -185,9 +198,11 @@ def members(*, session: Session, company_id: int, now: datetime) -> list[Member]
     """The company's members with their state, owners first, then by name."""
     users = accounts.list_company_members(session=session, company_id=company_id)
     invited = account_tokens.pending(
-        session=session, user_ids=[u.id for u in users if not u.active],
-        purpose=account_tokens.INVITATION, now=now,
-    )  # fmt: skip
+        session=session,
+        user_ids=[u.id for u in users if not u.active],
+        purpose=account_tokens.INVITATION,
+        now=now,
+    )
 
     def state(user: User) -> str:
         if user.active:

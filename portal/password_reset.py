@@ -40,18 +40,23 @@ def _send(
     session: Session, user: User, *, now: datetime, link: LinkMaker, by: User | None = None
 ) -> None:
     token = account_tokens.issue(
-        session=session, user_id=user.id, purpose=account_tokens.RESET, now=now,
+        session=session,
+        user_id=user.id,
+        purpose=account_tokens.RESET,
+        now=now,
         created_by_id=by.id if by else None,
-    )  # fmt: skip
+    )
     body = BODY.format(link=link(token)) + (STAFF_BODY_NOTE if by else "")
     notifications.enqueue(session=session, user_ids=[user.id], subject=SUBJECT, body=body)
 
 
 def _may_send(session: Session, user: User, now: datetime) -> bool:
     recent = account_tokens.issued_since(
-        session=session, user_id=user.id, purpose=account_tokens.RESET,
+        session=session,
+        user_id=user.id,
+        purpose=account_tokens.RESET,
         since=now - timedelta(hours=1),
-    )  # fmt: skip
+    )
     return recent < MAX_PER_HOUR
 
 

@@ -37,14 +37,23 @@ def invite(
     """Invite a colleague by e-mail (the company's owner only); they choose their password."""
     try:
         invitations.invite(
-            session=session, actor=user, email=email, name=name, now=_now(),
+            session=session,
+            actor=user,
+            email=email,
+            name=name,
+            now=_now(),
             link=confirmation.link_maker(request, INVITATION_PATH),
-        )  # fmt: skip
+        )
     except ValidationFailed as failure:
         return render_account(
-            request, session, language, user, values={"name": name, "email": email},
-            errors=failure.errors, status_code=422,
-        )  # fmt: skip
+            request,
+            session,
+            language,
+            user,
+            values={"name": name, "email": email},
+            errors=failure.errors,
+            status_code=422,
+        )
     address = quote(accounts.normalise_email(email)[:254])
     return RedirectResponse(f"/account?invited={address}", status_code=303)
 
@@ -84,10 +93,12 @@ def _invitation_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     context = {
-        "token": token if member is not None else "", "member": member,
+        "token": token if member is not None else "",
+        "member": member,
         "company": member.company.name if member is not None and member.company else "",
-        "errors": errors or {}, "values": {},
-    }  # fmt: skip
+        "errors": errors or {},
+        "values": {},
+    }
     code = status_code if member is not None else 404
     return render(request, "account/invitation.html", context, language=language, status_code=code)
 

@@ -76,9 +76,11 @@ def forgot(
         context = {"sent": False, "values": {"email": email}, "errors": {"email": problem}}
         return render(request, "account/forgot.html", context, language=language, status_code=422)
     password_reset.request_reset(
-        session=session, email=email, now=_now(),
+        session=session,
+        email=email,
+        now=_now(),
         link=confirmation.link_maker(request, RESET_PATH),
-    )  # fmt: skip
+    )
     return RedirectResponse("/password/forgot?sent=1", status_code=303)
 
 
@@ -160,9 +162,12 @@ def staff_reset(
         if target is None:
             raise DomainNotFound(email)
         password_reset.send_for(
-            session=session, actor=staff, user_id=target.id, now=_now(),
+            session=session,
+            actor=staff,
+            user_id=target.id,
+            now=_now(),
             link=confirmation.link_maker(request, RESET_PATH),
-        )  # fmt: skip
+        )
     except DomainNotFound:
         context = {"sent": "", "values": {"email": email}, "errors": {"email": "unknown"}}
         return render(
