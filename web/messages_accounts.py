@@ -137,6 +137,7 @@ ACCOUNT_MESSAGES: _M = {
     "history.no_match": {"zh": "没有与“{q}”匹配的问答。", "en": "No conversation matches “{q}”."},
     "history.count": {"zh": "共 {n} 个对话", "en": "{n} conversations"},
     "history.turns": {"zh": "{n} 个问题", "en": "{n} questions"},
+    "history.turns_one": {"zh": "1 个问题", "en": "1 question"},
     "history.last_asked": {"zh": "最近提问：{when}", "en": "Last asked {when}"},
     "history.open": {"zh": "查看", "en": "Open"},
     "history.continue": {"zh": "继续提问", "en": "Go on asking"},
