@@ -39,8 +39,11 @@ ROLE_INVALID = "The role must be company, staff or admin."
 COMPANY_REQUIRED = "A company user belongs to a company."
 COMPANY_FORBIDDEN = "Staff and admins do not belong to a company."
 TEAM_UNKNOWN = "There is no team with this code."
-PASSWORD_SHORT = f"Use at least {passwords.MIN_LENGTH} characters."
-PASSWORD_LONG = f"Use at most {passwords.MAX_LENGTH} characters."
+PASSWORD_SHORT = passwords.TOO_SHORT
+PASSWORD_LONG = passwords.TOO_LONG
+CURRENT_PASSWORD_WRONG = "The current password is not correct."
+OWNERS_ONLY = "Only the company's owner can do this."
+PASSWORDS_DIFFER = "The two passwords differ."
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+\Z")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
@@ -83,12 +86,9 @@ def check_phone(phone: str) -> str | None:
     return None if any(pattern.match(value) for pattern in _PHONE_FORMATS) else PHONE_INVALID
 
 
-def _check_password(password: str) -> str | None:
-    if len(password) < passwords.MIN_LENGTH:
-        return PASSWORD_SHORT
-    if len(password) > passwords.MAX_LENGTH:
-        return PASSWORD_LONG
-    return passwords.check_strength(password)
+def check_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why the password is refused (too short, common, patterned, personal), or None."""
+    return passwords.check_strength(password, user_inputs=user_inputs)
 
 
 def _check_name(name: str) -> str | None:
@@ -109,7 +109,7 @@ def _user_errors(session: Session, *, email: str, password: str, name: str) -> d
         errors["email"] = problem
     elif _email_taken(session, normalise_email(email)):
         errors["email"] = EMAIL_TAKEN
-    if problem := _check_password(password):
+    if problem := check_password(password, user_inputs=(email, name)):
         errors["password"] = problem
     if problem := _check_name(name):
         errors["name"] = problem
@@ -142,6 +142,10 @@ def register_company(
 ) -> User:
     """Register a company and its first user (the contact person); every field is checked."""
     errors = _user_errors(session, email=email, password=password, name=contact_name)
+    if "password" not in errors and (
+        problem := check_password(password, user_inputs=(email, contact_name, company_name))
+    ):
+        errors["password"] = problem
     if "name" in errors:
         errors["contact_name"] = errors.pop("name")
     if not 2 <= len(company_name.strip()) <= 200:
@@ -172,6 +176,7 @@ def register_company(
         password_hash=passwords.hash_password(password),
         role="company",
         company_id=company.id,
+        company_owner=True,  # the first registrant owns the company's account
     )
     session.add(user)
     _commit(session)
@@ -218,9 +223,9 @@ def create_user(
 def add_company_member(
     *, session: Session, actor: User, email: str, password: str, name: str
 ) -> User:
-    """Add a colleague to the actor's company account (only company members may)."""
-    if actor.role != "company" or actor.company_id is None:
-        raise PermissionDenied("only a member of a company can add members to it")
+    """Add a colleague with a password at once (CLI and tests; the web invites by e-mail)."""
+    if actor.role != "company" or actor.company_id is None or not actor.company_owner:
+        raise PermissionDenied(OWNERS_ONLY)
     return create_user(
         session=session, email=email, password=password, name=name,
         role="company", company_id=actor.company_id,
@@ -282,14 +287,26 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
     """Set a new password after checking the current one; other sessions end."""
     errors: dict[str, str] = {}
     if not passwords.verify_password(current, user.password_hash):
-        errors["current_password"] = "The current password is not correct."
-    if problem := _check_password(new):
+        errors["current_password"] = CURRENT_PASSWORD_WRONG
+    if problem := check_password(new, user_inputs=_own_words(user)):
         errors["password"] = problem
     if errors:
         raise ValidationFailed(errors)
     user.password_hash = passwords.hash_password(new)
     user.session_version += 1
     session.commit()
+
+
+def _own_words(user: User) -> tuple[str, ...]:
+    return (user.email, user.name, user.company.name if user.company else "")
+
+
+def set_password(*, session: Session, user: User, password: str) -> None:
+    """Check and set a new password (reset, invitation); every session of the user ends."""
+    if problem := check_password(password, user_inputs=_own_words(user)):
+        raise ValidationFailed({"password": problem})
+    user.password_hash = passwords.hash_password(password)
+    user.session_version += 1
 
 
 # --- sign-in -------------------------------------------------------------------------------

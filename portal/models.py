@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,8 @@ class User(PortalBase):
     company_id: Mapped[int | None] = mapped_column(ForeignKey("portal_companies.id"), index=True)
     team_code: Mapped[str | None] = mapped_column(ForeignKey("portal_teams.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A company's owner invites and removes its members (the first registrant; issue 12).
+    company_owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Bumped by "log out everywhere" and password changes: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     language: Mapped[str] = mapped_column(String(2), default="zh")
@@ -73,6 +76,21 @@ class User(PortalBase):
     def is_staff(self) -> bool:
         """Whether the user works for the center (staff or admin)."""
         return self.role in ("staff", "admin")
+
+
+class AccountToken(PortalBase):
+    """A one-time link sent by e-mail (password reset, invitation): only its SHA-256 is kept."""
+
+    __tablename__ = "portal_account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "reset" or "invitation"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("portal_users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginAttempt(PortalBase):

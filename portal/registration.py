@@ -2,9 +2,10 @@
 
 Before, `/register` answered "this e-mail already exists" or "this company is registered", so
 anyone could test addresses and credit codes; and a new account was usable at once, whatever
-e-mail it named. With confirmation on, a registration (or a colleague added by a member)
-creates an inactive user who becomes active only through the link sent to that e-mail; when
-the e-mail or the company already exists, nothing is created and the owner is told instead.
+e-mail it named. With confirmation on, a registration creates an inactive user who becomes
+active only through the link sent to that e-mail; when the e-mail or the company already
+exists, nothing is created and the owner is told instead. (Colleagues join by invitation:
+portal.invitations.)
 Either way the caller sees the same answer. Format errors (a bad e-mail, a weak password, a
 credit code with a wrong check character) are still named: they reveal nothing.
 """
@@ -94,24 +95,6 @@ def register_quietly(
     user.active = False  # until the link sent to the e-mail is opened
     session.commit()
     return user
-
-
-def add_member_quietly(
-    *, session: Session, actor: User, email: str, password: str, name: str
-) -> User | None:
-    """Add a colleague who confirms their e-mail first; None when the e-mail was taken."""
-    try:
-        member = accounts.add_company_member(
-            session=session, actor=actor, email=email, password=password, name=name
-        )
-    except ValidationFailed as failure:
-        if not _existence_only(failure):
-            raise _without_existence(failure) from None
-        _notify_existing(session, email=email, credit_code="")
-        return None
-    member.active = False
-    session.commit()
-    return member
 
 
 def confirm(*, session: Session, user_id: int, version: int) -> User:

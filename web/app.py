@@ -29,8 +29,11 @@ from web.routes import (
     documents,
     feedback,
     health,
+    history,
     impact,
+    members,
     notifications,
+    passwords,
     requests,
     staff,
     staff_exports,
@@ -145,6 +148,9 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.include_router(staff_knowledge.router)
     app.include_router(api_knowledge.router)
     app.include_router(unanswered.router)  # unanswered questions and curated staff answers
+    # Passwords, a company's members and a user's past conversations (issue 12).
+    for router in (passwords.router, members.router, history.router):
+        app.include_router(router)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]

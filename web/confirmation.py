@@ -7,6 +7,8 @@ user bumps the version, so an old link cannot bring a disabled account back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from urllib.parse import quote
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -49,3 +51,10 @@ def read(settings: Settings, token: str) -> tuple[int, int] | None:
         return int(payload["u"]), int(payload["v"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def link_maker(request: Request, path: str) -> Callable[[str], str]:
+    """Links `path?token=…` for e-mails, on the site's public address (never the Host header)."""
+    settings: Settings = request.app.state.components.settings
+    base = (settings.public_url or "").rstrip("/")
+    return lambda token: f"{base}{path}?token={quote(token)}"

@@ -187,3 +187,7 @@ MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
 from web.messages_desk import DESK_MESSAGES  # noqa: E402  (reply drafting, dashboard, exports)
 
 MESSAGES.update(DESK_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_accounts import ACCOUNT_MESSAGES  # noqa: E402  (account lifecycle, my questions)
+
+MESSAGES.update(ACCOUNT_MESSAGES)  # type: ignore[arg-type]

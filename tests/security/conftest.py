@@ -230,6 +230,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
         assert attachment
         with components.sessions() as session:
             a_user = accounts.get_user_by_email(session=session, email=a_email)
+            assert a_user is not None
+            a_user_id = a_user.id
             deflection_id = deflection.record_shown(
                 session=session, user=a_user, deflection_id=None, service_code=None,
                 query="南沙企业所得税", shown=1,
@@ -249,6 +251,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
             "user_id": str(staff_id), "code": "general", "service_code": "general_consultation",
             "document_id": "nansha-cit-15-en", "answer_id": answer_id, "group_id": "1",
             "curated_id": "1", "version": "1", "feedback_id": "999999",
+            "member_id": str(a_user_id),
+            "conversation_id": answered.json().get("conversation_id") or "0" * 32,
         }  # fmt: skip
         yield world
         for browser in (world.a, world.b, world.staff, world.admin):

@@ -79,7 +79,22 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): Rule("public"),
     ("POST", "/logout-everywhere"): Rule("user"),
     ("GET", "/account"): Rule("user"),
-    ("POST", "/account/members"): Rule("user"),
+    ("POST", "/account/members"): Rule("user"),  # the owner invites; members get 403
+    ("POST", "/account/members/{member_id}/remove"): Rule("company", ("member_id",)),
+    ("POST", "/account/members/{member_id}/owner"): Rule("company", ("member_id",)),
+    ("POST", "/account/password"): Rule("user"),
+    ("GET", "/password/forgot"): Rule("public"),
+    ("POST", "/password/forgot"): Rule("login_form"),
+    ("GET", "/password/reset"): Rule("public"),
+    ("POST", "/password/reset"): Rule("login_form"),
+    ("GET", "/invitation"): Rule("public"),
+    ("POST", "/invitation"): Rule("login_form"),
+    ("GET", "/staff/password-reset"): Rule("staff"),
+    ("POST", "/staff/password-reset"): Rule("staff"),
+    # a user's past conversations
+    ("GET", "/history"): Rule("user"),
+    ("GET", "/history/{conversation_id}"): Rule("user", ("conversation_id",)),
+    ("GET", "/history/{conversation_id}/export.md"): Rule("user", ("conversation_id",)),
     ("POST", "/api/v1/auth/register"): Rule("public"),
     ("POST", "/api/v1/auth/login"): Rule("public"),
     ("POST", "/api/v1/auth/logout"): Rule("public"),
@@ -223,6 +238,8 @@ NO_FIXTURE_OBJECT = {
     "/register/confirm",
     "/staff/feedback/{feedback_id}/answer",
     "/staff/feedback/{feedback_id}/handled",
+    "/password/reset",
+    "/invitation",
 }
 CSRF_MESSAGES = ("CSRF", "页面已过期或来源不明", "did not come from this site")
 

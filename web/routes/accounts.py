@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import accounts, registration
+from portal import accounts, invitations, registration
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import RateLimited, ValidationFailed
 from portal.models import User
@@ -253,7 +252,7 @@ def logout_everywhere(request: Request, session: SessionDep, user: CurrentUser) 
     return response
 
 
-def _account_page(
+def render_account(
     request: Request,
     session: SessionDep,
     language: LanguageDep,
@@ -264,18 +263,33 @@ def _account_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """The account page: profile, password, the company's members (owners manage them)."""
+    user = accounts.get_user(session=session, user_id=user.id)  # this session's, up to date
     members = (
-        accounts.list_company_members(session=session, company_id=user.company_id)
+        invitations.members(session=session, company_id=user.company_id, now=_now())
         if user.company_id is not None
         else []
     )
+    owners = ", ".join(m.user.name for m in members if m.state == "owner")
     context = {
-        "user": user, "company": user.company, "members": members,
+        "user": user, "company": user.company, "members": members, "owners": owners,
         "values": values or {}, "errors": errors or {}, "notice": notice,
     }  # fmt: skip
     return render(
         request, "account/account.html", context, language=language, status_code=status_code
     )
+
+
+# What a redirect back to /account may announce (?invited=<e-mail>, ?password=1 …).
+NOTICES = {
+    "registered": "account.registered",
+    "invited": "account.members.invited_notice",
+    "removed": "account.members.removed",
+    "owner": "account.members.made_owner",
+    "password": "account.password.changed",
+    "reset": "account.reset.done",
+    "welcome": "account.invitation.welcome",
+}
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -284,53 +298,14 @@ def account_page(
     session: SessionDep,
     language: LanguageDep,
     user: CurrentUser,
-    registered: bool = False,
-    added: str | None = None,
-    invited: str | None = None,
 ) -> HTMLResponse:
-    """Show the profile, the company's members and the sign-out-everywhere button."""
+    """Show the profile, the password form, the company's members and sign-out-everywhere."""
     notice = None
-    if registered:
-        notice = translate("account.registered", language)
-    elif added:
-        notice = translate("account.members.added", language, email=added[:254])
-    elif invited:
-        notice = translate("account.members.invited", language, email=invited[:254])
-    return _account_page(request, session, language, user, notice=notice)
-
-
-@router.post("/account/members", response_class=HTMLResponse)
-def add_member(
-    request: Request,
-    session: SessionDep,
-    language: LanguageDep,
-    user: CurrentUser,
-    name: Annotated[str, Form(max_length=100)] = "",
-    email: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-) -> Response:
-    """Add a colleague to the company's account (company members only)."""
-    confirm = _settings(request).confirms_registration
-    try:
-        if confirm:  # the colleague confirms the e-mail; a taken e-mail is not revealed
-            waiting = registration.add_member_quietly(
-                session=session, actor=user, email=email, password=password, name=name
-            )
-            if waiting is not None:
-                confirmation.send(request, session, waiting)
-            return RedirectResponse(
-                f"/account?invited={quote(accounts.normalise_email(email)[:254])}",
-                status_code=303,
-            )
-        member = accounts.add_company_member(
-            session=session, actor=user, email=email, password=password, name=name
-        )
-    except ValidationFailed as failure:
-        return _account_page(
-            request, session, language, user, values={"name": name, "email": email},
-            errors=failure.errors, status_code=422,
-        )  # fmt: skip
-    return RedirectResponse(f"/account?added={member.email}", status_code=303)
+    for name, key in NOTICES.items():
+        if value := request.query_params.get(name):
+            notice = translate(key, language, email=value[:254], name=value[:100])
+            break
+    return render_account(request, session, language, user, notice=notice)
 
 
 # --- JSON API ------------------------------------------------------------------------------
