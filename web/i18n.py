@@ -69,6 +69,8 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "status.draft": {"zh": "征求意见稿", "en": "Draft"},
     "status.superseded": {"zh": "已被取代", "en": "Superseded"},
     "status.announced": {"zh": "已公布未施行", "en": "Announced"},
+    "status.proposed": {"zh": "中心拟议，尚未公布", "en": "Proposed by the center, not yet published"},
+    "status.expired": {"zh": "已到期", "en": "Expired"},
     "jurisdiction.national": {"zh": "全国", "en": "National"},
     "jurisdiction.guangdong": {"zh": "广东省", "en": "Guangdong"},
     "jurisdiction.guangzhou": {"zh": "广州市", "en": "Guangzhou"},
