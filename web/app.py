@@ -32,6 +32,7 @@ from web.routes import (
     impact,
     notifications,
     requests,
+    services,
     staff,
     staff_knowledge,
     unanswered,
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(services.router)  # the public catalog and service guides
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

@@ -201,3 +201,7 @@ MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
 from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
 
 MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_services import SERVICE_MESSAGES  # noqa: E402  (service guides, checklist)
+
+MESSAGES.update(SERVICE_MESSAGES)  # type: ignore[arg-type]

@@ -80,7 +80,7 @@ def _submit(company: TestClient, title: str = "CAR-T 放行检测（紧急）") 
             "service_code": "release_lot_testing", "title": title,
             "description": "临床急需，需要无菌检查。", **FIELDS}  # fmt: skip
     response = company.post("/requests", data=data, follow_redirects=False,
-                            files=[("files", ("coa.pdf", PDF, "application/pdf"))])  # fmt: skip
+                            files=[("material_sample_info", ("coa.pdf", PDF, "application/pdf"))])  # fmt: skip
     assert response.status_code == 303, response.text
     return response.headers["location"].split("/")[2].split("?")[0]
 
