@@ -30,6 +30,7 @@ from web.routes import (
     feedback,
     health,
     impact,
+    materials,
     notifications,
     requests,
     services,
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
     app.include_router(services.router)  # the public catalog and service guides
+    app.include_router(materials.router)  # staff asking for a material (一次性告知)
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.
