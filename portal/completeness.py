@@ -16,7 +16,7 @@ ItemKind = Literal["basic", "field", "material"]
 # The two texts every request has, besides the service's own fields.
 BASICS: tuple[tuple[str, str, str], ...] = (
     ("title", "申请标题", "Title"),
-    ("description", "需求描述", "Description of the need"),
+    ("description", "需求描述", "Describe what you need"),
 )
 
 

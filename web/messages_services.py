@@ -21,7 +21,7 @@ SERVICE_MESSAGES: _M = {
     "services.open_guide": {"zh": "查看办事指南", "en": "Read the guide"},
     "services.apply": {"zh": "在线申请", "en": "Apply online"},
     "services.apply_login": {"zh": "登录后在线申请", "en": "Sign in to apply"},
-    "services.materials_count": {"zh": "所需材料 {n} 项（必需 {r} 项）", "en": "{n} materials ({r} required)"},
+    "services.materials_count": {"zh": "所需材料 {n} 项（必需 {r} 项）", "en": "Materials: {n} ({r} required)"},
     "services.no_materials": {"zh": "无需上传材料", "en": "No uploads needed"},
     "guide.back": {"zh": "返回服务目录", "en": "All services"},
     "guide.contents": {"zh": "本页内容", "en": "On this page"},

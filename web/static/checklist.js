@@ -42,6 +42,10 @@
     }
   }
 
+  // On a phone the list starts folded: its summary line still counts live.
+  if (!document.getElementById("missing-summary") && !window.matchMedia("(min-width: 70rem)").matches) {
+    list.open = false;
+  }
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   update();
