@@ -267,7 +267,7 @@ class StoredFile:
 def keep_uploads(
     *, store: AttachmentStore, uploads: Mapping[str, tuple[str, Content]]
 ) -> tuple[dict[str, StoredFile], dict[str, str]]:
-    """Check each named upload on its own; store the good ones, and say what is wrong with each other.
+    """Check each named upload alone; store the good ones and say what is wrong with the rest.
 
     Keyed by the slot's name, so a form shows every slot's problem at once, and a good file
     survives a form that is sent back for something else.

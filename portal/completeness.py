@@ -72,9 +72,27 @@ def check(
     for fs in spec.fields:
         if fs.kind == "boolean":
             continue  # a yes/no box always has an answer
-        items.append(ChecklistItem("field", fs.name, fs.label_zh, fs.label_en, fs.required,
-                                   _given(values.get(fs.name)), "fields"))  # fmt: skip
+        items.append(
+            ChecklistItem(
+                "field",
+                fs.name,
+                fs.label_zh,
+                fs.label_en,
+                fs.required,
+                _given(values.get(fs.name)),
+                "fields",
+            )
+        )
     for a in spec.attachments:
-        items.append(ChecklistItem("material", slot_name(a.key), a.label_zh, a.label_en,
-                                   a.required, a.key in materials, f"material-{a.key}"))  # fmt: skip
+        items.append(
+            ChecklistItem(
+                "material",
+                slot_name(a.key),
+                a.label_zh,
+                a.label_en,
+                a.required,
+                a.key in materials,
+                f"material-{a.key}",
+            )
+        )
     return Checklist(tuple(items))

@@ -1,4 +1,4 @@
-"""Staff asking a company for a material: the guide's list is the rule, anything else needs a reason.
+"""Staff asking a company for a material: the guide lists them, anything else needs a reason.
 
 一次性告知: a company should learn everything it needs from the guide. When staff ask for a
 material the guide does not list, they must say why; the reason is kept in the audit trail
@@ -80,19 +80,31 @@ def ask(
     if errors:
         raise ValidationFailed(errors)
     extra = material not in listed
-    record_event(session=session, request=request, actor=actor, kind=EXTRA if extra else LISTED,
-                 after={"material": None if extra else material, "name": label_en},
-                 note=reason or None)  # fmt: skip
+    record_event(
+        session=session,
+        request=request,
+        actor=actor,
+        kind=EXTRA if extra else LISTED,
+        after={"material": None if extra else material, "name": label_en},
+        note=reason or None,
+    )
     body = f"请补充材料：{label_zh}\nPlease provide: {label_en}"
     if reason:
         body += f"\n\n{reason}"
     # The message commits the event with it and notifies the company.
-    service_requests.add_message(session=session, user=actor, request=request, body=body,
-                                 calendar=calendar, now=now)  # fmt: skip
+    service_requests.add_message(
+        session=session, user=actor, request=request, body=body, calendar=calendar, now=now
+    )
     status = Status(request.status)
     if status != Status.AWAITING_COMPANY and Status.AWAITING_COMPANY in TRANSITIONS[status]:
-        service_requests.transition(session=session, actor=actor, request=request,
-                                    target=Status.AWAITING_COMPANY, calendar=calendar, now=now)  # fmt: skip
+        service_requests.transition(
+            session=session,
+            actor=actor,
+            request=request,
+            target=Status.AWAITING_COMPANY,
+            calendar=calendar,
+            now=now,
+        )
     return request
 
 

@@ -204,8 +204,9 @@ def submit(
                  after={"status": "submitted", "service_code": service_code})  # fmt: skip
     _attach(session=session, request=request, user=user, stored=stored, message=None)
     for key, kept in (materials or {}).items():
+        stored_file = [(kept.filename, kept.content_type, kept.size, kept.sha256)]
         rows = _attach(session=session, request=request, user=user, message=None,
-                       stored=[(kept.filename, kept.content_type, kept.size, kept.sha256)])  # fmt: skip
+                       stored=stored_file)  # fmt: skip
         rows[0].material = key
     # The number comes last: bumping the counter write-locks it (its row on PostgreSQL) until
     # the commit, so every other submission waits only for these few statements. Nobody can see

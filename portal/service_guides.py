@@ -59,26 +59,41 @@ class Step:
 
 # The portal's own way of handling a request (its workflow), not a claim about the center.
 STEPS: tuple[Step, ...] = (
-    Step("阅读指南，准备材料", "Read the guide and prepare",
-         "对照本指南准备所需信息和材料；有疑问可先在“政策问答”中提问。",
-         "Gather the information and materials this guide lists; ask the assistant first if "
-         "anything is unclear."),
-    Step("登录并在线提交", "Sign in and submit online",
-         "在申请表中填写信息、逐项上传材料；提交前表单会一次性列出所有缺项。",
-         "Fill in the form and upload each material in its own slot; before sending, the form "
-         "lists everything still missing in one place."),
-    Step("受理与分派", "Accepted and assigned",
-         "中心收到申请后分派给负责团队；如需补充材料，会一次性告知并说明理由。",
-         "The center assigns the request to a team; if more is needed it asks once, and says "
-         "why for anything this guide does not list."),
-    Step("办理", "Handled",
-         "办理进展、中心的答复和文件都显示在申请页面上，并通过通知提醒。",
-         "Progress, the center's replies and files appear on the request's page and in your "
-         "notifications."),
-    Step("办结与评价", "Resolved and rated",
-         "办结后可查看结果并为服务评分。",
-         "When the request is resolved you see the outcome and can rate the service."),
-)  # fmt: skip
+    Step(
+        "阅读指南，准备材料",
+        "Read the guide and prepare",
+        "对照本指南准备所需信息和材料；有疑问可先在“政策问答”中提问。",
+        "Gather the information and materials this guide lists; ask the assistant first if "
+        "anything is unclear.",
+    ),
+    Step(
+        "登录并在线提交",
+        "Sign in and submit online",
+        "在申请表中填写信息、逐项上传材料；提交前表单会一次性列出所有缺项。",
+        "Fill in the form and upload each material in its own slot; before sending, the form "
+        "lists everything still missing in one place.",
+    ),
+    Step(
+        "受理与分派",
+        "Accepted and assigned",
+        "中心收到申请后分派给负责团队；如需补充材料，会一次性告知并说明理由。",
+        "The center assigns the request to a team; if more is needed it asks once, and says "
+        "why for anything this guide does not list.",
+    ),
+    Step(
+        "办理",
+        "Handled",
+        "办理进展、中心的答复和文件都显示在申请页面上，并通过通知提醒。",
+        "Progress, the center's replies and files appear on the request's page and in your "
+        "notifications.",
+    ),
+    Step(
+        "办结与评价",
+        "Resolved and rated",
+        "办结后可查看结果并为服务评分。",
+        "When the request is resolved you see the outcome and can rate the service.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -216,10 +231,17 @@ def search(guides: Iterable[ServiceGuide], query: str) -> list[ServiceGuide]:
     found = []
     for guide in guides:
         haystack = " ".join(
-            (guide.name, *guide.summary, *guide.covers, *guide.eligibility, *guide.needs,
-             *guide.questions, *(m.spec.label_zh + " " + m.spec.label_en for m in guide.materials),
-             guide.code.replace("_", " "))
-        ).casefold()  # fmt: skip
+            (
+                guide.name,
+                *guide.summary,
+                *guide.covers,
+                *guide.eligibility,
+                *guide.needs,
+                *guide.questions,
+                *(m.spec.label_zh + " " + m.spec.label_en for m in guide.materials),
+                guide.code.replace("_", " "),
+            )
+        ).casefold()
         if all(word in haystack for word in words):
             found.append(guide)
     return found

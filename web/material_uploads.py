@@ -34,15 +34,22 @@ class SlotResult:
 
 
 def _token(request: Request, user: User, key: str, stored: StoredFile) -> str:
-    payload = {"u": user.id, "k": key, "f": stored.filename, "t": stored.content_type,
-               "s": stored.size, "h": stored.sha256}  # fmt: skip
+    payload = {
+        "u": user.id,
+        "k": key,
+        "f": stored.filename,
+        "t": stored.content_type,
+        "s": stored.size,
+        "h": stored.sha256,
+    }
     return auth.sign(request.app.state.components.settings, payload, purpose=PURPOSE)
 
 
 def _from_token(request: Request, user: User, key: str, token: str) -> StoredFile | None:
     try:
-        data = auth.unsign(request.app.state.components.settings, token[:2000],
-                           purpose=PURPOSE, max_age=MAX_AGE)  # fmt: skip
+        data = auth.unsign(
+            request.app.state.components.settings, token[:2000], purpose=PURPOSE, max_age=MAX_AGE
+        )
     except ValueError:
         return None
     if data.get("u") != user.id or data.get("k") != key:
@@ -79,6 +86,7 @@ def read_slots(
     return SlotResult(
         materials=materials,
         errors={completeness.slot_name(k): reason for k, reason in problems.items()},
-        tokens={completeness.slot_name(k): _token(request, user, k, f)
-                for k, f in materials.items()},  # fmt: skip
+        tokens={
+            completeness.slot_name(k): _token(request, user, k, f) for k, f in materials.items()
+        },
     )

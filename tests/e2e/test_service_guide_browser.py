@@ -15,7 +15,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _context(browser: Browser, base_url: str, locale: str, viewport: dict[str, int]) -> BrowserContext:
+def _context(
+    browser: Browser, base_url: str, locale: str, viewport: dict[str, int]
+) -> BrowserContext:
     context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)  # type: ignore[arg-type]
     context.set_default_timeout(TIMEOUT_MS)
     return context

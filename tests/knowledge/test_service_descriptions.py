@@ -14,7 +14,9 @@ _DAYS = re.compile(r"\d+\s*个?(?:工作日|自然日|天)|\d+\s*(?:working |cal
 _TARGET = re.compile(r"目标|时限|周期|答复|办结|turnaround|target|reply|complete[sd]? within", re.I)
 # An amount of money next to a word that makes it a price.
 _MONEY = re.compile(r"\d[\d,.]*\s*(?:万|亿)?元|RMB\s*\d|¥\s*\d", re.I)
-_PRICE = re.compile(r"收费|费用|价格|报价|服务费|\bfees?\b|\bprices?\b|\bcharges?\b|\bquote\b", re.I)
+_PRICE = re.compile(
+    r"收费|费用|价格|报价|服务费|\bfees?\b|\bprices?\b|\bcharges?\b|\bquote\b", re.I
+)
 _SENTENCE = re.compile(r"(?<=[。！？.!?])\s*")
 
 
@@ -76,8 +78,6 @@ def test_service_descriptions_are_marked_as_the_centers_proposals(
 
 
 def test_the_guangdong_2021_2025_cluster_plan_is_marked_expired() -> None:
-    plans = [
-        load_path(p) for p in bundled_sources() if "guangdong-biomed-cluster-plan" in p.name
-    ]
+    plans = [load_path(p) for p in bundled_sources() if "guangdong-biomed-cluster-plan" in p.name]
     assert len(plans) == 2
     assert {d.meta.status for d in plans} == {"expired"}

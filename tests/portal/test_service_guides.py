@@ -60,7 +60,9 @@ class Doc:
     )
 
 
-def test_a_guide_takes_its_sections_from_the_description_and_its_materials_from_the_catalog() -> None:
+def test_a_guide_takes_its_sections_from_the_description_and_its_materials_from_the_catalog() -> (
+    None
+):
     spec = catalog.spec_for(service_code="release_lot_testing")
     guide = service_guides.build(spec=spec, document=Doc(), language="zh")
     assert guide.summary == ("放行检测是中心拟受理的服务请求。放行检测尚未正式公布。",)
@@ -79,8 +81,9 @@ def test_a_guide_shows_no_fee_or_time_until_the_description_gives_one() -> None:
     spec = catalog.spec_for(service_code="release_lot_testing")
     unknown = service_guides.build(spec=spec, document=Doc(), language="zh")
     assert unknown.fee is None and unknown.turnaround_days is None
-    published = Doc(extra={"service_code": "release_lot_testing", "turnaround_days": 12,
-                           "fee": "RMB 1"})  # fmt: skip
+    published = Doc(
+        extra={"service_code": "release_lot_testing", "turnaround_days": 12, "fee": "RMB 1"}
+    )
     known = service_guides.build(spec=spec, document=published, language="zh")
     assert known.fee == "RMB 1" and known.turnaround_days == 12
     # The catalog's internal SLA default is never shown as the service's target time.
@@ -88,8 +91,7 @@ def test_a_guide_shows_no_fee_or_time_until_the_description_gives_one() -> None:
 
 
 def test_guides_are_found_by_any_word_of_their_text_or_materials() -> None:
-    guides = service_guides.build_all(codes=catalog.SERVICE_CODES, documents=[Doc()],
-                                      language="zh")  # fmt: skip
+    guides = service_guides.build_all(codes=catalog.SERVICE_CODES, documents=[Doc()], language="zh")
     assert len(guides) == len(catalog.SERVICE_CODES)
     assert [g.code for g in service_guides.search(guides, "无菌检查")] == ["release_lot_testing"]
     assert "release_lot_testing" in [g.code for g in service_guides.search(guides, "样品信息表")]
@@ -105,8 +107,12 @@ def test_the_checklist_lists_every_required_item_and_ticks_what_is_given() -> No
     assert "product_type" in missing and "tests_requested" in missing
     assert "material_sample_info" in missing and "material_methods" not in missing
     assert "nda_required" not in [i.name for i in empty.items]  # a yes/no box is never missing
-    values = {"title": "t", "description": "d", "product_type": "car_t",
-              "tests_requested": ["sterility"]}  # fmt: skip
+    values = {
+        "title": "t",
+        "description": "d",
+        "product_type": "car_t",
+        "tests_requested": ["sterility"],
+    }
     part = completeness.check(spec=spec, values=values, materials={"sample_info"})
     assert {"title", "product_type", "tests_requested", "material_sample_info"}.isdisjoint(
         i.name for i in part.missing
@@ -117,9 +123,13 @@ def test_the_checklist_lists_every_required_item_and_ticks_what_is_given() -> No
 
 
 def test_each_upload_slot_is_checked_on_its_own(store: AttachmentStore) -> None:
-    kept, errors = keep_uploads(store=store, uploads={
-        "sample_info": ("sheet.pdf", PDF), "methods": ("methods.pdf", b"not a pdf"),
-    })  # fmt: skip
+    kept, errors = keep_uploads(
+        store=store,
+        uploads={
+            "sample_info": ("sheet.pdf", PDF),
+            "methods": ("methods.pdf", b"not a pdf"),
+        },
+    )
     assert list(kept) == ["sample_info"] and kept["sample_info"].content_type == "application/pdf"
     assert errors == {"methods": "file_content_mismatch"}
     assert store.read(kept["sample_info"].sha256) == PDF
@@ -146,8 +156,9 @@ def test_asking_for_a_material_the_guide_lists_needs_no_reason(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    material_requests.ask(session=session, actor=people["staff"], request=request,
-                          material="methods")  # fmt: skip
+    material_requests.ask(
+        session=session, actor=people["staff"], request=request, material="methods"
+    )
     assert request.status == Status.AWAITING_COMPANY
     kinds = session.scalars(select(Event.kind).where(Event.request_id == request.id)).all()
     assert material_requests.LISTED in kinds and material_requests.EXTRA not in kinds
@@ -159,12 +170,22 @@ def test_asking_for_an_unlisted_material_requires_a_reason_that_is_recorded_and_
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(ValidationFailed) as failure:
-        material_requests.ask(session=session, actor=people["staff"], request=request,
-                              material=material_requests.OTHER, name="稳定性数据")  # fmt: skip
+        material_requests.ask(
+            session=session,
+            actor=people["staff"],
+            request=request,
+            material=material_requests.OTHER,
+            name="稳定性数据",
+        )
     assert failure.value.errors == {"reason": "reason_required"}
-    material_requests.ask(session=session, actor=people["staff"], request=request,
-                          material=material_requests.OTHER, name="稳定性数据",
-                          reason="运输条件超出样品说明的范围")  # fmt: skip
+    material_requests.ask(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        material=material_requests.OTHER,
+        name="稳定性数据",
+        reason="运输条件超出样品说明的范围",
+    )
     event = session.scalars(
         select(Event).where(Event.kind == material_requests.EXTRA, Event.request_id == request.id)
     ).one()
@@ -178,5 +199,6 @@ def test_only_staff_ask_for_materials(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(PermissionDenied):
-        material_requests.ask(session=session, actor=people["a"], request=request,
-                              material="methods")  # fmt: skip
+        material_requests.ask(
+            session=session, actor=people["a"], request=request, material="methods"
+        )

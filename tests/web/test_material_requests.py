@@ -16,8 +16,13 @@ def test_asking_for_an_unlisted_material_without_a_reason_is_sent_back(
     number = _submit(company)
     url = f"/staff/requests/{number}?lang=en"
     assert 'id="ask-material"' in staff.get(url).text
-    response = _post(staff, url, f"/staff/requests/{number}/materials",
-                     material="_other", material_name="Stability data")  # fmt: skip
+    response = _post(
+        staff,
+        url,
+        f"/staff/requests/{number}/materials",
+        material="_other",
+        material_name="Stability data",
+    )
     assert response.status_code == 422
     assert "Say why: the service guide does not list this material" in response.text
     assert 'value="Stability data"' in response.text  # nothing typed is lost
@@ -30,8 +35,14 @@ def test_an_unlisted_material_with_its_reason_reaches_the_company_and_the_dashbo
     number = _submit(company)
     url = f"/staff/requests/{number}?lang=en"
     before = staff.get("/staff/dashboard?lang=en").text
-    response = _post(staff, url, f"/staff/requests/{number}/materials", material="_other",
-                     material_name="运输温度记录", reason="样品到达时温度异常，需要核实冷链")  # fmt: skip
+    response = _post(
+        staff,
+        url,
+        f"/staff/requests/{number}/materials",
+        material="_other",
+        material_name="运输温度记录",
+        reason="样品到达时温度异常，需要核实冷链",
+    )
     assert response.status_code == 303
     page = company.get(f"/requests/{number}?lang=en").text
     assert "运输温度记录" in page and "样品到达时温度异常" in page
@@ -41,8 +52,9 @@ def test_an_unlisted_material_with_its_reason_reaches_the_company_and_the_dashbo
     def count(html: str) -> int:
         chart = re.search(r'<figure class="chart" id="extra-materials">.*?</figure>', html, re.S)
         assert chart
-        found = re.search(r"Release and lot testing[^<]*</span><span[^>]*><b>(\d+)</b>",
-                          chart.group(0))  # fmt: skip
+        found = re.search(
+            r"Release and lot testing[^<]*</span><span[^>]*><b>(\d+)</b>", chart.group(0)
+        )
         return int(found.group(1)) if found else 0
 
     assert count(after) == count(before) + 1

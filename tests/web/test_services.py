@@ -116,8 +116,9 @@ def test_a_good_file_is_kept_when_the_form_comes_back_for_something_else(
     token = re.search(r'name="kept_material_sample_info" value="([^"]+)"', first.text)
     assert token
     checklist = re.search(r'<aside class="checklist".*?</aside>', first.text, re.S)
-    assert checklist and re.search(r'class="done required" data-name="material_sample_info"',
-                                   checklist.group(0))  # fmt: skip
+    assert checklist and re.search(
+        r'class="done required" data-name="material_sample_info"', checklist.group(0)
+    )
 
     again = {**data, "description": "无菌与支原体。", "kept_material_sample_info": token.group(1)}
     second = company.post("/requests", data=again, follow_redirects=False)
@@ -148,6 +149,8 @@ def test_each_slot_is_validated_on_its_own(company: TestClient) -> None:
     ]
     response = company.post("/requests?lang=en", data=data, files=files, follow_redirects=False)
     assert response.status_code == 422
-    assert re.search(r'id="e-material_methods"[^>]*>The file[^<]*content does not match', response.text)
+    assert re.search(
+        r'id="e-material_methods"[^>]*>The file[^<]*content does not match', response.text
+    )
     assert re.search(r'id="e-material_sample_info"[^>]*hidden', response.text)
     assert "Kept from your last try: sheet.pdf" in response.text

@@ -31,8 +31,15 @@ def ask_for_material(
 ) -> Response:
     """Ask the company for a material; the request then waits for the company."""
     try:
-        material_requests.ask(session=session, actor=user, request=item, material=material,
-                              name=material_name, reason=reason, calendar=calendar)  # fmt: skip
+        material_requests.ask(
+            session=session,
+            actor=user,
+            request=item,
+            material=material,
+            name=material_name,
+            reason=reason,
+            calendar=calendar,
+        )
     except ValidationFailed as failure:
         context = _staff_context(session=session, user=user, item=item, calendar=calendar)
         values = {"material": material, "material_name": material_name, "reason": reason}
