@@ -115,7 +115,7 @@ def test_a_good_file_is_kept_when_the_form_comes_back_for_something_else(
     assert "Kept from your last try: sheet.pdf" in first.text
     token = re.search(r'name="kept_material_sample_info" value="([^"]+)"', first.text)
     assert token
-    checklist = re.search(r'<aside class="checklist".*?</aside>', first.text, re.S)
+    checklist = re.search(r'<details class="checklist".*?</details>', first.text, re.S)
     assert checklist and re.search(
         r'class="done required" data-name="material_sample_info"', checklist.group(0)
     )

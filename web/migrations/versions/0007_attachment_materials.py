@@ -21,6 +21,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Upgrade schema."""
     # Files from before were sent through one box: they belong to no named material (NULL).
+    # A database adopted from before migrations was made from the models: it has the column.
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("portal_attachments")}
+    if "material" in columns:
+        return
     with op.batch_alter_table("portal_attachments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("material", sa.String(length=60), nullable=True))
 
