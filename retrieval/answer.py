@@ -35,6 +35,11 @@ _ASKS = {
         r"|how long|how large|how big|what rate|percentage|amount|size|area|cap\b|maximum",
         re.IGNORECASE,
     ),
+    # How long something takes: a number of days, or the honest "no time limit published yet".
+    "duration": re.compile(
+        r"多久|多长时间|几天|多少天|时限|周期|how long|turnaround|how many (?:working )?days",
+        re.IGNORECASE,
+    ),
     "who": re.compile(
         r"谁|哪家|哪个机构|哪个部门|哪些机构|由谁|哪个单位|\bwho\b|\bwhom\b"
         r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
@@ -93,6 +98,12 @@ _HOLDS = {
         r"|working days|days|years|million|billion|products|companies|articles|items)"
         r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
         rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"(?:时限|时间|周期|期限|turnaround|reply time|time limit|\btime\b)[^。；.;]{0,24}"
+        r"(?:尚未公布|未公布|待定|待确认|not (?:yet )?(?:been )?published|to be confirmed)"
+        r"|(?:no|not) (?:turnaround|reply time|time limit|time)[^.;]{0,24}published",
         re.IGNORECASE,
     ),
     "who": re.compile(
