@@ -58,14 +58,14 @@ def service_catalog(
     return render(request, "services/index.html", context, language=language, block="results")
 
 
-@router.get("/services/{code}", response_class=HTMLResponse)
+@router.get("/services/{service_code}", response_class=HTMLResponse)
 def service_guide(
-    code: str,
+    service_code: str,
     request: Request,
     session: SessionDep,
     language: LanguageDep,
 ) -> Response:
     """Show one service's guide: what, who, materials, fee, time, steps, common questions."""
-    guide = guide_for(session=session, language=language, code=code)
+    guide = guide_for(session=session, language=language, code=service_code)
     context = {"guide": guide, "templates": TEMPLATES, "pick": _picker(language)}
     return render(request, "services/guide.html", context, language=language)
