@@ -10,7 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Category = Literal["policy", "regulation", "guideline", "service", "news"]
-Status = Literal["in_force", "draft", "superseded", "announced"]
+# proposed: the center's own plan, not yet published; expired: its period has ended.
+Status = Literal["in_force", "draft", "superseded", "announced", "proposed", "expired"]
 Jurisdiction = Literal["national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}\Z")

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -250,3 +252,34 @@ class AttachmentStore:
         if not path.is_file():
             raise NotFound("no such file")
         return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload already checked and written to the store, waiting for its request."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def keep_uploads(
+    *, store: AttachmentStore, uploads: Mapping[str, tuple[str, Content]]
+) -> tuple[dict[str, StoredFile], dict[str, str]]:
+    """Check each named upload alone; store the good ones and say what is wrong with the rest.
+
+    Keyed by the slot's name, so a form shows every slot's problem at once, and a good file
+    survives a form that is sent back for something else.
+    """
+    kept: dict[str, StoredFile] = {}
+    errors: dict[str, str] = {}
+    for slot, (filename, data) in uploads.items():
+        try:
+            name = sanitise_filename(filename)
+            content_type = store.inspect(filename, data)
+        except ValidationFailed as failure:
+            errors[slot] = next(iter(failure.errors.values()), "file_type_not_allowed")
+            continue
+        kept[slot] = StoredFile(name, content_type, size_of(data), store.save(data))
+    return kept, errors

@@ -130,6 +130,8 @@ LABELS: dict[str, _T] = {
         "draft": ("征求意见稿", "Draft"),
         "superseded": ("已被取代", "Superseded"),
         "announced": ("已公布未施行", "Announced"),
+        "proposed": ("中心拟议，尚未公布", "Proposed by the center, not yet published"),
+        "expired": ("已到期", "Expired"),
     },
     "category": {
         "policy": ("扶持政策", "Policy"),

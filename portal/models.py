@@ -203,6 +203,8 @@ class Attachment(PortalBase):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The service guide's material this file was uploaded as (its named slot); None: other files.
+    material: Mapped[str | None] = mapped_column(String(60))
 
 
 class Event(PortalBase):

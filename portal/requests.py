@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import catalog, notifications, triage
-from portal.attachments import AttachmentStore, Content, sanitise_filename, size_of
+from portal.attachments import AttachmentStore, Content, StoredFile, sanitise_filename, size_of
+from portal.completeness import slot_name
 from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
 from portal.dashboard import QueueResult as QueueResult
 from portal.dashboard import queue as queue
@@ -50,26 +51,28 @@ def _store_files(
     *,
     session: Session | None = None,
     company_id: int | None = None,
+    stored_bytes: int = 0,
 ) -> list[tuple[str, str, int, str]]:
     """Check every file, then write each under its hash: (name, content type, size, sha256).
 
     Called before the transaction: the tracking number's lock is then never held across a
     file's fsync. A transaction that fails afterwards leaves only an unreferenced blob, which
     nobody can reach (files are served through their rows). With a `company_id`, the files
-    must fit in what is left of that company's storage quota.
+    (and `stored_bytes` of files already in the store for this request) must fit in what is
+    left of that company's storage quota.
     """
     if files and store is None:
         raise ValueError("files given without an attachment store")
     checked = [(sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
                for name, data in files]  # fmt: skip
     quota = store.company_quota_bytes if store is not None else None
-    if checked and quota is not None and session is not None and company_id is not None:
+    if (checked or stored_bytes) and quota is not None and session is not None and company_id:
         used = session.scalar(
             select(func.coalesce(func.sum(Attachment.size), 0))
             .join(ServiceRequest, Attachment.request_id == ServiceRequest.id)
             .where(ServiceRequest.company_id == company_id)
         )
-        if int(used or 0) + sum(size_of(data) for _, _, data in checked) > quota:
+        if int(used or 0) + stored_bytes + sum(size_of(data) for _, _, data in checked) > quota:
             raise ValidationFailed({"files": "quota_exceeded"})
     return [(name, content_type, size_of(data), store.save(data))  # type: ignore[union-attr]
             for name, content_type, data in checked]  # fmt: skip
@@ -131,8 +134,14 @@ def submit(
     deflection_shown: int = 0,
     catalog_match: triage.CatalogMatch | None = None,
     now: datetime | None = None,
+    materials: Mapping[str, StoredFile] | None = None,
 ) -> ServiceRequest:
-    """Create a request (or return the one already made with this key) and notify the company."""
+    """Create a request (or return the one already made with this key) and notify the company.
+
+    `materials` are the guide's named materials by key, already checked and stored (the
+    form's upload slots); each required one must be there. Without them (the API), `files`
+    stand for the materials as before.
+    """
     if user.is_staff or user.company_id is None or not user.active:
         raise PermissionDenied("only company users submit requests")
     key = (idempotency_key or "").strip()[:64]
@@ -160,12 +169,18 @@ def submit(
     except ValidationFailed as exc:
         errors.update(exc.errors)
     spec = catalog.spec_for(service_code=service_code)
-    if any(a.required for a in spec.attachments) and not files:
+    if materials is not None:
+        for a in spec.attachments:
+            if a.required and a.key not in materials:
+                errors[slot_name(a.key)] = "required"
+        materials = {k: f for k, f in materials.items() if k in {a.key for a in spec.attachments}}
+    elif any(a.required for a in spec.attachments) and not files:
         # Whatever the channel (page, JSON API, multipart API): no request without its files.
         errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
-    stored = _store_files(files, store, session=session, company_id=user.company_id)
+    stored = _store_files(files, store, session=session, company_id=user.company_id,
+                          stored_bytes=sum(f.size for f in (materials or {}).values()))  # fmt: skip
     moment = _now(now)
     try:
         request = ServiceRequest(
@@ -188,6 +203,11 @@ def submit(
     record_event(session=session, request=request, actor=user, kind="submitted",
                  after={"status": "submitted", "service_code": service_code})  # fmt: skip
     _attach(session=session, request=request, user=user, stored=stored, message=None)
+    for key, kept in (materials or {}).items():
+        stored_file = [(kept.filename, kept.content_type, kept.size, kept.sha256)]
+        rows = _attach(session=session, request=request, user=user, message=None,
+                       stored=stored_file)  # fmt: skip
+        rows[0].material = key
     # The number comes last: bumping the counter write-locks it (its row on PostgreSQL) until
     # the commit, so every other submission waits only for these few statements. Nobody can see
     # the placeholder (uncommitted), and a rollback gives the number back: no gaps.

@@ -14,9 +14,11 @@ from knowledge.text import Language
 from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
-    "zh": {"draft": "征求意见稿", "superseded": "已被取代", "announced": "已公布、尚未施行"},
+    "zh": {"draft": "征求意见稿", "superseded": "已被取代", "announced": "已公布、尚未施行",
+           "proposed": "中心拟议、尚未公布", "expired": "已到期"},
     "en": {"draft": "draft for comment", "superseded": "superseded",
-           "announced": "announced, not yet in force"},
+           "announced": "announced, not yet in force",
+           "proposed": "proposed by the center, not yet published", "expired": "expired"},
 }  # fmt: skip
 
 
@@ -31,6 +33,11 @@ _ASKS = {
     "amount": re.compile(
         r"多少|几[个家项条年天]|多大|多高|多长|多久|规模|税率|比例|金额|面积|上限|how many|how much"
         r"|how long|how large|how big|what rate|percentage|amount|size|area|cap\b|maximum",
+        re.IGNORECASE,
+    ),
+    # How long something takes: a number of days, or the honest "no time limit published yet".
+    "duration": re.compile(
+        r"多久|多长时间|几天|多少天|时限|周期|how long|turnaround|how many (?:working )?days",
         re.IGNORECASE,
     ),
     "who": re.compile(
@@ -91,6 +98,12 @@ _HOLDS = {
         r"|working days|days|years|million|billion|products|companies|articles|items)"
         r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
         rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"(?:时限|时间|周期|期限|turnaround|reply time|time limit|\btime\b)[^。；.;]{0,24}"
+        r"(?:尚未公布|未公布|待定|待确认|not (?:yet )?(?:been )?published|to be confirmed)"
+        r"|(?:no|not) (?:turnaround|reply time|time limit|time)[^.;]{0,24}published",
         re.IGNORECASE,
     ),
     "who": re.compile(

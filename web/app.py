@@ -31,10 +31,12 @@ from web.routes import (
     health,
     history,
     impact,
+    materials,
     members,
     notifications,
     passwords,
     requests,
+    services,
     staff,
     staff_exports,
     staff_knowledge,
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None, components: Components | None =
         app.include_router(router)
     app.include_router(staff_reply.router)  # drafting replies from the knowledge base
     app.include_router(staff_exports.router)  # queue and dashboard as CSV / XLSX
+    app.include_router(services.router)  # the public catalog and service guides
+    app.include_router(materials.router)  # staff asking for a material (一次性告知)
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

@@ -191,3 +191,7 @@ MESSAGES.update(DESK_MESSAGES)  # type: ignore[arg-type]
 from web.messages_accounts import ACCOUNT_MESSAGES  # noqa: E402  (account lifecycle, my questions)
 
 MESSAGES.update(ACCOUNT_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_services import SERVICE_MESSAGES  # noqa: E402  (service guides, checklist)
+
+MESSAGES.update(SERVICE_MESSAGES)  # type: ignore[arg-type]

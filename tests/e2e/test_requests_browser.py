@@ -103,7 +103,7 @@ def test_request_from_submission_to_rating_and_out_of_reach_of_others(
     company.check("input[name=tests_requested][value=sterility]")
     company.check("input[name=tests_requested][value=mycoplasma]")
     company.select_option("#f-report_language", "bilingual")
-    company.set_input_files("#f-files", str(sample))
+    company.set_input_files("#f-material_sample_info", str(sample))
     company.locator("#f-description").press_sequentially(
         "CAR-T 成品放行检测需要送检多少样品，检测周期多长？", delay=20
     )

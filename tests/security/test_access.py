@@ -65,6 +65,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/documents"): Rule("public"),
     ("GET", "/api/v1/documents/{document_id}"): Rule("public"),
     ("GET", "/api/v1/services"): Rule("public"),
+    ("GET", "/services"): Rule("public"),  # the catalog and service guides
+    ("GET", "/services/{service_code}"): Rule("public"),
     ("POST", "/api/v1/answers/{answer_id}/feedback"): Rule("public"),
     ("POST", "/chat/answers/{answer_id}/feedback"): Rule("public"),
     ("POST", "/chat/answers/{answer_id}/attach"): Rule("user"),  # the form names the request
@@ -134,6 +136,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/staff/requests/{tracking_number}/priority"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/status"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/messages"): Rule("staff"),
+    ("POST", "/staff/requests/{tracking_number}/materials"): Rule("staff"),
     ("GET", "/staff/dashboard"): Rule("staff"),
     ("GET", "/staff/canned"): Rule("staff"),
     ("POST", "/staff/canned"): Rule("staff"),

@@ -132,7 +132,7 @@ def _submit(company: TestClient, answer_id: str | None = None) -> str:
         "/requests",
         data=data,
         follow_redirects=False,
-        files=[("files", ("coa.pdf", PDF, "application/pdf"))],
+        files=[("material_sample_info", ("coa.pdf", PDF, "application/pdf"))],
     )
     assert response.status_code == 303, response.text
     return response.headers["location"].split("/")[2].split("?")[0]

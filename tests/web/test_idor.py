@@ -62,8 +62,8 @@ def pair(components: Components, client: TestClient) -> Iterator[tuple[Victim, T
             "description": "仅 A 可见。", "product_type": "msc", "development_stage": "ind",
             "sample_type": "MSC", "sample_quantity": "1", "cold_chain": "minus_80c",
             "tests_requested": "sterility", "report_language": "zh"}  # fmt: skip
-    created = a.post("/requests", data=data, follow_redirects=False,
-                     files=[("files", ("secret.pdf", PDF, "application/pdf"))])  # fmt: skip
+    sheet = [("material_sample_info", ("secret.pdf", PDF, "application/pdf"))]
+    created = a.post("/requests", data=data, follow_redirects=False, files=sheet)
     assert created.status_code == 303, created.text
     number = created.headers["location"].split("/")[2].split("?")[0]
     link = re.search(rf"/requests/{number}/attachments/\d+", a.get(f"/requests/{number}").text)

@@ -142,7 +142,7 @@ def _submit_with(company: TestClient, answer_id: str) -> str:
         "/requests",
         data=data,
         follow_redirects=False,
-        files=[("files", ("coa.pdf", PDF, "application/pdf"))],
+        files=[("material_sample_info", ("coa.pdf", PDF, "application/pdf"))],
     )
     assert response.status_code == 303, response.text
     return response.headers["location"].split("/")[2].split("?")[0]

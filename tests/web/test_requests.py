@@ -73,7 +73,7 @@ def submit(browser: TestClient, hidden: dict[str, str], **changes: object) -> ob
     """POST the testing form with a PDF attached; return the response (not followed)."""
     data = {**hidden, "title": "CAR-T 放行检测", "description": "需要无菌和支原体检测。",
             **TESTING_FIELDS, **changes}  # fmt: skip
-    files = [("files", ("sample-info.pdf", PDF, "application/pdf"))]
+    files = [("material_sample_info", ("sample-info.pdf", PDF, "application/pdf"))]
     return browser.post("/requests", data=data, files=files, follow_redirects=False)
 
 
@@ -149,14 +149,14 @@ def test_form_errors_come_back_next_to_fields_with_kept_values(company: TestClie
     assert re.search(r'id="e-sample_quantity"[^>]*>Enter a whole number<', page)
     assert re.search(r'id="e-description"[^>]*>This field is required<', page)
     assert re.search(r'id="e-product_type"[^>]*>This field is required<', page)
-    assert re.search(r'id="e-files"[^>]*>This field is required<', page)
+    assert re.search(r'id="e-material_sample_info"[^>]*>This field is required<', page)
     assert f'value="{hidden["idempotency_key"]}"' in page  # a retry stays one request
 
 
 def test_a_file_whose_content_lies_about_its_type_is_refused(company: TestClient) -> None:
     hidden = new_form(company)
     data = {**hidden, "title": "t", "description": "d", **TESTING_FIELDS}
-    files = [("files", ("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))]
+    files = [("material_sample_info", ("report.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))]
     response = company.post("/requests?lang=en", data=data, files=files, follow_redirects=False)
 
     assert response.status_code == 422

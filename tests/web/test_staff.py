@@ -79,8 +79,8 @@ def _submit(company: TestClient, title: str = "CAR-T 放行检测（紧急）") 
     data = {"csrf_token": _token(page), "idempotency_key": key.group(1),
             "service_code": "release_lot_testing", "title": title,
             "description": "临床急需，需要无菌检查。", **FIELDS}  # fmt: skip
-    response = company.post("/requests", data=data, follow_redirects=False,
-                            files=[("files", ("coa.pdf", PDF, "application/pdf"))])  # fmt: skip
+    sheet = [("material_sample_info", ("coa.pdf", PDF, "application/pdf"))]
+    response = company.post("/requests", data=data, follow_redirects=False, files=sheet)
     assert response.status_code == 303, response.text
     return response.headers["location"].split("/")[2].split("?")[0]
 

@@ -51,7 +51,8 @@ def list_documents(
         Query(),
     ] = None,
     status: Annotated[
-        Literal["in_force", "draft", "superseded", "announced"] | None, Query()
+        Literal["in_force", "draft", "superseded", "announced", "proposed", "expired"] | None,
+        Query(),
     ] = None,
     language: Annotated[Literal["zh", "en"] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,

@@ -19,7 +19,7 @@ from web.schemas import DocumentWithText
 router = APIRouter(prefix="/api/v1", tags=["knowledge base (staff)"])
 
 Category = Literal["policy", "regulation", "guideline", "service", "news"]
-DocStatus = Literal["in_force", "draft", "superseded", "announced"]
+DocStatus = Literal["in_force", "draft", "superseded", "announced", "proposed", "expired"]
 Jurisdiction = Literal["national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao"]
 
 _PROBLEM: dict[str, Any] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -31,8 +31,9 @@ def chat_page(
     user: OptionalUser,
     c: str | None = None,
     rated: str | None = None,
+    q: Annotated[str, Query(max_length=2000)] = "",
 ) -> HTMLResponse:
-    """Show the chat with the caller's conversation `c` (someone else's: 404; unknown: empty)."""
+    """Show the chat with the caller's conversation `c`; `q` prefills the question box."""
     conversation_id = c if c and conversation_owner.readable(request, session, user, c) else None
     turns = assistant.history(conversation_id) if conversation_id else []
     actions = answer_views.chat_actions(request, session, rated=rated)
@@ -42,7 +43,7 @@ def chat_page(
         {
             "turns": turns,
             "conversation_id": conversation_id or "",
-            "question": "",
+            "question": q.strip(),  # a service guide's common question, to send or edit
             "error": None,
             "actions": actions,
         },  # fmt: skip

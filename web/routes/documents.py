@@ -16,7 +16,7 @@ router = APIRouter(tags=["pages"])
 
 CATEGORIES = ("policy", "regulation", "guideline", "service", "news")
 JURISDICTIONS = ("national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao")
-STATUSES = ("in_force", "draft", "superseded", "announced")
+STATUSES = ("in_force", "draft", "superseded", "announced", "proposed", "expired")
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:

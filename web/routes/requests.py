@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
 from portal import answers as request_answers
-from portal import catalog, deflection
+from portal import catalog, completeness, deflection
 from portal import requests as service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
@@ -22,7 +22,7 @@ from portal.models import ServiceRequest
 from portal.progress import progress
 from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
 from portal.workflow import FINAL, OPEN, Status
-from web import answer_views, auth, portal_wiring
+from web import answer_views, auth, material_uploads, portal_wiring
 from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
@@ -33,6 +33,7 @@ from web.templating import is_htmx, render
 
 router = APIRouter(tags=["requests"])
 MAX_FILES = 10
+SLOT_PREFIX = completeness.slot_name("")
 
 
 # --- dependencies ---------------------------------------------------------------------------
@@ -63,6 +64,8 @@ class SubmittedForm:
 
     values: dict[str, str | list[str]] = field(default_factory=dict)
     files: list[tuple[str, BinaryIO]] = field(default_factory=list)
+    # One file per named material slot (inputs named material_<key>), by the input's name.
+    uploads: dict[str, tuple[str, BinaryIO]] = field(default_factory=dict)
 
     def text(self, name: str) -> str:
         """The single text value of a field ('' when absent)."""
@@ -86,10 +89,13 @@ async def submitted_form(request: Request) -> SubmittedForm:
         for item in items:
             if isinstance(item, UploadFile) and item.filename:
                 # The spooled file itself, not its bytes: big files stay on disk (see below).
-                parsed.files.append((item.filename, item.file))
+                if name.startswith(SLOT_PREFIX) and name not in parsed.uploads:
+                    parsed.uploads[name] = (item.filename, item.file)
+                else:
+                    parsed.files.append((item.filename, item.file))
         if texts:
             parsed.values[name] = texts if len(texts) > 1 else texts[0]
-    if len(parsed.files) > MAX_FILES:
+    if len(parsed.files) + len(parsed.uploads) > MAX_FILES:
         raise ValidationFailed({"files": "too_many_files"})
     return parsed
 
@@ -162,14 +168,21 @@ def my_requests(
 def _form_context(
     *, service_code: str | None, session: Any, values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None, key: str | None = None, deflection_id: str = "",
-    answer: Any = None,
+    answer: Any = None, slots: material_uploads.SlotResult | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     spec = None
     service = None
+    checklist = None
     if service_code:
         spec = catalog.spec_for(service_code=service_code)
         service = catalog.get_service(session=session, service_code=service_code)
+        checklist = completeness.check(
+            spec=spec, values=values or {}, materials=slots.materials if slots else ()
+        )
     return {
+        "checklist": checklist,
+        "kept": slots.materials if slots else {},
+        "kept_tokens": slots.tokens if slots else {},
         "services": catalog.list_services(session=session),
         "spec": spec,
         "service": service,
@@ -222,21 +235,28 @@ def submit_request(
     # Checked before anything is created: an answer the company may not see is a 404.
     if answer_id:
         answer_views.visible_answer(session=session, user=user, answer_id=answer_id)
-    if any(a.required for a in spec.attachments) and not form.files:
-        # Report every problem at once: the missing file and whatever the fields lack.
-        errors = {**_title_errors(form), **_field_errors(code, raw), "files": "required"}
-        return _form_again(request, session, language, form, errors)
+    # Each material's slot is checked on its own; good files are kept for a retry.
+    slots = material_uploads.read_slots(request=request, user=user, store=portal.store,
+                                        service_code=code, uploads=form.uploads,
+                                        values=form.values)  # fmt: skip
+    missing = {completeness.slot_name(a.key): "required" for a in spec.attachments
+               if a.required and a.key not in slots.materials}  # fmt: skip
+    if slots.errors or missing:
+        # Report every problem at once: the slots and whatever the fields lack.
+        errors = {**_title_errors(form), **_field_errors(code, raw), **missing, **slots.errors}
+        return _form_again(request, session, language, form, errors, slots)
     try:
         created = service_requests.submit(
             session=session, user=user, service_code=code, title=form.text("title"),
             description=form.text("description"), fields=raw, idempotency_key=key,
             files=form.files, store=portal.store, catalog_match=portal.catalog_match,
+            materials=slots.materials,
             deflection_shown=deflection.shown_count(
                 session=session, user=user, deflection_id=deflection_id
             ),
         )  # fmt: skip
     except ValidationFailed as failure:
-        return _form_again(request, session, language, form, failure.errors)
+        return _form_again(request, session, language, form, failure.errors, slots)
     deflection.link_request(
         session=session, user=user, deflection_id=deflection_id, request_id=created.id
     )
@@ -246,8 +266,9 @@ def submit_request(
 
 
 def _form_again(
-    request: Request, session: Any, language: Any, form: SubmittedForm, errors: dict[str, str]
-) -> Response:
+    request: Request, session: Any, language: Any, form: SubmittedForm, errors: dict[str, str],
+    slots: material_uploads.SlotResult | None = None,
+) -> Response:  # fmt: skip
     code = form.text("service_code")
     answer_id = form.text("answer_id")[:33]
     context = _form_context(
@@ -255,7 +276,7 @@ def _form_again(
         key=form.text("idempotency_key"), deflection_id=form.text("deflection_id"),
         answer=answer_views.visible_answer(
             session=session, user=auth.current_user(request), answer_id=answer_id
-        ) if answer_id else None,
+        ) if answer_id else None, slots=slots,
     )  # fmt: skip
     return page(request, "requests/new.html", context, language=language, status_code=422)
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from portal import accounts, canned, catalog, dashboard, triage
+from portal import accounts, canned, catalog, dashboard, material_requests, triage
 from portal import requests as service_requests
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
@@ -338,6 +338,8 @@ def dashboard_page(
         "by_service": [(names.get(code, code), n) for code, n in by_service],
         "per_day": list(stats.submitted_per_day.items()),
         "charts": dashboard_charts(stats),
+        "extra_materials": [(names.get(c.service_code, c.service_code), c.count)
+                            for c in material_requests.extra_counts(session=session, actor=user)],
     }  # fmt: skip
     return page(request, "staff/dashboard.html", context, language=language)
 

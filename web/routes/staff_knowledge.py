@@ -23,7 +23,7 @@ from web.templating import is_htmx, render
 router = APIRouter(prefix="/staff/knowledge", tags=["staff"])
 
 CATEGORIES = ("policy", "regulation", "guideline", "service", "news")
-STATUSES = ("in_force", "draft", "superseded", "announced")
+STATUSES = ("in_force", "draft", "superseded", "announced", "proposed", "expired")
 JURISDICTIONS = ("national", "guangdong", "guangzhou", "nansha", "gba", "hk_macao")
 INDEX_STATES = ("queued", "indexing", "ready", "failed")
 # Codes whose English detail adds to the translated reason (a loader's or a validator's words).
