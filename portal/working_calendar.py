@@ -28,6 +28,15 @@ from portal.tracking import record_event
 Source = Literal["package", "override"]
 MAX_NAME = 100
 MAX_IMPORT_ROWS = 2000
+# Validation keys of an import file, with their texts (web shows them; the CLI prints English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_columns": ("每行应为 日期,名称,类型 三列", "Each line needs three cells: day,name,kind"),
+    "bad_date": ("日期格式应为 YYYY-MM-DD", "The day must be YYYY-MM-DD"),
+    "bad_kind": ("类型应为 holiday（休）或 workday（班）", "The kind must be holiday or workday"),
+    "bad_name": ("名称必填，最多 100 字", "A name is required, at most 100 characters"),
+    "too_many_rows": ("行数超过 2000", "More than 2000 lines"),
+    "not_utf8": ("文件须为 UTF-8 编码", "The file must be UTF-8 text"),
+}
 YEARS_BACK = 3  # requests older than this are long closed; their clocks are not recounted
 
 
@@ -189,23 +198,23 @@ def parse_import(text: str) -> list[tuple[date, str, bool]]:
         if number == 1 and cells[0].lower() in ("day", "date", "日期"):
             continue
         if len(cells) != 3:
-            errors[f"line {number}"] = "expected day,name,kind"
+            errors[f"line {number}"] = "bad_columns"
             continue
         raw_day, name, kind = cells
         try:
             day = date.fromisoformat(raw_day)
         except ValueError:
-            errors[f"line {number}"] = f"not a date: {raw_day!r}"
+            errors[f"line {number}"] = "bad_date"
             continue
         if kind.lower() not in ("holiday", "workday", "休", "班"):
-            errors[f"line {number}"] = f"kind must be holiday or workday, not {kind!r}"
+            errors[f"line {number}"] = "bad_kind"
             continue
         if not name or len(name) > MAX_NAME:
-            errors[f"line {number}"] = "name required, at most 100 characters"
+            errors[f"line {number}"] = "bad_name"
             continue
         rows.append((day, name, kind.lower() in ("workday", "班")))
     if len(rows) > MAX_IMPORT_ROWS:
-        errors["file"] = f"more than {MAX_IMPORT_ROWS} rows"
+        errors["file"] = "too_many_rows"
     if errors:
         raise ValidationFailed(errors)
     return rows

@@ -338,8 +338,9 @@ def import_holidays(
             count = working_calendar.import_overrides(session=session, text=text)
         except ValidationFailed as error:
             console.print("[red]Not imported (nothing was stored):[/]")
-            for where, message in error.errors.items():
-                console.print(f"  {where}: {message}", highlight=False)
+            for where, key in error.errors.items():
+                text = working_calendar.MESSAGES.get(key, ("", key))[1]
+                console.print(f"  {where}: {text}", highlight=False)
             raise typer.Exit(code=2) from error
     console.print(f"Imported {count} days from {file}.", highlight=False)
 

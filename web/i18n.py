@@ -199,3 +199,7 @@ MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
 from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
 
 MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_queue import QUEUE_MESSAGES  # noqa: E402  (calendar, saved views, bulk actions)
+
+MESSAGES.update(QUEUE_MESSAGES)  # type: ignore[arg-type]
