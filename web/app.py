@@ -34,6 +34,7 @@ from web.routes import (
     requests,
     staff,
     staff_knowledge,
+    staff_queue,
     unanswered,
 )
 from web.security import SecurityHeaders, refuse_nul_characters
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     )
     for router in (requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(staff_queue.router)  # the queue page, saved views, bulk actions
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

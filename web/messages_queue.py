@@ -53,6 +53,113 @@ QUEUE_MESSAGES: _M = {
     "weekday.4": {"zh": "周五", "en": "Fri"},
     "weekday.5": {"zh": "周六", "en": "Sat"},
     "weekday.6": {"zh": "周日", "en": "Sun"},
+    # saved views in the queue sidebar
+    "views.title": {"zh": "视图", "en": "Views"},
+    "views.default": {"zh": "全部未结请求", "en": "All open requests"},
+    "views.count_hint": {"zh": "当前符合条件的请求数", "en": "Requests that match now"},
+    "views.team": {"zh": "团队", "en": "Team"},
+    "views.shared_by": {"zh": "{name} 共享", "en": "Shared by {name}"},
+    "views.delete": {"zh": "删除视图", "en": "Delete view"},
+    "views.none": {
+        "zh": "还没有保存的视图：设置筛选和排序后，点“保存为视图”。",
+        "en": "No saved views yet: set filters and sort, then “Save as view”.",
+    },
+    "views.save": {"zh": "保存为视图", "en": "Save as view"},
+    "views.name": {"zh": "视图名称", "en": "View name"},
+    "views.share": {"zh": "与团队共享", "en": "Share with my team"},
+    "views.save_submit": {"zh": "保存", "en": "Save"},
+    "queue.all_statuses": {"zh": "全部状态（含已结）", "en": "All statuses (closed too)"},
+    "queue.company_filter": {"zh": "企业：{name}", "en": "Company: {name}"},
+    # bulk actions
+    "bulk.title": {"zh": "批量处理所选请求", "en": "Selected requests"},
+    "bulk.selected": {"zh": "已选 {n} 个", "en": "{n} selected"},
+    "bulk.select_all": {"zh": "全选本页", "en": "Select all on this page"},
+    "bulk.select": {"zh": "选择 {number}", "en": "Select {number}"},
+    "bulk.assign": {"zh": "分派给", "en": "Assign to"},
+    "bulk.priority": {"zh": "优先级改为", "en": "Set priority"},
+    "bulk.status": {"zh": "状态改为", "en": "Move to status"},
+    "bulk.apply": {"zh": "应用", "en": "Apply"},
+    "bulk.hint": {
+        "zh": "要么全部生效，要么都不生效：有请求不能按此变更时，什么都不改，并列出原因。每项变更都记入各请求的审计记录。",
+        "en": "All or nothing: if any selected request cannot take the change, nothing changes and the reasons are listed. Each change is audited on its request.",
+    },
+    "bulk.done": {"zh": "已更新 {n} 个请求。", "en": "{n} requests updated."},
+    "bulk.refused": {
+        "zh": "{n} 个请求不能按此变更，因此没有任何改动。已取消勾选它们，可再次点击“应用”处理其余请求：",
+        "en": "{n} of the selected requests cannot take this change, so nothing was changed. They are now unticked; apply again to change the others:",
+    },
+    "bulk.reason.illegal_transition": {
+        "zh": "当前为“{status}”，不能直接改为“{target}”",
+        "en": "it is “{status}” and cannot go straight to “{target}”",
+    },
+    "field_error.none_selected": {
+        "zh": "请先勾选至少一个请求。",
+        "en": "Tick at least one request first.",
+    },
+    "field_error.too_many_selected": {
+        "zh": "一次最多处理 200 个请求。",
+        "en": "At most 200 requests at a time.",
+    },
+    "field_error.unknown_request": {
+        "zh": "所选请求中有已不存在的。",
+        "en": "One of the selected requests no longer exists.",
+    },
+    "field_error.too_many_views": {
+        "zh": "每人最多保存 50 个视图。",
+        "en": "At most 50 saved views per person.",
+    },
+    # the customer panel on the staff request page
+    "customer.title": {"zh": "客户信息", "en": "Customer"},
+    "customer.contact": {"zh": "联系人", "en": "Contact person"},
+    "customer.phone": {"zh": "电话", "en": "Phone"},
+    "customer.email": {"zh": "邮箱", "en": "E-mail"},
+    "customer.credit_code": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "customer.since": {"zh": "注册日期", "en": "Registered"},
+    "customer.members": {"zh": "成员（{n}）", "en": "Members ({n})"},
+    "customer.requests": {
+        "zh": "该企业的请求：共 {total} 个，未结 {open} 个",
+        "en": "Its requests: {total} in all, {open} open",
+    },
+    "customer.no_other": {
+        "zh": "该企业没有其他请求。",
+        "en": "No other requests from this company.",
+    },
+    "customer.all_requests": {
+        "zh": "查看该企业全部 {n} 个请求",
+        "en": "All {n} requests of this company",
+    },
+    # merging a duplicate
+    "merge.title": {"zh": "合并重复请求", "en": "Merge as duplicate"},
+    "merge.hint": {
+        "zh": "把本请求作为重复项合并到同一企业的另一个请求：留言和文件移过去，本请求关闭并链接到那里，企业会收到通知。",
+        "en": "Merge this request, as a duplicate, into another request of the same company: its messages and files move there, this one is closed with a link to it, and the company is told.",
+    },
+    "merge.target": {"zh": "保留的请求（受理编号）", "en": "Request to keep (tracking number)"},
+    "merge.submit": {"zh": "合并并关闭本请求", "en": "Merge and close this one"},
+    "merge.merged_into": {
+        "zh": "本请求是重复项，已合并到",
+        "en": "This request was a duplicate and was merged into",
+    },
+    "field_error.merge_same": {
+        "zh": "不能合并到自身。",
+        "en": "A request cannot be merged into itself.",
+    },
+    "field_error.merge_other_company": {
+        "zh": "只能合并到同一企业的请求。",
+        "en": "Only a request of the same company can be kept.",
+    },
+    "field_error.merge_duplicate_closed": {
+        "zh": "本请求已结束，不能再合并。",
+        "en": "This request is already finished and cannot be merged.",
+    },
+    "field_error.merge_target_closed": {
+        "zh": "要保留的请求已结束，请选择未结的请求。",
+        "en": "The request to keep is finished; choose an open one.",
+    },
+    "field_error.merge_unknown": {
+        "zh": "没有这个受理编号的请求。",
+        "en": "No request has this tracking number.",
+    },
 }
 
 for _key, (_zh, _en) in working_calendar.MESSAGES.items():

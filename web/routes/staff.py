@@ -6,14 +6,17 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
-from portal import accounts, canned, catalog, dashboard, triage
+from portal import accounts, canned, catalog, dashboard, saved_views, triage, working_calendar
 from portal import requests as service_requests
+from portal.customers import customer_panel
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
@@ -32,8 +35,8 @@ from web.routes.requests import (
 )
 
 router = APIRouter(prefix="/staff", tags=["staff"])
-SORTS = ("sla", "newest", "oldest", "priority", "updated")
-SLA_STATES = ("breached", "warning", "ok", "paused", "met")
+SORTS = saved_views.SORTS
+SLA_STATES = saved_views.SLA_STATES
 
 
 def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
@@ -44,6 +47,13 @@ def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff)
 
 
 StaffRequest = Annotated[ServiceRequest, Depends(staff_request)]
+
+
+def calendar_missing(session: Session, moment: datetime) -> int | None:
+    """Next year, when from December on its working calendar is still missing."""
+    return working_calendar.missing_next_year(
+        session=session, today=moment.astimezone(catalog.SHANGHAI).date()
+    )
 
 
 # --- queue ----------------------------------------------------------------------------------
@@ -63,6 +73,8 @@ def queue_filters(
 ) -> dashboard.QueueFilters:
     """The queue's filters from the query string; unknown values are ignored, not errors."""
     statuses = tuple(Status(s) for s in (status or []) if s in Status._value2member_map_)
+    if "all" in (status or []):
+        statuses = tuple(Status)  # "all of a company's requests" from the customer panel
     chosen_assignee: Any = None
     if assignee in ("me", "unassigned"):
         chosen_assignee = assignee
@@ -83,42 +95,6 @@ def queue_filters(
 
 
 FiltersDep = Annotated[dashboard.QueueFilters, Depends(queue_filters)]
-
-
-@router.get("/queue", response_class=HTMLResponse)
-def queue_page(
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    calendar: CalendarDep,
-    filters: FiltersDep,
-) -> Response:
-    """The triage queue: filters, counts per status, breaching requests first (htmx: results)."""
-    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
-                             calendar=calendar)  # fmt: skip
-    query = request.url.query
-    context = {
-        "result": result,
-        "filters": filters,
-        "query": query,
-        "services": catalog.list_services(session=session),
-        "teams": catalog.team_names(session=session),
-        "staff": accounts.list_staff(session=session),
-        "statuses": list(Status),
-        "priorities": list(Priority),
-        "sorts": SORTS,
-        "sla_states": SLA_STATES,
-        "status_link": lambda s: _with(request, status=s),
-    }
-    response = page(request, "staff/queue.html", context, language=language, block="results")
-    return response
-
-
-def _with(request: Request, **changes: str) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v]
-    return "/staff/queue" + (f"?{urlencode(params)}" if params else "")
 
 
 @router.get("/queue.csv")
@@ -170,9 +146,10 @@ def _cell(text: str) -> str:
 # --- one request ----------------------------------------------------------------------------
 
 
-def _staff_context(
+def staff_context(
     *, session: Any, user: Any, item: ServiceRequest, calendar: Any, canned_id: int | None = None
 ) -> dict[str, Any]:
+    """Everything the staff request page shows (also re-rendered by its forms on errors)."""
     context = detail_context(session=session, user=user, item=item, calendar=calendar)
     try:
         suggestion = triage.get_suggestion(session=session, actor=user, request=item)
@@ -191,6 +168,9 @@ def _staff_context(
         values={"body": body},
         errors={},
         audit=[e.event for e in context["timeline"] if e.event is not None],
+        customer=customer_panel(session=session, actor=user, request=item),
+        merge_errors={},
+        merge_value="",
     )
     return context
 
@@ -206,7 +186,7 @@ def request_page(
     canned_id: Annotated[int | None, Query(alias="canned")] = None,
 ) -> Response:
     """Everything about a request: timeline, internal notes, audit trail, triage, actions."""
-    context = _staff_context(session=session, user=user, item=item, calendar=calendar,
+    context = staff_context(session=session, user=user, item=item, calendar=calendar,
                              canned_id=canned_id)  # fmt: skip
     return page(request, "staff/request.html", context, language=language, block="reply_form")
 
@@ -313,7 +293,7 @@ def post_message(
             calendar=calendar,
         )  # fmt: skip
     except ValidationFailed as failure:
-        context = _staff_context(session=session, user=user, item=item, calendar=calendar)
+        context = staff_context(session=session, user=user, item=item, calendar=calendar)
         context.update(errors=failure.errors, values={"body": form.text("body")})
         return page(request, "staff/request.html", context, language=language, status_code=422)
     return _back(item, "#timeline")
@@ -340,6 +320,7 @@ def dashboard_page(
                       if s.value in stats.open_by_status],
         "by_service": [(names.get(code, code), n) for code, n in by_service],
         "per_day": list(stats.submitted_per_day.items()),
+        "calendar_missing": calendar_missing(session, now()),
     }  # fmt: skip
     return page(request, "staff/dashboard.html", context, language=language)
 
