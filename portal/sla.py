@@ -63,7 +63,7 @@ class WorkingCalendar:
         """Build China's calendar (the `holidays` package) with the Holiday table's overrides."""
         today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
         years = working_calendar.years_around(today)
-        days = working_calendar.days_of(session=session, years=years)
+        days = working_calendar.days_of(session=session, years=years, every_override=True)
         return cls.from_days(
             holidays=[d.day for d in days if not d.working],
             working_weekend_days=[d.day for d in days if d.working],

@@ -75,15 +75,19 @@ def package_days(year: int) -> tuple[CalendarDay, ...]:
     return tuple(sorted(days, key=lambda c: c.day))
 
 
-def days_of(*, session: Session, years: range) -> list[CalendarDay]:
-    """Return the effective special days of the years: the package's, overridden by the table."""
+def days_of(*, session: Session, years: range, every_override: bool = False) -> list[CalendarDay]:
+    """Return the effective special days of the years: the package's, overridden by the table.
+
+    With `every_override`, override rows outside the years count too (the SLA calendar: a
+    clock may run into a year an admin prepared ahead).
+    """
     merged = {c.day: c for year in years for c in package_days(year)}
-    rows = session.scalars(
-        select(Holiday).where(
+    stmt = select(Holiday)
+    if not every_override:
+        stmt = stmt.where(
             Holiday.day >= date(years.start, 1, 1), Holiday.day < date(years.stop, 1, 1)
         )
-    )
-    for row in rows:
+    for row in session.scalars(stmt):
         merged[row.day] = CalendarDay(row.day, row.name, bool(row.working), "override")
     return sorted(merged.values(), key=lambda c: c.day)
 

@@ -112,3 +112,9 @@ def test_overrides_are_for_admins_and_audited(session: Session, people: dict[str
         working_calendar.set_override(
             session=session, actor=admin, day=None, name="", working=False
         )
+
+
+def test_an_override_years_ahead_still_counts_on_the_sla_calendar(session: Session) -> None:
+    session.add(Holiday(day=date(2035, 3, 5), name="园区停电", working=False))
+    session.commit()
+    assert not WorkingCalendar.load(session=session, today=TODAY).is_working_day(date(2035, 3, 5))
