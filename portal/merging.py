@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal import notifications
@@ -16,6 +16,17 @@ from portal.errors import ValidationFailed
 from portal.models import Attachment, Message, RequestAnswer, ServiceRequest, User
 from portal.tracking import ensure_staff, record_event
 from portal.workflow import FINAL, Status
+
+
+def _move_rows(
+    session: Session, table: type[Message] | type[Attachment], source: int, target: int
+) -> int:
+    """Give every row of the source request to the target; return how many moved."""
+    count = session.scalar(
+        select(func.count()).select_from(table).where(table.request_id == source)
+    )
+    session.execute(update(table).where(table.request_id == source).values(request_id=target))
+    return int(count or 0)
 
 
 def merge(
@@ -38,12 +49,8 @@ def merge(
     if target.status in FINAL:
         raise ValidationFailed({"target": "merge_target_closed"})
     moment = now or datetime.now(UTC)
-    moved_messages = session.execute(
-        update(Message).where(Message.request_id == duplicate.id).values(request_id=target.id)
-    ).rowcount
-    moved_files = session.execute(
-        update(Attachment).where(Attachment.request_id == duplicate.id).values(request_id=target.id)
-    ).rowcount
+    moved_messages = _move_rows(session, Message, duplicate.id, target.id)
+    moved_files = _move_rows(session, Attachment, duplicate.id, target.id)
     kept = set(
         session.scalars(
             select(RequestAnswer.answer_id).where(RequestAnswer.request_id == target.id)
