@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -123,3 +123,21 @@ def test_the_cli_imports_and_lists_overrides(
     refused = runner.invoke(cli.app, ["holidays", "import", str(days)])
     assert refused.exit_code == 2 and "line 1: The day must be YYYY-MM-DD" in refused.output
     assert working_calendar.published(2026)
+
+
+def test_the_dashboard_and_the_queue_warn_in_december_without_next_years_calendar(
+    staff: TestClient,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from web.routes import staff as staff_routes
+    from web.routes import staff_queue
+
+    december = datetime(YEAR - 1, 12, 2, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(staff_routes, "now", lambda: december)
+    monkeypatch.setattr(staff_queue, "now", lambda: december)
+    warning = f"No calendar for {YEAR} yet"
+    assert warning in staff.get("/staff/dashboard?lang=en").text
+    assert warning in staff.get("/staff/queue?lang=en").text
+    november = datetime(YEAR - 1, 11, 30, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(staff_routes, "now", lambda: november)
+    assert warning not in staff.get("/staff/dashboard?lang=en").text
