@@ -248,7 +248,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
             "deflection_id": str(deflection_id), "reply_id": edit.group(1),
             "user_id": str(staff_id), "code": "general", "service_code": "general_consultation",
             "document_id": "nansha-cit-15-en", "answer_id": answer_id, "group_id": "1",
-            "curated_id": "1", "version": "1",
+            "curated_id": "1", "version": "1", "day": "2035-06-01", "view_id": "1",
         }  # fmt: skip
         yield world
         for browser in (world.a, world.b, world.staff, world.admin):
