@@ -68,7 +68,8 @@ QUEUE_MESSAGES: _M = {
     "views.name": {"zh": "视图名称", "en": "View name"},
     "views.share": {"zh": "与团队共享", "en": "Share with my team"},
     "views.save_submit": {"zh": "保存", "en": "Save"},
-    "queue.all_statuses": {"zh": "全部状态（含已结）", "en": "All statuses (closed too)"},
+    "queue.all_statuses": {"zh": "全部状态", "en": "All statuses"},
+    "bulk.me": {"zh": "我自己", "en": "Me"},
     "queue.company_filter": {"zh": "企业：{name}", "en": "Company: {name}"},
     # bulk actions
     "bulk.title": {"zh": "批量处理所选请求", "en": "Selected requests"},
