@@ -194,6 +194,8 @@ def test_an_sla_clock_skips_a_holiday_the_admin_enters(
         page.check("#new-day input[value=holiday]")
         page.click("#new-day button[type=submit]")
         expect(page.locator("#day-2035-03-05")).to_contain_text("Our override")
+        page.goto("/admin/holidays?year=2026&lang=en")
+        _screenshot(page, "admin-holidays-en-1280.png")
 
         page.goto(f"/staff/requests/{number}?lang=en")
         expect(page.locator(".sla-clocks")).to_contain_text("2035-03-07 14:00")  # Monday skipped
