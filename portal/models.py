@@ -156,10 +156,15 @@ class ServiceRequest(PortalBase):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     deflection_shown: Mapped[int] = mapped_column(Integer, default=0)  # answers shown before submit
+    # A duplicate merged into another request: closed, its messages and files moved there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("portal_requests.id"))
 
     company: Mapped[Company] = relationship(lazy="joined")
     service: Mapped[Service] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    merged_into: Mapped[ServiceRequest | None] = relationship(
+        foreign_keys=[merged_into_id], remote_side=[id], lazy="select"
+    )
 
 
 class Message(PortalBase):
@@ -341,3 +346,19 @@ class ImpactNotice(PortalBase):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("portal_requests.id"))
     notified_by_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SavedView(PortalBase):
+    """A named queue filter and sort: personal, or shared with a team (all staff without one)."""
+
+    __tablename__ = "portal_saved_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(1000))  # the queue's query string, normalised
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    team_code: Mapped[str | None] = mapped_column(ForeignKey("portal_teams.code"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[User] = relationship(lazy="joined")

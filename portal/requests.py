@@ -441,6 +441,22 @@ def transition(
     return request
 
 
+def stage_transition(
+    *,
+    session: Session,
+    actor: User,
+    request: ServiceRequest,
+    target: Status,
+    note: str | None = None,
+    now: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Move a request like `transition` but leave the commit to the caller (bulk actions)."""
+    ensure_visible(user=actor, request=request)
+    _move(session=session, actor=actor, request=request, target=Status(target), note=note,
+          now=_now(now), calendar=calendar)  # fmt: skip
+
+
 def withdraw(
     *, session: Session, user: User, request: ServiceRequest, note: str | None = None
 ) -> ServiceRequest:

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import Holiday, ServiceRequest
+from portal import working_calendar
+from portal.models import ServiceRequest
 from portal.workflow import Priority, Status
 
 SlaState = Literal["met", "ok", "warning", "breached", "paused"]
@@ -59,12 +59,14 @@ class WorkingCalendar:
         )
 
     @classmethod
-    def load(cls, *, session: Session) -> WorkingCalendar:
-        """Build the calendar from the Holiday table."""
-        rows = list(session.scalars(select(Holiday)))
+    def load(cls, *, session: Session, today: date | None = None) -> WorkingCalendar:
+        """Build China's calendar (the `holidays` package) with the Holiday table's overrides."""
+        today = today or datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        years = working_calendar.years_around(today)
+        days = working_calendar.days_of(session=session, years=years, every_override=True)
         return cls.from_days(
-            holidays=[r.day for r in rows if not r.working],
-            working_weekend_days=[r.day for r in rows if r.working],
+            holidays=[d.day for d in days if not d.working],
+            working_weekend_days=[d.day for d in days if d.working],
         )
 
     def is_working_day(self, day: date) -> bool:

@@ -40,6 +40,7 @@ from web.routes import (
     staff,
     staff_exports,
     staff_knowledge,
+    staff_queue,
     staff_reply,
     unanswered,
 )
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, components: Components | None =
     app.include_router(staff_exports.router)  # queue and dashboard as CSV / XLSX
     app.include_router(services.router)  # the public catalog and service guides
     app.include_router(materials.router)  # staff asking for a material (一次性告知)
+    app.include_router(staff_queue.router)  # the queue page, saved views, bulk actions
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.

@@ -195,3 +195,7 @@ MESSAGES.update(ACCOUNT_MESSAGES)  # type: ignore[arg-type]
 from web.messages_services import SERVICE_MESSAGES  # noqa: E402  (service guides, checklist)
 
 MESSAGES.update(SERVICE_MESSAGES)  # type: ignore[arg-type]
+
+from web.messages_queue import QUEUE_MESSAGES  # noqa: E402  (calendar, saved views, bulk actions)
+
+MESSAGES.update(QUEUE_MESSAGES)  # type: ignore[arg-type]

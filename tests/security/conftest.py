@@ -253,6 +253,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
             "curated_id": "1", "version": "1", "feedback_id": "999999",
             "member_id": str(a_user_id),
             "conversation_id": answered.json().get("conversation_id") or "0" * 32,
+            "day": "2035-06-01", "view_id": "1",
         }  # fmt: skip
         yield world
         for browser in (world.a, world.b, world.staff, world.admin):

@@ -137,6 +137,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/staff/requests/{tracking_number}/status"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/messages"): Rule("staff"),
     ("POST", "/staff/requests/{tracking_number}/materials"): Rule("staff"),
+    ("POST", "/staff/requests/{tracking_number}/merge"): Rule("staff"),
+    ("POST", "/staff/queue/bulk"): Rule("staff"),
+    ("POST", "/staff/views"): Rule("staff"),
+    ("POST", "/staff/views/{view_id}/delete"): Rule("staff"),
     ("GET", "/staff/dashboard"): Rule("staff"),
     ("GET", "/staff/canned"): Rule("staff"),
     ("POST", "/staff/canned"): Rule("staff"),
@@ -187,6 +191,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/teams/{code}"): Rule("admin"),
     ("GET", "/admin/services"): Rule("admin"),
     ("POST", "/admin/services/{service_code}"): Rule("admin"),
+    ("GET", "/admin/holidays"): Rule("admin"),
+    ("POST", "/admin/holidays"): Rule("admin"),
+    ("POST", "/admin/holidays/import"): Rule("admin"),
+    ("POST", "/admin/holidays/{day}/delete"): Rule("admin"),
 }
 # fmt: on
 

@@ -100,13 +100,18 @@ class SessionOut(BaseModel):
 # --- pages ---------------------------------------------------------------------------------
 
 
+def landing_page(user: User) -> str:
+    """Where signing in leads without a `next`: admins the dashboard, staff the queue."""
+    return {"admin": "/staff/dashboard", "staff": "/staff/queue"}.get(user.role, "/account")
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
     request: Request, language: LanguageDep, user: OptionalUser, next: str | None = None
 ) -> Response:
     """Show the sign-in form (signed-in users go straight on)."""
     if user is not None:
-        return RedirectResponse(auth.safe_next(next), status_code=303)
+        return RedirectResponse(auth.safe_next(next, landing_page(user)), status_code=303)
     context: dict[str, Any] = {"next": auth.safe_next(next, ""), "values": {}, "error": None}
     return render(request, "account/login.html", context, language=language)
 
@@ -120,7 +125,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Sign in and go to `next` (a path on this site) or the account page."""
+    """Sign in and go to `next` (a path on this site) or one's landing page."""
     context = {"next": auth.safe_next(next, ""), "values": {"email": email}}
     try:
         user = accounts.authenticate(
@@ -143,7 +148,7 @@ def login(
             request, "account/login.html", {**context, "error": message},
             language=language, status_code=401,
         )  # fmt: skip
-    signed_in = RedirectResponse(auth.safe_next(next), status_code=303)
+    signed_in = RedirectResponse(auth.safe_next(next, landing_page(user)), status_code=303)
     auth.start_session(request, signed_in, user)
     return signed_in
 

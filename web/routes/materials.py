@@ -12,7 +12,7 @@ from portal import material_requests
 from portal.errors import ValidationFailed
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.routes.requests import CalendarDep, page
-from web.routes.staff import StaffRequest, _staff_context
+from web.routes.staff import StaffRequest, staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
@@ -41,7 +41,9 @@ def ask_for_material(
             calendar=calendar,
         )
     except ValidationFailed as failure:
-        context = _staff_context(session=session, user=user, item=item, calendar=calendar)
+        context = staff_context(
+            session=session, user=user, item=item, calendar=calendar, language=language
+        )
         values = {"material": material, "material_name": material_name, "reason": reason}
         context.update(ask_errors=failure.errors, ask_values=values)
         return page(request, "staff/request.html", context, language=language, status_code=422)

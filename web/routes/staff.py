@@ -5,13 +5,24 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from portal import accounts, canned, catalog, dashboard, material_requests, triage
+from portal import (
+    accounts,
+    canned,
+    catalog,
+    dashboard,
+    material_requests,
+    saved_views,
+    triage,
+    working_calendar,
+)
 from portal import requests as service_requests
+from portal.customers import customer_panel
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
@@ -33,8 +44,8 @@ from web.routes.requests import (
 )
 
 router = APIRouter(prefix="/staff", tags=["staff"])
-SORTS = ("sla", "newest", "oldest", "priority", "updated")
-SLA_STATES = ("breached", "warning", "ok", "paused", "met")
+SORTS = saved_views.SORTS
+SLA_STATES = saved_views.SLA_STATES
 
 
 def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
@@ -45,6 +56,13 @@ def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff)
 
 
 StaffRequest = Annotated[ServiceRequest, Depends(staff_request)]
+
+
+def calendar_missing(session: Session, moment: datetime) -> int | None:
+    """Next year, when from December on its working calendar is still missing."""
+    return working_calendar.missing_next_year(
+        session=session, today=moment.astimezone(catalog.SHANGHAI).date()
+    )
 
 
 # --- queue ----------------------------------------------------------------------------------
@@ -64,6 +82,8 @@ def queue_filters(
 ) -> dashboard.QueueFilters:
     """The queue's filters from the query string; unknown values are ignored, not errors."""
     statuses = tuple(Status(s) for s in (status or []) if s in Status._value2member_map_)
+    if "all" in (status or []):
+        statuses = tuple(Status)  # "all of a company's requests" from the customer panel
     chosen_assignee: Any = None
     if assignee in ("me", "unassigned"):
         chosen_assignee = assignee
@@ -86,49 +106,14 @@ def queue_filters(
 FiltersDep = Annotated[dashboard.QueueFilters, Depends(queue_filters)]
 
 
-@router.get("/queue", response_class=HTMLResponse)
-def queue_page(
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    calendar: CalendarDep,
-    filters: FiltersDep,
-) -> Response:
-    """The triage queue: filters, counts per status, breaching requests first (htmx: results)."""
-    result = dashboard.queue(session=session, user=user, filters=filters, now=now(),
-                             calendar=calendar)  # fmt: skip
-    query = request.url.query
-    context = {
-        "result": result,
-        "filters": filters,
-        "query": query,
-        "services": catalog.list_services(session=session),
-        "teams": catalog.team_names(session=session),
-        "staff": accounts.list_staff(session=session),
-        "statuses": list(Status),
-        "priorities": list(Priority),
-        "sorts": SORTS,
-        "sla_states": SLA_STATES,
-        "status_link": lambda s: _with(request, status=s),
-    }
-    response = page(request, "staff/queue.html", context, language=language, block="results")
-    return response
-
-
-def _with(request: Request, **changes: str) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
-    params += [(k, v) for k, v in changes.items() if v]
-    return "/staff/queue" + (f"?{urlencode(params)}" if params else "")
-
-
 # --- one request ----------------------------------------------------------------------------
 
 
-def _staff_context(
+def staff_context(
     *, session: Any, user: Any, item: ServiceRequest, calendar: Any, language: UiLanguage,
     canned_id: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
+    """Everything the staff request page shows (also re-rendered by its forms on errors)."""
     context = detail_context(session=session, user=user, item=item, calendar=calendar)
     try:
         suggestion = triage.get_suggestion(session=session, actor=user, request=item)
@@ -155,6 +140,9 @@ def _staff_context(
             s.code: pick(s, language)
             for s in catalog.list_services(session=session, include_inactive=True)
         },
+        customer=customer_panel(session=session, actor=user, request=item),
+        merge_errors={},
+        merge_value="",
     )
     return context
 
@@ -176,9 +164,6 @@ def code_names(*, session: Any, language: UiLanguage) -> Names:
     )
 
 
-staff_context = _staff_context  # the reply-drafting routes (staff_reply) render the same page
-
-
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)
 def request_page(
     request: Request,
@@ -190,8 +175,8 @@ def request_page(
     canned_id: Annotated[int | None, Query(alias="canned")] = None,
 ) -> Response:
     """Everything about a request: timeline, internal notes, audit trail, triage, actions."""
-    context = _staff_context(session=session, user=user, item=item, calendar=calendar,
-                             language=language, canned_id=canned_id)  # fmt: skip
+    context = staff_context(session=session, user=user, item=item, calendar=calendar,
+                            language=language, canned_id=canned_id)  # fmt: skip
     return page(request, "staff/request.html", context, language=language, block="reply_form")
 
 
@@ -296,7 +281,7 @@ def post_message(
         # Figures no source states are shown to staff first; they send anyway or edit.
         review = reply_drafting.review(assistant=reply_drafting.ready_assistant(request), body=body)
         if review is not None:
-            context = _staff_context(
+            context = staff_context(
                 session=session, user=user, item=item, calendar=calendar, language=language
             )
             context.update(values={"body": body}, reply_review=review,
@@ -309,8 +294,8 @@ def post_message(
             calendar=calendar,
         )  # fmt: skip
     except ValidationFailed as failure:
-        context = _staff_context(session=session, user=user, item=item, calendar=calendar,
-                                 language=language)  # fmt: skip
+        context = staff_context(session=session, user=user, item=item, calendar=calendar,
+                                language=language)  # fmt: skip
         context.update(errors=failure.errors, values={"body": form.text("body")})
         return page(request, "staff/request.html", context, language=language, status_code=422)
     return _back(item, "#timeline")
@@ -340,6 +325,7 @@ def dashboard_page(
         "charts": dashboard_charts(stats),
         "extra_materials": [(names.get(c.service_code, c.service_code), c.count)
                             for c in material_requests.extra_counts(session=session, actor=user)],
+        "calendar_missing": calendar_missing(session, now()),
     }  # fmt: skip
     return page(request, "staff/dashboard.html", context, language=language)
 

@@ -101,3 +101,32 @@ document.addEventListener("click", function (event) {
   target.querySelector(".cite-quote").value = button.dataset.quote;
   target.querySelector(".cite-quote").focus();
 });
+
+// The staff queue: "select all" and a count of the ticked rows (the form works without them).
+(function () {
+  function update() {
+    var form = document.getElementById("bulk");
+    if (!form) return;
+    var boxes = form.querySelectorAll(".row-select");
+    var ticked = form.querySelectorAll(".row-select:checked").length;
+    var all = document.getElementById("select-all");
+    if (all) {
+      all.hidden = false;
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+    var label = document.getElementById("bulk-selected");
+    if (label) label.textContent = ticked ? label.dataset.template.replace("{n}", ticked) : "";
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.id === "select-all") {
+      document.querySelectorAll("#bulk .row-select").forEach(function (box) {
+        box.checked = target.checked;
+      });
+    }
+    if (target && (target.id === "select-all" || target.classList.contains("row-select"))) update();
+  });
+  document.addEventListener("DOMContentLoaded", update);
+  document.addEventListener("htmx:afterSwap", update);
+})();

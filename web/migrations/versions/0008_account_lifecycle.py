@@ -1,7 +1,7 @@
 """company owners and one-time account links (issue 12: password reset, invitations)
 
 Revision ID: 0008
-Revises: 0011 (the integrator re-chains it onto the head when merging)
+Revises: 0007
 Create Date: 2026-12-02 15:10:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0011"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """feedback handled by staff (issue 13: feedback items get actions)
 
 Revision ID: 0010
-Revises: 0006 (the integrator re-chains it onto the head when merging)
+Revises: 0009
 Create Date: 2026-12-02 15:20:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

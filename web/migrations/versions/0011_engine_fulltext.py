@@ -1,7 +1,7 @@
 """keyword search in the engine: passage tokens, term counts, FTS5 / tsvector (issue 11)
 
 Revision ID: 0011
-Revises: 0006 (the integrator re-chains it when merging)
+Revises: 0010
 Create Date: 2026-12-02 15:40:00
 
 The tables start empty: the next ingest (at start-up, or `cgt-portal ingest`) fills them from
