@@ -97,9 +97,11 @@ def select(
     whose name another file already has (the product derives document ids from file names).
     """
     excluded = set(held_out)
+    leading_paths = list(dict.fromkeys(first))
     usable: dict[str, CorpusFile] = {}
     names: set[str] = set()
-    for file in sorted(files, key=lambda f: f.path):
+    # Of two files with one name, a development text wins, else the first path.
+    for file in sorted(files, key=lambda f: (f.path not in leading_paths, f.path)):
         name = file.path.rsplit("/", 1)[-1]
         if file.path in excluded or "/" not in file.path or name.startswith("_"):
             continue
@@ -107,7 +109,7 @@ def select(
             continue
         names.add(name)
         usable[file.path] = file
-    leading = [usable[path] for path in dict.fromkeys(first) if path in usable]
+    leading = [usable[path] for path in leading_paths if path in usable]
     chosen = {f.path for f in leading}
     rest = sorted(
         (f for f in usable.values() if f.path not in chosen), key=lambda f: _shuffle_key(f.path)
