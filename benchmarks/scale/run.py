@@ -283,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="cgt-scale-"))
     portal = Portal(work / "data", work / "portal.log")
     started, uptime = time.time(), _uptime()
+    # At the start: the code that is measured, not what was edited while it ran.
+    git = {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain"))}
     try:
         print(f"{name}: working in {work}; {uptime}")
         laws = corpus.unpack(args.archive, work / "corpus")
@@ -327,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "scale",
         "size": args.size,
         "label": args.label or None,
-        "git": {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain"))},
+        "git": git,
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "uptime_at_start": uptime,
         "uptime_at_end": _uptime(),
