@@ -374,7 +374,9 @@ async def submit_form(user: User, stats: Stats) -> None:
     times = 2 if user.rng.random() < 0.1 else 1
     for attempt in range(times):
         endpoint = "POST /requests (form retry)" if attempt else "POST /requests (form + file)"
-        files = [("files", (f"sample-{key}.pdf", PDF + key.encode(), "application/pdf"))]
+        files = [
+            ("material_sample_info", (f"sample-{key}.pdf", PDF + key.encode(), "application/pdf"))
+        ]
         response = await call(
             stats, endpoint, user.client.post("/requests", data=data, files=files)
         )

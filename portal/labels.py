@@ -90,6 +90,14 @@ LABELS: dict[str, _T] = {
         "admin.service_updated": ("修改服务设置", "Service settings changed"),
         "admin.user_created": ("新建员工账号", "Staff account created"),
         "admin.user_updated": ("修改员工账号", "Staff account changed"),
+        "admin.holiday_set": ("设置工作日历", "Calendar day set"),
+        "admin.holiday_deleted": ("删除工作日历设置", "Calendar day override removed"),
+        "merged_from": ("合并重复申请", "Duplicate merged in"),
+        "merged_into": ("并入其他申请", "Merged into another request"),
+        "view_saved": ("保存队列视图", "Queue view saved"),
+        "view_deleted": ("删除队列视图", "Queue view deleted"),
+        "password_reset_sent": ("发送密码重置链接", "Password reset link sent"),
+        "extra_material_requested": ("要求补充指南外材料", "Material beyond the guide requested"),
     },
     # Field names inside an event's before/after (the audit trail's readable values).
     "field": {
@@ -130,7 +138,7 @@ LABELS: dict[str, _T] = {
         "draft": ("征求意见稿", "Draft"),
         "superseded": ("已被取代", "Superseded"),
         "announced": ("已公布未施行", "Announced"),
-        "proposed": ("中心拟议，尚未公布", "Proposed by the center, not yet published"),
+        "proposed": ("中心拟议", "Proposed"),  # short: a badge; the guide's notice explains
         "expired": ("已到期", "Expired"),
     },
     "category": {

@@ -120,9 +120,11 @@ async def submit(company: Company, attempt: Attempt) -> None:
             if response.status_code == 201:
                 attempt.number = response.json()["tracking_number"]
         else:
+            # The first file fills the form's required material slot, the others go along.
             files = [
-                ("files", (f"f{i}-{attempt.key}.pdf", PDF + f"{attempt.key}/{i}".encode(),
-                           "application/pdf"))
+                ("material_sample_info" if i == 0 else "files",
+                 (f"f{i}-{attempt.key}.pdf", PDF + f"{attempt.key}/{i}".encode(),
+                  "application/pdf"))
                 for i in range(attempt.files)
             ]  # fmt: skip
             response = await company.client.post("/requests", files=files, data=FORM_FIELDS | {

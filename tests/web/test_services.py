@@ -56,7 +56,7 @@ def test_a_guide_shows_what_who_materials_fee_time_steps_and_questions(
     assert "Required" in page and "Optional" in page and "PDF" in page
     assert "sample-information-template.csv" in page  # the one template that exists
     assert page.count("To be confirmed (not yet published by the center)") == 2  # fee and time
-    assert "Proposed by the center, not yet published" in page
+    assert "This is a service the center proposes and has not yet published" in page
     assert "/chat?q=" + quote("What tests does release testing cover?") in page
 
 

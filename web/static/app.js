@@ -112,6 +112,8 @@ document.addEventListener("click", function (event) {
     var all = document.getElementById("select-all");
     if (all) {
       all.hidden = false;
+      // Outside the table, so that it stays within reach when rows become cards on phones.
+      if (all.parentElement && all.parentElement.tagName === "LABEL") all.parentElement.hidden = false;
       all.checked = boxes.length > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
     }
