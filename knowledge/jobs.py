@@ -67,16 +67,34 @@ class JobView:
     done: int
     total: int
     target_version: int
+    started_at: datetime | None = None
 
     @property
     def percent(self) -> int:
         """Progress in percent (0 while nothing is known)."""
         return int(100 * self.done / self.total) if self.total else 0
 
+    def rate(self, now: datetime | None = None) -> float | None:
+        """Passages embedded per second so far (None before the first batch)."""
+        if not self.done or self.started_at is None:
+            return None
+        started = self.started_at if self.started_at.tzinfo else self.started_at.replace(tzinfo=UTC)
+        elapsed = ((now or _now()) - started).total_seconds()
+        return self.done / elapsed if elapsed > 0 else None
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """About how long the rest takes at the rate so far (None while unknown)."""
+        rate = self.rate(now)
+        if not rate or not self.total:
+            return None
+        return max(0, round((self.total - self.done) / rate))
+
     @classmethod
     def of(cls, row: IndexJobRow) -> JobView:
         """The view of a job row."""
-        return cls(row.id, row.status, row.error, row.done, row.total, row.target_version)
+        return cls(
+            row.id, row.status, row.error, row.done, row.total, row.target_version, row.started_at
+        )
 
 
 def _now() -> datetime:

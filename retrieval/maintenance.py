@@ -47,6 +47,8 @@ class IndexState:
     total: int = 0
     job_id: int | None = None
     target_version: int | None = None
+    rate: float | None = None  # passages embedded per second so far
+    seconds_left: int | None = None  # at that rate
 
     @property
     def percent(self) -> int:
@@ -66,7 +68,10 @@ class IndexState:
         if job is None:
             return cls(JobStatus.READY)
         view = JobView.of(job)
-        return cls(view.status, view.error, view.done, view.total, view.id, view.target_version)
+        return cls(
+            view.status, view.error, view.done, view.total, view.id, view.target_version,
+            view.rate(), view.seconds_left(),
+        )  # fmt: skip
 
 
 CANCELLED = "cancelled: the document was withdrawn"

@@ -76,6 +76,7 @@ KNOWLEDGE_MESSAGES: dict[str, dict[str, str]] = {
     "kb.index.ready": {"zh": "已完成索引", "en": "Indexed"},
     "kb.index.failed": {"zh": "索引失败", "en": "Indexing failed"},
     "kb.index.progress": {"zh": "已处理 {done} / {total} 个段落", "en": "{done} of {total} passages embedded"},
+    "kb.index.rate": {"zh": "每秒 {rate} 个，约剩 {left} 秒", "en": "{rate} per second, about {left} s left"},
     "kb.index.serving": {"zh": "第 {n} 版继续用于回答。", "en": "Version {n} keeps answering."},
     "kb.index.reason": {"zh": "原因：{reason}", "en": "Reason: {reason}"},
     "kb.index.target": {"zh": "将成为第 {n} 版", "en": "will become version {n}"},

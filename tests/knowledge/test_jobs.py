@@ -82,3 +82,18 @@ def test_the_latest_job_of_each_document_is_what_its_page_shows(session: Session
     assert jobs.latest_for(session=session, document_id="a-en").id == second  # type: ignore[union-attr]
     assert jobs.active_for(session=session, document_id="a-en").id == second  # type: ignore[union-attr]
     assert set(latest) == {"a-en", "b-en"}
+
+
+def test_a_running_job_reports_its_rate_and_the_time_left() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from knowledge.jobs import JobView
+
+    started = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    view = JobView(1, "indexing", None, done=300, total=1200, target_version=1, started_at=started)
+
+    now = started + timedelta(seconds=60)
+    assert view.rate(now) == 5.0
+    assert view.seconds_left(now) == 180  # 900 passages at 5 per second
+    fresh = JobView(2, "indexing", None, done=0, total=1200, target_version=1, started_at=started)
+    assert fresh.rate(now) is None and fresh.seconds_left(now) is None, "unknown before a batch"
