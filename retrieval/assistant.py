@@ -110,9 +110,9 @@ class Assistant:
     def index(self) -> KnowledgeIndex:
         """The current index snapshot; a changed knowledge base is reloaded in the background.
 
-        Loading takes about half a second (tokenising every passage for BM25), so requests
-        keep being answered from the old snapshot until the new one is complete. Only the
-        very first load blocks.
+        A snapshot is per-document metadata only (passages stay in the engines), so loading
+        takes a fraction of a second even for thousands of documents; requests keep being
+        answered from the old snapshot meanwhile. Only the very first load blocks.
         """
         now = self._clock()
         snapshot = self._index
