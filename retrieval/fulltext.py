@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -70,15 +70,6 @@ class Totals:
 
     passages: int
     average_length: float
-
-
-def create_engine_index(session: Session) -> None:
-    """Create the engine's own full-text structure over rt_passage_tokens (idempotent)."""
-    if _dialect(session) == "sqlite":
-        session.execute(text(SQLITE_FTS))
-    elif _dialect(session) == "postgresql":
-        session.execute(text(POSTGRES_TSV))
-        session.execute(text(POSTGRES_GIN))
 
 
 @dataclass(frozen=True)
@@ -209,20 +200,6 @@ def frequencies(session: Session, tokens: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def tokens_of(session: Session, chunk_ids: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The distinct tokens of these passages."""
-    ids = list(chunk_ids)
-    out: dict[str, frozenset[str]] = {}
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(PassageTokensRow.chunk_id, PassageTokensRow.tokens).where(
-                PassageTokensRow.chunk_id.in_(ids[start : start + 500])
-            )
-        )
-        out.update((chunk_id, frozenset(tokens.split())) for chunk_id, tokens in rows)
-    return out
-
-
 def any_passage_has_all(session: Session, tokens: Sequence[str]) -> bool:
     """Whether one passage uses every one of these tokens."""
     terms = sorted(set(tokens))
@@ -330,8 +307,3 @@ def _join(tokens: Iterable[str]) -> str:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def passage_count(session: Session) -> int:
-    """How many passages are indexed (counted, not read from the totals)."""
-    return int(session.scalar(select(func.count()).select_from(PassageTokensRow)) or 0)
