@@ -29,7 +29,7 @@ from retrieval.embeddings import EmbeddingModel
 from retrieval.evaluation.run import Question, load_questions
 from retrieval.index import KnowledgeIndex
 from retrieval.search import FusionWeights
-from web.wiring import Components, ingest_bundled
+from web.core.components import Components, ingest_bundled
 
 NAME = "answer_latency"
 P95_ANSWER_LIMIT_S = 1.0

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from retrieval.embeddings import EmbeddingModel, UseEmbeddings
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 RESULTS_DIR = Path(__file__).parent / "results"
 

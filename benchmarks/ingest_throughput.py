@@ -26,8 +26,8 @@ from knowledge.loaders import bundled_sources, load_path
 from retrieval.embeddings import EmbeddingModel, make_embeddings
 from retrieval.index import chunk_units
 from retrieval.indexer import GROUP, IngestReport
+from web.core.components import Components
 from web.settings import Settings
-from web.wiring import Components
 
 NAME = "ingest_throughput"
 RATIO_LIMIT = 0.8

@@ -208,7 +208,7 @@ def sources_stamp() -> str:
     from knowledge.loaders import bundled_sources
 
     digest = hashlib.sha256(os.environ.get("CGT_PORTAL_EMBEDDINGS", "use").encode())
-    code = [*ROOT.glob("knowledge/*.py"), *ROOT.glob("web/migrations/versions/*.py")]
+    code = [*ROOT.glob("knowledge/*.py"), *ROOT.glob("web/db/migrations/versions/*.py")]
     code += [ROOT / "retrieval" / f"{name}.py" for name in ("indexer", "embeddings", "index")]
     for path in sorted(bundled_sources()) + sorted(code):
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())

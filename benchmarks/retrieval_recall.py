@@ -23,7 +23,7 @@ from benchmarks.common import (
 )
 from retrieval.evaluation.run import load_questions
 from retrieval.vector_store import HNSW, VectorStore
-from web.wiring import ingest_bundled
+from web.core.components import ingest_bundled
 
 NAME = "retrieval_recall"
 RECALL_AT_5_LIMIT = 0.95

@@ -2,7 +2,7 @@
 
 Run: `.venv/bin/python -m benchmarks.submit_throughput [--requests N]`; with
 `CGT_PORTAL_DATABASE_URL` set to an empty PostgreSQL database it measures that instead.
-Submits N release-testing requests through `portal.requests.submit` (validation, tracking
+Submits N release-testing requests through `portal.service_requests.submit` (validation, tracking
 number, its required PDF written and synced, audit events, outbox, triage suggestion), first
 from one thread, then from two threads at once, and retries every tenth submission with its
 idempotency key. Targets: at least 20 submissions/s from one thread, and the database holds
@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 
 from benchmarks.common import Target, environment, finish, summary_ms, temporary_components
 from knowledge import registry
-from portal import catalog, requests
+from portal import catalog, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Company, ServiceRequest, User
 from retrieval.embeddings import FakeEmbeddings
-from web.wiring import ingest_bundled
+from web.core.components import ingest_bundled
 
 NAME = "submit_throughput"
 MIN_PER_SECOND = 20.0
@@ -63,14 +63,14 @@ def _submit_many(sessions: Any, user_id: int, store: AttachmentStore, keys: list
         for i, key in enumerate(keys):
             files = [(f"sample-{key}.pdf", PDF + key.encode())]  # required by the service
             started = time.perf_counter()
-            requests.submit(
+            service_requests.submit(
                 session=session, user=user, service_code="release_lot_testing",
                 title=f"Release testing {key}", description="Sterility and mycoplasma, lot " + key,
                 fields=dict(FIELDS), idempotency_key=key, files=files, store=store,
             )  # fmt: skip
             latencies.append(time.perf_counter() - started)
             if i % 10 == 5:  # a retry (double click): must return the same request
-                requests.submit(
+                service_requests.submit(
                     session=session, user=user, service_code="release_lot_testing",
                     title=f"Release testing {key}", description="retry",
                     fields=dict(FIELDS), idempotency_key=key, files=files, store=store,

@@ -2,7 +2,7 @@
 
 Every function is for admins only (PermissionDenied otherwise) and writes an `admin.*` audit
 event with the values before and after the change. Validation errors are language-neutral
-keys (see web/messages_portal.py), except those of accounts.create_user, which are its fixed
+keys (see web/i18n/portal.py), except those of accounts.create_user, which are its fixed
 English messages.
 """
 

@@ -14,8 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notifications
-from portal import requests as service_requests
+from portal import notifications, service_requests
 from portal.errors import PortalError, ValidationFailed
 from portal.models import ServiceRequest, User
 from portal.sla import WorkingCalendar

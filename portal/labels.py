@@ -126,7 +126,7 @@ LABELS: dict[str, _T] = {
         "position": ("排序", "Position"),
         "code": ("代码", "Code"),
     },
-    # How an answer's source changed (portal.answers.Change).
+    # How an answer's source changed (portal.attached_answers.Change).
     "answer_change": {
         "edited": ("已修订", "Edited"),
         "superseded": ("已被取代", "Superseded"),

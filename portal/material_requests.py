@@ -13,8 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import catalog
-from portal import requests as service_requests
+from portal import catalog, service_requests
 from portal.errors import ValidationFailed
 from portal.models import Event, ServiceRequest, User
 from portal.sla import WorkingCalendar

@@ -19,9 +19,9 @@ from knowledge import registry
 from knowledge.legal import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
-from retrieval import answers
-from retrieval.answer import Answer, asks_fee, states_fee
-from retrieval.answers import Turn
+from retrieval import answer_log
+from retrieval.answer_log import Turn
+from retrieval.cited_answer import Answer, asks_fee, states_fee
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
@@ -350,7 +350,7 @@ class Assistant:
         """Answer a question within a conversation; store the turn with its answer id and sources.
 
         `asker_id` and `company_id` say who asked (the portal's ids; None for visitors). Every
-        citation's chunk, document and document version is recorded (retrieval.answers).
+        citation's chunk, document and document version is recorded (retrieval.answer_log).
         """
         question = question.strip()
         if not question:
@@ -373,7 +373,7 @@ class Assistant:
         search_query = read_question(
             question, context=context, names=index.names, idf=index.keyword.idf
         ).query
-        answer_id = answers.new_answer_id()
+        answer_id = answer_log.new_answer_id()
         asked_at = datetime.now(UTC)
         with self.sessions() as session:
             session.add(
@@ -393,7 +393,7 @@ class Assistant:
                     company_id=company_id,
                 )  # fmt: skip
             )
-            answers.record_sources(
+            answer_log.record_sources(
                 session=session, answer_id=answer_id, citations=result.citations, at=asked_at
             )
             session.commit()
@@ -411,7 +411,7 @@ class Assistant:
                 .order_by(ConversationTurnRow.id.desc())
                 .limit(limit)
             ).all()
-        return [answers.turn_of(row) for row in reversed(rows)]
+        return [answer_log.turn_of(row) for row in reversed(rows)]
 
 
 def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set[str]:

@@ -19,7 +19,7 @@ import numpy as np
 from knowledge.documents import DocumentMeta
 from knowledge.legal import locator
 from knowledge.text import Language
-from retrieval.answer import (
+from retrieval.cited_answer import (
     Citation,
     answer_type_match,
     asked_types,

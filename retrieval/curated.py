@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from knowledge import registry
 from knowledge.text import Language, detect_language
 from retrieval import gaps
-from retrieval.answer import Citation
+from retrieval.cited_answer import Citation
 from retrieval.embeddings import EmbeddingModel
 from retrieval.tables import CuratedAnswerRow
 

@@ -12,7 +12,7 @@ from knowledge.documents import DocumentMeta
 from knowledge.glossary import english_name
 from knowledge.legal import locator_en
 from knowledge.text import Language
-from retrieval.answer import Citation
+from retrieval.cited_answer import Citation
 from retrieval.references import article_refs
 
 

@@ -17,8 +17,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from knowledge.text import normalize, split_sentences
-from retrieval.answer import STATUS_LABELS, Answer, Citation
 from retrieval.assistant import Phraser
+from retrieval.cited_answer import STATUS_LABELS, Answer, Citation
 from retrieval.keyword import tokenize
 from retrieval.scope import is_instruction_attempt
 

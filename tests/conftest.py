@@ -28,8 +28,8 @@ from sqlalchemy.pool import NullPool
 
 from retrieval.embeddings import EmbeddingModel, UseEmbeddings
 from web.app import create_app
+from web.core.components import Components, build, ingest_bundled
 from web.settings import Settings
-from web.wiring import Components, build, ingest_bundled
 
 SERVER_DATABASE_URL = os.environ.get("CGT_TEST_DATABASE_URL") or None
 SERVER_CHROMA_HOST = os.environ.get("CGT_TEST_CHROMA_HOST") or None

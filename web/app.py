@@ -13,11 +13,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from web import auth, errors, mailer, observability
+from web import auth, errors
+from web.core import mailer, observability
+from web.core.components import (
+    Components,
+    build,
+    ingest_bundled,
+    prepare_knowledge,
+    start_index_worker,
+)
+from web.core.portal_parts import prepare_portal, sync_catalog
 from web.deps import LANGUAGE_COOKIE
 from web.i18n import LANGUAGES
-from web.knowledge_wiring import prepare_knowledge, start_index_worker
-from web.portal_wiring import prepare_portal, sync_catalog
 from web.routes import (
     accounts,
     admin,
@@ -46,7 +53,6 @@ from web.routes import (
 )
 from web.security import SecurityHeaders, refuse_nul_characters
 from web.settings import Settings, secret_is_strong, use_data_folder_secret
-from web.wiring import Components, build, ingest_bundled
 
 log = logging.getLogger(__name__)
 

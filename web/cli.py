@@ -30,14 +30,14 @@ if TYPE_CHECKING:  # only for annotations: the CLI imports the heavy parts when 
     from retrieval.embeddings import EmbeddingModel
     from retrieval.evaluation.run import EvaluationResult
     from retrieval.indexer import IngestReport
-    from web.wiring import Components
+    from web.core.components import Components
 
 app = typer.Typer(help="GBA CGT Public Service Center portal.", no_args_is_help=True)
 console = Console()
 
 
 def _components():  # type: ignore[no-untyped-def]
-    from web.wiring import build
+    from web.core.components import build
 
     return build(Settings())
 
@@ -61,7 +61,7 @@ def serve(
         shutil.rmtree(shared, ignore_errors=True)  # counters start again with the server
         shared.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared)
-    from web.observability import uvicorn_log_config
+    from web.core.observability import uvicorn_log_config
 
     console.print(
         f"Data in [bold]{settings.data_dir.resolve()}[/]; serving on http://{host}:{port}"
@@ -105,7 +105,7 @@ def ingest(
     the same command again continues with the rest.
     """
     from knowledge.loaders import LoaderError, bundled_sources, expand_paths, load_path
-    from web.migrate import cross_process_lock
+    from web.db.migrate import cross_process_lock
 
     components = _components()
     columns = (
@@ -238,7 +238,7 @@ def _report(result: EvaluationResult, target: Path, *, name: str, failures: int)
 def _evaluate_bundled(source: Path | None) -> EvaluationResult:
     from retrieval.evaluation.run import evaluate as run_evaluation
     from retrieval.evaluation.run import load_questions
-    from web.wiring import ingest_bundled
+    from web.core.components import ingest_bundled
 
     components = _components()
     ingest_bundled(components)
@@ -249,7 +249,7 @@ def real_set_portal(
     data_dir: Path, documents: Iterable[SourceDocument], *, embeddings: EmbeddingModel | None = None
 ) -> tuple[Components, IngestReport]:
     """A throwaway portal (SQLite, embedded Chroma) in data_dir, with the documents ingested."""
-    from web.wiring import build
+    from web.core.components import build
 
     settings = Settings(
         data_dir=data_dir, database_url=None, chroma_host=None, ingest_on_start=False
@@ -337,7 +337,7 @@ def create_user(
     """Create a staff or admin account (company accounts register in the portal)."""
     from portal import accounts
     from portal.errors import ValidationFailed
-    from web.wiring import build_sessions  # only the database: no model is loaded
+    from web.db.engine import build_sessions  # only the database: no model is loaded
 
     if role not in ("staff", "admin"):
         console.print(f"[red]Not created:[/] the role must be staff or admin, not {role!r}")
@@ -372,7 +372,7 @@ def import_holidays(
     """Store every day of the file as an override of the package's calendar (all or none)."""
     from portal import working_calendar
     from portal.errors import ValidationFailed
-    from web.wiring import build_sessions
+    from web.db.engine import build_sessions
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -399,7 +399,7 @@ def list_holidays(
     from datetime import date
 
     from portal import working_calendar
-    from web.wiring import build_sessions
+    from web.db.engine import build_sessions
 
     year = year or date.today().year
     with build_sessions(Settings())() as session:
@@ -422,8 +422,8 @@ def backup(
     path: Annotated[Path, typer.Argument(help="the archive to write, e.g. backups/portal.tar.gz")],
 ) -> None:
     """Write the database, the attachments and the index into one verified archive."""
-    from web.backup import BackupError
-    from web.backup import backup as run_backup
+    from web.db.backup import BackupError
+    from web.db.backup import backup as run_backup
 
     try:
         outcome = run_backup(Settings(), path, report=lambda line: console.print(f"  {line}"))
@@ -445,8 +445,8 @@ def restore(
     ] = False,
 ) -> None:
     """Replace the database, the attachments and the index with an archive (server stopped)."""
-    from web.backup import BackupError
-    from web.backup import restore as run_restore
+    from web.db.backup import BackupError
+    from web.db.backup import restore as run_restore
 
     try:
         outcome = run_restore(

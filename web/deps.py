@@ -12,10 +12,11 @@ from knowledge import registry
 from knowledge.registry import DocumentRow
 from portal.models import User
 from retrieval.assistant import Assistant
+from retrieval.knowledge_admin import KnowledgeAdmin
 from web import auth
+from web.core.components import Components
 from web.errors import NotFound, NotReady
 from web.i18n import LANGUAGES, UiLanguage, negotiate
-from web.wiring import Components
 
 LANGUAGE_COOKIE = "lang"
 
@@ -57,9 +58,15 @@ def get_document(
     return row
 
 
+def get_knowledge(request: Request) -> KnowledgeAdmin:
+    """The knowledge-maintenance service of the running app."""
+    return request.app.state.knowledge
+
+
 ComponentsDep = Annotated[Components, Depends(get_components)]
 AssistantDep = Annotated[Assistant, Depends(get_ready_assistant)]
 LanguageDep = Annotated[UiLanguage, Depends(get_language)]
+KnowledgeDep = Annotated[KnowledgeAdmin, Depends(get_knowledge)]
 DocumentDep = Annotated[DocumentRow, Depends(get_document)]
 SessionDep = Annotated[Session, Depends(get_session)]
 # Who is asking: pages redirect visitors to /login (303), the API answers 401;

@@ -8,10 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.registry import DocumentRow
-from retrieval.answer import Answer, Citation
-from retrieval.answers import Turn
+from retrieval.answer_log import Turn
 from retrieval.assistant import MAX_QUESTION_CHARS
-from retrieval.maintenance import IndexState
+from retrieval.cited_answer import Answer, Citation
+from retrieval.knowledge_admin import IndexState
 
 
 class ChatRequest(BaseModel):

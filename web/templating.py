@@ -19,7 +19,7 @@ from portal import notifications
 from portal.models import User
 from web import auth
 from web.i18n import UiLanguage, translate, translate_message
-from web.labels import labeller
+from web.i18n.labels import labeller
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
 _MARKER = re.compile(r"\[(\d{1,2})\]")

@@ -11,8 +11,8 @@ from typing import Any
 
 from knowledge import registry
 from knowledge.text import normalize
-from retrieval.answer import Answer, Citation
 from retrieval.assistant import Assistant
+from retrieval.cited_answer import Answer, Citation
 from retrieval.evaluation.questions import DEV_SET, KINDS, Kind, Question, load_questions
 from retrieval.search import METHODS
 

@@ -14,7 +14,7 @@ import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
 from web.app import create_app
-from web.wiring import Components
+from web.core.components import Components
 
 CHROMIUM = Path("/usr/bin/chromium")
 

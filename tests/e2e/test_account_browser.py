@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portal import accounts
 from portal.models import OutboxMessage
 from portal.uscc import check_character
-from web.wiring import Components
+from web.core.components import Components
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

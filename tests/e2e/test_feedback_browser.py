@@ -26,9 +26,8 @@ from portal import accounts
 from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
 from web.app import create_app
-from web.knowledge_wiring import prepare_knowledge
+from web.core.components import Components, build, prepare_knowledge
 from web.settings import Settings
-from web.wiring import Components, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -24,8 +24,8 @@ from knowledge.loaders import load_bytes
 from portal import accounts
 from retrieval.embeddings import EmbeddingModel
 from web.app import create_app
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -15,12 +15,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import delete
 
-from portal import accounts
-from portal import requests as service_requests
+from portal import accounts, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Holiday, ServiceRequest, User
 from portal.uscc import check_character
-from web.wiring import Components
+from web.core.components import Components
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.test_requests_browser import TIMEOUT_MS, _register, _screenshot, pytestmark
-from web.wiring import Components
+from web.core.components import Components
 
 __all__ = ["pytestmark"]  # the same marks: e2e, skipped only without Chromium outside CI
 PHONE = {"width": 390, "height": 844}

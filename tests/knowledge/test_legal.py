@@ -428,8 +428,8 @@ def _parse(text: str) -> LegalText:
 
 
 def test_the_document_viewer_anchors_every_article_once() -> None:
-    # web.viewer renders what this module parses; the anchor is what a citation links to.
-    from web.viewer import Span, render_document
+    # web.views.documents renders what this module parses; the anchor is what a citation links to.
+    from web.views.documents import Span, render_document
 
     document = _document_from(MARKDOWN_LAW)
     chunks = chunk_document(document)

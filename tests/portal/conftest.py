@@ -153,7 +153,7 @@ def submit_one(
     session: Session, store: AttachmentStore, testing_fields: dict[str, str | list[str]]
 ) -> Callable[..., Any]:
     """Submit a release-testing request as the given company user."""
-    from portal import requests
+    from portal import service_requests
 
     def make(user: User, **overrides: Any) -> Any:
         args: dict[str, Any] = {
@@ -166,7 +166,7 @@ def submit_one(
             "files": [("sample-information.pdf", SAMPLE_PDF)],  # the service requires one
         }
         args.update(overrides)
-        return requests.submit(session=session, user=user, **args)
+        return service_requests.submit(session=session, user=user, **args)
 
     return make
 

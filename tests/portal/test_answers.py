@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import answers, requests
+from portal import attached_answers, service_requests
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Event, ImpactNotice, OutboxMessage
 from portal.workflow import Status
 
 
-def _snapshot(answer_id: str = "a" * 32, version: int = 1) -> answers.AnswerSnapshot:
-    return answers.AnswerSnapshot(
+def _snapshot(answer_id: str = "a" * 32, version: int = 1) -> attached_answers.AnswerSnapshot:
+    return attached_answers.AnswerSnapshot(
         answer_id=answer_id,
         question="What is the CIT rate in Nansha?",
         answer="It is 15% [1].",
@@ -45,8 +45,10 @@ def test_a_company_attaches_a_snapshot_once_with_an_audit_event(
     request = submit_one(people["a"])
     request.assignee_id = people["staff"].id
     session.commit()
-    row = answers.attach(session=session, user=people["a"], request=request, snapshot=_snapshot())
-    again = answers.attach(
+    row = attached_answers.attach(
+        session=session, user=people["a"], request=request, snapshot=_snapshot()
+    )
+    again = attached_answers.attach(
         session=session, user=people["a2"], request=request, snapshot=_snapshot()
     )
 
@@ -63,7 +65,7 @@ def test_a_company_attaches_a_snapshot_once_with_an_audit_event(
             "url": "/documents/nansha-cit-15.en",
         }
     ]
-    seen = answers.list_for_request(session=session, user=people["staff"], request=request)
+    seen = attached_answers.list_for_request(session=session, user=people["staff"], request=request)
     assert [a.question for a in seen] == ["What is the CIT rate in Nansha?"]
     events = session.scalars(
         select(Event).where(Event.request_id == request.id, Event.kind == "answer_attached")
@@ -81,33 +83,45 @@ def test_other_companies_staff_and_closed_requests_cannot_attach(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(NotFound):
-        answers.attach(session=session, user=people["b"], request=request, snapshot=_snapshot())
+        attached_answers.attach(
+            session=session, user=people["b"], request=request, snapshot=_snapshot()
+        )
     with pytest.raises(NotFound):
-        answers.list_for_request(session=session, user=people["b"], request=request)
+        attached_answers.list_for_request(session=session, user=people["b"], request=request)
     with pytest.raises(PermissionDenied):
-        answers.attach(session=session, user=people["staff"], request=request, snapshot=_snapshot())
+        attached_answers.attach(
+            session=session, user=people["staff"], request=request, snapshot=_snapshot()
+        )
     with pytest.raises(ValidationFailed):
-        answers.attach(
+        attached_answers.attach(
             session=session, user=people["a"], request=request, snapshot=_snapshot(answer_id="")
         )
-    requests.withdraw(session=session, user=people["a"], request=request)
+    service_requests.withdraw(session=session, user=people["a"], request=request)
     with pytest.raises(PermissionDenied):
-        answers.attach(session=session, user=people["a"], request=request, snapshot=_snapshot())
-    assert answers.list_for_request(session=session, user=people["a"], request=request) == []
+        attached_answers.attach(
+            session=session, user=people["a"], request=request, snapshot=_snapshot()
+        )
+    assert (
+        attached_answers.list_for_request(session=session, user=people["a"], request=request) == []
+    )
 
 
 def test_open_requests_with_answers_leaves_closed_requests_out(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     open_one, closed = submit_one(people["a"]), submit_one(people["b"])
-    answers.attach(
+    attached_answers.attach(
         session=session, user=people["a"], request=open_one, snapshot=_snapshot("1" * 32)
     )
-    answers.attach(session=session, user=people["b"], request=closed, snapshot=_snapshot("2" * 32))
-    requests.withdraw(session=session, user=people["b"], request=closed)
+    attached_answers.attach(
+        session=session, user=people["b"], request=closed, snapshot=_snapshot("2" * 32)
+    )
+    service_requests.withdraw(session=session, user=people["b"], request=closed)
     assert closed.status == Status.WITHDRAWN
 
-    found = answers.open_requests_with(session=session, answer_ids=["1" * 32, "2" * 32, "3" * 32])
+    found = attached_answers.open_requests_with(
+        session=session, answer_ids=["1" * 32, "2" * 32, "3" * 32]
+    )
 
     assert [(r.id, a.answer_id) for r, a in found] == [(open_one.id, "1" * 32)]
 
@@ -126,9 +140,9 @@ def test_impact_notices_go_once_per_request_or_company_and_per_version(
         "company_ids": [people["company_a"].id, people["company_b"].id],
     }
 
-    first = answers.notify_impact(document_version=2, **args)
-    second = answers.notify_impact(document_version=2, **args)
-    third = answers.notify_impact(document_version=3, **args)
+    first = attached_answers.notify_impact(document_version=2, **args)
+    second = attached_answers.notify_impact(document_version=2, **args)
+    third = attached_answers.notify_impact(document_version=3, **args)
 
     assert (first.notified_requests, first.notified_companies, first.already_notified) == (1, 1, 0)
     assert (second.notified, second.already_notified) == (0, 2)
@@ -149,4 +163,4 @@ def test_impact_notices_go_once_per_request_or_company_and_per_version(
     assert len(to_b) == 2 and all(m.request_id is None for m in to_b)
     assert len(session.scalars(select(ImpactNotice)).all()) == 4
     with pytest.raises(PermissionDenied):
-        answers.notify_impact(**{**args, "actor": people["a"]}, document_version=4)
+        attached_answers.notify_impact(**{**args, "actor": people["a"]}, document_version=4)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import bulk, merging, requests, saved_views
+from portal import bulk, merging, saved_views, service_requests
 from portal.customers import customer_panel
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Attachment, Event, Message, OutboxMessage, ServiceRequest
@@ -74,7 +74,7 @@ def test_bulk_priority_skips_requests_already_at_it(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     one, two = submit_one(people["a"]), submit_one(people["a"])
-    requests.set_priority(
+    service_requests.set_priority(
         session=session, actor=people["staff"], request=two, priority=Priority.URGENT
     )
     outcome = bulk.apply(
@@ -92,7 +92,7 @@ def test_bulk_status_with_one_illegal_step_changes_nothing_and_names_it(
     session: Session, people: dict[str, Any], submit_one: Any, calendar: WorkingCalendar
 ) -> None:
     one, two = submit_one(people["a"]), submit_one(people["a"])
-    requests.transition(
+    service_requests.transition(
         session=session,
         actor=people["staff"],
         request=two,
@@ -138,7 +138,9 @@ def test_merging_moves_messages_and_files_closes_the_duplicate_and_tells_the_com
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     kept, duplicate = submit_one(people["a"]), submit_one(people["a2"])
-    requests.add_message(session=session, user=people["a2"], request=duplicate, body="样品已寄出")
+    service_requests.add_message(
+        session=session, user=people["a2"], request=duplicate, body="样品已寄出"
+    )
     merging.merge(session=session, actor=people["staff"], duplicate=duplicate, target=kept)
     assert duplicate.status == Status.CLOSED and duplicate.merged_into_id == kept.id
     bodies = session.scalars(select(Message.body).where(Message.request_id == kept.id)).all()
@@ -165,7 +167,7 @@ def test_merging_refuses_another_companys_request_and_closed_ones(
     with pytest.raises(ValidationFailed):
         merging.merge(session=session, actor=people["staff"], duplicate=mine, target=mine)
     other = submit_one(people["a"])
-    requests.transition(
+    service_requests.transition(
         session=session,
         actor=people["staff"],
         request=other,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import canned, dashboard, notifications, requests
+from portal import canned, dashboard, notifications, service_requests
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import Deflection, OutboxMessage
 from portal.sla import WorkingCalendar
@@ -28,14 +28,20 @@ def _fixture(session: Session, people: dict[str, Any], submit_one: Any) -> dict[
                                "cold_chain": "minus_80c", "tests_requested": ["titer"],
                                "report_language": "en"})  # fmt: skip
     done = submit_one(people["a"], title="Done one", now=MONDAY_9)
-    requests.claim(session=session, actor=staff, request=done)
-    requests.transition(session=session, actor=staff, request=done, target=Status.IN_PROGRESS,
-                        now=MONDAY_9 + timedelta(hours=2), calendar=CAL)  # fmt: skip
-    requests.add_message(session=session, user=staff, request=done, body="Working on it",
+    service_requests.claim(session=session, actor=staff, request=done)
+    service_requests.transition(
+        session=session,
+        actor=staff,
+        request=done,
+        target=Status.IN_PROGRESS,
+        now=MONDAY_9 + timedelta(hours=2),
+        calendar=CAL,
+    )
+    service_requests.add_message(session=session, user=staff, request=done, body="Working on it",
                          now=MONDAY_9 + timedelta(hours=2))  # fmt: skip
-    requests.transition(session=session, actor=staff, request=done, target=Status.RESOLVED,
+    service_requests.transition(session=session, actor=staff, request=done, target=Status.RESOLVED,
                         now=MONDAY_9 + timedelta(hours=6), calendar=CAL)  # fmt: skip
-    requests.rate(session=session, user=people["a"], request=done, rating=4)
+    service_requests.rate(session=session, user=people["a"], request=done, rating=4)
     session.add_all([Deflection(user_id=people["a"].id, query="q", answers_shown=3),
                      Deflection(user_id=people["a"].id, query="q2", answers_shown=2,
                                 request_id=old.id)])  # fmt: skip
@@ -48,8 +54,13 @@ def test_queue_puts_breached_first_and_counts_statuses(
 ) -> None:
     made = _fixture(session, people, submit_one)
     now = MONDAY_9 + timedelta(days=2, hours=1)  # old: 18 business h, past its 16 h response
-    result = requests.queue(session=session, user=people["staff"],
-                            filters=requests.QueueFilters(), now=now, calendar=CAL)  # fmt: skip
+    result = service_requests.queue(
+        session=session,
+        user=people["staff"],
+        filters=service_requests.QueueFilters(),
+        now=now,
+        calendar=CAL,
+    )
     assert [r.request.id for r in result.rows] == [made["old"].id, made["fresh"].id]
     assert result.rows[0].sla.state == "breached"
     assert result.counts["submitted"] == 2 and result.counts["resolved"] == 1
@@ -79,10 +90,10 @@ def test_queue_filters(
     if filters.get("assignee") == "me":
         filters = {**filters, "status": tuple(Status)}
     now = MONDAY_9 + timedelta(days=2, hours=1)
-    result = requests.queue(
+    result = service_requests.queue(
         session=session,
         user=people["staff"],
-        filters=requests.QueueFilters(**filters),
+        filters=service_requests.QueueFilters(**filters),
         now=now,
         calendar=CAL,
     )
@@ -91,8 +102,13 @@ def test_queue_filters(
 
 def test_queue_is_staff_only(session: Session, people: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
-        requests.queue(session=session, user=people["a"], filters=requests.QueueFilters(),
-                       now=MONDAY_9, calendar=CAL)  # fmt: skip
+        service_requests.queue(
+            session=session,
+            user=people["a"],
+            filters=service_requests.QueueFilters(),
+            now=MONDAY_9,
+            calendar=CAL,
+        )
 
 
 def test_dashboard_numbers(session: Session, people: dict[str, Any], submit_one: Any) -> None:

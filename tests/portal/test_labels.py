@@ -10,11 +10,11 @@ import pytest
 
 from knowledge import documents
 from knowledge.jobs import JobStatus
-from portal import answers, labels, progress, requests, sla
+from portal import attached_answers, labels, progress, service_requests, sla
 from portal.models import ROLES
 from portal.workflow import Priority, Status
 
-PORTAL = Path(requests.__file__).parent
+PORTAL = Path(service_requests.__file__).parent
 
 # Every user-visible enum, by label kind.
 ENUMS: dict[str, tuple[str, ...]] = {
@@ -24,9 +24,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "sla_state": get_args(sla.SlaState),
     "sla_clock": ("first_response", "resolution"),
     "role": ROLES,
-    "visibility": get_args(requests.Visibility),
+    "visibility": get_args(service_requests.Visibility),
     "triage_decision": ("accepted", "overridden"),
-    "answer_change": get_args(answers.Change),
+    "answer_change": get_args(attached_answers.Change),
     "doc_status": get_args(documents.Status),
     "category": get_args(documents.Category),
     "jurisdiction": get_args(documents.Jurisdiction),

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal import notifications, requests
+from portal import notifications, service_requests
 from portal.attachments import AttachmentStore
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Mention, OutboxMessage, ServiceRequest, TriageSuggestion
@@ -27,13 +27,13 @@ def test_submit_creates_request_with_number_team_event_notice_and_suggestion(
     assert request.status == Status.SUBMITTED
     assert request.team_code == "testing"
     assert request.fields["sample_quantity"] == 3
-    kinds = [e.event.kind for e in requests.timeline(
+    kinds = [e.event.kind for e in service_requests.timeline(
         session=session, user=people["staff"], request=request) if e.event]  # fmt: skip
     assert "submitted" in kinds and "triage_suggested" in kinds
     notices = notifications.unread_for(session=session, user=people["a2"])
     assert any(request.tracking_number in n.subject for n in notices)
     assert session.get(TriageSuggestion, request.id) is not None
-    items = requests.timeline(session=session, user=people["a"], request=request)
+    items = service_requests.timeline(session=session, user=people["a"], request=request)
     assert [i.attachment.filename for i in items if i.attachment] == ["coa.pdf"]
 
 
@@ -105,7 +105,7 @@ def test_same_key_from_two_threads_gives_one_request(
     results: list[int] = []
 
     def submit(s: Session, user: Any, n: int) -> None:
-        r = requests.submit(session=s, user=user, service_code="release_lot_testing",
+        r = service_requests.submit(session=s, user=user, service_code="release_lot_testing",
                             title="Race", description="Two clicks", fields=testing_fields,
                             idempotency_key="race", store=store,
                             files=[("sample-information.pdf", PDF)])  # fmt: skip
@@ -130,7 +130,7 @@ def test_concurrent_submissions_get_gap_free_numbers_and_their_own_notices(
     def submit(s: Session, user: Any, n: int) -> None:
         for i in range(5):
             pdf = PDF + f"{n}/{i}".encode()  # distinct files: each is written and synced
-            requests.submit(session=s, user=user, service_code="release_lot_testing",
+            service_requests.submit(session=s, user=user, service_code="release_lot_testing",
                             title=f"T{n}-{i}", description="Parallel", store=store,
                             fields=testing_fields, idempotency_key=f"k{n}-{i}",
                             files=[("sample-information.pdf", pdf)])  # fmt: skip
@@ -152,34 +152,52 @@ def test_company_lists_only_its_own_and_staff_see_all(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     ra, rb = submit_one(people["a"]), submit_one(people["b"])
-    assert [r.id for r in requests.list_for_user(session=session, user=people["a2"])] == [ra.id]
-    assert {r.id for r in requests.list_for_user(session=session, user=people["staff"])} == {
-        ra.id, rb.id,
-    }  # fmt: skip
+    assert [r.id for r in service_requests.list_for_user(session=session, user=people["a2"])] == [
+        ra.id
+    ]
+    assert {
+        r.id for r in service_requests.list_for_user(session=session, user=people["staff"])
+    } == {
+        ra.id,
+        rb.id,
+    }
 
 
 def _idor_calls(
     session: Session, store: AttachmentStore, request: ServiceRequest, intruder: Any
 ) -> list[Callable[[], object]]:
     return [
-        lambda: requests.get_for_user(session=session, user=intruder,
-                                      tracking_number=request.tracking_number),
-        lambda: requests.timeline(session=session, user=intruder, request=request),
-        lambda: requests.add_message(session=session, user=intruder, request=request, body="hi"),
-        lambda: requests.add_message(session=session, user=intruder, request=request, body="x",
-                                     files=[("a.pdf", PDF)], store=store),
-        lambda: requests.transition(session=session, actor=intruder, request=request,
-                                    target=Status.WITHDRAWN),
-        lambda: requests.withdraw(session=session, user=intruder, request=request),
-        lambda: requests.rate(session=session, user=intruder, request=request, rating=5),
-        lambda: requests.assign(session=session, actor=intruder, request=request,
-                                assignee_id=intruder.id),
-        lambda: requests.claim(session=session, actor=intruder, request=request),
-        lambda: requests.set_priority(session=session, actor=intruder, request=request,
-                                      priority=Priority.URGENT),
-        lambda: requests.set_service(session=session, actor=intruder, request=request,
-                                     service_code="training"),
-    ]  # fmt: skip
+        lambda: service_requests.get_for_user(
+            session=session, user=intruder, tracking_number=request.tracking_number
+        ),
+        lambda: service_requests.timeline(session=session, user=intruder, request=request),
+        lambda: service_requests.add_message(
+            session=session, user=intruder, request=request, body="hi"
+        ),
+        lambda: service_requests.add_message(
+            session=session,
+            user=intruder,
+            request=request,
+            body="x",
+            files=[("a.pdf", PDF)],
+            store=store,
+        ),
+        lambda: service_requests.transition(
+            session=session, actor=intruder, request=request, target=Status.WITHDRAWN
+        ),
+        lambda: service_requests.withdraw(session=session, user=intruder, request=request),
+        lambda: service_requests.rate(session=session, user=intruder, request=request, rating=5),
+        lambda: service_requests.assign(
+            session=session, actor=intruder, request=request, assignee_id=intruder.id
+        ),
+        lambda: service_requests.claim(session=session, actor=intruder, request=request),
+        lambda: service_requests.set_priority(
+            session=session, actor=intruder, request=request, priority=Priority.URGENT
+        ),
+        lambda: service_requests.set_service(
+            session=session, actor=intruder, request=request, service_code="training"
+        ),
+    ]
 
 
 def test_other_company_gets_not_found_from_every_function(
@@ -193,17 +211,18 @@ def test_other_company_gets_not_found_from_every_function(
     calls = _idor_calls(session, store, request, people["b"])
     calls += [
         lambda: triage.accept(session=session, actor=people["b"], request=request),
-        lambda: triage.override(session=session, actor=people["b"], request=request,
-                                priority=Priority.LOW),
+        lambda: triage.override(
+            session=session, actor=people["b"], request=request, priority=Priority.LOW
+        ),
         lambda: triage.get_suggestion(session=session, actor=people["b"], request=request),
-    ]  # fmt: skip
+    ]
     attachment = next(
         i.attachment
-        for i in requests.timeline(session=session, user=people["a"], request=request)
+        for i in service_requests.timeline(session=session, user=people["a"], request=request)
         if i.attachment
     )
     calls.append(
-        lambda: requests.get_attachment(session=session, user=people["b"],
+        lambda: service_requests.get_attachment(session=session, user=people["b"],
                                         attachment_id=attachment.id)
     )  # fmt: skip
     for call in calls:
@@ -218,10 +237,10 @@ def test_missing_and_foreign_requests_look_the_same(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(NotFound) as foreign:
-        requests.get_for_user(session=session, user=people["b"],
+        service_requests.get_for_user(session=session, user=people["b"],
                               tracking_number=request.tracking_number)  # fmt: skip
     with pytest.raises(NotFound) as missing:
-        requests.get_for_user(session=session, user=people["b"],
+        service_requests.get_for_user(session=session, user=people["b"],
                               tracking_number="GBA-CGT-2026-999999")  # fmt: skip
     assert str(foreign.value) == str(missing.value)
 
@@ -231,10 +250,10 @@ def test_company_cannot_use_staff_actions(
 ) -> None:
     request = submit_one(people["a"])
     for call in (
-        lambda: requests.claim(session=session, actor=people["a"], request=request),
-        lambda: requests.set_priority(session=session, actor=people["a"], request=request,
+        lambda: service_requests.claim(session=session, actor=people["a"], request=request),
+        lambda: service_requests.set_priority(session=session, actor=people["a"], request=request,
                                       priority=Priority.URGENT),
-        lambda: requests.add_message(session=session, user=people["a"], request=request,
+        lambda: service_requests.add_message(session=session, user=people["a"], request=request,
                                      body="secret", visibility="internal"),
     ):  # fmt: skip
         with pytest.raises(PermissionDenied):
@@ -246,8 +265,8 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
 ) -> None:
     request = submit_one(people["a"])
     staff = people["staff"]
-    requests.claim(session=session, actor=staff, request=request)
-    requests.add_message(
+    service_requests.claim(session=session, actor=staff, request=request)
+    service_requests.add_message(
         session=session,
         user=staff,
         request=request,
@@ -256,9 +275,9 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
         files=[("n.txt", b"note")],
         store=store,
     )
-    requests.add_message(session=session, user=staff, request=request, body="We are on it")
-    company_view = requests.timeline(session=session, user=people["a"], request=request)
-    staff_view = requests.timeline(session=session, user=staff, request=request)
+    service_requests.add_message(session=session, user=staff, request=request, body="We are on it")
+    company_view = service_requests.timeline(session=session, user=people["a"], request=request)
+    staff_view = service_requests.timeline(session=session, user=staff, request=request)
     assert [i.message.body for i in company_view if i.message] == ["We are on it"]
     assert not any(i.internal for i in company_view)
     # The company sees the file it sent, never the staff's internal one.
@@ -271,17 +290,21 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
     assert times == sorted(times)
     with pytest.raises(NotFound):
         att = next(i.attachment for i in staff_view if i.attachment and i.internal)
-        requests.get_attachment(session=session, user=people["a"], attachment_id=att.id)
+        service_requests.get_attachment(session=session, user=people["a"], attachment_id=att.id)
 
 
 def test_staff_public_reply_sets_first_response_once_and_notifies(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    requests.add_message(session=session, user=people["staff"], request=request, body="Hello")
+    service_requests.add_message(
+        session=session, user=people["staff"], request=request, body="Hello"
+    )
     first = request.first_response_at
     assert first is not None
-    requests.add_message(session=session, user=people["staff"], request=request, body="Again")
+    service_requests.add_message(
+        session=session, user=people["staff"], request=request, body="Again"
+    )
     assert request.first_response_at == first
     subjects = [n.subject for n in notifications.unread_for(session=session, user=people["a"])]
     assert sum("replied" in s for s in subjects) == 2
@@ -293,11 +316,17 @@ def test_company_reply_while_awaiting_moves_back_to_in_progress_and_pauses(
     from datetime import timedelta
 
     request = submit_one(people["a"], now=now)
-    requests.transition(session=session, actor=people["staff"], request=request,
+    service_requests.transition(session=session, actor=people["staff"], request=request,
                         target=Status.AWAITING_COMPANY, now=now, calendar=calendar)  # fmt: skip
     assert request.awaiting_since is not None and request.first_response_at is not None
-    requests.add_message(session=session, user=people["a"], request=request, body="Here it is",
-                         now=now + timedelta(hours=2), calendar=calendar)  # fmt: skip
+    service_requests.add_message(
+        session=session,
+        user=people["a"],
+        request=request,
+        body="Here it is",
+        now=now + timedelta(hours=2),
+        calendar=calendar,
+    )
     assert request.status == Status.IN_PROGRESS
     assert request.awaiting_since is None
     assert request.paused_seconds == 2 * 3600
@@ -307,7 +336,7 @@ def test_mentions_create_rows_and_notices(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    note = requests.add_message(
+    note = service_requests.add_message(
         session=session, user=people["staff"], request=request,
         body="@王芳 please check; cc @li.wei@center.example.", visibility="internal",
     )  # fmt: skip
@@ -321,7 +350,9 @@ def test_public_message_does_not_mention_anyone(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    requests.add_message(session=session, user=people["a"], request=request, body="@王芳 hi")
+    service_requests.add_message(
+        session=session, user=people["a"], request=request, body="@王芳 hi"
+    )
     assert session.scalar(select(func.count()).select_from(Mention)) == 0
 
 
@@ -330,19 +361,21 @@ def test_rating_only_when_resolved_only_company_only_once(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(PermissionDenied):
-        requests.rate(session=session, user=people["a"], request=request, rating=5)
+        service_requests.rate(session=session, user=people["a"], request=request, rating=5)
     request.status = Status.IN_PROGRESS
     session.commit()
-    requests.transition(session=session, actor=people["staff"], request=request,
+    service_requests.transition(session=session, actor=people["staff"], request=request,
                         target=Status.RESOLVED)  # fmt: skip
     with pytest.raises(PermissionDenied):
-        requests.rate(session=session, user=people["staff"], request=request, rating=5)
+        service_requests.rate(session=session, user=people["staff"], request=request, rating=5)
     with pytest.raises(ValidationFailed):
-        requests.rate(session=session, user=people["a"], request=request, rating=6)
-    requests.rate(session=session, user=people["a"], request=request, rating=4, comment="Good")
+        service_requests.rate(session=session, user=people["a"], request=request, rating=6)
+    service_requests.rate(
+        session=session, user=people["a"], request=request, rating=4, comment="Good"
+    )
     assert (request.rating, request.rating_comment) == (4, "Good")
     with pytest.raises(PermissionDenied):
-        requests.rate(session=session, user=people["a2"], request=request, rating=1)
+        service_requests.rate(session=session, user=people["a2"], request=request, rating=1)
 
 
 def test_withdraw_is_the_companys_and_closed_requests_take_no_company_messages(
@@ -350,11 +383,11 @@ def test_withdraw_is_the_companys_and_closed_requests_take_no_company_messages(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(PermissionDenied):
-        requests.withdraw(session=session, user=people["staff"], request=request)
-    requests.withdraw(session=session, user=people["a"], request=request, note="Not needed")
+        service_requests.withdraw(session=session, user=people["staff"], request=request)
+    service_requests.withdraw(session=session, user=people["a"], request=request, note="Not needed")
     assert request.status == Status.WITHDRAWN and request.closed_at is not None
     with pytest.raises(PermissionDenied):
-        requests.add_message(session=session, user=people["a"], request=request, body="hm")
+        service_requests.add_message(session=session, user=people["a"], request=request, body="hm")
 
 
 def test_assign_requires_a_staff_assignee_and_notifies(
@@ -362,9 +395,9 @@ def test_assign_requires_a_staff_assignee_and_notifies(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(ValidationFailed):
-        requests.assign(session=session, actor=people["staff"], request=request,
+        service_requests.assign(session=session, actor=people["staff"], request=request,
                         assignee_id=people["a"].id)  # fmt: skip
-    requests.assign(session=session, actor=people["staff"], request=request,
+    service_requests.assign(session=session, actor=people["staff"], request=request,
                     assignee_id=people["staff2"].id)  # fmt: skip
     assert request.assignee_id == people["staff2"].id
     assert session.scalar(
@@ -378,10 +411,10 @@ def test_set_service_moves_team_and_records_events(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    requests.set_service(session=session, actor=people["staff"], request=request,
+    service_requests.set_service(session=session, actor=people["staff"], request=request,
                          service_code="hgr_compliance_support")  # fmt: skip
     assert request.team_code == "hgr_customs"
-    kinds = [i.event.kind for i in requests.timeline(
+    kinds = [i.event.kind for i in service_requests.timeline(
         session=session, user=people["staff"], request=request) if i.event]  # fmt: skip
     assert "service" in kinds and "team" in kinds
 
@@ -390,7 +423,7 @@ def test_notifications_name_statuses_in_words_and_never_say_received_before_the_
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     item = submit_one(people["a"])
-    requests.transition(session=session, actor=people["staff"], request=item,
+    service_requests.transition(session=session, actor=people["staff"], request=item,
                         target=Status.IN_PROGRESS)  # fmt: skip
 
     texts = [

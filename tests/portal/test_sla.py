@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from portal import requests
+from portal import service_requests
 from portal.models import Holiday
 from portal.sla import WorkingCalendar, sla_status
 from portal.workflow import Priority, Status
@@ -65,12 +65,12 @@ def test_sla_states_pause_and_breach(
     assert sla_status(request=request, now=wed_3pm, calendar=CAL).state == "breached"
 
     tuesday_10 = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    requests.transition(session=session, actor=people["staff"], request=request,
+    service_requests.transition(session=session, actor=people["staff"], request=request,
                         target=Status.AWAITING_COMPANY, now=tuesday_10, calendar=CAL)  # fmt: skip
     paused = sla_status(request=request, now=tuesday_10 + timedelta(days=1), calendar=CAL)
     assert paused.state == "paused"
     assert paused.resolution_remaining == 15 * 9 * 3600 - 3 * 3600  # frozen at the pause
-    requests.add_message(session=session, user=people["a"], request=request, body="data",
+    service_requests.add_message(session=session, user=people["a"], request=request, body="data",
                          now=tuesday_10 + timedelta(days=1), calendar=CAL)  # fmt: skip
     assert request.paused_seconds == 9 * 3600
     after = sla_status(request=request, now=tuesday_10 + timedelta(days=1), calendar=CAL)
@@ -80,7 +80,7 @@ def test_sla_states_pause_and_breach(
 
 def test_priority_scales_targets(session: Session, people: dict[str, Any], submit_one: Any) -> None:
     request = submit_one(people["a"], now=FRIDAY_4PM.astimezone(UTC))
-    requests.set_priority(session=session, actor=people["staff"], request=request,
+    service_requests.set_priority(session=session, actor=people["staff"], request=request,
                           priority=Priority.URGENT)  # fmt: skip
     status = sla_status(request=request, now=FRIDAY_4PM, calendar=CAL)
     assert status.first_response_due == datetime(2026, 3, 10, 11, 0, tzinfo=CST)  # 4 h
@@ -92,7 +92,7 @@ def test_resolved_in_time_is_met(session: Session, people: dict[str, Any], submi
     request.status = Status.IN_PROGRESS
     session.commit()
     tuesday = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    requests.transition(session=session, actor=people["staff"], request=request,
+    service_requests.transition(session=session, actor=people["staff"], request=request,
                         target=Status.RESOLVED, now=tuesday, calendar=CAL)  # fmt: skip
     later = tuesday + timedelta(days=60)
     assert sla_status(request=request, now=later, calendar=CAL).state == "met"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import requests, triage
+from portal import service_requests, triage
 from portal.errors import PermissionDenied
 from portal.models import TriageSuggestion
 from portal.workflow import Priority, Status
@@ -73,7 +73,7 @@ def test_accept_applies_and_records(
     row = triage.accept(session=session, actor=people["staff"], request=request)
     assert row.decision == "accepted" and row.decided_by_id == people["staff"].id
     assert request.priority == Priority.URGENT and request.status == Status.TRIAGED
-    kinds = [i.event.kind for i in requests.timeline(
+    kinds = [i.event.kind for i in service_requests.timeline(
         session=session, user=people["staff"], request=request) if i.event]  # fmt: skip
     assert {"triage_accepted", "priority", "status"} <= set(kinds)
 
@@ -88,9 +88,10 @@ def test_override_records_suggestion_and_choice(
     assert row.decision == "overridden"
     assert (request.priority, request.team_code) == (Priority.LOW, "general")
     event = next(
-        i.event for i in requests.timeline(session=session, user=people["staff"], request=request)
+        i.event
+        for i in service_requests.timeline(session=session, user=people["staff"], request=request)
         if i.event and i.event.kind == "triage_overridden"
-    )  # fmt: skip
+    )
     assert event.before["priority"] == "normal" and event.after["priority"] == "low"
     assert event.note == "Not urgent"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import requests
+from portal import service_requests
 from portal.errors import InvalidTransition, PermissionDenied
 from portal.workflow import COMPANY_STEPS, TRANSITIONS, Status, check_transition
 
@@ -41,7 +41,9 @@ def test_staff_may_take_every_allowed_step(
 ) -> None:
     request = submit_one(people["a"])
     _force(session, request, current)
-    requests.transition(session=session, actor=people["staff"], request=request, target=target)
+    service_requests.transition(
+        session=session, actor=people["staff"], request=request, target=target
+    )
     assert request.status == target
 
 
@@ -52,11 +54,15 @@ def test_company_may_take_only_company_steps(
     request = submit_one(people["a"])
     _force(session, request, current)
     if (current, target) in COMPANY_STEPS:
-        requests.transition(session=session, actor=people["a2"], request=request, target=target)
+        service_requests.transition(
+            session=session, actor=people["a2"], request=request, target=target
+        )
         assert request.status == target
     else:
         with pytest.raises(PermissionDenied):
-            requests.transition(session=session, actor=people["a2"], request=request, target=target)
+            service_requests.transition(
+                session=session, actor=people["a2"], request=request, target=target
+            )
         assert request.status == current
 
 
@@ -65,11 +71,11 @@ def test_refused_transition_changes_nothing_and_writes_no_event(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(InvalidTransition):
-        requests.transition(
+        service_requests.transition(
             session=session, actor=people["staff"], request=request, target=Status.CLOSED
         )
     session.rollback()
-    items = requests.timeline(session=session, user=people["staff"], request=request)
+    items = service_requests.timeline(session=session, user=people["staff"], request=request)
     assert [i.event.kind for i in items if i.event and i.event.kind == "status"] == []
     assert request.status == Status.SUBMITTED
 
@@ -81,11 +87,11 @@ def test_transition_records_event_and_notifies_company(
 
     request = submit_one(people["a"])
     before = len(notifications.unread_for(session=session, user=people["a2"]))
-    requests.transition(session=session, actor=people["staff"], request=request,
+    service_requests.transition(session=session, actor=people["staff"], request=request,
                         target=Status.IN_PROGRESS, note="Starting")  # fmt: skip
     events = [
         i.event
-        for i in requests.timeline(session=session, user=people["staff"], request=request)
+        for i in service_requests.timeline(session=session, user=people["staff"], request=request)
         if i.event and i.event.kind == "status"
     ]
     assert (events[-1].before, events[-1].after, events[-1].note) == (

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from retrieval import fulltext
 from retrieval.keyword import KeywordIndex, tokenize
-from web import migrate
+from web.db import migrate
 
 
 def library(texts: Sequence[str], *, url: str | None = None) -> sessionmaker[Session]:

@@ -11,16 +11,16 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
-from retrieval import answers
-from retrieval.answer import Citation
+from retrieval import answer_log
+from retrieval.cited_answer import Citation
 from retrieval.tables import AnswerSourceRow, ConversationTurnRow, RetrievalBase
-from web.wiring import Components
+from web.core.components import Components
 
 
 @pytest.fixture
 def sessions(tmp_path) -> Iterator[sessionmaker[Session]]:  # type: ignore[no-untyped-def]
     """A fresh SQLite database with the retrieval tables only (for the logic of listings)."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'answers.db'}")
+    engine = create_engine(f"sqlite:///{tmp_path / 'answer_log.db'}")
     RetrievalBase.metadata.create_all(engine)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()
@@ -56,12 +56,12 @@ def _store(
     asker_id: int | None = None,
     minutes_ago: int = 0,
 ) -> str:
-    answer_id = answers.new_answer_id()
+    answer_id = answer_log.new_answer_id()
     at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
     with sessions() as session:
         session.add(
             ConversationTurnRow(
-                conversation_id=answers.new_answer_id(),
+                conversation_id=answer_log.new_answer_id(),
                 question=question,
                 search_query=question,
                 answer=f"answer to {question} [1]",
@@ -76,7 +76,7 @@ def _store(
                 company_id=company_id,
             )
         )
-        answers.record_sources(session=session, answer_id=answer_id, citations=citations, at=at)
+        answer_log.record_sources(session=session, answer_id=answer_id, citations=citations, at=at)
         session.commit()
     return answer_id
 
@@ -98,7 +98,7 @@ def test_every_answer_gets_its_own_id_and_stores_exact_sources(components: Compo
             .where(AnswerSourceRow.answer_id == turn.answer_id)
             .order_by(AnswerSourceRow.n)
         ).all()
-        stored = answers.get(session=session, answer_id=turn.answer_id)
+        stored = answer_log.get(session=session, answer_id=turn.answer_id)
         for source in sources:  # the version recorded is the document's version when quoted
             document = registry.get(session=session, document_id=source.document_id)
             assert document is not None and source.document_version == document.version
@@ -115,7 +115,7 @@ def test_a_refusal_has_an_answer_id_and_no_sources(components: Components) -> No
     turn = components.assistant.ask("明天广州的天气怎么样？")
     assert turn.answer.refused and turn.answer_id
     with components.sessions() as session:
-        assert answers.get(session=session, answer_id=turn.answer_id) is not None
+        assert answer_log.get(session=session, answer_id=turn.answer_id) is not None
         assert not session.scalars(
             select(AnswerSourceRow).where(AnswerSourceRow.answer_id == turn.answer_id)
         ).all()
@@ -128,21 +128,25 @@ def test_a_company_sees_its_own_and_anonymous_answers_only(sessions) -> None:  #
     own = _store(sessions, "ours", [], company_id=1, asker_id=10)
     anonymous = _store(sessions, "anyone", [])
     with sessions() as session:
-        assert answers.get_visible(session=session, answer_id=own, company_id=1, staff=False)
-        assert answers.get_visible(session=session, answer_id=anonymous, company_id=2, staff=False)
-        assert answers.get_visible(session=session, answer_id=own, company_id=None, staff=True)
+        assert answer_log.get_visible(session=session, answer_id=own, company_id=1, staff=False)
+        assert answer_log.get_visible(
+            session=session, answer_id=anonymous, company_id=2, staff=False
+        )
+        assert answer_log.get_visible(session=session, answer_id=own, company_id=None, staff=True)
         for company in (2, None):
-            with pytest.raises(answers.AnswerNotFound):
-                answers.get_visible(session=session, answer_id=own, company_id=company, staff=False)
-        with pytest.raises(answers.AnswerNotFound):
-            answers.get_visible(session=session, answer_id="0" * 32, company_id=1, staff=False)
+            with pytest.raises(answer_log.AnswerNotFound):
+                answer_log.get_visible(
+                    session=session, answer_id=own, company_id=company, staff=False
+                )
+        with pytest.raises(answer_log.AnswerNotFound):
+            answer_log.get_visible(session=session, answer_id="0" * 32, company_id=1, staff=False)
 
 
 def test_a_citation_stored_before_versions_reads_as_version_1() -> None:
     data = asdict(_citation(1, "decree-818.en", 4))
     del data["version"]
     data["removed_field"] = "ignored"
-    assert answers.citation_from_json(data).version == 1
+    assert answer_log.citation_from_json(data).version == 1
 
 
 # --- feedback ---------------------------------------------------------------------------------
@@ -154,23 +158,23 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
         for kwargs, field in (
             ({"helpful": False, "reason": "boring"}, "reason"),
             ({"helpful": True, "reason": "wrong"}, "reason"),
-            ({"helpful": False, "comment": "x" * (answers.MAX_COMMENT + 1)}, "comment"),
+            ({"helpful": False, "comment": "x" * (answer_log.MAX_COMMENT + 1)}, "comment"),
         ):
-            with pytest.raises(answers.InvalidFeedback) as failure:
-                answers.give_feedback(
+            with pytest.raises(answer_log.InvalidFeedback) as failure:
+                answer_log.give_feedback(
                     session=session, answer_id=answer_id, user_id=5, company_id=1, **kwargs
                 )  # type: ignore[arg-type]
             assert failure.value.field == field
-        with pytest.raises(answers.AnswerNotFound):  # another company's answer
-            answers.give_feedback(
+        with pytest.raises(answer_log.AnswerNotFound):  # another company's answer
+            answer_log.give_feedback(
                 session=session, answer_id=answer_id, helpful=False, user_id=9, company_id=2
             )
-        assert answers.list_feedback(session=session).total == 0  # nothing half-written
+        assert answer_log.list_feedback(session=session).total == 0  # nothing half-written
 
-        first = answers.give_feedback(
+        first = answer_log.give_feedback(
             session=session, answer_id=answer_id, helpful=True, user_id=5, company_id=1
         )
-        later = answers.give_feedback(
+        later = answer_log.give_feedback(
             session=session,
             answer_id=answer_id,
             helpful=False,
@@ -179,7 +183,7 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
             user_id=5,
             company_id=1,
         )
-        answers.give_feedback(
+        answer_log.give_feedback(
             session=session,
             answer_id=answer_id,
             helpful=False,
@@ -187,7 +191,7 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
             user_id=6,
             company_id=1,
         )
-        listed = answers.list_feedback(session=session)
+        listed = answer_log.list_feedback(session=session)
     assert later.id == first.id and later.comment == "rule changed"
     assert listed.total == 2
     assert {(fb.user_id, fb.reason) for fb, _ in listed.items} == {(5, "outdated"), (6, "wrong")}
@@ -197,19 +201,19 @@ def test_the_feedback_list_filters_and_pages_newest_first(sessions) -> None:  # 
     ids = [_store(sessions, f"question {i}", [_citation(1, "doc-a", 1)]) for i in range(5)]
     with sessions() as session:
         for i, answer_id in enumerate(ids):
-            answers.give_feedback(
+            answer_log.give_feedback(
                 session=session,
                 answer_id=answer_id,
                 helpful=i % 2 == 0,
                 reason=None if i % 2 == 0 else "incomplete",
                 user_id=100 + i,
             )
-        unhelpful = answers.list_feedback(session=session, helpful=False)
-        incomplete = answers.list_feedback(session=session, reason="incomplete")
-        first = answers.list_feedback(session=session, page=1, per_page=2)
-        last = answers.list_feedback(session=session, page=3, per_page=2)
-        with pytest.raises(answers.InvalidFeedback):
-            answers.list_feedback(session=session, reason="nonsense")
+        unhelpful = answer_log.list_feedback(session=session, helpful=False)
+        incomplete = answer_log.list_feedback(session=session, reason="incomplete")
+        first = answer_log.list_feedback(session=session, page=1, per_page=2)
+        last = answer_log.list_feedback(session=session, page=3, per_page=2)
+        with pytest.raises(answer_log.InvalidFeedback):
+            answer_log.list_feedback(session=session, reason="nonsense")
     assert unhelpful.total == incomplete.total == 2
     assert {turn.question for _, turn in unhelpful.items} == {"question 1", "question 3"}
     assert [turn.question for _, turn in first.items] == ["question 4", "question 3"]
@@ -232,11 +236,11 @@ def test_answers_citing_an_old_version_are_found_newest_first(sessions) -> None:
     current = _store(sessions, "current", [_citation(1, "doc-a", 2)], company_id=2)
     _store(sessions, "other document", [_citation(1, "doc-b", 1)])
     with sessions() as session:
-        before_2 = answers.answers_citing(session=session, document_id="doc-a", before_version=2)
-        any_version = answers.answers_citing(
+        before_2 = answer_log.answers_citing(session=session, document_id="doc-a", before_version=2)
+        any_version = answer_log.answers_citing(
             session=session, document_id="doc-a", before_version=None
         )
-        nothing = answers.answers_citing(session=session, document_id="doc-a", before_version=1)
+        nothing = answer_log.answers_citing(session=session, document_id="doc-a", before_version=1)
     assert [a.turn.answer_id for a in before_2] == [old, older]
     assert before_2[0].versions == [1] and before_2[1].sections == ["Article 9"]
     assert [a.turn.answer_id for a in any_version] == [current, old, older]

@@ -8,7 +8,7 @@ import pytest
 
 from knowledge import registry
 from retrieval.evaluation.run import evaluate, load_questions
-from web.wiring import Components
+from web.core.components import Components
 
 
 def _texts(components: Components) -> dict[str, str]:

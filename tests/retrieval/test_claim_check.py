@@ -12,7 +12,7 @@ from retrieval.claim_check import (
     figures,
     unsupported,
 )
-from web.wiring import Components
+from web.core.components import Components
 
 CIT_ZH = "根据财税〔2022〕40号，符合条件的鼓励类产业企业，企业所得税减按15%的税率征收。"
 FORWARD_ZH = (

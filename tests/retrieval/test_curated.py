@@ -14,7 +14,7 @@ from retrieval import curated
 from retrieval.assistant import Assistant
 from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, CuratedLoader
 from retrieval.embeddings import EmbeddingModel
-from web.wiring import Components
+from web.core.components import Components
 
 FEE_QUESTIONS = ["How much does a sterility test cost?", "无菌检测收费多少？"]
 FEE_ANSWER = "A sterility test costs RMB 3,000 per batch; the center quotes it on request [1]."

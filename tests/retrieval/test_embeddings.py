@@ -14,8 +14,8 @@ from retrieval.embeddings import (
     SentenceTransformerEmbeddings,
     make_embeddings,
 )
+from web.core.components import build
 from web.settings import Settings
-from web.wiring import build
 
 
 def test_use_puts_chinese_and_english_in_one_space(use_model: EmbeddingModel) -> None:

@@ -9,7 +9,7 @@ import pytest
 from retrieval import gaps
 from retrieval.embeddings import EmbeddingModel, FakeEmbeddings
 from retrieval.tables import ConversationTurnRow
-from web.wiring import Components
+from web.core.components import Components
 
 CONFIG = gaps.GapConfig()
 PARKING = ["Is there parking at the service center?", "中心有停车位吗？", "去中心办事可以停车吗"]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from knowledge import registry
 from knowledge.loaders import load_bytes
 from retrieval.tables import PassageVectorsRow
-from web.wiring import Components
+from web.core.components import Components
 
 
 def _doc(doc_id: str, body: str, **meta: str):

@@ -11,7 +11,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
 
-from retrieval.answer import Answer, Citation
+from retrieval.cited_answer import Answer, Citation
 from retrieval.llm import (
     LlmPhraser,
     cited_sentences,

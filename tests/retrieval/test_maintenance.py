@@ -16,9 +16,9 @@ from knowledge import jobs, registry
 from knowledge.jobs import JobStatus
 from knowledge.uploads import UploadRejected
 from retrieval.index_worker import IndexWorker
-from retrieval.maintenance import KnowledgeAdmin
+from retrieval.knowledge_admin import KnowledgeAdmin
 from retrieval.tables import PassageVectorsRow
-from web.wiring import Components
+from web.core.components import Components
 
 OLD = (
     "The Nansha cleanroom subsidy notice supports cell therapy workshops.\n\n"

@@ -20,8 +20,8 @@ from retrieval.evaluation.real_set import (
     with_document_ids,
 )
 from retrieval.evaluation.run import EvaluationResult, evaluate
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""How answers label superseded documents (retrieval.answer.status_label, asks_about_the_past)."""
+"""How answers label superseded documents (retrieval.cited_answer: status_label, past)."""
 
 from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
-from retrieval.answer import asks_about_the_past, status_label
+from retrieval.cited_answer import asks_about_the_past, status_label
 from retrieval.index import KnowledgeIndex
 from tests.retrieval.library import empty_library as _empty_library
 
@@ -19,14 +19,22 @@ def _index(**documents: dict[str, object]) -> KnowledgeIndex:
 def test_a_superseded_document_names_its_replacement_in_both_languages() -> None:
     index = _index(
         **{
-            "old-zh": {"title": "旧办法", "language": "zh", "status": "superseded",
-                       "superseded_by": "new-zh"},
+            "old-zh": {
+                "title": "旧办法",
+                "language": "zh",
+                "status": "superseded",
+                "superseded_by": "new-zh",
+            },
             "new-zh": {"title": "《细胞库登记办法》", "language": "zh"},
-            "old-en": {"title": "Old rules", "language": "en", "status": "superseded",
-                       "superseded_by": "new-en"},
+            "old-en": {
+                "title": "Old rules",
+                "language": "en",
+                "status": "superseded",
+                "superseded_by": "new-en",
+            },
             "new-en": {"title": "Cell bank measures", "language": "en"},
         }
-    )  # fmt: skip
+    )
 
     assert status_label(index, "old-zh", "zh") == "已被《细胞库登记办法》取代"
     assert status_label(index, "old-en", "en") == "superseded by “Cell bank measures”"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
-from retrieval.answer import Citation, asks_fee, states_fee
+from retrieval.cited_answer import Citation, asks_fee, states_fee
 from retrieval.framing import frame_quote
 from retrieval.units import legal_units, passage_units
 

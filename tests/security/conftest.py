@@ -24,8 +24,8 @@ from portal import accounts, deflection
 from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
 from web.app import create_app
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

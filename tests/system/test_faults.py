@@ -37,8 +37,8 @@ from portal.tracking import PREFIX
 from retrieval.embeddings import EmbeddingModel
 from retrieval.tables import PassageVectorsRow
 from retrieval.vector_store import VectorStore
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 pytestmark = pytest.mark.slow
 
@@ -213,7 +213,7 @@ def test_kill_during_submissions_leaves_every_request_whole_or_absent(
     server.stop()
 
     settings = Settings(environment="test", data_dir=data_dir)
-    from web.wiring import build_sessions
+    from web.db.engine import build_sessions
 
     with build_sessions(settings)() as session:
         requests = session.scalars(select(ServiceRequest)).all()

@@ -326,7 +326,7 @@ def test_two_workers_answer_from_a_large_real_library_and_see_its_changes(
 UPGRADE = """
 import sys, time
 from sqlalchemy import create_engine
-from web import migrate
+from web.db import migrate
 engine = create_engine(sys.argv[1])
 time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together
 migrate.upgrade(engine)
@@ -337,7 +337,7 @@ def test_workers_upgrading_an_empty_database_at_once_do_not_collide(database_url
     from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine, inspect
 
-    from web import migrate
+    from web.db import migrate
 
     start = time.time() + 8
     racers = [

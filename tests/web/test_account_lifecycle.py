@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select, text
 from portal import accounts
 from portal.models import OutboxMessage
 from portal.uscc import check_character
-from web import migrate
+from web.db import migrate
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "seven lanterns over nansha bay"

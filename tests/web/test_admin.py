@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from portal import accounts, admin
 from portal.models import Service, Team
 from portal.uscc import check_character
-from web.wiring import Components
+from web.core.components import Components
 
 PASSWORD = "correct horse battery"
 _serial = itertools.count(1)

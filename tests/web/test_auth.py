@@ -18,9 +18,10 @@ from portal.uscc import check_character
 from web import auth
 from web.app import create_app
 from web.cli import app as cli
+from web.core.components import Components
+from web.db.engine import build_sessions
 from web.deps import CurrentStaff, CurrentUser
 from web.settings import Settings
-from web.wiring import Components, build_sessions
 
 PASSWORD = "correct horse battery"
 _serial = itertools.count(1)

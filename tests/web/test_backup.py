@@ -17,16 +17,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, MetaData, select, text
 from typer.testing import CliRunner
 
-from portal import accounts, catalog, requests
+from portal import accounts, catalog, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Attachment, Event, Message
 from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
-from web import backup
 from web.app import create_app
 from web.cli import app as cli
+from web.core.components import Components, build
+from web.db import backup
+from web.db.engine import build_engine
 from web.settings import Settings
-from web.wiring import Components, build, build_engine
 
 PASSWORD = "correct horse battery staple"
 QUESTION = "When does Decree 818 take effect?"
@@ -79,7 +80,7 @@ def _populate(components: Components) -> dict[str, Any]:
             session=session, actor=owner, email=f"m{next(_serial)}@example.cn",
             password=PASSWORD, name="李雷",
         )  # fmt: skip
-        request = requests.submit(
+        request = service_requests.submit(
             session=session, user=owner, service_code="release_lot_testing",
             title="Release testing for lot 12", description="Sterility and mycoplasma, lot 12.",
             fields={
@@ -90,7 +91,7 @@ def _populate(components: Components) -> dict[str, Any]:
             },
             idempotency_key=f"backup-{next(_serial)}", files=[("plan.pdf", PDF)], store=store,
         )  # fmt: skip
-        requests.add_message(
+        service_requests.add_message(
             session=session, user=owner, request=request, body="补充：样品周三寄出。",
             files=[("notes.txt", "冷链运输 / cold chain".encode())], store=store,
         )  # fmt: skip
@@ -217,10 +218,12 @@ def test_new_rows_after_a_restore_get_fresh_ids(
         catalog.sync_catalog(session=session, documents=[])
         user = accounts.get_user_by_email(session=session, email=source["email"])
         assert user is not None
-        request = requests.get_for_user(
+        request = service_requests.get_for_user(
             session=session, user=user, tracking_number=source["tracking_number"]
         )
-        requests.add_message(session=session, user=user, request=request, body="还有一个问题。")
+        service_requests.add_message(
+            session=session, user=user, request=request, body="还有一个问题。"
+        )
         newest = max(session.scalars(select(Event.id)))
 
     assert newest > highest  # PostgreSQL sequences continue after the restored rows

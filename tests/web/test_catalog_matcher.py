@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from knowledge.loaders import bundled_sources, load_path
 from portal import accounts, admin
-from web.portal_wiring import CatalogMatcher, sync_catalog
-from web.wiring import Components
+from web.core.components import Components
+from web.core.portal_parts import CatalogMatcher, sync_catalog
 
 HGR_TEXT = "我们需要办理人类遗传资源国际合作审批，想请中心协助准备申报材料。"
 

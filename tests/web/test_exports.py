@@ -16,7 +16,7 @@ from portal import accounts
 from portal.models import ServiceRequest
 from portal.uscc import check_character
 from tests.web.test_staff import PASSWORD, _sign_in
-from web.wiring import Components
+from web.core.components import Components
 
 MANY = 523  # past the queue page's 500 that the CSV used to stop at
 

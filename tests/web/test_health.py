@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from web.app import create_app
+from web.core.components import Components
 from web.routes import health
-from web.wiring import Components
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from portal import accounts
 from portal.uscc import check_character
-from web.wiring import Components
+from web.core.components import Components
 
 PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

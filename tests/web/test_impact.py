@@ -18,7 +18,7 @@ from portal.uscc import check_character
 from retrieval import curated
 from retrieval.curated import CitationDraft, CuratedDraft
 from web.app import create_app
-from web.wiring import Components
+from web.core.components import Components
 
 PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

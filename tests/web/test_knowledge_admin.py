@@ -22,8 +22,8 @@ from portal import accounts
 from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
 from web.app import create_app
+from web.core.components import Components, build
 from web.settings import Settings
-from web.wiring import Components, build
 
 PASSWORD = "correct horse battery"
 _serial = itertools.count(1)
@@ -399,7 +399,7 @@ def test_migration_0002_makes_every_existing_document_version_1_with_its_text(
     from alembic import command
     from sqlalchemy import create_engine, text
 
-    from web import migrate
+    from web.db import migrate
 
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     config = migrate.alembic_config(engine)

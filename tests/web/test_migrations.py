@@ -8,7 +8,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from web import migrate
+from web.db import migrate
 
 
 def _head(engine) -> str:  # type: ignore[no-untyped-def]

@@ -25,9 +25,10 @@ from portal.models import OutboxMessage, User
 from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
 from web.app import create_app
-from web.mailer import DeliveryLoop, SmtpSender, deliver_once
+from web.core.components import Components, build
+from web.core.mailer import DeliveryLoop, SmtpSender, deliver_once
+from web.db.engine import build_sessions
 from web.settings import Settings
-from web.wiring import Components, build, build_sessions
 
 SENDER = "noreply@gba-cgt.example.cn"
 BODY = "您好，您的申请已受理。受理编号 GBA-CGT-2026-000001。"

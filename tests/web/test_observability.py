@@ -20,13 +20,13 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
-from portal import accounts, catalog, requests
+from portal import accounts, catalog, service_requests
 from portal.attachments import AttachmentStore
 from portal.uscc import check_character
-from web import observability
 from web.app import create_app
+from web.core import observability
+from web.core.components import Components
 from web.settings import Settings
-from web.wiring import Components
 
 PASSWORD = "correct horse battery staple"
 WRONG_PASSWORD = "wrong-horse-battery-99"
@@ -326,7 +326,7 @@ def test_queue_size_and_sla_breaches_are_read_from_the_database(
         }  # fmt: skip
         long_ago = datetime.now(UTC) - timedelta(days=60)
         for key, moment in (("old", long_ago), ("new", None)):
-            requests.submit(
+            service_requests.submit(
                 session=session, user=user, service_code="release_lot_testing",
                 title=f"Lot {key}", description="Sterility for our CAR-T lot.",
                 fields=fields, idempotency_key=key, now=moment,
@@ -352,7 +352,7 @@ def test_several_worker_processes_add_up_in_multiprocess_mode(
     worker = textwrap.dedent(
         """
         from sqlalchemy.orm import sessionmaker
-        from web.observability import Metrics
+        from web.core.observability import Metrics
         metrics = Metrics(sessions=sessionmaker())
         metrics.observe_request(method="GET", route="/chat", status=200, seconds=0.02)
         """

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from portal import accounts
 from tests.web.test_staff import PASSWORD, _company, _sign_in, _submit, _token
-from web.wiring import Components
+from web.core.components import Components
 
 TRUE_RATE = "南沙先行启动区符合条件的鼓励类产业企业，企业所得税减按15%的税率征收。"
 FALSE_RATE = "南沙先行启动区符合条件的鼓励类产业企业，企业所得税减按9%的税率征收。"

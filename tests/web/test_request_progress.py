@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from portal.sla import SlaStatus, WorkingCalendar
-from web.request_progress import calendar_text, clock_texts, deadline_text, working_hours_text
+from web.views.progress import calendar_text, clock_texts, deadline_text, working_hours_text
 
 CALENDAR = WorkingCalendar()
 DUE = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai, a Friday

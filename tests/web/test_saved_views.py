@@ -19,7 +19,7 @@ from tests.web.test_staff import (  # noqa: F401  (fixtures)
     company,
     staff,
 )
-from web.wiring import Components
+from web.core.components import Components
 
 
 def _id_of(components: Components, number: str) -> int:

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from portal import accounts
 from portal.passwords import verify_password
 from web.cli import app as cli
+from web.db.engine import build_sessions
 from web.settings import Settings
-from web.wiring import build_sessions
 
 PASSWORD = "correct horse battery"
 

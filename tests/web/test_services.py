@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.test_requests import PDF, TESTING_FIELDS, company_user, new_form
-from web.wiring import Components
+from web.core.components import Components
 
 
 @pytest.fixture

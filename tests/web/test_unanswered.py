@@ -13,7 +13,7 @@ from markupsafe import escape
 from knowledge import registry
 from retrieval import curated
 from tests.web.test_staff import _company, _sign_in, _token
-from web.wiring import Components
+from web.core.components import Components
 
 # The knowledge base has nothing on pets: these are refused or answered with low confidence.
 PETS = ["Can I bring my pet dog to the center's office?", "可以带宠物狗来中心办公室吗？"]

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from portal import working_calendar
 from portal.models import Holiday
 from tests.web.test_admin import _post, boss, staff  # noqa: F401  (fixtures)
+from web.core.components import Components
 from web.routes import health
-from web.wiring import Components
 
 YEAR = 2035  # far from every other test's SLA clocks: the app's database is shared
 

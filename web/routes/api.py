@@ -7,9 +7,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from knowledge import registry
-from web import conversation_owner, observability
-from web.deps import AssistantDep, ComponentsDep, DocumentDep, OptionalUser, SessionDep
-from web.knowledge_wiring import KnowledgeDep
+from web import conversation_owner
+from web.core import observability
+from web.deps import (
+    AssistantDep,
+    ComponentsDep,
+    DocumentDep,
+    KnowledgeDep,
+    OptionalUser,
+    SessionDep,
+)
 from web.schemas import ChatRequest, ChatResponse, DocumentOut, DocumentWithText
 
 router = APIRouter(prefix="/api/v1", tags=["assistant"])

@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from knowledge.uploads import UploadRejected
-from retrieval.maintenance import DocumentMissing, KnowledgeAdmin
-from web.deps import CurrentStaff
+from retrieval.knowledge_admin import DocumentMissing, KnowledgeAdmin
+from web.deps import CurrentStaff, KnowledgeDep
 from web.errors import NotFound
-from web.knowledge_wiring import KnowledgeDep
 from web.schemas import DocumentWithText
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge base (staff)"])

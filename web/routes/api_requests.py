@@ -10,8 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import catalog
-from portal import requests as service_requests
+from portal import catalog, service_requests
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from portal.sla import SlaStatus

@@ -8,10 +8,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from web import answer_views, conversation_owner, observability
+from web import conversation_owner
+from web.core import observability
 from web.deps import AssistantDep, LanguageDep, OptionalUser, SessionDep
 from web.schemas import ChatRequest
 from web.templating import is_htmx, render
+from web.views import answers
 
 router = APIRouter(tags=["pages"])
 
@@ -36,7 +38,7 @@ def chat_page(
     """Show the chat with the caller's conversation `c`; `q` prefills the question box."""
     conversation_id = c if c and conversation_owner.readable(request, session, user, c) else None
     turns = assistant.history(conversation_id) if conversation_id else []
-    actions = answer_views.chat_actions(request, session, rated=rated)
+    actions = answers.chat_actions(request, session, rated=rated)
     return render(
         request,
         "chat.html",
@@ -73,9 +75,7 @@ def ask(
             return _form_error(request, language, key, question, conversation_id)
     conversation = conversation_owner.conversation_for(request, session, user, body.conversation_id)
     with observability.answering(request) as record:  # answer latency and refusals
-        turn = assistant.ask(
-            body.question, conversation_id=conversation, **answer_views.asker(user)
-        )
+        turn = assistant.ask(body.question, conversation_id=conversation, **answers.asker(user))
         record(turn.answer)
     if is_htmx(request):
         response = render(
@@ -84,7 +84,7 @@ def ask(
             {
                 "turns": [turn],
                 "conversation_id": conversation,
-                "actions": answer_views.chat_actions(request, session),
+                "actions": answers.chat_actions(request, session),
             },  # fmt: skip
             language=language,
             block="turn_response",

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from knowledge import registry
 from web.deps import ComponentsDep, DocumentDep, LanguageDep, OptionalUser
 from web.templating import render
-from web.viewer import Span, parse_highlight, render_document
+from web.views.documents import Span, parse_highlight, render_document
 
 router = APIRouter(tags=["pages"])
 

@@ -9,14 +9,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from portal import answers as request_answers
-from portal import requests as service_requests
+from portal import attached_answers, service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
-from retrieval import answers
-from retrieval.answers import Turn
+from retrieval import answer_log
+from retrieval.answer_log import Turn
 from retrieval.curated import CitationDraft
-from web import answer_views
 from web.deps import (
     CurrentStaff,
     CurrentUser,
@@ -31,6 +29,7 @@ from web.routes.requests import page as request_page
 from web.routes.unanswered import CITATION_ROWS
 from web.schemas import FeedbackIn, FeedbackOut
 from web.templating import is_htmx, render
+from web.views import answers
 
 router = APIRouter(tags=["feedback"])
 _ERROR_KEYS = {"reason": "feedback.error.reason", "comment": "feedback.error.comment"}
@@ -39,16 +38,16 @@ _ERROR_KEYS = {"reason": "feedback.error.reason", "comment": "feedback.error.com
 def _give(
     session: SessionDep, user: OptionalUser, answer_id: str, *, helpful: bool,
     reason: str | None, comment: str | None,
-) -> answers.Feedback:  # fmt: skip
+) -> answer_log.Feedback:  # fmt: skip
     if len(answer_id) > 32:
         raise NotFound("answer", answer_id[:32])
     try:
-        return answers.give_feedback(
+        return answer_log.give_feedback(
             session=session, answer_id=answer_id, helpful=helpful, reason=reason,
             comment=comment, user_id=user.id if user else None,
             company_id=user.company_id if user else None, staff=bool(user and user.is_staff),
         )  # fmt: skip
-    except answers.AnswerNotFound:
+    except answer_log.AnswerNotFound:
         raise NotFound("answer", answer_id) from None
 
 
@@ -66,7 +65,7 @@ def api_feedback(
     try:
         stored = _give(session, user, answer_id, helpful=body.helpful, reason=body.reason,
                        comment=body.comment)  # fmt: skip
-    except answers.InvalidFeedback as error:
+    except answer_log.InvalidFeedback as error:
         raise ValidationFailed({error.field: error.message}) from None
     return FeedbackOut(
         id=stored.id, answer_id=stored.answer_id, helpful=stored.helpful, reason=stored.reason,
@@ -86,7 +85,7 @@ def chat_feedback(
     comment: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
     """Thumbs up or down from the chat page: the thanks fragment for htmx, else back (303)."""
-    turn = answer_views.visible_answer(session=session, user=user, answer_id=answer_id[:33])
+    turn = answers.visible_answer(session=session, user=user, answer_id=answer_id[:33])
     error = None
     if helpful not in ("yes", "no"):
         error = "feedback.error.helpful"
@@ -94,12 +93,12 @@ def chat_feedback(
         try:
             _give(session, user, answer_id, helpful=helpful == "yes",
                   reason=None if helpful == "yes" else reason, comment=comment)  # fmt: skip
-        except answers.InvalidFeedback as failure:
+        except answer_log.InvalidFeedback as failure:
             error = _ERROR_KEYS.get(failure.field, "error.invalid")
     if error is None and not is_htmx(request):
         target = f"/chat?c={quote(turn.conversation_id)}&rated={answer_id}#a-{answer_id}"
         return RedirectResponse(target, status_code=303)
-    actions = answer_views.chat_actions(
+    actions = answers.chat_actions(
         request, session, rated=answer_id if error is None else None,
         feedback_error={answer_id: error} if error else None,
     )  # fmt: skip
@@ -129,7 +128,7 @@ def attach_from_chat(
         )
     except DomainNotFound:
         raise NotFound("request", tracking_number) from None
-    answer_views.attach(session=session, user=user, request=item, answer_id=answer_id[:33])
+    answers.attach(session=session, user=user, request=item, answer_id=answer_id[:33])
     return RedirectResponse(
         f"/requests/{quote(item.tracking_number)}?attached=1#answers", status_code=303
     )
@@ -148,24 +147,24 @@ def feedback_list(
 ) -> Response:
     """Feedback on answers with the question, answer and citations; filters; newest first."""
     helpful = {"helpful": True, "unhelpful": False}.get(verdict)
-    found = answers.list_feedback(session=session, helpful=helpful, reason=reason or None,
+    found = answer_log.list_feedback(session=session, helpful=helpful, reason=reason or None,
                                   handled={"open": False, "handled": True}.get(handled),
                                   page=page)  # fmt: skip
-    people = request_answers.users_by_id(
+    people = attached_answers.users_by_id(
         session=session, user_ids=[fb.user_id for fb, _ in found.items if fb.user_id]
     )
     context = {
         "found": found, "people": people, "verdict": verdict, "reason": reason,
-        "handled": handled, "reasons": answers.REASONS, "local_time": local_time,
+        "handled": handled, "reasons": answer_log.REASONS, "local_time": local_time,
         "back": request.url.query,
     }  # fmt: skip
     return render(request, "staff/feedback.html", context, language=language)
 
 
-def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[answers.Feedback, Turn]:
+def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[answer_log.Feedback, Turn]:
     try:
-        return answers.get_feedback(session=session, feedback_id=feedback_id)
-    except answers.FeedbackNotFound:
+        return answer_log.get_feedback(session=session, feedback_id=feedback_id)
+    except answer_log.FeedbackNotFound:
         raise NotFound("feedback", str(feedback_id)) from None
 
 
@@ -179,7 +178,7 @@ def mark_handled(
 ) -> Response:
     """Mark a piece of feedback handled (or open it again), then back to the list (303)."""
     _feedback_item(session, feedback_id)
-    answers.set_handled(session=session, feedback_id=feedback_id, handled=handled == "yes",
+    answer_log.set_handled(session=session, feedback_id=feedback_id, handled=handled == "yes",
                         by=user.name or user.email)  # fmt: skip
     query = back if re.fullmatch(r"[\w=&%.+-]*", back) else ""
     return RedirectResponse(f"/staff/feedback?{query}#fb-{feedback_id}", status_code=303)

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from retrieval import answers
-from web import conversation_export, conversation_owner
+from retrieval import answer_log
+from web import conversation_owner
 from web.deps import CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.routes.requests import local_time
 from web.templating import render
+from web.views import conversation_export
 
 router = APIRouter(tags=["pages"])
 
@@ -26,8 +27,8 @@ def history_page(
     q: str = "",
     page: int = 1,
 ) -> HTMLResponse:
-    """List the user's conversations, newest first; `q` searches questions and answers."""
-    found = answers.list_conversations(
+    """List the user's conversations, newest first; `q` searches questions and answer_log."""
+    found = answer_log.list_conversations(
         session=session, user_id=user.id, query=q, page=max(1, min(page, 10_000))
     )
     context = {"found": found, "q": q[:200], "local_time": local_time}
@@ -36,11 +37,11 @@ def history_page(
 
 def _turns(
     request: Request, session: SessionDep, user: CurrentUser, conversation_id: str
-) -> list[answers.Turn]:
+) -> list[answer_log.Turn]:
     """The caller's conversation, or 404 (someone else's answers exactly like a missing one)."""
     if not conversation_owner.readable(request, session, user, conversation_id):
         raise NotFound("conversation", conversation_id)
-    turns = answers.conversation_turns(session=session, conversation_id=conversation_id)
+    turns = answer_log.conversation_turns(session=session, conversation_id=conversation_id)
     if not turns:
         raise NotFound("conversation", conversation_id)
     return turns

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from knowledge import registry
-from portal import answers as request_answers
+from portal import attached_answers
 from portal.models import RequestAnswer, ServiceRequest
-from retrieval import answers, curated
+from retrieval import answer_log, curated
 from retrieval.tables import CuratedAnswerRow
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.errors import NotFound
@@ -30,14 +30,14 @@ class Impact:
     document_id: str
     title: str
     version: int
-    change: request_answers.Change
-    answers: list[answers.AffectedAnswer]
+    change: attached_answers.Change
+    answers: list[answer_log.AffectedAnswer]
     requests: list[tuple[ServiceRequest, RequestAnswer]]
     curated: list[tuple[CuratedAnswerRow, str | None]]  # staff answers citing it; why stale
 
     @property
     def company_ids(self) -> set[int]:
-        """Companies whose users asked the affected answers."""
+        """Companies whose users asked the affected answer_log."""
         return {a.turn.company_id for a in self.answers if a.turn.company_id is not None}
 
 
@@ -48,7 +48,7 @@ def impact_of(*, session: Session, document_id: str) -> Impact:
     row = registry.get(session=session, document_id=document_id)
     if row is not None:
         title, version = row.title, row.version or 1
-        change: request_answers.Change = (
+        change: attached_answers.Change = (
             "withdrawn" if row.withdrawn else "superseded" if row.status == "superseded"
             else "edited"
         )  # fmt: skip
@@ -62,10 +62,10 @@ def impact_of(*, session: Session, document_id: str) -> Impact:
             "withdrawn",
         )
     before = version if change == "edited" else None
-    affected = answers.answers_citing(session=session, document_id=document_id,
+    affected = answer_log.answers_citing(session=session, document_id=document_id,
                                       before_version=before)  # fmt: skip
     ids = [a.turn.answer_id for a in affected if a.turn.answer_id]
-    requests = request_answers.open_requests_with(session=session, answer_ids=ids)
+    requests = attached_answers.open_requests_with(session=session, answer_ids=ids)
     staff_answers = curated.citing(session=session, document_id=document_id)
     return Impact(document_id, title, version, change, affected, requests, staff_answers)
 
@@ -84,13 +84,13 @@ def impact_page(
     """Past answers that quoted an old version of the document, and open requests attaching them."""
     impact = impact_of(session=session, document_id=document_id)
     turns = [a.turn for a in impact.answers]
-    people = request_answers.users_by_id(
+    people = attached_answers.users_by_id(
         session=session, user_ids=[t.asker_id for t in turns if t.asker_id is not None]
     )
-    firms = request_answers.companies_by_id(
+    firms = attached_answers.companies_by_id(
         session=session, company_ids=[t.company_id for t in turns if t.company_id is not None]
     )
-    sent = request_answers.notices_for(
+    sent = attached_answers.notices_for(
         session=session, document_id=document_id, document_version=impact.version
     )
     context: dict[str, Any] = {
@@ -107,7 +107,7 @@ def impact_page(
 def notify_affected(document_id: str, session: SessionDep, user: CurrentStaff) -> Response:
     """Notify every affected company once (per request, or per company), through the outbox."""
     impact = impact_of(session=session, document_id=document_id)
-    report = request_answers.notify_impact(
+    report = attached_answers.notify_impact(
         session=session, actor=user, document_id=document_id, document_version=impact.version,
         title=impact.title, change=impact.change,
         requests=[r for r, _ in impact.requests], company_ids=impact.company_ids,

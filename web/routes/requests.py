@@ -13,23 +13,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
-from portal import answers as request_answers
-from portal import catalog, completeness, deflection
-from portal import requests as service_requests
+from portal import attached_answers, catalog, completeness, deflection, service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from portal.progress import progress
 from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
 from portal.workflow import FINAL, OPEN, Status
-from web import answer_views, auth, material_uploads, portal_wiring
+from web import auth, material_uploads
+from web.core import portal_parts
+from web.core.portal_parts import PortalParts
 from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
 from web.numbers import parse_int
-from web.portal_wiring import PortalParts
-from web.request_progress import calendar_text, clock_texts, working_hours_text
 from web.templating import is_htmx, render
+from web.views import answers
+from web.views.progress import calendar_text, clock_texts, working_hours_text
 
 router = APIRouter(tags=["requests"])
 MAX_FILES = 10
@@ -208,7 +208,7 @@ def new_request(
         raise PermissionDenied("only company users submit requests")
     turn = None
     if answer:
-        turn = answer_views.visible_answer(session=session, user=user, answer_id=answer)
+        turn = answers.visible_answer(session=session, user=user, answer_id=answer)
     context = _form_context(service_code=service or None, session=session, answer=turn)
     return page(request, "requests/new.html", context, language=language)
 
@@ -234,7 +234,7 @@ def submit_request(
     answer_id = form.text("answer_id")[:33]
     # Checked before anything is created: an answer the company may not see is a 404.
     if answer_id:
-        answer_views.visible_answer(session=session, user=user, answer_id=answer_id)
+        answers.visible_answer(session=session, user=user, answer_id=answer_id)
     # Each material's slot is checked on its own; good files are kept for a retry.
     slots = material_uploads.read_slots(request=request, user=user, store=portal.store,
                                         service_code=code, uploads=form.uploads,
@@ -261,7 +261,7 @@ def submit_request(
         session=session, user=user, deflection_id=deflection_id, request_id=created.id
     )
     if answer_id:
-        answer_views.attach(session=session, user=user, request=created, answer_id=answer_id)
+        answers.attach(session=session, user=user, request=created, answer_id=answer_id)
     return RedirectResponse(f"/requests/{quote(created.tracking_number)}?created=1", 303)
 
 
@@ -274,7 +274,7 @@ def _form_again(
     context = _form_context(
         service_code=code, session=session, values=dict(form.values), errors=errors,
         key=form.text("idempotency_key"), deflection_id=form.text("deflection_id"),
-        answer=answer_views.visible_answer(
+        answer=answers.visible_answer(
             session=session, user=auth.current_user(request), answer_id=answer_id
         ) if answer_id else None, slots=slots,
     )  # fmt: skip
@@ -314,7 +314,7 @@ def suggestions(
     description: Annotated[str, Query(max_length=20000)] = "",
 ) -> Response:
     """Up to three cited answers for a text, recording nothing (a GET changes nothing)."""
-    found = portal_wiring.deflect(assistant, q or description)
+    found = portal_parts.deflect(assistant, q or description)
     context = {"found": found, "deflection_id": "", "feedback": None, "q": q or description}
     return page(
         request, "requests/suggestions.html", context, language=language, block="suggestions"
@@ -339,7 +339,7 @@ def record_suggestions(
     making a signed-in browser load a URL.
     """
     q = q or description
-    found = portal_wiring.deflect(assistant, q)
+    found = portal_parts.deflect(assistant, q)
     row_id = _int_or_none(deflection_id)
     if found is not None:
         row_id = deflection.record_shown(
@@ -395,7 +395,7 @@ def detail_context(
         "calendar": calendar,
         "timeline": timeline,
         "steps": progress(request=item, events=[e.event for e in timeline if e.event]),
-        "attached_answers_rows": request_answers.list_for_request(
+        "attached_answers_rows": attached_answers.list_for_request(
             session=session, user=user, request=item
         ),
         "is_open": Status(item.status) in OPEN,

@@ -18,17 +18,15 @@ from portal import (
     dashboard,
     material_requests,
     saved_views,
+    service_requests,
     triage,
     working_calendar,
 )
-from portal import requests as service_requests
 from portal.customers import customer_panel
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import TRANSITIONS, Priority, Status
-from web import reply_drafting
-from web.audit_views import Names, audit_rows
-from web.charts import dashboard_charts
+from web.core import reply_drafting
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage, translate
 from web.numbers import parse_int
@@ -42,6 +40,8 @@ from web.routes.requests import (
     page,
     pick,
 )
+from web.views.audit import Names, audit_rows
+from web.views.charts import dashboard_charts
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 SORTS = saved_views.SORTS

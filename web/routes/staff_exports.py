@@ -21,11 +21,11 @@ from openpyxl.utils import get_column_letter
 from portal import catalog, dashboard
 from portal.labels import label
 from portal.workflow import Status
-from web.audit_views import Names
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import UiLanguage, translate
 from web.routes.requests import CalendarDep, local_time, now, pick
 from web.routes.staff import FiltersDep, code_names
+from web.views.audit import Names
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 

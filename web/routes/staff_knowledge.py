@@ -12,11 +12,10 @@ from starlette.datastructures import UploadFile
 from knowledge import registry
 from knowledge.registry import DocumentRow
 from knowledge.uploads import EDITABLE, UploadRejected, validate_upload
-from retrieval.maintenance import DocumentMissing, IndexState, KnowledgeAdmin
-from web.deps import CurrentStaff, LanguageDep
+from retrieval.knowledge_admin import DocumentMissing, IndexState, KnowledgeAdmin
+from web.deps import CurrentStaff, KnowledgeDep, LanguageDep
 from web.errors import NotFound
 from web.i18n import UiLanguage, translate
-from web.knowledge_wiring import KnowledgeDep
 from web.routes.requests import local_time
 from web.templating import is_htmx, render
 

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from portal import accounts, bulk, catalog, dashboard, merging, saved_views
-from portal import requests as service_requests
+from portal import accounts, bulk, catalog, dashboard, merging, saved_views, service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
 from portal.models import User

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from web import reply_drafting
+from web.core import reply_drafting
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.i18n import translate
 from web.routes.requests import CalendarDep, page

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from portal.models import User
 from retrieval import curated, gaps
 from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, CuratedNotFound
+from web.core.components import Components
 from web.deps import AssistantDep, ComponentsDep, CurrentStaff, LanguageDep, SessionDep
 from web.errors import NotFound
 from web.i18n import UiLanguage
 from web.numbers import parse_int
 from web.routes.requests import FormDep, SubmittedForm, page
-from web.wiring import Components
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 PER_PAGE = 30

@@ -59,7 +59,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from web.migrate import alembic_config
+from web.db.migrate import alembic_config
 from web.settings import Settings
 
 FORMAT = "cgt-portal-backup"
@@ -572,7 +572,7 @@ def _rebuild_index(settings: Settings, staged: _Staged, outcome: Outcome) -> int
     from retrieval.embeddings import make_embeddings
     from retrieval.tables import PassageVectorsRow
     from retrieval.vector_store import VectorStore
-    from web.wiring import build_engine
+    from web.db.engine import build_engine
 
     model = make_embeddings(settings.embeddings)  # no weights are loaded: nothing is embedded
     if model.model_id not in staged.manifest.get("embedding_models", []):

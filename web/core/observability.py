@@ -42,7 +42,7 @@ from portal import dashboard
 from portal.models import User
 from portal.sla import WorkingCalendar
 from portal.workflow import OPEN
-from retrieval.answer import Answer
+from retrieval.cited_answer import Answer
 from web.settings import DEVELOPMENT_SECRET, Settings
 
 log = logging.getLogger(__name__)
@@ -238,9 +238,11 @@ def uvicorn_log_config(settings: Settings) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "portal": {"()": "web.observability.make_formatter", "format": settings.log_format}
+            "portal": {"()": "web.core.observability.make_formatter", "format": settings.log_format}
         },
-        "handlers": {"portal": {"class": "web.observability.PortalHandler", "formatter": "portal"}},
+        "handlers": {
+            "portal": {"class": "web.core.observability.PortalHandler", "formatter": "portal"}
+        },
         "root": {"handlers": ["portal"], "level": settings.log_level},
         "loggers": {
             "uvicorn": {"handlers": [], "propagate": True, "level": settings.log_level},

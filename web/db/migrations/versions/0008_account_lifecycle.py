@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    # A database adopted from before migrations already has today's tables (web.migrate).
+    # A database adopted from before migrations already has today's tables (web.db.migrate).
     inspector = sa.inspect(op.get_bind())
     columns = {c["name"] for c in inspector.get_columns("portal_users")}
     if "company_owner" not in columns:

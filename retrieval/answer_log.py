@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from retrieval.answer import Answer, Citation
+from retrieval.cited_answer import Answer, Citation
 from retrieval.tables import (
     AnswerFeedbackRow,
     AnswerSourceRow,

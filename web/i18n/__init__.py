@@ -164,38 +164,38 @@ def negotiate(accept_language: str | None) -> UiLanguage:
     return best[1] if best else "zh"
 
 
-from web.labels import LABEL_MESSAGES  # noqa: E402  (enum labels under their old keys)
+from web.i18n.labels import LABEL_MESSAGES  # noqa: E402  (enum labels under their old keys)
 
 MESSAGES.update(LABEL_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_portal import PORTAL_MESSAGES  # noqa: E402  (the request pages, merged last)
+from web.i18n.portal import PORTAL_MESSAGES  # noqa: E402  (the request pages, merged last)
 
 MESSAGES.update(PORTAL_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_gaps import GAPS_MESSAGES  # noqa: E402  (unanswered questions, staff answers)
+from web.i18n.gaps import GAPS_MESSAGES  # noqa: E402  (unanswered questions, staff answers)
 
 MESSAGES.update(GAPS_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_answers import ANSWER_MESSAGES  # noqa: E402  (answer feedback and impact)
+from web.i18n.answers import ANSWER_MESSAGES  # noqa: E402  (answer feedback and impact)
 
 MESSAGES.update(ANSWER_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
+from web.i18n.knowledge import KNOWLEDGE_MESSAGES  # noqa: E402  (staff knowledge-base pages)
 
 MESSAGES.update(KNOWLEDGE_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_desk import DESK_MESSAGES  # noqa: E402  (reply drafting, dashboard, exports)
+from web.i18n.desk import DESK_MESSAGES  # noqa: E402  (reply drafting, dashboard, exports)
 
 MESSAGES.update(DESK_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_accounts import ACCOUNT_MESSAGES  # noqa: E402  (account lifecycle, my questions)
+from web.i18n.accounts import ACCOUNT_MESSAGES  # noqa: E402  (account lifecycle, my questions)
 
 MESSAGES.update(ACCOUNT_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_services import SERVICE_MESSAGES  # noqa: E402  (service guides, checklist)
+from web.i18n.services import SERVICE_MESSAGES  # noqa: E402  (service guides, checklist)
 
 MESSAGES.update(SERVICE_MESSAGES)  # type: ignore[arg-type]
 
-from web.messages_queue import QUEUE_MESSAGES  # noqa: E402  (calendar, saved views, bulk actions)
+from web.i18n.queue import QUEUE_MESSAGES  # noqa: E402  (calendar, saved views, bulk actions)
 
 MESSAGES.update(QUEUE_MESSAGES)  # type: ignore[arg-type]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from portal.models import ServiceRequest
-from retrieval.answer import Answer
 from retrieval.assistant import Assistant
+from retrieval.cited_answer import Answer
 from retrieval.claim_check import SentenceCheck, assistant_finder, check_reply, unsupported
 from web.deps import get_components
 

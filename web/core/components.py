@@ -1,66 +1,30 @@
-"""Builds the portal's parts from settings: the one place that knows every package."""
+"""Builds the portal's parts from settings: the one place that knows every package.
+
+The database engine is built in web.db.engine; the knowledge-maintenance service and the
+indexing worker are wired here too, beside the parts they use.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.loaders import bundled_sources, load_path
 from retrieval.assistant import Assistant, AssistantConfig
 from retrieval.compose import ExtractiveComposer
 from retrieval.embeddings import EmbeddingModel, make_embeddings
+from retrieval.index_worker import IndexWorker
 from retrieval.indexer import Indexer, IngestReport, Progress
+from retrieval.knowledge_admin import KnowledgeAdmin
 from retrieval.search import Searcher
 from retrieval.vector_store import VectorStore
+from web.db.engine import build_engine, create_schema
+from web.db.migrate import cross_process_lock
 from web.settings import Settings
-
-
-def build_engine(settings: Settings) -> Engine:
-    """The SQL engine; SQLite gets WAL, foreign keys and a busy timeout."""
-    url = settings.sqlalchemy_url
-    if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        # No cap on connections: some requests hold one connection while opening another (the
-        # chat page and its notification badge, the assistant and its index check), so a
-        # capped pool (5 + 10) stalled under 50 users until its 30 s timeout and answered 500
-        # (benchmarks/README.md, "Load test"). A SQLite connection is only an open file.
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=20, max_overflow=-1,
-        )  # fmt: skip
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        return engine
-    # A server database: bounded by settings, sized so that every request thread of a worker
-    # (40 in uvicorn's thread pool) can hold a connection without waiting for the pool.
-    return create_engine(
-        url, pool_pre_ping=True,
-        pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-    )  # fmt: skip
-
-
-def create_schema(engine: Engine) -> None:
-    """Upgrade the database to the latest migration (web/migrations)."""
-    from web import migrate
-
-    migrate.upgrade(engine)
-
-
-def build_sessions(settings: Settings) -> sessionmaker[Session]:
-    """Only the database, for commands that need no models (e.g. `users create`)."""
-    engine = build_engine(settings)
-    create_schema(engine)
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @dataclass
@@ -82,8 +46,6 @@ def build(settings: Settings, *, embeddings: EmbeddingModel | None = None) -> Co
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
     model = embeddings or make_embeddings(settings.embeddings, threads=settings.embedding_threads)
-    from web.migrate import cross_process_lock
-
     # Workers starting together would race to create an empty embedded store's own tables
     # ("table collections already exists"): one opens it first, the others then find it.
     with cross_process_lock(engine, "vector-store"):
@@ -128,8 +90,6 @@ def build_phraser(settings: Settings):  # type: ignore[no-untyped-def]
 
 def ingest_bundled(components: Components, progress: Progress | None = None) -> IngestReport:
     """Bring the index in line with the knowledge base shipped with the product."""
-    from web.migrate import cross_process_lock
-
     documents = [load_path(path) for path in bundled_sources()]
     # Workers starting together would embed and insert the same documents: one indexes, the
     # others wait and then find every document unchanged.
@@ -148,7 +108,6 @@ def ingest_paths(
 ) -> IngestReport:
     """Add or update documents from files and folders given by the user."""
     from knowledge.loaders import expand_paths
-    from web.migrate import cross_process_lock
 
     documents = [load_path(path) for path in expand_paths(paths)]
     with cross_process_lock(components.engine, "ingest"):
@@ -158,3 +117,27 @@ def ingest_paths(
     if report.changed:
         components.assistant.refresh()
     return report
+
+
+MiB = 1024 * 1024
+
+
+def prepare_knowledge(parts: Components) -> KnowledgeAdmin:
+    """The service behind /staff/knowledge and the document API."""
+    settings = parts.settings
+    return KnowledgeAdmin(
+        sessions=parts.sessions,
+        indexer=parts.indexer,
+        staging=settings.knowledge_staging_path,
+        max_bytes=settings.knowledge_upload_max_mb * MiB,
+        on_change=parts.assistant.refresh,
+        limits=settings.extraction_limits,
+    )
+
+
+def start_index_worker(parts: Components, *, gate: threading.Event | None = None) -> IndexWorker:
+    """Start this process's indexing worker (it resumes jobs a crashed process left behind)."""
+    return IndexWorker(
+        sessions=parts.sessions, indexer=parts.indexer, gate=gate,
+        on_indexed=parts.assistant.refresh, limits=parts.settings.extraction_limits,
+    ).start()  # fmt: skip

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from retrieval.answer import Citation
-from retrieval.answers import Turn
+from retrieval.answer_log import Turn
+from retrieval.cited_answer import Citation
 from web.i18n import UiLanguage, translate
 from web.routes.requests import local_time
 

@@ -11,12 +11,11 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from portal import answers as request_answers
-from portal import requests as service_requests
+from portal import attached_answers, service_requests
 from portal.models import RequestAnswer, ServiceRequest, User
 from portal.workflow import OPEN, Status
-from retrieval import answers
-from retrieval.answers import Turn
+from retrieval import answer_log
+from retrieval.answer_log import Turn
 from web import auth
 from web.errors import NotFound
 
@@ -32,18 +31,18 @@ def asker(user: User | None) -> dict[str, int | None]:
 def visible_answer(*, session: Session, user: User | None, answer_id: str) -> Turn:
     """The answer if this user may see it, else 404 (exactly as for a missing one)."""
     try:
-        return answers.get_visible(
+        return answer_log.get_visible(
             session=session, answer_id=answer_id,
             company_id=user.company_id if user else None,
             staff=bool(user and user.is_staff),
         )  # fmt: skip
-    except answers.AnswerNotFound:
+    except answer_log.AnswerNotFound:
         raise NotFound("answer", answer_id[:32]) from None
 
 
-def snapshot(turn: Turn) -> request_answers.AnswerSnapshot:
+def snapshot(turn: Turn) -> attached_answers.AnswerSnapshot:
     """What a request keeps of an answer: question, text and every citation with its version."""
-    return request_answers.AnswerSnapshot(
+    return attached_answers.AnswerSnapshot(
         answer_id=turn.answer_id or "",
         question=turn.question,
         answer=turn.answer.answer,
@@ -51,7 +50,7 @@ def snapshot(turn: Turn) -> request_answers.AnswerSnapshot:
         refused=turn.answer.refused,
         asked_at=turn.asked_at,
         citations=[
-            {**asdict(c), "version": answers.citation_version(c)} for c in turn.answer.citations
+            {**asdict(c), "version": answer_log.citation_version(c)} for c in turn.answer.citations
         ],
     )
 
@@ -63,7 +62,7 @@ def attach(
     turn = visible_answer(session=session, user=user, answer_id=answer_id)
     if user.is_staff:
         raise NotFound("answer", answer_id[:32])  # staff answers are not the company's
-    return request_answers.attach(session=session, user=user, request=request,
+    return attached_answers.attach(session=session, user=user, request=request,
                                   snapshot=snapshot(turn))  # fmt: skip
 
 
@@ -84,12 +83,12 @@ def chat_actions(
     staff = bool(user and user.is_staff)
     return {
         # Another company's answer (a shared conversation link) gets no action bar.
-        "can_act": lambda turn: answers.visible(turn, company_id=viewer_company, staff=staff),
+        "can_act": lambda turn: answer_log.visible(turn, company_id=viewer_company, staff=staff),
         "csrf": auth.csrf_token(request),
         "company": company,
         "open_requests": open_requests,
         "rated": rated,
         "errors": feedback_error or {},
-        "reasons": answers.REASONS,
-        "max_comment": answers.MAX_COMMENT,
+        "reasons": answer_log.REASONS,
+        "max_comment": answer_log.MAX_COMMENT,
     }

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge import registry
 from portal import catalog
 from portal.attachments import AttachmentStore
-from retrieval.answer import Answer, Citation
 from retrieval.assistant import Assistant
+from retrieval.cited_answer import Answer, Citation
 from retrieval.embeddings import EmbeddingModel
 
 MAX_SUGGESTIONS = 3
@@ -170,7 +170,7 @@ def prepare_portal(
 
 def sync_catalog(sessions: sessionmaker[Session]) -> None:
     """Upsert teams and services from the indexed service descriptions (names, turnaround)."""
-    from web.migrate import cross_process_lock
+    from web.db.migrate import cross_process_lock
 
     # App workers start together: without the lock both insert the same teams (on PostgreSQL
     # the second one failed with a unique violation and its worker exited).
