@@ -54,32 +54,72 @@ QUESTIONS = ROOT / "retrieval" / "evaluation" / "dev_questions"
 PASSWORD = "load-test-password-1"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 OK = {  # endpoint -> the status that means success
-    "POST /api/v1/chat": 200, "POST /chat (htmx)": 200, "GET /chat": 200,
-    "GET /documents": 200, "GET /documents/{id}": 200, "GET /requests": 200,
-    "GET /requests/{tracking_number}": 200, "GET /requests/new": 200,
-    "POST /api/v1/requests": 201, "POST /api/v1/requests (retry)": 201,
-    "POST /requests (form + file)": 303, "POST /requests (form retry)": 303,
-}  # fmt: skip
+    "POST /api/v1/chat": 200,
+    "POST /chat (htmx)": 200,
+    "GET /chat": 200,
+    "GET /documents": 200,
+    "GET /documents/{id}": 200,
+    "GET /requests": 200,
+    "GET /requests/{tracking_number}": 200,
+    "GET /requests/new": 200,
+    "POST /api/v1/requests": 201,
+    "POST /api/v1/requests (retry)": 201,
+    "POST /requests (form + file)": 303,
+    "POST /requests (form retry)": 303,
+}
 # Relative frequency of each action a user picks next.
 MIX = {
-    "chat_api": 20, "chat_page": 10, "view_chat": 5, "view_documents": 8, "view_document": 8,
-    "view_my_requests": 8, "view_request": 6, "submit_api": 25, "submit_form": 10,
-}  # fmt: skip
+    "chat_api": 20,
+    "chat_page": 10,
+    "view_chat": 5,
+    "view_documents": 8,
+    "view_document": 8,
+    "view_my_requests": 8,
+    "view_request": 6,
+    "submit_api": 25,
+    "submit_form": 10,
+}
 API_SERVICES: list[tuple[str, dict[str, Any]]] = [
-    ("training", {"topics": ["gmp", "hgr"], "participants": 6, "delivery": "online",
-                  "course_language": "zh"}),
-    ("regulatory_filing_consultation", {"product_type": "car_t", "development_stage": "ind",
-                                        "filing_type": "ind", "foreign_party": "no",
-                                        "report_language": "bilingual"}),
-    ("policy_subsidy_consultation", {"policy_areas": ["rent", "tax"], "location": "nansha",
-                                     "development_stage": "clinical", "foreign_party": "no"}),
+    (
+        "training",
+        {
+            "topics": ["gmp", "hgr"],
+            "participants": 6,
+            "delivery": "online",
+            "course_language": "zh",
+        },
+    ),
+    (
+        "regulatory_filing_consultation",
+        {
+            "product_type": "car_t",
+            "development_stage": "ind",
+            "filing_type": "ind",
+            "foreign_party": "no",
+            "report_language": "bilingual",
+        },
+    ),
+    (
+        "policy_subsidy_consultation",
+        {
+            "policy_areas": ["rent", "tax"],
+            "location": "nansha",
+            "development_stage": "clinical",
+            "foreign_party": "no",
+        },
+    ),
     ("general_consultation", {"topic": "site visit", "preferred_contact": "email"}),
-]  # fmt: skip
+]
 FORM_FIELDS: dict[str, str | list[str]] = {
-    "service_code": "release_lot_testing", "product_type": "car_t",
-    "development_stage": "clinical", "sample_type": "cell suspension", "sample_quantity": "3",
-    "cold_chain": "2_8c", "tests_requested": ["sterility", "mycoplasma"], "report_language": "zh",
-}  # fmt: skip
+    "service_code": "release_lot_testing",
+    "product_type": "car_t",
+    "development_stage": "clinical",
+    "sample_type": "cell suspension",
+    "sample_quantity": "3",
+    "cold_chain": "2_8c",
+    "tests_requested": ["sterility", "mycoplasma"],
+    "report_language": "zh",
+}
 
 
 # --- a fresh server ---------------------------------------------------------------------------
@@ -137,11 +177,27 @@ class LiveServer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "web.asgi:create", "--factory",
-                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-                 "--no-access-log", "--workers", str(self.workers)],
-                cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "web.asgi:create",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                    "--no-access-log",
+                    "--workers",
+                    str(self.workers),
+                ],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         return self
 
     @property
@@ -232,8 +288,11 @@ def ensure_kb_cache(cache: Path) -> Path:
     env |= {"CGT_PORTAL_DATA_DIR": str(building), "CGT_PORTAL_ENVIRONMENT": "test"}
     subprocess.run(
         [sys.executable, "-c", "from web.cli import main; main()", "ingest"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     (building / "STAMP").write_text(stamp + "\n")
     shutil.rmtree(cache, ignore_errors=True)
     building.rename(cache)  # whole or not at all: a half-built cache is never used
@@ -307,11 +366,17 @@ async def sign_up(url: str, n: int, rng: random.Random, gate: asyncio.Semaphore)
     email = f"load{n}-{secrets.token_hex(4)}@example.com"
     client = httpx.AsyncClient(base_url=url, timeout=120.0, follow_redirects=False)
     async with gate:  # password hashing is memory-hard: a few at a time
-        registered = await client.post("/api/v1/auth/register", json={
-            "company_name": f"Load Test Biotech {n}", "credit_code": credit_code(rng),
-            "contact_name": f"Tester {n}", "phone": "13800138000", "email": email,
-            "password": PASSWORD,
-        })  # fmt: skip
+        registered = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "company_name": f"Load Test Biotech {n}",
+                "credit_code": credit_code(rng),
+                "contact_name": f"Tester {n}",
+                "phone": "13800138000",
+                "email": email,
+                "password": PASSWORD,
+            },
+        )
     registered.raise_for_status()
     body = registered.json()
     return User(client, body["user"]["company"]["id"], body["csrf_token"], rng)
@@ -336,13 +401,18 @@ async def submit_api(user: User, stats: Stats) -> None:
     """Submit through the JSON API; sometimes again with the same key, after or at once."""
     code, fields = user.rng.choice(API_SERVICES)
     key = secrets.token_urlsafe(18)
-    body = {"service_code": code, "title": f"Load test {code}", "fields": fields,
-            "description": f"Submitted by the load test ({key})."}  # fmt: skip
+    body = {
+        "service_code": code,
+        "title": f"Load test {code}",
+        "fields": fields,
+        "description": f"Submitted by the load test ({key}).",
+    }
     headers = {"Idempotency-Key": key}
 
     def send(endpoint: str) -> Any:
-        return call(stats, endpoint, user.client.post("/api/v1/requests", json=body,
-                                                      headers=headers))  # fmt: skip
+        return call(
+            stats, endpoint, user.client.post("/api/v1/requests", json=body, headers=headers)
+        )
 
     roll = user.rng.random()
     if roll < 0.15:  # a double click: the same key twice at the same moment
@@ -368,9 +438,11 @@ async def submit_form(user: User, stats: Stats) -> None:
     """Submit the page form with a PDF attachment; one in ten is sent twice (double click)."""
     key = secrets.token_urlsafe(18)
     data = dict(FORM_FIELDS) | {
-        "title": "Release testing, load test", "description": f"Lot {key}, sterility.",
-        "idempotency_key": key, "csrf_token": user.csrf,
-    }  # fmt: skip
+        "title": "Release testing, load test",
+        "description": f"Lot {key}, sterility.",
+        "idempotency_key": key,
+        "csrf_token": user.csrf,
+    }
     times = 2 if user.rng.random() < 0.1 else 1
     for attempt in range(times):
         endpoint = "POST /requests (form retry)" if attempt else "POST /requests (form + file)"
@@ -400,8 +472,9 @@ async def act(user: User, stats: Stats, action: str, questions: list[str], docs:
     elif action == "chat_page":
         form = {"question": rng.choice(questions), "conversation_id": user.conversation or ""}
         headers = {"HX-Request": "true", "X-CSRF-Token": user.csrf}
-        response = await call(stats, "POST /chat (htmx)",
-                              client.post("/chat", data=form, headers=headers))  # fmt: skip
+        response = await call(
+            stats, "POST /chat (htmx)", client.post("/chat", data=form, headers=headers)
+        )
         if response is not None and "HX-Replace-Url" in response.headers:
             user.conversation = response.headers["HX-Replace-Url"].split("c=")[-1]
     elif action == "view_chat":
@@ -424,8 +497,9 @@ async def act(user: User, stats: Stats, action: str, questions: list[str], docs:
         await submit_form(user, stats)
 
 
-async def run_user(user: User, stats: Stats, deadline: float, think: float,
-                   questions: list[str], docs: list[str]) -> None:  # fmt: skip
+async def run_user(
+    user: User, stats: Stats, deadline: float, think: float, questions: list[str], docs: list[str]
+) -> None:
     """Loop over the mix until the deadline (the last action finishes)."""
     actions, weights = list(MIX), list(MIX.values())
     while time.monotonic() < deadline:
@@ -446,21 +520,25 @@ async def drive(url: str, users: int, duration: float, think: float, seed: int) 
     rng = random.Random(seed)
     gate = asyncio.Semaphore(4)
     signing_up = time.monotonic()
-    crowd = await asyncio.gather(*(
-        sign_up(url, n, random.Random(rng.random()), gate) for n in range(users)
-    ))  # fmt: skip
+    crowd = await asyncio.gather(
+        *(sign_up(url, n, random.Random(rng.random()), gate) for n in range(users))
+    )
     async with httpx.AsyncClient(base_url=url, timeout=60) as anonymous:
         docs = [d["id"] for d in (await anonymous.get("/api/v1/documents")).json()]
     questions, stats = load_questions(), Stats()
     started = time.monotonic()
-    await asyncio.gather(*(
-        run_user(u, stats, started + duration, think, questions, docs) for u in crowd
-    ))  # fmt: skip
+    await asyncio.gather(
+        *(run_user(u, stats, started + duration, think, questions, docs) for u in crowd)
+    )
     elapsed = time.monotonic() - started
     for user in crowd:
         await user.client.aclose()
-    return {"stats": stats, "elapsed": elapsed, "companies": [u.company_id for u in crowd],
-            "sign_up_s": round(started - signing_up, 1)}  # fmt: skip
+    return {
+        "stats": stats,
+        "elapsed": elapsed,
+        "companies": [u.company_id for u in crowd],
+        "sign_up_s": round(started - signing_up, 1),
+    }
 
 
 # --- counting and reporting ------------------------------------------------------------------
@@ -477,14 +555,20 @@ def count_database(database_url: str, companies: list[int], stats: Stats) -> dic
     try:
         with Session(engine) as session:
             rows = session.execute(
-                select(ServiceRequest.id, ServiceRequest.company_id,
-                       ServiceRequest.idempotency_key, ServiceRequest.tracking_number)
-                .where(ServiceRequest.company_id.in_(companies))
-            ).all()  # fmt: skip
-            with_event = set(session.scalars(
-                select(Event.request_id).where(Event.kind == "submitted",
-                                               Event.request_id.in_([r.id for r in rows]))
-            ))  # fmt: skip
+                select(
+                    ServiceRequest.id,
+                    ServiceRequest.company_id,
+                    ServiceRequest.idempotency_key,
+                    ServiceRequest.tracking_number,
+                ).where(ServiceRequest.company_id.in_(companies))
+            ).all()
+            with_event = set(
+                session.scalars(
+                    select(Event.request_id).where(
+                        Event.kind == "submitted", Event.request_id.in_([r.id for r in rows])
+                    )
+                )
+            )
             numbers = session.scalars(select(func.count(ServiceRequest.id))).one()
     finally:
         engine.dispose()
@@ -495,14 +579,16 @@ def count_database(database_url: str, companies: list[int], stats: Stats) -> dic
     unexplained = [k for k in keys if k not in stats.accepted and k not in stats.unconfirmed]
     duplicated = sum(c - 1 for c in keys.values()) + len(stats.retry_mismatches)
     return {
-        "submitted": len(stats.accepted), "stored": len(rows), "lost": len(lost),
+        "submitted": len(stats.accepted),
+        "stored": len(rows),
+        "lost": len(lost),
         "duplicated": duplicated + len(unexplained) + len(wrong_number),
         "stored_without_confirmation": sum(1 for k in keys if k in stats.unconfirmed),
         "requests_without_submitted_event": sum(1 for r in rows if r.id not in with_event),
         "distinct_tracking_numbers": len({r.tracking_number for r in rows}),
         "all_requests_in_database": numbers,
         "retries_with_same_key": stats.retries,
-    }  # fmt: skip
+    }
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:
@@ -511,12 +597,18 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     if ms.size == 0:
         return {"n": 0}
     p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-    return {"n": int(ms.size), "p50": round(float(p50), 1), "p95": round(float(p95), 1),
-            "p99": round(float(p99), 1), "max": round(float(ms.max()), 1)}  # fmt: skip
+    return {
+        "n": int(ms.size),
+        "p50": round(float(p50), 1),
+        "p95": round(float(p95), 1),
+        "p99": round(float(p99), 1),
+        "max": round(float(ms.max()), 1),
+    }
 
 
-def report(run: dict[str, Any], counts: dict[str, Any], args: argparse.Namespace,
-           server_cpu: float | None) -> dict[str, Any]:  # fmt: skip
+def report(
+    run: dict[str, Any], counts: dict[str, Any], args: argparse.Namespace, server_cpu: float | None
+) -> dict[str, Any]:
     """The results: per-endpoint latency and errors, throughput, and the database's counts."""
     stats: Stats = run["stats"]
     elapsed = run["elapsed"]
@@ -525,23 +617,33 @@ def report(run: dict[str, Any], counts: dict[str, Any], args: argparse.Namespace
         outcomes = stats.statuses[name]
         errors = {s: n for s, n in outcomes.items() if s != str(OK[name])}
         endpoints[name] = percentiles(stats.latencies[name]) | {
-            "per_second": round(len(stats.latencies[name]) / elapsed, 2), "errors": errors,
-        }  # fmt: skip
+            "per_second": round(len(stats.latencies[name]) / elapsed, 2),
+            "errors": errors,
+        }
     every = [x for values in stats.latencies.values() for x in values]
     five = sum(n for o in stats.statuses.values() for s, n in o.items() if s.startswith("5"))
     failed = sum(sum(e["errors"].values()) for e in endpoints.values())
     return {
         "benchmark": "loadtest",
-        "users": args.users, "duration_s": args.duration, "think_s": args.think,
-        "elapsed_s": round(elapsed, 1), "requests": len(every),
+        "users": args.users,
+        "duration_s": args.duration,
+        "think_s": args.think,
+        "elapsed_s": round(elapsed, 1),
+        "requests": len(every),
         "throughput_per_s": round(len(every) / elapsed, 2),
-        "overall_ms": percentiles(every), "errors": failed, "5xx": five,
-        "endpoints": endpoints, "submissions": counts,
-        "workers": args.workers, "engines": servers() or "sqlite + embedded chroma",
-        "server_cpu_s": server_cpu, "cpu_count": os.cpu_count(),
-        "server_start_s": run["start_s"], "sign_up_s": run["sign_up_s"],
+        "overall_ms": percentiles(every),
+        "errors": failed,
+        "5xx": five,
+        "endpoints": endpoints,
+        "submissions": counts,
+        "workers": args.workers,
+        "engines": servers() or "sqlite + embedded chroma",
+        "server_cpu_s": server_cpu,
+        "cpu_count": os.cpu_count(),
+        "server_start_s": run["start_s"],
+        "sign_up_s": run["sign_up_s"],
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
-    }  # fmt: skip
+    }
 
 
 def process_cpu_seconds(pid: int) -> float | None:
@@ -566,21 +668,29 @@ def process_cpu_seconds(pid: int) -> float | None:
 
 def print_summary(results: dict[str, Any]) -> None:
     """Per-endpoint table, throughput, errors, then the one-line verdict."""
-    print(f"== load test: {results['users']} users for {results['duration_s']} s "
-          f"({results['elapsed_s']} s with the last requests), {results['workers']} worker(s) "
-          f"on {results['engines']} ==")  # fmt: skip
+    print(
+        f"== load test: {results['users']} users for {results['duration_s']} s "
+        f"({results['elapsed_s']} s with the last requests), {results['workers']} worker(s) "
+        f"on {results['engines']} =="
+    )
     print(f"{'endpoint':36} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'/s':>7}  errors")
     for name, e in results["endpoints"].items():
-        print(f"{name:36} {e['n']:>6} {e['p50']:>9.1f} {e['p95']:>9.1f} {e['p99']:>9.1f} "
-              f"{e['per_second']:>7.2f}  {e['errors'] or '-'}")  # fmt: skip
+        print(
+            f"{name:36} {e['n']:>6} {e['p50']:>9.1f} {e['p95']:>9.1f} {e['p99']:>9.1f} "
+            f"{e['per_second']:>7.2f}  {e['errors'] or '-'}"
+        )
     o, s = results["overall_ms"], results["submissions"]
-    print(f"all: {results['requests']} requests, {results['throughput_per_s']}/s, "
-          f"p50 {o['p50']} ms, p95 {o['p95']} ms, p99 {o['p99']} ms; "
-          f"{results['errors']} errors; server CPU {results['server_cpu_s']} s "
-          f"(start {results['server_start_s']} s, sign-up {results['sign_up_s']} s)")  # fmt: skip
-    print(f"retries with the same key: {s['retries_with_same_key']}; requests without their "
-          f"'submitted' event: {s['requests_without_submitted_event']}; stored without a "
-          f"confirmed answer: {s['stored_without_confirmation']}")  # fmt: skip
+    print(
+        f"all: {results['requests']} requests, {results['throughput_per_s']}/s, "
+        f"p50 {o['p50']} ms, p95 {o['p95']} ms, p99 {o['p99']} ms; "
+        f"{results['errors']} errors; server CPU {results['server_cpu_s']} s "
+        f"(start {results['server_start_s']} s, sign-up {results['sign_up_s']} s)"
+    )
+    print(
+        f"retries with the same key: {s['retries_with_same_key']}; requests without their "
+        f"'submitted' event: {s['requests_without_submitted_event']}; stored without a "
+        f"confirmed answer: {s['stored_without_confirmation']}"
+    )
     print(
         f"submitted {s['submitted']}, stored {s['stored']}, lost {s['lost']}, "
         f"duplicated {s['duplicated']}, 5xx {results['5xx']}, p95 {o['p95']:.0f} ms"
@@ -624,8 +734,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.25, help="mean pause between actions")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--kb-cache", type=Path, default=ROOT / "var" / "loadtest-kb",
-                        help="indexed knowledge base to copy ('none': index on start)")  # fmt: skip
+    parser.add_argument(
+        "--kb-cache",
+        type=Path,
+        default=ROOT / "var" / "loadtest-kb",
+        help="indexed knowledge base to copy ('none': index on start)",
+    )
     parser.add_argument("--keep-log", type=Path, default=None, help="copy the server log here")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)

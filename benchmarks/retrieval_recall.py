@@ -115,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{'query set':28} {'R@5':>6} {'R@10':>6} "
         f"{'chroma p50/p95 ms':>19} {'exact p50/p95 ms':>18}",
     ]
-    for label, r in ((f"dev questions ({dev['queries']})", dev),
-                     (f"random unit vectors ({random['queries']})", random)):  # fmt: skip
+    for label, r in (
+        (f"dev questions ({dev['queries']})", dev),
+        (f"random unit vectors ({random['queries']})", random),
+    ):
         c, e = r["latency_ms"]["chroma"], r["latency_ms"]["exact_numpy"]
         summary.append(
             f"{label:28} {r['recall_at_5']:6.3f} {r['recall_at_10']:6.3f} "

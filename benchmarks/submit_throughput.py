@@ -42,39 +42,58 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _company_user(session: Any, n: int) -> User:
     company = Company(
-        name=f"Bench company {n}", credit_code=f"91440000MA{n:08d}", contact_name="Bench",
-        phone="020-00000000", email=f"bench{n}@example.com",
-    )  # fmt: skip
+        name=f"Bench company {n}",
+        credit_code=f"91440000MA{n:08d}",
+        contact_name="Bench",
+        phone="020-00000000",
+        email=f"bench{n}@example.com",
+    )
     session.add(company)
     session.flush()
     user = User(
-        email=f"bench{n}@example.com", name="Bench", password_hash="unused",
-        role="company", company_id=company.id,
-    )  # fmt: skip
+        email=f"bench{n}@example.com",
+        name="Bench",
+        password_hash="unused",
+        role="company",
+        company_id=company.id,
+    )
     session.add(user)
     session.commit()
     return user
 
 
-def _submit_many(sessions: Any, user_id: int, store: AttachmentStore, keys: list[str],
-                 latencies: list[float]) -> None:  # fmt: skip
+def _submit_many(
+    sessions: Any, user_id: int, store: AttachmentStore, keys: list[str], latencies: list[float]
+) -> None:
     with sessions() as session:
         user = session.get(User, user_id)
         for i, key in enumerate(keys):
             files = [(f"sample-{key}.pdf", PDF + key.encode())]  # required by the service
             started = time.perf_counter()
             service_requests.submit(
-                session=session, user=user, service_code="release_lot_testing",
-                title=f"Release testing {key}", description="Sterility and mycoplasma, lot " + key,
-                fields=dict(FIELDS), idempotency_key=key, files=files, store=store,
-            )  # fmt: skip
+                session=session,
+                user=user,
+                service_code="release_lot_testing",
+                title=f"Release testing {key}",
+                description="Sterility and mycoplasma, lot " + key,
+                fields=dict(FIELDS),
+                idempotency_key=key,
+                files=files,
+                store=store,
+            )
             latencies.append(time.perf_counter() - started)
             if i % 10 == 5:  # a retry (double click): must return the same request
                 service_requests.submit(
-                    session=session, user=user, service_code="release_lot_testing",
-                    title=f"Release testing {key}", description="retry",
-                    fields=dict(FIELDS), idempotency_key=key, files=files, store=store,
-                )  # fmt: skip
+                    session=session,
+                    user=user,
+                    service_code="release_lot_testing",
+                    title=f"Release testing {key}",
+                    description="retry",
+                    fields=dict(FIELDS),
+                    idempotency_key=key,
+                    files=files,
+                    store=store,
+                )
 
 
 def main() -> int:

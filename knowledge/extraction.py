@@ -47,15 +47,20 @@ def load_bytes_limited(
     """loaders.load_bytes in a limited child process; LoaderError with a reason on any failure."""
     limits = limits or ExtractionLimits()
     request = {
-        "data": data.hex(), "filename": filename, "metadata": dict(metadata or {}),
+        "data": data.hex(),
+        "filename": filename,
+        "metadata": dict(metadata or {}),
         "limits": asdict(limits),
-    }  # fmt: skip
+    }
     try:
         finished = subprocess.run(
             [sys.executable, "-m", "knowledge.extraction"],
-            input=json.dumps(request, default=str).encode(), capture_output=True,
-            timeout=limits.timeout_seconds, env=_child_environment(), check=False,
-        )  # fmt: skip
+            input=json.dumps(request, default=str).encode(),
+            capture_output=True,
+            timeout=limits.timeout_seconds,
+            env=_child_environment(),
+            check=False,
+        )
     except subprocess.TimeoutExpired as expired:
         raise LoaderError(
             f"{filename}: reading the text took longer than {limits.timeout_seconds:.0f} s; "
@@ -104,18 +109,20 @@ def _child() -> int:
     _limit(limits)
     try:
         document = loaders.load_bytes(
-            bytes.fromhex(request["data"]), filename=request["filename"],
+            bytes.fromhex(request["data"]),
+            filename=request["filename"],
             metadata=request["metadata"],
-        )  # fmt: skip
+        )
         if len(document.text) > limits.max_text_chars:
             raise LoaderError(
                 f"{request['filename']}: the text has {len(document.text):,} characters; "
                 f"at most {limits.max_text_chars:,}"
             )
         answer: dict[str, Any] = {
-            "meta": document.meta.model_dump(mode="json"), "text": document.text,
+            "meta": document.meta.model_dump(mode="json"),
+            "text": document.text,
             "path": document.path,
-        }  # fmt: skip
+        }
     except LoaderError as error:
         answer = {"error": str(error)}
     except MemoryError:

@@ -115,11 +115,20 @@ def enqueue(
 ) -> IndexJobRow:
     """Queue a job (the caller commits)."""
     row = IndexJobRow(
-        document_id=document_id, kind=kind, status=JobStatus.QUEUED,
-        target_version=target_version, filename=filename, staged_path=staged_path,
-        meta=meta, requested_by=requested_by, note=note, done=0, total=0, attempts=0,
+        document_id=document_id,
+        kind=kind,
+        status=JobStatus.QUEUED,
+        target_version=target_version,
+        filename=filename,
+        staged_path=staged_path,
+        meta=meta,
+        requested_by=requested_by,
+        note=note,
+        done=0,
+        total=0,
+        attempts=0,
         created_at=_now(),
-    )  # fmt: skip
+    )
     session.add(row)
     session.flush()
     return row

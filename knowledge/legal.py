@@ -379,9 +379,13 @@ def units(text: str, paragraph_start: int = 1, *, document_text: str | None = No
         if kind == "sub" and item_unit is not None:
             head = out[item_unit]
             out[item_unit] = Unit(
-                text[head.start : line.end], head.start, head.paragraph, head.item, head.lead_in,
+                text[head.start : line.end],
+                head.start,
+                head.paragraph,
+                head.item,
+                head.lead_in,
                 head.item_label,
-            )  # fmt: skip
+            )
             continue
         if kind in ("item", "sub"):
             if paragraph < paragraph_start:

@@ -136,9 +136,20 @@ class StateRow(KnowledgeBase):
 
 
 _META_COLUMNS = (
-    "id", "title", "language", "translation_of", "category", "issuer", "doc_number",
-    "issued", "effective", "status", "jurisdiction", "source_url", "verified",
-)  # fmt: skip
+    "id",
+    "title",
+    "language",
+    "translation_of",
+    "category",
+    "issuer",
+    "doc_number",
+    "issued",
+    "effective",
+    "status",
+    "jurisdiction",
+    "source_url",
+    "verified",
+)
 
 
 SUPERSEDED_BY = "superseded_by"  # metadata key naming the replacing document
@@ -211,10 +222,8 @@ def save_document(
         kind = "created" if row.version == 1 else "content"
     elif row.content_hash != document.content_hash or row.withdrawn:
         kind = (
-            "restored" if row.withdrawn
-            else "content" if row.text != document.text
-            else "metadata"
-        )  # fmt: skip
+            "restored" if row.withdrawn else "content" if row.text != document.text else "metadata"
+        )
         row.version = (row.version or 1) + 1
     else:
         kind = None  # re-saved unchanged (e.g. embedded under a new model): same version
@@ -243,7 +252,7 @@ def save_document(
             article_key=c.article_key,
             article_label=c.article_label,
             paragraph_start=c.paragraph_start,
-        )  # fmt: skip
+        )
         for c in chunks
     )
     return old_ids
@@ -308,7 +317,7 @@ def _record_version(
             changed_by=changed_by,
             note=note,
             created_at=at,
-        )  # fmt: skip
+        )
     )
 
 

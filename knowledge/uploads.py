@@ -32,9 +32,19 @@ KINDS = {
 }
 # Metadata a staff member may set (the document's id is fixed once created).
 EDITABLE = (
-    "title", "language", "translation_of", "category", "issuer", "doc_number", "issued",
-    "effective", "status", "jurisdiction", "source_url", "verified",
-)  # fmt: skip
+    "title",
+    "language",
+    "translation_of",
+    "category",
+    "issuer",
+    "doc_number",
+    "issued",
+    "effective",
+    "status",
+    "jurisdiction",
+    "source_url",
+    "verified",
+)
 _MAGIC = (
     (b"%PDF-", "pdf"),
     (b"PK\x03\x04", "zip"),
@@ -125,31 +135,36 @@ def validate_upload(
         raise UploadRejected("file", "file_missing", "no file was uploaded")
     if suffix not in KINDS:
         raise UploadRejected(
-            "file", "file_type",
+            "file",
+            "file_type",
             f"{suffix or 'a file without extension'} is not accepted; "
             "upload PDF, DOCX, Markdown, HTML or plain text",
-        )  # fmt: skip
+        )
     if not data:
         raise UploadRejected("file", "file_empty", "the file is empty")
     if len(data) > max_bytes:
         raise UploadRejected(
-            "file", "file_too_large",
+            "file",
+            "file_too_large",
             f"the file has {len(data) / MiB:.1f} MiB; at most {max_bytes / MiB:.0f} MiB",
-        )  # fmt: skip
+        )
     found = sniff(data)
     expected = {"pdf": "pdf", "docx": "zip", "text": "text"}[KINDS[suffix]]
     if found != expected:
         raise UploadRejected(
-            "file", "file_mismatch",
+            "file",
+            "file_mismatch",
             f"the content of {name} is {found}, not what {suffix} promises",
-        )  # fmt: skip
+        )
     meta = clean_metadata(metadata)
     check_metadata(_with_placeholders(meta))  # field errors first, before reading the file
     try:
         document = load_bytes_limited(
-            data, filename=name, metadata={k: v for k, v in meta.items() if v is not None},
+            data,
+            filename=name,
+            metadata={k: v for k, v in meta.items() if v is not None},
             limits=limits,
-        )  # fmt: skip
+        )
     except LoaderError as error:
         code = "invalid_metadata" if "invalid metadata" in str(error) else "file_unreadable"
         raise UploadRejected("file", code, str(error)) from error

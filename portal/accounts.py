@@ -227,9 +227,13 @@ def add_company_member(
     if actor.role != "company" or actor.company_id is None or not actor.company_owner:
         raise PermissionDenied(OWNERS_ONLY)
     return create_user(
-        session=session, email=email, password=password, name=name,
-        role="company", company_id=actor.company_id,
-    )  # fmt: skip
+        session=session,
+        email=email,
+        password=password,
+        name=name,
+        role="company",
+        company_id=actor.company_id,
+    )
 
 
 def get_user(*, session: Session, user_id: int) -> User:
@@ -335,9 +339,11 @@ def authenticate(
     )
     if user is not None and failures == throttle.NOTIFY_AFTER:
         notifications.enqueue(
-            session=session, user_ids=[user.id], subject=FAILED_SIGN_INS_SUBJECT,
+            session=session,
+            user_ids=[user.id],
+            subject=FAILED_SIGN_INS_SUBJECT,
             body=FAILED_SIGN_INS_BODY.format(count=failures, address=client_ip[:60]),
-        )  # fmt: skip
+        )
     if succeeded and user is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     session.commit()

@@ -79,8 +79,13 @@ def create_team(*, session: Session, actor: User, code: str, name_zh: str, name_
         raise ValidationFailed(errors)
     team = Team(code=code, name_zh=name_zh, name_en=name_en)
     session.add(team)
-    record_event(session=session, request=None, actor=actor, kind="admin.team_created",
-                 after=_team_dict(team))  # fmt: skip
+    record_event(
+        session=session,
+        request=None,
+        actor=actor,
+        kind="admin.team_created",
+        after=_team_dict(team),
+    )
     session.commit()
     return team
 
@@ -97,8 +102,14 @@ def rename_team(*, session: Session, actor: User, code: str, name_zh: str, name_
     before = _team_dict(team)
     team.name_zh, team.name_en = name_zh, name_en
     if before != _team_dict(team):
-        record_event(session=session, request=None, actor=actor, kind="admin.team_renamed",
-                     before=before, after=_team_dict(team))  # fmt: skip
+        record_event(
+            session=session,
+            request=None,
+            actor=actor,
+            kind="admin.team_renamed",
+            before=before,
+            after=_team_dict(team),
+        )
         session.commit()
     return team
 
@@ -158,8 +169,14 @@ def update_service(
         service.position = position
     after = _service_dict(service)
     if before != after:
-        record_event(session=session, request=None, actor=actor, kind="admin.service_updated",
-                     before=before, after=after)  # fmt: skip
+        record_event(
+            session=session,
+            request=None,
+            actor=actor,
+            kind="admin.service_updated",
+            before=before,
+            after=after,
+        )
         session.commit()
     return service
 
@@ -205,11 +222,20 @@ def create_staff(
     if role not in STAFF_ROLES:
         raise ValidationFailed({"role": "invalid_role"})
     user = accounts.create_user(
-        session=session, email=email, password=password, name=name, role=role,
+        session=session,
+        email=email,
+        password=password,
+        name=name,
+        role=role,
         team_code=team_code or None,
-    )  # fmt: skip
-    record_event(session=session, request=None, actor=actor, kind="admin.user_created",
-                 after=_user_dict(user))  # fmt: skip
+    )
+    record_event(
+        session=session,
+        request=None,
+        actor=actor,
+        kind="admin.user_created",
+        after=_user_dict(user),
+    )
     session.commit()
     return user
 
@@ -241,8 +267,14 @@ def update_staff(
     if not isinstance(team_code, _Unset):
         user.team_code = team_code
     if before != _user_dict(user):
-        record_event(session=session, request=None, actor=actor, kind="admin.user_updated",
-                     before=before, after=_user_dict(user))  # fmt: skip
+        record_event(
+            session=session,
+            request=None,
+            actor=actor,
+            kind="admin.user_updated",
+            before=before,
+            after=_user_dict(user),
+        )
         session.commit()
     return user
 
@@ -258,7 +290,6 @@ def set_staff_active(*, session: Session, actor: User, user_id: int, active: boo
     before = _user_dict(user)
     after = {**before, "active": active}
     kind = "admin.user_reactivated" if active else "admin.user_deactivated"
-    record_event(session=session, request=None, actor=actor, kind=kind, before=before,
-                 after=after)  # fmt: skip
+    record_event(session=session, request=None, actor=actor, kind=kind, before=before, after=after)
     # set_active bumps session_version on deactivation and commits the event with it.
     return accounts.set_active(session=session, user_id=user.id, active=active)

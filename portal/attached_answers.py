@@ -59,14 +59,23 @@ def attach(
         return existing
     citations = [{key: c.get(key) for key in _CITATION_KEYS} for c in snapshot.citations]
     row = RequestAnswer(
-        request_id=request.id, answer_id=answer_id, question=snapshot.question,
-        answer=snapshot.answer, language=snapshot.language[:4], refused=snapshot.refused,
-        asked_at=snapshot.asked_at, citations=citations, attached_by_id=user.id,
-    )  # fmt: skip
+        request_id=request.id,
+        answer_id=answer_id,
+        question=snapshot.question,
+        answer=snapshot.answer,
+        language=snapshot.language[:4],
+        refused=snapshot.refused,
+        asked_at=snapshot.asked_at,
+        citations=citations,
+        attached_by_id=user.id,
+    )
     session.add(row)
     session.flush()
     record_event(
-        session=session, request=request, actor=user, kind="answer_attached",
+        session=session,
+        request=request,
+        actor=user,
+        kind="answer_attached",
         after={
             "answer_id": answer_id,
             "question": snapshot.question[:300],
@@ -74,13 +83,15 @@ def attach(
                 {"document_id": c["document_id"], "version": c["version"]} for c in citations
             ],
         },
-    )  # fmt: skip
+    )
     if request.assignee_id is not None:
         notifications.enqueue(
-            session=session, user_ids=[request.assignee_id],
+            session=session,
+            user_ids=[request.assignee_id],
             subject=f"[{request.tracking_number}] 企业附上了助手答复 / Assistant answer attached",
-            body=snapshot.question[:2000], request_id=request.id,
-        )  # fmt: skip
+            body=snapshot.question[:2000],
+            request_id=request.id,
+        )
     session.commit()
     return row
 
@@ -213,42 +224,68 @@ def notify_impact(
     for request in {r.id: r for r in requests}.values():
         covered.add(request.company_id)
         target = f"request:{request.id}"
-        if _already(session=session, document_id=document_id, version=document_version,
-                    target=target):  # fmt: skip
+        if _already(
+            session=session, document_id=document_id, version=document_version, target=target
+        ):
             skipped += 1
             continue
-        subject, body = _message(title=title, version=document_version, change=change,
-                                 number=request.tracking_number)  # fmt: skip
+        subject, body = _message(
+            title=title, version=document_version, change=change, number=request.tracking_number
+        )
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=request.company_id),
-            subject=subject, body=body, request_id=request.id,
-        )  # fmt: skip
-        session.add(ImpactNotice(document_id=document_id, document_version=document_version,
-                                 target=target, company_id=request.company_id,
-                                 request_id=request.id, notified_by_id=actor.id))  # fmt: skip
-        record_event(session=session, request=request, actor=actor, kind="impact_notified",
-                     after=after)  # fmt: skip
+            subject=subject,
+            body=body,
+            request_id=request.id,
+        )
+        session.add(
+            ImpactNotice(
+                document_id=document_id,
+                document_version=document_version,
+                target=target,
+                company_id=request.company_id,
+                request_id=request.id,
+                notified_by_id=actor.id,
+            )
+        )
+        record_event(
+            session=session, request=request, actor=actor, kind="impact_notified", after=after
+        )
         sent_requests += 1
     for company_id in sorted(set(company_ids) - covered):
         if session.get(Company, company_id) is None:
             continue
         target = f"company:{company_id}"
-        if _already(session=session, document_id=document_id, version=document_version,
-                    target=target):  # fmt: skip
+        if _already(
+            session=session, document_id=document_id, version=document_version, target=target
+        ):
             skipped += 1
             continue
         subject, body = _message(title=title, version=document_version, change=change, number=None)
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=company_id),
-            subject=subject, body=body,
-        )  # fmt: skip
-        session.add(ImpactNotice(document_id=document_id, document_version=document_version,
-                                 target=target, company_id=company_id, request_id=None,
-                                 notified_by_id=actor.id))  # fmt: skip
-        record_event(session=session, request=None, actor=actor, kind="impact_notified",
-                     after={**after, "company_id": company_id})  # fmt: skip
+            subject=subject,
+            body=body,
+        )
+        session.add(
+            ImpactNotice(
+                document_id=document_id,
+                document_version=document_version,
+                target=target,
+                company_id=company_id,
+                request_id=None,
+                notified_by_id=actor.id,
+            )
+        )
+        record_event(
+            session=session,
+            request=None,
+            actor=actor,
+            kind="impact_notified",
+            after={**after, "company_id": company_id},
+        )
         sent_companies += 1
     session.commit()
     return ImpactReport(sent_requests, sent_companies, skipped)

@@ -52,8 +52,13 @@ def create_reply(*, session: Session, actor: User, title: str, body: str) -> Can
     reply = CannedReply(title=title, body=body, updated_at=utcnow())
     session.add(reply)
     session.flush()
-    record_event(session=session, request=None, actor=actor, kind="canned_created",
-                 after={"id": reply.id, "title": title})  # fmt: skip
+    record_event(
+        session=session,
+        request=None,
+        actor=actor,
+        kind="canned_created",
+        after={"id": reply.id, "title": title},
+    )
     session.commit()
     return reply
 
@@ -66,8 +71,14 @@ def update_reply(
     title, body = _clean(title, body)
     before = {"title": reply.title, "body": reply.body}
     reply.title, reply.body, reply.updated_at = title, body, utcnow()
-    record_event(session=session, request=None, actor=actor, kind="canned_updated",
-                 before=before, after={"title": title, "body": body})  # fmt: skip
+    record_event(
+        session=session,
+        request=None,
+        actor=actor,
+        kind="canned_updated",
+        before=before,
+        after={"title": title, "body": body},
+    )
     session.commit()
     return reply
 
@@ -75,7 +86,12 @@ def update_reply(
 def delete_reply(*, session: Session, actor: User, reply_id: int) -> None:
     """Delete a canned reply."""
     reply = get_reply(session=session, actor=actor, reply_id=reply_id)
-    record_event(session=session, request=None, actor=actor, kind="canned_deleted",
-                 before={"id": reply.id, "title": reply.title, "body": reply.body})  # fmt: skip
+    record_event(
+        session=session,
+        request=None,
+        actor=actor,
+        kind="canned_deleted",
+        before={"id": reply.id, "title": reply.title, "body": reply.body},
+    )
     session.delete(reply)
     session.commit()

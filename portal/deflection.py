@@ -11,9 +11,14 @@ MAX_QUERY_CHARS = 2000
 
 
 def record_shown(
-    *, session: Session, user: User, deflection_id: int | None, service_code: str | None,
-    query: str, shown: int,
-) -> int:  # fmt: skip
+    *,
+    session: Session,
+    user: User,
+    deflection_id: int | None,
+    service_code: str | None,
+    query: str,
+    shown: int,
+) -> int:
     """Record that answers were shown to a user; reuse their open row for the same form."""
     row = _own_open_row(session=session, user=user, deflection_id=deflection_id)
     if row is None:

@@ -59,11 +59,11 @@ def _notify_existing(session: Session, *, email: str, credit_code: str) -> None:
     company_id = session.scalar(select(Company.id).where(Company.credit_code == code))
     if code and company_id is not None:
         notifications.enqueue(
-            session=session, user_ids=notifications.company_user_ids(
-                session=session, company_id=company_id),
+            session=session,
+            user_ids=notifications.company_user_ids(session=session, company_id=company_id),
             subject=TRIED_COMPANY_SUBJECT,
             body=TRIED_COMPANY_BODY.format(email=accounts.normalise_email(email)[:254]),
-        )  # fmt: skip
+        )
     session.commit()
 
 
@@ -83,9 +83,14 @@ def register_quietly(
     """
     try:
         user = accounts.register_company(
-            session=session, company_name=company_name, credit_code=credit_code,
-            contact_name=contact_name, phone=phone, email=email, password=password,
-        )  # fmt: skip
+            session=session,
+            company_name=company_name,
+            credit_code=credit_code,
+            contact_name=contact_name,
+            phone=phone,
+            email=email,
+            password=password,
+        )
     except ValidationFailed as failure:
         if not _existence_only(failure):
             remaining = _without_existence(failure)

@@ -63,8 +63,10 @@ def _store_files(
     """
     if files and store is None:
         raise ValueError("files given without an attachment store")
-    checked = [(sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
-               for name, data in files]  # fmt: skip
+    checked = [
+        (sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
+        for name, data in files
+    ]
     quota = store.company_quota_bytes if store is not None else None
     if (checked or stored_bytes) and quota is not None and session is not None and company_id:
         used = session.scalar(
@@ -74,8 +76,10 @@ def _store_files(
         )
         if int(used or 0) + stored_bytes + sum(size_of(data) for _, _, data in checked) > quota:
             raise ValidationFailed({"files": "quota_exceeded"})
-    return [(name, content_type, size_of(data), store.save(data))  # type: ignore[union-attr]
-            for name, content_type, data in checked]  # fmt: skip
+    return [
+        (name, content_type, size_of(data), store.save(data))  # type: ignore[union-attr]
+        for name, content_type, data in checked
+    ]
 
 
 def _attach(
@@ -88,20 +92,32 @@ def _attach(
 ) -> list[Attachment]:
     rows = []
     for name, content_type, size, sha in stored:
-        row = Attachment(request_id=request.id, message_id=message.id if message else None,
-                         uploaded_by_id=user.id, filename=name, content_type=content_type,
-                         size=size, sha256=sha, created_at=utcnow())  # fmt: skip
+        row = Attachment(
+            request_id=request.id,
+            message_id=message.id if message else None,
+            uploaded_by_id=user.id,
+            filename=name,
+            content_type=content_type,
+            size=size,
+            sha256=sha,
+            created_at=utcnow(),
+        )
         session.add(row)
         rows.append(row)
         internal = message is not None and message.visibility == "internal"
-        record_event(session=session, request=request, actor=user,
-                     kind="internal_attachment_added" if internal else "attachment_added",
-                     after={"filename": name, "size": size})  # fmt: skip
+        record_event(
+            session=session,
+            request=request,
+            actor=user,
+            kind="internal_attachment_added" if internal else "attachment_added",
+            after={"filename": name, "size": size},
+        )
     return rows
 
 
-def _notify_company(*, session: Session, request: ServiceRequest, actor: User | None,
-                    subject: str, body: str) -> None:  # fmt: skip
+def _notify_company(
+    *, session: Session, request: ServiceRequest, actor: User | None, subject: str, body: str
+) -> None:
     ids = notifications.company_user_ids(session=session, company_id=request.company_id)
     notifications.enqueue(
         session=session,
@@ -179,19 +195,32 @@ def submit(
         errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
-    stored = _store_files(files, store, session=session, company_id=user.company_id,
-                          stored_bytes=sum(f.size for f in (materials or {}).values()))  # fmt: skip
+    stored = _store_files(
+        files,
+        store,
+        session=session,
+        company_id=user.company_id,
+        stored_bytes=sum(f.size for f in (materials or {}).values()),
+    )
     moment = _now(now)
     try:
         request = ServiceRequest(
             tracking_number=f"pending-{secrets.token_hex(8)}",  # the real one is taken last
-            company_id=user.company_id, created_by_id=user.id,
-            service_code=service_code, title=title, description=description, fields=clean,
-            status=Status.SUBMITTED, priority=spec.default_priority,
-            team_code=service.team_code or spec.team_code, idempotency_key=key,
-            created_at=moment, updated_at=moment, paused_seconds=0,
+            company_id=user.company_id,
+            created_by_id=user.id,
+            service_code=service_code,
+            title=title,
+            description=description,
+            fields=clean,
+            status=Status.SUBMITTED,
+            priority=spec.default_priority,
+            team_code=service.team_code or spec.team_code,
+            idempotency_key=key,
+            created_at=moment,
+            updated_at=moment,
+            paused_seconds=0,
             deflection_shown=max(0, int(deflection_shown)),
-        )  # fmt: skip
+        )
         session.add(request)
         session.flush()
     except IntegrityError:  # the same key won a race: that request is the answer
@@ -200,13 +229,19 @@ def submit(
         if existing is None:
             raise
         return existing
-    record_event(session=session, request=request, actor=user, kind="submitted",
-                 after={"status": "submitted", "service_code": service_code})  # fmt: skip
+    record_event(
+        session=session,
+        request=request,
+        actor=user,
+        kind="submitted",
+        after={"status": "submitted", "service_code": service_code},
+    )
     _attach(session=session, request=request, user=user, stored=stored, message=None)
     for key, kept in (materials or {}).items():
         stored_file = [(kept.filename, kept.content_type, kept.size, kept.sha256)]
-        rows = _attach(session=session, request=request, user=user, message=None,
-                       stored=stored_file)  # fmt: skip
+        rows = _attach(
+            session=session, request=request, user=user, message=None, stored=stored_file
+        )
         rows[0].material = key
     # The number comes last: bumping the counter write-locks it (its row on PostgreSQL) until
     # the commit, so every other submission waits only for these few statements. Nobody can see
@@ -215,8 +250,9 @@ def submit(
     request.tracking_number = number
     session.flush()
     text = notifications.submitted_text(title=title, number=number)
-    _notify_company(session=session, request=request, actor=None, subject=text.subject,
-                    body=text.body)  # fmt: skip
+    _notify_company(
+        session=session, request=request, actor=None, subject=text.subject, body=text.body
+    )
     session.commit()
     triage.suggest(session=session, request=request, catalog_match=catalog_match)
     return request
@@ -287,8 +323,9 @@ def timeline(*, session: Session, user: User, request: ServiceRequest) -> list[T
     }
     for m in messages.values():
         if staff or m.visibility == "public":
-            items.append(TimelineItem(as_utc(m.created_at), "message", m.visibility != "public",
-                                      message=m))  # fmt: skip
+            items.append(
+                TimelineItem(as_utc(m.created_at), "message", m.visibility != "public", message=m)
+            )
     for a in session.scalars(select(Attachment).where(Attachment.request_id == request.id)):
         parent = messages.get(a.message_id) if a.message_id else None
         internal = parent is not None and parent.visibility != "public"
@@ -313,9 +350,8 @@ def _mentioned(*, session: Session, body: str) -> list[User]:
         select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True))
     )
     return [
-        u for u in staff
-        if u.email.lower() in wanted or u.name.replace(" ", "").lower() in wanted
-    ]  # fmt: skip
+        u for u in staff if u.email.lower() in wanted or u.name.replace(" ", "").lower() in wanted
+    ]
 
 
 def add_message(
@@ -349,38 +385,69 @@ def add_message(
         files, store, session=session, company_id=None if user.is_staff else request.company_id
     )
     moment = _now(now)
-    message = Message(request_id=request.id, author_id=user.id, visibility=visibility,
-                      body=body, created_at=moment)  # fmt: skip
+    message = Message(
+        request_id=request.id,
+        author_id=user.id,
+        visibility=visibility,
+        body=body,
+        created_at=moment,
+    )
     session.add(message)
     session.flush()
-    record_event(session=session, request=request, actor=user, kind=f"message_{visibility}",
-                 after={"message_id": message.id})  # fmt: skip
+    record_event(
+        session=session,
+        request=request,
+        actor=user,
+        kind=f"message_{visibility}",
+        after={"message_id": message.id},
+    )
     _attach(session=session, request=request, user=user, stored=stored, message=message)
     if not user.is_staff:
         if request.status == Status.AWAITING_COMPANY:
-            _move(session=session, actor=user, request=request, target=Status.IN_PROGRESS,
-                  note=None, now=moment, calendar=calendar)  # fmt: skip
+            _move(
+                session=session,
+                actor=user,
+                request=request,
+                target=Status.IN_PROGRESS,
+                note=None,
+                now=moment,
+                calendar=calendar,
+            )
         if request.assignee_id is not None:
             notifications.enqueue(
-                session=session, user_ids=[request.assignee_id],
+                session=session,
+                user_ids=[request.assignee_id],
                 subject=f"[{request.tracking_number}] 企业回复 / Company replied",
-                body=body[:2000], request_id=request.id,
-            )  # fmt: skip
+                body=body[:2000],
+                request_id=request.id,
+            )
     elif visibility == "public":
         if request.first_response_at is None:
             request.first_response_at = moment
-            record_event(session=session, request=request, actor=user, kind="first_response",
-                         after=moment.isoformat())  # fmt: skip
-        _notify_company(session=session, request=request, actor=user,
-                        subject="中心回复 / The center replied", body=body[:2000])  # fmt: skip
+            record_event(
+                session=session,
+                request=request,
+                actor=user,
+                kind="first_response",
+                after=moment.isoformat(),
+            )
+        _notify_company(
+            session=session,
+            request=request,
+            actor=user,
+            subject="中心回复 / The center replied",
+            body=body[:2000],
+        )
     else:
         for colleague in _mentioned(session=session, body=body):
             session.add(Mention(message_id=message.id, user_id=colleague.id))
             notifications.enqueue(
-                session=session, user_ids=[colleague.id],
+                session=session,
+                user_ids=[colleague.id],
                 subject=f"[{request.tracking_number}] {user.name} 提到了您 / mentioned you",
-                body=body[:2000], request_id=request.id,
-            )  # fmt: skip
+                body=body[:2000],
+                request_id=request.id,
+            )
     session.commit()
     return message
 
@@ -416,11 +483,19 @@ def _move(
     if actor.is_staff and target in _RESPONDING and request.first_response_at is None:
         request.first_response_at = now
     request.status = target
-    record_event(session=session, request=request, actor=actor, kind="status",
-                 before=current.value, after=target.value, note=note)  # fmt: skip
+    record_event(
+        session=session,
+        request=request,
+        actor=actor,
+        kind="status",
+        before=current.value,
+        after=target.value,
+        note=note,
+    )
     text = notifications.status_text(number=request.tracking_number, status=target, note=note)
-    _notify_company(session=session, request=request, actor=actor, subject=text.subject,
-                    body=text.body)  # fmt: skip
+    _notify_company(
+        session=session, request=request, actor=actor, subject=text.subject, body=text.body
+    )
 
 
 def transition(
@@ -435,8 +510,15 @@ def transition(
 ) -> ServiceRequest:
     """Move a request to another status if the table and the actor's role allow it."""
     ensure_visible(user=actor, request=request)
-    _move(session=session, actor=actor, request=request, target=Status(target), note=note,
-          now=_now(now), calendar=calendar)  # fmt: skip
+    _move(
+        session=session,
+        actor=actor,
+        request=request,
+        target=Status(target),
+        note=note,
+        now=_now(now),
+        calendar=calendar,
+    )
     session.commit()
     return request
 
@@ -453,8 +535,15 @@ def stage_transition(
 ) -> None:
     """Move a request like `transition` but leave the commit to the caller (bulk actions)."""
     ensure_visible(user=actor, request=request)
-    _move(session=session, actor=actor, request=request, target=Status(target), note=note,
-          now=_now(now), calendar=calendar)  # fmt: skip
+    _move(
+        session=session,
+        actor=actor,
+        request=request,
+        target=Status(target),
+        note=note,
+        now=_now(now),
+        calendar=calendar,
+    )
 
 
 def withdraw(
@@ -464,8 +553,9 @@ def withdraw(
     ensure_visible(user=user, request=request)
     if user.is_staff:
         raise PermissionDenied("staff reject requests; only the company withdraws")
-    return transition(session=session, actor=user, request=request, target=Status.WITHDRAWN,
-                      note=note)  # fmt: skip
+    return transition(
+        session=session, actor=user, request=request, target=Status.WITHDRAWN, note=note
+    )
 
 
 def assign(
@@ -482,14 +572,22 @@ def assign(
     if before == assignee_id:
         return request
     request.assignee_id = assignee_id
-    record_event(session=session, request=request, actor=actor, kind="assigned",
-                 before=before, after=assignee_id)  # fmt: skip
+    record_event(
+        session=session,
+        request=request,
+        actor=actor,
+        kind="assigned",
+        before=before,
+        after=assignee_id,
+    )
     if assignee_id is not None and assignee_id != actor.id:
         notifications.enqueue(
-            session=session, user_ids=[assignee_id],
+            session=session,
+            user_ids=[assignee_id],
             subject=f"[{request.tracking_number}] 分派给您 / Assigned to you",
-            body=request.title, request_id=request.id,
-        )  # fmt: skip
+            body=request.title,
+            request_id=request.id,
+        )
     session.commit()
     session.refresh(request)
     return request
@@ -510,8 +608,14 @@ def set_priority(
     if request.priority != priority:
         before = Priority(request.priority).value
         request.priority = priority
-        record_event(session=session, request=request, actor=actor, kind="priority",
-                     before=before, after=priority.value)  # fmt: skip
+        record_event(
+            session=session,
+            request=request,
+            actor=actor,
+            kind="priority",
+            before=before,
+            after=priority.value,
+        )
         session.commit()
     return request
 
@@ -524,12 +628,24 @@ def set_service(
     ensure_staff(user=actor)
     service = catalog.get_service(session=session, service_code=service_code)
     if request.service_code != service_code:
-        record_event(session=session, request=request, actor=actor, kind="service",
-                     before=request.service_code, after=service_code)  # fmt: skip
+        record_event(
+            session=session,
+            request=request,
+            actor=actor,
+            kind="service",
+            before=request.service_code,
+            after=service_code,
+        )
         request.service_code = service_code
         if service.team_code and service.team_code != request.team_code:
-            record_event(session=session, request=request, actor=actor, kind="team",
-                         before=request.team_code, after=service.team_code)  # fmt: skip
+            record_event(
+                session=session,
+                request=request,
+                actor=actor,
+                kind="team",
+                before=request.team_code,
+                after=service.team_code,
+            )
             request.team_code = service.team_code
         session.commit()
         session.refresh(request)
@@ -558,7 +674,8 @@ def rate(
     if comment and len(comment) > MAX_TEXT:
         raise ValidationFailed({"rating_comment": "too_long"})
     request.rating, request.rating_comment = rating, comment
-    record_event(session=session, request=request, actor=user, kind="rated", after=rating,
-                 note=comment)  # fmt: skip
+    record_event(
+        session=session, request=request, actor=user, kind="rated", after=rating, note=comment
+    )
     session.commit()
     return request

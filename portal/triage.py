@@ -22,25 +22,60 @@ from portal.workflow import Priority, Status, check_transition
 CatalogMatch = Callable[[str], list[tuple[str, float]]]
 
 URGENT_WORDS = ("紧急", "加急", "特急", "临床急需", "急需", "urgent", "asap", "emergency")
-HIGH_WORDS = ("尽快", "优先", "截止", "期限", "as soon as possible", "priority", "expedite",
-              "deadline")  # fmt: skip
+HIGH_WORDS = (
+    "尽快",
+    "优先",
+    "截止",
+    "期限",
+    "as soon as possible",
+    "priority",
+    "expedite",
+    "deadline",
+)
 SERVICE_WORDS: dict[str, tuple[str, ...]] = {
-    "release_lot_testing": ("放行", "批检", "无菌", "支原体", "内毒素", "release", "sterility",
-                            "mycoplasma", "endotoxin"),
+    "release_lot_testing": (
+        "放行",
+        "批检",
+        "无菌",
+        "支原体",
+        "内毒素",
+        "release",
+        "sterility",
+        "mycoplasma",
+        "endotoxin",
+    ),
     "cell_bank_characterisation": ("细胞库", "主细胞库", "工作细胞库", "cell bank", "mcb", "wcb"),
-    "vector_plasmid_analytics": ("载体", "质粒", "慢病毒", "滴度", "vector", "plasmid", "aav",
-                                 "lentivir", "titer", "titre"),
+    "vector_plasmid_analytics": (
+        "载体",
+        "质粒",
+        "慢病毒",
+        "滴度",
+        "vector",
+        "plasmid",
+        "aav",
+        "lentivir",
+        "titer",
+        "titre",
+    ),
     "regulatory_filing_consultation": ("申报", "注册", "ind", "bla", "cde", "filing"),
     "hgr_compliance_support": ("遗传资源", "人遗", "hgr", "genetic resources"),
-    "special_items_import_export": ("进出口", "进口", "出口", "特殊物品", "海关", "customs",
-                                    "import", "export"),
+    "special_items_import_export": (
+        "进出口",
+        "进口",
+        "出口",
+        "特殊物品",
+        "海关",
+        "customs",
+        "import",
+        "export",
+    ),
     "clinical_research_support": ("临床研究", "临床试验", "伦理", "clinical trial", "ethics"),
     "facility_booking": ("洁净", "车间", "预约", "租赁", "clean room", "cleanroom", "booking"),
     "training": ("培训", "课程", "training", "course"),
     "policy_subsidy_consultation": ("补贴", "政策", "资助", "subsidy", "policy", "grant"),
     "ip_tech_transfer": ("专利", "知识产权", "技术转移", "融资", "patent", "licens", "investor"),
     "general_consultation": ("咨询", "consult"),
-}  # fmt: skip
+}
 DATE_FIELDS = ("deadline", "start_date", "preferred_date")
 URGENT_WITHIN_DAYS = 5
 HIGH_WITHIN_DAYS = 14
@@ -149,11 +184,15 @@ def suggest(
         "priority": priority_why,
         "team": [{"kind": "service_team", "detail": service_code}],
         "similar": [
-            {"tracking_number": o.tracking_number, "title": o.title, "score": s,
-             "service_code": o.service_code}
+            {
+                "tracking_number": o.tracking_number,
+                "title": o.title,
+                "score": s,
+                "service_code": o.service_code,
+            }
             for o, s in similar
         ],
-    }  # fmt: skip
+    }
     row = session.get(TriageSuggestion, request.id) or TriageSuggestion(request_id=request.id)
     row.service_code, row.priority, row.team_code = service_code, priority.value, team_code
     row.reasons, row.decision, row.decided_by_id, row.decided_at = reasons, None, None, None
@@ -182,10 +221,17 @@ def get_suggestion(*, session: Session, actor: User, request: ServiceRequest) ->
 def accept(*, session: Session, actor: User, request: ServiceRequest) -> TriageSuggestion:
     """Apply the suggestion as proposed and record that staff accepted it."""
     row = get_suggestion(session=session, actor=actor, request=request)
-    _apply(session=session, actor=actor, request=request, service_code=row.service_code,
-           priority=Priority(row.priority), team_code=row.team_code)  # fmt: skip
-    return _decide(session=session, actor=actor, request=request, row=row, decision="accepted",
-                   note=None)  # fmt: skip
+    _apply(
+        session=session,
+        actor=actor,
+        request=request,
+        service_code=row.service_code,
+        priority=Priority(row.priority),
+        team_code=row.team_code,
+    )
+    return _decide(
+        session=session, actor=actor, request=request, row=row, decision="accepted", note=None
+    )
 
 
 def override(
@@ -210,8 +256,9 @@ def override(
         priority=priority or Priority(row.priority),
         team_code=team_code or row.team_code,
     )
-    return _decide(session=session, actor=actor, request=request, row=row,
-                   decision="overridden", note=note)  # fmt: skip
+    return _decide(
+        session=session, actor=actor, request=request, row=row, decision="overridden", note=note
+    )
 
 
 def _apply(
@@ -232,14 +279,25 @@ def _apply(
         before = getattr(request, attr)
         if before != value:
             setattr(request, attr, value)
-            record_event(session=session, request=request, actor=actor, kind=kind,
-                         before=str(before) if before is not None else None,
-                         after=str(value) if value is not None else None)  # fmt: skip
+            record_event(
+                session=session,
+                request=request,
+                actor=actor,
+                kind=kind,
+                before=str(before) if before is not None else None,
+                after=str(value) if value is not None else None,
+            )
     if request.status == Status.SUBMITTED:
         check_transition(Status.SUBMITTED, Status.TRIAGED)
         request.status = Status.TRIAGED
-        record_event(session=session, request=request, actor=actor, kind="status",
-                     before=Status.SUBMITTED.value, after=Status.TRIAGED.value)  # fmt: skip
+        record_event(
+            session=session,
+            request=request,
+            actor=actor,
+            kind="status",
+            before=Status.SUBMITTED.value,
+            after=Status.TRIAGED.value,
+        )
         triaged = notifications.status_text(number=request.tracking_number, status=Status.TRIAGED)
         notifications.enqueue(
             session=session,
@@ -265,11 +323,13 @@ def _decide(
         request=request,
         actor=actor,
         kind=f"triage_{decision}",
-        before={"service_code": row.service_code, "priority": row.priority,
-                "team": row.team_code},
-        after={"service_code": request.service_code, "priority": str(request.priority),
-               "team": request.team_code},
+        before={"service_code": row.service_code, "priority": row.priority, "team": row.team_code},
+        after={
+            "service_code": request.service_code,
+            "priority": str(request.priority),
+            "team": request.team_code,
+        },
         note=note,
-    )  # fmt: skip
+    )
     session.commit()
     return row

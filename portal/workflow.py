@@ -41,7 +41,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
             Status.REJECTED,
             Status.WITHDRAWN,
         }
-    ),  # fmt: skip
+    ),
     Status.TRIAGED: frozenset(
         {Status.IN_PROGRESS, Status.AWAITING_COMPANY, Status.REJECTED, Status.WITHDRAWN}
     ),

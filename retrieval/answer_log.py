@@ -92,10 +92,14 @@ def turn_of(row: ConversationTurnRow) -> Turn:
         reason=row.reason,
     )
     return Turn(
-        question=row.question, answer=answer, conversation_id=row.conversation_id,
-        answer_id=row.answer_id, asked_at=_aware(row.created_at), asker_id=row.asker_id,
+        question=row.question,
+        answer=answer,
+        conversation_id=row.conversation_id,
+        answer_id=row.answer_id,
+        asked_at=_aware(row.created_at),
+        asker_id=row.asker_id,
         company_id=row.company_id,
-    )  # fmt: skip
+    )
 
 
 def _aware(moment: datetime) -> datetime:
@@ -117,7 +121,7 @@ def record_sources(
             section=c.section[:500] if c.section else None,
             quote=c.quote,
             created_at=at,
-        )  # fmt: skip
+        )
         for c in citations
     )
 
@@ -169,11 +173,17 @@ class Feedback:
 
 def _feedback(row: AnswerFeedbackRow) -> Feedback:
     return Feedback(
-        id=row.id, answer_id=row.answer_id, helpful=row.helpful, reason=row.reason,
-        comment=row.comment, user_id=row.user_id, company_id=row.company_id,
+        id=row.id,
+        answer_id=row.answer_id,
+        helpful=row.helpful,
+        reason=row.reason,
+        comment=row.comment,
+        user_id=row.user_id,
+        company_id=row.company_id,
         created_at=_aware(row.created_at),
-        handled_at=_aware(row.handled_at) if row.handled_at else None, handled_by=row.handled_by,
-    )  # fmt: skip
+        handled_at=_aware(row.handled_at) if row.handled_at else None,
+        handled_by=row.handled_by,
+    )
 
 
 class FeedbackNotFound(LookupError):

@@ -185,21 +185,36 @@ class Assistant:
             self._context_documents(index, context) if context else set()
         )
         hits = self.searcher.search(
-            index, read.keyword_query, vector, k=self.config.top_k, method=self.config.method,
-            prefer=prefer or None, prefer_bonus=0.1 if refs.documents else None,
-        )  # fmt: skip
+            index,
+            read.keyword_query,
+            vector,
+            k=self.config.top_k,
+            method=self.config.method,
+            prefer=prefer or None,
+            prefer_bonus=0.1 if refs.documents else None,
+        )
         t2 = time.perf_counter()
         best, relevance = self._relevance(index, read.keyword_query, hits)
         cross = language == "en" and _found_in(index, hits) == "zh"
         if not self._answerable(
-            index, read.keyword_query, best, relevance, follow_up=read.follow_up,
+            index,
+            read.keyword_query,
+            best,
+            relevance,
+            follow_up=read.follow_up,
             # Over Chinese passages, an English question's glossary terms are judged in Chinese.
-            own=read.simplified, names=read.gate_names if cross else read.simplified,
+            own=read.simplified,
+            names=read.gate_names if cross else read.simplified,
             concepts=read.concepts if cross else None,
-        ):  # fmt: skip
+        ):
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
-            return Answer(refusal("no_match", language), True, language, confidence=relevance,
-                          reason="no_match")  # fmt: skip
+            return Answer(
+                refusal("no_match", language),
+                True,
+                language,
+                confidence=relevance,
+                reason="no_match",
+            )
         text, citations = self.composer.compose(
             index=index, question=read.keyword_query, vector=vector, hits=hits, language=language
         )
@@ -207,11 +222,17 @@ class Assistant:
         if asks_fee(read.simplified) and not any(states_fee(c.quote) for c in citations):
             # Never a figure no source gives: the passages found do not state this price.
             self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
-            return Answer(refusal("no_match", language), True, language, confidence=relevance,
-                          reason="no_match")  # fmt: skip
+            return Answer(
+                refusal("no_match", language),
+                True,
+                language,
+                confidence=relevance,
+                reason="no_match",
+            )
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
-        result = Answer(_with_script_note(text, read), False, language, citations,
-                        confidence=relevance)  # fmt: skip
+        result = Answer(
+            _with_script_note(text, read), False, language, citations, confidence=relevance
+        )
         if self.phraser is not None:
             phrased = self.phraser.phrase(question=question, answer=result)
             if phrased is not None:
@@ -258,11 +279,16 @@ class Assistant:
                 text = f"{title} has {count} articles; there is no Article {ref.key}."
             return Answer(text, True, read.language, reason="no_such_article")
         text, citations = self.composer.compose_article(
-            index=index, passages=passages, question=read.query, vector=vector,
-            language=read.language, general=read.general,
-        )  # fmt: skip
-        return Answer(_with_script_note(text, read), False, read.language, citations,
-                      confidence=1.0)  # fmt: skip
+            index=index,
+            passages=passages,
+            question=read.query,
+            vector=vector,
+            language=read.language,
+            general=read.general,
+        )
+        return Answer(
+            _with_script_note(text, read), False, read.language, citations, confidence=1.0
+        )
 
     def curated_answers(self) -> CuratedSet:
         """The active staff answers of the current index generation (reloaded with it)."""
@@ -295,8 +321,15 @@ class Assistant:
         if found is None:
             return None
         entry, similarity = found
-        return Answer(entry.answer, False, entry.language, list(entry.citations),
-                      confidence=similarity, reason="curated", curated_id=entry.id)  # fmt: skip
+        return Answer(
+            entry.answer,
+            False,
+            entry.language,
+            list(entry.citations),
+            confidence=similarity,
+            reason="curated",
+            curated_id=entry.id,
+        )
 
     def _relevance(self, index: KnowledgeIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
         """The best passage similarity, and the relevance the refusal gate compares."""
@@ -391,16 +424,21 @@ class Assistant:
                     answer_id=answer_id,
                     asker_id=asker_id,
                     company_id=company_id,
-                )  # fmt: skip
+                )
             )
             answer_log.record_sources(
                 session=session, answer_id=answer_id, citations=result.citations, at=asked_at
             )
             session.commit()
         return Turn(
-            question=question, answer=result, conversation_id=conversation_id,
-            answer_id=answer_id, asked_at=asked_at, asker_id=asker_id, company_id=company_id,
-        )  # fmt: skip
+            question=question,
+            answer=result,
+            conversation_id=conversation_id,
+            answer_id=answer_id,
+            asked_at=asked_at,
+            asker_id=asker_id,
+            company_id=company_id,
+        )
 
     def history(self, conversation_id: str, *, limit: int = 50) -> list[Turn]:
         """The turns of a conversation (question, answer, answer id), oldest first."""

@@ -14,12 +14,21 @@ from knowledge.text import Language
 from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
-    "zh": {"draft": "征求意见稿", "superseded": "已被取代", "announced": "已公布、尚未施行",
-           "proposed": "中心拟议、尚未公布", "expired": "已到期"},
-    "en": {"draft": "draft for comment", "superseded": "superseded",
-           "announced": "announced, not yet in force",
-           "proposed": "proposed by the center, not yet published", "expired": "expired"},
-}  # fmt: skip
+    "zh": {
+        "draft": "征求意见稿",
+        "superseded": "已被取代",
+        "announced": "已公布、尚未施行",
+        "proposed": "中心拟议、尚未公布",
+        "expired": "已到期",
+    },
+    "en": {
+        "draft": "draft for comment",
+        "superseded": "superseded",
+        "announced": "announced, not yet in force",
+        "proposed": "proposed by the center, not yet published",
+        "expired": "expired",
+    },
+}
 
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

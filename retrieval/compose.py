@@ -306,9 +306,10 @@ class ExtractiveComposer:
             citations.append(citation)
             meta = index.documents[citation.document_id]
             label = (
-                None if meta.category in ("news", "service")
+                None
+                if meta.category in ("news", "service")
                 else status_label(index, citation.document_id, language)
-            )  # fmt: skip
+            )
             parts.append(frame_quote(citation, meta, language, label))
         # Framed quotes of legal texts each get their own paragraph; sentences run on.
         glue = "\n" if any(c.locator for c in citations) else ("" if language == "zh" else " ")
@@ -341,7 +342,7 @@ class ExtractiveComposer:
                 chunk_id=passage.id,
                 start=offset,
                 end=offset + len(text),
-            ),  # fmt: skip
+            ),
             source_url=meta.source_url,
             status=meta.status,
             issued=meta.issued,

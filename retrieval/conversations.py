@@ -61,10 +61,11 @@ def open_for(*, session: Session, conversation_id: str | None, owner: Owner) -> 
                 raise NotYours(conversation_id)
             return row.id
     new = ConversationRow(
-        id=uuid.uuid4().hex, owner_user_id=owner.user_id,
+        id=uuid.uuid4().hex,
+        owner_user_id=owner.user_id,
         visitor_key=None if owner.user_id is not None else owner.visitor_key,
         created_at=datetime.now(UTC),
-    )  # fmt: skip
+    )
     session.add(new)
     session.commit()
     return new.id

@@ -170,20 +170,32 @@ def _resolve(session: Session, draft: CitationDraft, n: int) -> Citation:
         raise CuratedInvalid({"citation": "curated.error.quote_not_found"})
     start, end = found
     chunk = next(
-        (c for c in reversed(registry.chunks_of(session=session, document_id=row.id))
-         if c.start <= start),
+        (
+            c
+            for c in reversed(registry.chunks_of(session=session, document_id=row.id))
+            if c.start <= start
+        ),
         None,
-    )  # fmt: skip
+    )
     chunk_id = chunk.id if chunk is not None else ""
     values: dict[str, Any] = {
-        "n": n, "document_id": row.id, "chunk_id": chunk_id, "title": row.title,
-        "section": chunk.section if chunk is not None else None, "quote": row.text[start:end],
+        "n": n,
+        "document_id": row.id,
+        "chunk_id": chunk_id,
+        "title": row.title,
+        "section": chunk.section if chunk is not None else None,
+        "quote": row.text[start:end],
         "start": start,
         "url": URL_TEMPLATE.format(document_id=row.id, start=start, end=end, chunk_id=chunk_id),
-        "source_url": row.source_url, "status": row.status, "issued": row.issued,
-        "issuer": row.issuer, "doc_number": row.doc_number, "verified": row.verified,
-        "language": row.language, "version": getattr(row, "version", 1) or 1,
-    }  # fmt: skip
+        "source_url": row.source_url,
+        "status": row.status,
+        "issued": row.issued,
+        "issuer": row.issuer,
+        "doc_number": row.doc_number,
+        "verified": row.verified,
+        "language": row.language,
+        "version": getattr(row, "version", 1) or 1,
+    }
     return Citation(**{k: v for k, v in values.items() if k in _CITATION_FIELDS})
 
 
@@ -198,22 +210,38 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
 
 
 def create(
-    *, session: Session, draft: CuratedDraft, author: str, author_id: int | None,
+    *,
+    session: Session,
+    draft: CuratedDraft,
+    author: str,
+    author_id: int | None,
     group_id: int | None = None,
-) -> CuratedAnswerRow:  # fmt: skip
+) -> CuratedAnswerRow:
     """Save a new curated answer (and mark its group answered); every worker reloads."""
     language, citations = validate(session=session, draft=draft)
     now = datetime.now(UTC)
     row = CuratedAnswerRow(
-        questions=clean_questions("\n".join(draft.questions)), language=language,
-        answer=draft.answer.strip(), citations=[dataclasses.asdict(c) for c in citations],
-        author_id=author_id, author=author[:200], created_at=now, updated_at=now, active=True,
-    )  # fmt: skip
+        questions=clean_questions("\n".join(draft.questions)),
+        language=language,
+        answer=draft.answer.strip(),
+        citations=[dataclasses.asdict(c) for c in citations],
+        author_id=author_id,
+        author=author[:200],
+        created_at=now,
+        updated_at=now,
+        active=True,
+    )
     session.add(row)
     session.flush()
     if group_id is not None:
-        gaps.set_status(session=session, group_id=group_id, status="answered", actor=author,
-                        curated_id=row.id, commit=False)  # fmt: skip
+        gaps.set_status(
+            session=session,
+            group_id=group_id,
+            status="answered",
+            actor=author,
+            curated_id=row.id,
+            commit=False,
+        )
     registry.bump_generation(session=session)
     session.commit()
     return row
@@ -269,8 +297,10 @@ def list_(*, session: Session) -> list[CuratedAnswerRow]:
 
 def citations_of(row: CuratedAnswerRow) -> list[Citation]:
     """A curated answer's stored citations."""
-    return [Citation(**{k: v for k, v in c.items() if k in _CITATION_FIELDS})
-            for c in row.citations or []]  # fmt: skip
+    return [
+        Citation(**{k: v for k, v in c.items() if k in _CITATION_FIELDS})
+        for c in row.citations or []
+    ]
 
 
 def current_citations(

@@ -278,9 +278,10 @@ def _match(
         params["q"] = joiner.join(_pg_lexeme(t) for t in terms)
         sql = (
             "SELECT t.chunk_id, t.document_id, t.tokens FROM rt_passage_tokens t "
-            "WHERE t.tsv @@ CAST(:q AS tsquery)" + where_documents
+            "WHERE t.tsv @@ CAST(:q AS tsquery)"
+            + where_documents
             + " ORDER BY ts_rank(t.tsv, CAST(:q AS tsquery)) DESC, t.id LIMIT :limit"
-        )  # fmt: skip
+        )
     else:
         params["q"] = f" {operator} ".join(_fts_string(t) for t in terms)
         sql = (

@@ -98,13 +98,18 @@ def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> 
     """Group the refused and low-confidence turns asked since the last sync (one batch)."""
     cursor = int(registry.get_state(session=session, key=_CURSOR) or 0)
     turns = session.execute(
-        select(ConversationTurnRow.id, ConversationTurnRow.question, ConversationTurnRow.language,
-               ConversationTurnRow.refused, ConversationTurnRow.confidence,
-               ConversationTurnRow.created_at)
+        select(
+            ConversationTurnRow.id,
+            ConversationTurnRow.question,
+            ConversationTurnRow.language,
+            ConversationTurnRow.refused,
+            ConversationTurnRow.confidence,
+            ConversationTurnRow.created_at,
+        )
         .where(ConversationTurnRow.id > cursor, _is_gap(config))
         .order_by(ConversationTurnRow.id)
         .limit(config.batch)
-    ).all()  # fmt: skip
+    ).all()
     if not turns:
         return SyncReport(0, 0, 0)
     vectors = _normalise(embeddings.embed_array([t.question for t in turns]))
@@ -132,11 +137,16 @@ def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> 
             group.languages = ",".join(sorted({*group.languages.split(","), turn.language} - {""}))
         else:
             group = GapGroupRow(
-                representative=turn.question, model_id=embeddings.model_id, size=1,
-                languages=turn.language, vector_sum=vector.astype(np.float32).tobytes(),
+                representative=turn.question,
+                model_id=embeddings.model_id,
+                size=1,
+                languages=turn.language,
+                vector_sum=vector.astype(np.float32).tobytes(),
                 leader=vector.astype(np.float32).tobytes(),
-                first_asked=asked, last_asked=asked, status="open",
-            )  # fmt: skip
+                first_asked=asked,
+                last_asked=asked,
+                status="open",
+            )
             session.add(group)
             session.flush()
             groups = [*groups, group]
@@ -153,7 +163,7 @@ def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> 
                 reason="no_match" if turn.refused else "low_confidence",
                 confidence=turn.confidence,
                 asked_at=asked,
-            )  # fmt: skip
+            )
         )
     for group, total in zip(groups, sums, strict=True):
         group.vector_sum = np.asarray(total, dtype=np.float32).tobytes()
@@ -225,11 +235,16 @@ def list_groups(
             status_by=r.status_by,
             examples=examples.get(r.id, []),
             reasons=reasons.get(r.id, {}),
-        )  # fmt: skip
+        )
         for r in rows
     ]
-    return GapPage(groups, counts[status], counts, int(instruction_attempts or 0),
-                   pending_count(session=session, config=config))  # fmt: skip
+    return GapPage(
+        groups,
+        counts[status],
+        counts,
+        int(instruction_attempts or 0),
+        pending_count(session=session, config=config),
+    )
 
 
 def _examples(
@@ -271,18 +286,29 @@ def get_group(*, session: Session, group_id: int, config: GapConfig) -> GapGroup
         return None
     examples, reasons = _examples(session, [row.id], config.examples)
     return GapGroup(
-        id=row.id, representative=row.representative, size=row.size,
-        languages=[x for x in row.languages.split(",") if x], first_asked=_aware(row.first_asked),
-        last_asked=_aware(row.last_asked), status=row.status, curated_id=row.curated_id,
-        status_by=row.status_by, examples=examples.get(row.id, []),
+        id=row.id,
+        representative=row.representative,
+        size=row.size,
+        languages=[x for x in row.languages.split(",") if x],
+        first_asked=_aware(row.first_asked),
+        last_asked=_aware(row.last_asked),
+        status=row.status,
+        curated_id=row.curated_id,
+        status_by=row.status_by,
+        examples=examples.get(row.id, []),
         reasons=reasons.get(row.id, {}),
-    )  # fmt: skip
+    )
 
 
 def set_status(
-    *, session: Session, group_id: int, status: GroupStatus, actor: str,
-    curated_id: int | None = None, commit: bool = True,
-) -> bool:  # fmt: skip
+    *,
+    session: Session,
+    group_id: int,
+    status: GroupStatus,
+    actor: str,
+    curated_id: int | None = None,
+    commit: bool = True,
+) -> bool:
     """Dismiss, reopen or mark a group answered (False when there is no such group)."""
     row = session.get(GapGroupRow, group_id)
     if row is None:

@@ -235,15 +235,26 @@ class KnowledgeIndex:
         """Passages matching a condition on the chunks, with their vectors, in reading order."""
         chunk, vectors, tokens = registry.ChunkRow, PassageVectorsRow, PassageTokensRow
         rows = session.execute(
-            select(chunk.id, chunk.document_id, chunk.section, chunk.text, chunk.start,
-                   chunk.article_key, chunk.article_label, chunk.paragraph_start,
-                   vectors.rows, vectors.dimensions, vectors.vectors,
-                   tokens.tokens, tokens.unit_tokens)
+            select(
+                chunk.id,
+                chunk.document_id,
+                chunk.section,
+                chunk.text,
+                chunk.start,
+                chunk.article_key,
+                chunk.article_label,
+                chunk.paragraph_start,
+                vectors.rows,
+                vectors.dimensions,
+                vectors.vectors,
+                tokens.tokens,
+                tokens.unit_tokens,
+            )
             .join(vectors, (vectors.chunk_id == chunk.id) & (vectors.model_id == self.model_id))
             .outerjoin(tokens, tokens.chunk_id == chunk.id)
             .where(where)
             .order_by(chunk.document_id, chunk.ordinal)
-        ).all()  # fmt: skip
+        ).all()
         out = []
         for row in rows:
             meta = self.documents.get(row.document_id)

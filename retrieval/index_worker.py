@@ -190,9 +190,14 @@ class IndexWorker:
         self, document: SourceDocument, changed_by: str | None, note: str | None, beat: _Heartbeat
     ) -> None:
         self.indexer.ingest(
-            [document], origin=STAFF_ORIGIN, prune=False, force=True, changed_by=changed_by,
-            note=note, chunk_progress=beat.progress,
-        )  # fmt: skip
+            [document],
+            origin=STAFF_ORIGIN,
+            prune=False,
+            force=True,
+            changed_by=changed_by,
+            note=note,
+            chunk_progress=beat.progress,
+        )
 
 
 class _Heartbeat:

@@ -193,11 +193,13 @@ class Indexer:
                 known: set[str] = set()
                 force = True
                 documents = [
-                    d for d in documents
-                    if d.id not in rows or rows[d.id].content_hash == d.content_hash
+                    d
+                    for d in documents
+                    if d.id not in rows
+                    or rows[d.id].content_hash == d.content_hash
                     or origin == registry.STAFF_ORIGIN
                     or not (rows[d.id].origin == registry.STAFF_ORIGIN or rows[d.id].withdrawn)
-                ]  # fmt: skip
+                ]
             else:
                 known = set(rows)
             plan = registry.plan_sync(
@@ -219,9 +221,14 @@ class Indexer:
                     (p.document, p.chunks, p.tokens) for p in prepared
                 ):
                     old = registry.save_document(
-                        session=session, document=document, chunks=chunks, origin=origin,
-                        changed_by=changed_by, note=note, change=change,
-                    )  # fmt: skip
+                        session=session,
+                        document=document,
+                        chunks=chunks,
+                        origin=origin,
+                        changed_by=changed_by,
+                        note=note,
+                        change=change,
+                    )
                     stale.extend(set(old) - {c.id for c in chunks})
                     fulltext.remove_documents(session, [document.id])
                     fulltext.add(session, tokens)
@@ -435,7 +442,7 @@ class Indexer:
                     "language": d.meta.language,
                 }
                 for d, c in missing
-            ],  # fmt: skip
+            ],
         )
         offset = 0
         for (_, chunk), chunk_vector, chunk_sentences in zip(
@@ -452,7 +459,7 @@ class Indexer:
                     rows=rows.shape[0],
                     dimensions=rows.shape[1],
                     vectors=pack_vectors(rows),
-                )  # fmt: skip
+                )
             )
         return len(missing), len(flat)
 

@@ -69,9 +69,15 @@ class IndexState:
             return cls(JobStatus.READY)
         view = JobView.of(job)
         return cls(
-            view.status, view.error, view.done, view.total, view.id, view.target_version,
-            view.rate(), view.seconds_left(),
-        )  # fmt: skip
+            view.status,
+            view.error,
+            view.done,
+            view.total,
+            view.id,
+            view.target_version,
+            view.rate(),
+            view.seconds_left(),
+        )
 
 
 CANCELLED = "cancelled: the document was withdrawn"
@@ -110,30 +116,44 @@ class KnowledgeAdmin:
     ) -> tuple[DocumentRow, IndexState]:
         """Add a new document: checked now, stored as version 1, indexed by a queued job."""
         document = validate_upload(
-            data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes,
+            data=data,
+            filename=filename,
+            metadata=metadata,
+            max_bytes=self.max_bytes,
             limits=self.limits,
-        )  # fmt: skip
+        )
         self._check_references(document.meta.model_dump())
         with self.sessions() as session:
             if registry.get(session=session, document_id=document.id) is not None:
                 raise UploadRejected(
-                    "id", "id_taken",
+                    "id",
+                    "id_taken",
                     f"a document with the id {document.id} exists; upload a new version from "
                     "its page",
-                )  # fmt: skip
+                )
         path = stage(folder=self.staging, data=data, filename=filename)
         try:
             with self.sessions() as session:
                 # The row (without chunks) makes the document known at once; the job embeds it.
                 registry.save_document(
-                    session=session, document=document, chunks=[], origin=STAFF_ORIGIN,
-                    changed_by=changed_by, note=note,
-                )  # fmt: skip
+                    session=session,
+                    document=document,
+                    chunks=[],
+                    origin=STAFF_ORIGIN,
+                    changed_by=changed_by,
+                    note=note,
+                )
                 job = jobs.enqueue(
-                    session=session, document_id=document.id, kind="upload", target_version=1,
-                    filename=path.name, staged_path=str(path), meta={},
-                    requested_by=changed_by, note=note,
-                )  # fmt: skip
+                    session=session,
+                    document_id=document.id,
+                    kind="upload",
+                    target_version=1,
+                    filename=path.name,
+                    staged_path=str(path),
+                    meta={},
+                    requested_by=changed_by,
+                    note=note,
+                )
                 session.commit()
                 row = registry.get(session=session, document_id=document.id)
                 assert row is not None
@@ -161,17 +181,26 @@ class KnowledgeAdmin:
             metadata = row.meta.model_dump()
             next_version = (row.version or 1) + 1
         validate_upload(
-            data=data, filename=filename, metadata=metadata, max_bytes=self.max_bytes,
+            data=data,
+            filename=filename,
+            metadata=metadata,
+            max_bytes=self.max_bytes,
             limits=self.limits,
-        )  # fmt: skip
+        )
         path = stage(folder=self.staging, data=data, filename=filename)
         try:
             with self.sessions() as session:
                 job = jobs.enqueue(
-                    session=session, document_id=document_id, kind="replace",
-                    target_version=next_version, filename=path.name, staged_path=str(path),
-                    meta={}, requested_by=changed_by, note=note,
-                )  # fmt: skip
+                    session=session,
+                    document_id=document_id,
+                    kind="replace",
+                    target_version=next_version,
+                    filename=path.name,
+                    staged_path=str(path),
+                    meta={},
+                    requested_by=changed_by,
+                    note=note,
+                )
                 session.commit()
                 return IndexState.of(job)
         except BaseException:
@@ -301,9 +330,13 @@ class KnowledgeAdmin:
         self, document: SourceDocument, changed_by: str | None, note: str | None, change: str | None
     ) -> None:
         self.indexer.ingest(
-            [document], origin=STAFF_ORIGIN, prune=False, changed_by=changed_by, note=note,
+            [document],
+            origin=STAFF_ORIGIN,
+            prune=False,
+            changed_by=changed_by,
+            note=note,
             change=change,
-        )  # fmt: skip
+        )
         self._changed()
 
     def _changed(self) -> None:

@@ -40,10 +40,17 @@ _SYSTEM = (
 _MARKER = re.compile(r"[\[［](\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)[\]］]")
 _MARKERS_AFTER_STOP = re.compile(r"([。！？；.!?;])\s*(\[\d{1,3}\](?:\s*\[\d{1,3}\])*)")
 _ARABIC = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(thousand|million|billion|[千万亿]+)?", re.I)
-_MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9,
-               "千": 10**3, "万": 10**4, "亿": 10**8}  # fmt: skip
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()  # fmt: skip
+_MAGNITUDES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "千": 10**3,
+    "万": 10**4,
+    "亿": 10**8,
+}
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 _MONTH = re.compile(rf"(?<=\d )({'|'.join(_MONTHS)})\b|\b({'|'.join(_MONTHS)})(?= \d)")
 _CN_DIGITS = {c: int(d) for c, d in zip("零〇一二两三四五六七八九", "001223456789", strict=True)}
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
@@ -61,9 +68,13 @@ def openai_chat_model(
     # A keyless local server still needs some key, and must never receive OPENAI_API_KEY.
     key = api_key if api_key or base_url is None else "EMPTY"
     return ChatOpenAI(
-        model=model, base_url=base_url, api_key=key,  # type: ignore[arg-type]
-        timeout=timeout, temperature=0, max_retries=1,
-    )  # fmt: skip
+        model=model,
+        base_url=base_url,
+        api_key=key,  # type: ignore[arg-type]
+        timeout=timeout,
+        temperature=0,
+        max_retries=1,
+    )
 
 
 class LlmPhraser(Phraser):
@@ -124,8 +135,9 @@ def cited_sentences(text: str) -> list[tuple[str, set[int]]]:
 def figures(text: str) -> set[Decimal]:
     """Return the values of the numbers, dates and document numbers a text states."""
     text = normalize(text).replace("百分之", "")
-    values = {Decimal(m.group(1).replace(",", "")) * _scale(m.group(2))
-              for m in _ARABIC.finditer(text)}  # fmt: skip
+    values = {
+        Decimal(m.group(1).replace(",", "")) * _scale(m.group(2)) for m in _ARABIC.finditer(text)
+    }
     values |= {Decimal(_MONTHS.index(m.group(1) or m.group(2)) + 1) for m in _MONTH.finditer(text)}
     rest = _ARABIC.sub(" ", text)
     for m in _CN_RUN.finditer(rest):

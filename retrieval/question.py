@@ -113,8 +113,12 @@ def asks_generally(question: str, refs: References) -> bool:
     rest = question
     for name in refs.names:
         rest = rest.replace(name, " ")
-    rest = re.sub(r"第\s*[^\s条]{1,8}\s*条(?:\s*之\s*\S)?|\barticles?\s*\d+(?:-\d)?", " ", rest,
-                  flags=re.IGNORECASE)  # fmt: skip
+    rest = re.sub(
+        r"第\s*[^\s条]{1,8}\s*条(?:\s*之\s*\S)?|\barticles?\s*\d+(?:-\d)?",
+        " ",
+        rest,
+        flags=re.IGNORECASE,
+    )
     rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", rest))
     return not [t for t in tokenize(rest) if not t.startswith("§")]
 

@@ -23,9 +23,24 @@ _BOOK_TITLE = re.compile(r"《([^《》]{2,60})》")
 _PRC = "中华人民共和国"
 # What Chinese titles of laws, regulations and rules end with (longest first).
 TITLE_SUFFIXES = (
-    "实施细则", "实施条例", "实施办法", "指导原则", "管理办法", "管理条例", "暂行办法", "暂行规定",
-    "条例", "办法", "细则", "规定", "规则", "决定", "指南", "规范", "法",
-)  # fmt: skip
+    "实施细则",
+    "实施条例",
+    "实施办法",
+    "指导原则",
+    "管理办法",
+    "管理条例",
+    "暂行办法",
+    "暂行规定",
+    "条例",
+    "办法",
+    "细则",
+    "规定",
+    "规则",
+    "决定",
+    "指南",
+    "规范",
+    "法",
+)
 # An English title: "the Regulations on the Safety of Agricultural GMOs", "the Vaccine Law".
 _EN_TITLE = re.compile(
     r"\b((?:[A-Z][\w'’-]*\s+){0,6}(?:Law|Regulations?|Measures|Rules|Provisions|Ordinance)"
@@ -99,8 +114,10 @@ def title_suffix(title: str) -> str | None:
 def _english_pattern(name: str) -> re.Pattern[str]:
     """An English name as a pattern: "regulation(s)", "rule(s)", any white space between words."""
     words = [re.escape(w) for w in name.split()]
-    words = [w + "s?" if w in ("regulation", "regulations", "rule", "provision", "measure")
-             else w for w in words]  # fmt: skip
+    words = [
+        w + "s?" if w in ("regulation", "regulations", "rule", "provision", "measure") else w
+        for w in words
+    ]
     return re.compile(r"\b" + r"\s+".join(words) + r"\b")
 
 

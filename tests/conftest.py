@@ -46,9 +46,12 @@ def pytest_report_header() -> list[str]:
         "backends: "
         + (f"PostgreSQL {database.host}:{database.port}" if database else "SQLite")
         + " + "
-        + (f"Chroma server {SERVER_CHROMA_HOST}:{SERVER_CHROMA_PORT}" if SERVER_CHROMA_HOST
-           else "embedded Chroma")
-    ]  # fmt: skip
+        + (
+            f"Chroma server {SERVER_CHROMA_HOST}:{SERVER_CHROMA_PORT}"
+            if SERVER_CHROMA_HOST
+            else "embedded Chroma"
+        )
+    ]
 
 
 # --- throwaway databases and collections on the server pair ------------------------------

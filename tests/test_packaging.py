@@ -182,8 +182,11 @@ def test_docker_compose_config_accepts_the_file() -> None:
     for profile in ([], ["--profile", "server"]):
         result = subprocess.run(
             [docker, "compose", *profile, "config", "--quiet"],
-            cwd=ROOT, env=env, capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
 
 

@@ -187,8 +187,10 @@ def _prepare(app: FastAPI, parts: Components) -> None:
             if report.changed:
                 log.info(
                     "knowledge base indexed: %d added, %d updated, %d removed",
-                    len(report.added), len(report.updated), len(report.removed),
-                )  # fmt: skip
+                    len(report.added),
+                    len(report.updated),
+                    len(report.removed),
+                )
         sync_catalog(parts.sessions)  # service names and turnaround from the fresh index
         parts.assistant.index()  # load the snapshot and warm the models before the first user
         parts.assistant.answer("南沙 warm-up")

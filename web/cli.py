@@ -67,12 +67,18 @@ def serve(
         f"Data in [bold]{settings.data_dir.resolve()}[/]; serving on http://{host}:{port}"
     )
     uvicorn.run(
-        "web.asgi:create", factory=True, host=host, port=port, workers=workers,
+        "web.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
         # Forwarded headers are the app's business (CGT_PORTAL_TRUSTED_PROXIES): uvicorn's own
         # default believed any X-Forwarded-For sent from loopback.
-        proxy_headers=False, log_level=settings.log_level.lower(),
-        log_config=uvicorn_log_config(settings), access_log=False,  # web.access logs requests
-    )  # fmt: skip
+        proxy_headers=False,
+        log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(settings),
+        access_log=False,  # web.access logs requests
+    )
 
 
 class _IngestRate:
@@ -109,9 +115,13 @@ def ingest(
 
     components = _components()
     columns = (
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-    )  # fmt: skip
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console) as progress:
         try:
             files = expand_paths(paths) if paths else bundled_sources()
@@ -286,10 +296,14 @@ def evaluate_real_set(
     loaded = sets.load_documents(real_set, sets.corpus_root(real_set))
     ids = {path: document.meta.id for path, document in loaded.items()}
     questions = [
-        q for q in real_set.questions
-        if (q.id in question_ids if question_ids is not None
-            else all(d in ids for d in q.expected_documents))
-    ]  # fmt: skip
+        q
+        for q in real_set.questions
+        if (
+            q.id in question_ids
+            if question_ids is not None
+            else all(d in ids for d in q.expected_documents)
+        )
+    ]
     unknown = sorted({d for q in questions for d in q.expected_documents} - set(ids))
     if unknown:
         raise ValueError(f"questions expect documents that are not ingested: {unknown}")
@@ -345,9 +359,13 @@ def create_user(
     with build_sessions(Settings())() as session:
         try:
             user = accounts.create_user(
-                session=session, email=email, password=password, name=name,
-                role=role, team_code=team,
-            )  # fmt: skip
+                session=session,
+                email=email,
+                password=password,
+                name=name,
+                role=role,
+                team_code=team,
+            )
         except ValidationFailed as error:
             console.print("[red]Not created:[/]")
             for field, message in error.errors.items():

@@ -36,9 +36,12 @@ def send(request: Request, session: Session, user: User) -> None:
     base = (settings.public_url or "").rstrip("/")
     link = f"{base}/register/confirm?token={token}"
     notifications.enqueue(
-        session=session, user_ids=[user.id], subject=SUBJECT, body=BODY.format(link=link),
+        session=session,
+        user_ids=[user.id],
+        subject=SUBJECT,
+        body=BODY.format(link=link),
         include_inactive=True,
-    )  # fmt: skip
+    )
     session.commit()
     if not settings.smtp_enabled:  # no mail leaves this machine: the operator needs the link
         log.warning("registration of %s waits for confirmation: %s", user.email, link)

@@ -63,6 +63,11 @@ def remember_visitor(request: Request, response: Response) -> None:
     if token:
         settings = request.app.state.components.settings
         response.set_cookie(
-            VISITOR_COOKIE, token, max_age=VISITOR_MAX_AGE, httponly=True, samesite="lax",
-            secure=settings.environment == "production", path="/",
-        )  # fmt: skip
+            VISITOR_COOKIE,
+            token,
+            max_age=VISITOR_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=settings.environment == "production",
+            path="/",
+        )

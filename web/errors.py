@@ -50,9 +50,12 @@ def _page(
     if language not in ("zh", "en"):
         language = negotiate(request.headers.get("accept-language"))
     response = render(
-        request, "error.html", {"message_key": message_key, "status": status},
-        language=language, status_code=status,  # type: ignore[arg-type]
-    )  # fmt: skip
+        request,
+        "error.html",
+        {"message_key": message_key, "status": status},
+        language=language,  # type: ignore[arg-type]
+        status_code=status,
+    )
     response.headers.update(headers or {})
     return response
 
@@ -84,8 +87,9 @@ def install(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse(
                 {"detail": "the knowledge base is still being indexed"},
-                status_code=503, headers=headers,
-            )  # fmt: skip
+                status_code=503,
+                headers=headers,
+            )
         response = _page(request, 503, "error.not_ready")
         response.headers.update(headers)
         return response
@@ -102,9 +106,10 @@ def install(app: FastAPI) -> None:
     async def not_authenticated(request: Request, error: NotAuthenticated) -> Response:
         if _wants_json(request):
             return JSONResponse(
-                {"detail": "sign in first"}, status_code=401,
+                {"detail": "sign in first"},
+                status_code=401,
                 headers={"WWW-Authenticate": 'Cookie realm="cgt-portal"'},
-            )  # fmt: skip
+            )
         from web.auth import login_url
 
         if request.headers.get("HX-Request") == "true":  # htmx: load the login page whole

@@ -31,9 +31,13 @@ def parse_int(
 
 
 def collect_int(
-    raw: str | None, *, field: str, errors: dict[str, str], minimum: int | None = None,
+    raw: str | None,
+    *,
+    field: str,
+    errors: dict[str, str],
+    minimum: int | None = None,
     maximum: int | None = None,
-) -> int | None:  # fmt: skip
+) -> int | None:
     """Like parse_int, but note a refusal in `errors` (forms that report every field at once)."""
     try:
         return parse_int(raw, field=field, minimum=minimum, maximum=maximum)

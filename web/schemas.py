@@ -80,11 +80,14 @@ class ChatResponse(BaseModel):
     def of(cls, answer: Answer, conversation_id: str, answer_id: str = "") -> ChatResponse:
         """The API view of an answer."""
         return cls(
-            answer=answer.answer, refused=answer.refused, language=answer.language,
+            answer=answer.answer,
+            refused=answer.refused,
+            language=answer.language,
             citations=[CitationOut.of(c) for c in answer.citations],
-            conversation_id=conversation_id, answer_id=answer_id,
+            conversation_id=conversation_id,
+            answer_id=answer_id,
             source="staff" if answer.curated else "assistant",
-        )  # fmt: skip
+        )
 
     @classmethod
     def of_turn(cls, turn: Turn) -> ChatResponse:
@@ -139,9 +142,11 @@ class DocumentWithText(DocumentOut):
         values["text"] = row.text
         if state is not None:
             values.update(
-                index_status=str(state.status), index_error=state.error,
-                index_done=state.done, index_total=state.total,
-            )  # fmt: skip
+                index_status=str(state.status),
+                index_error=state.error,
+                index_done=state.done,
+                index_total=state.total,
+            )
         return cls(**values)
 
 

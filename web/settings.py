@@ -66,16 +66,20 @@ class Settings(BaseSettings):
     )
     ingest_on_start: bool = True
     max_request_mb: int = Field(
-        default=100, ge=1, le=1024,
+        default=100,
+        ge=1,
+        le=1024,
         description="largest request body, uploads included, in MiB; larger ones get 413",
-    )  # fmt: skip
+    )
     knowledge_upload_max_mb: int = Field(
         default=20, ge=1, le=500, description="largest document staff may upload, in MiB"
     )
     company_storage_quota_mb: int = Field(
-        default=500, ge=0, le=1_000_000,
+        default=500,
+        ge=0,
+        le=1_000_000,
         description="all attachments of one company together, in MiB (0: no limit)",
-    )  # fmt: skip
+    )
     # Text extraction runs in a child process with these limits (knowledge/extraction.py).
     extract_cpu_seconds: int = Field(
         default=15, ge=1, le=3600, description="CPU seconds one file's text extraction may use"
@@ -155,9 +159,11 @@ class Settings(BaseSettings):
     def extraction_limits(self) -> ExtractionLimits:
         """The limits of one file's text extraction."""
         return ExtractionLimits(
-            cpu_seconds=self.extract_cpu_seconds, memory_mb=self.extract_memory_mb,
-            timeout_seconds=self.extract_timeout_seconds, max_text_chars=self.extract_max_chars,
-        )  # fmt: skip
+            cpu_seconds=self.extract_cpu_seconds,
+            memory_mb=self.extract_memory_mb,
+            timeout_seconds=self.extract_timeout_seconds,
+            max_text_chars=self.extract_max_chars,
+        )
 
     @property
     def confirms_registration(self) -> bool:

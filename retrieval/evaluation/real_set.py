@@ -108,8 +108,9 @@ def corpus_root(real_set: RealSet, *, cache: Path | None = None) -> Path:
     root = unpacked / real_set.root if real_set.root else unpacked
     missing = [p for p in real_set.documents if not (root / p).is_file()]
     if missing:
-        raise CorpusMissing(f"{len(missing)} files of {real_set.folder.name} are not in "
-                            f"{unpacked}: {missing[:3]}")  # fmt: skip
+        raise CorpusMissing(
+            f"{len(missing)} files of {real_set.folder.name} are not in {unpacked}: {missing[:3]}"
+        )
     return root
 
 

@@ -64,9 +64,13 @@ def summary_table(result: EvaluationResult, *, title: str | None = None) -> Tabl
 def _group_rows(table: Table, groups: dict[str, GroupScores], names: dict[str, str]) -> None:
     for key, g in groups.items():
         table.add_row(
-            names.get(key, key), str(g.questions), _share(g.key_fact), _share(g.correct),
-            _share(g.article), _share(g.refused),
-        )  # fmt: skip
+            names.get(key, key),
+            str(g.questions),
+            _share(g.key_fact),
+            _share(g.correct),
+            _share(g.article),
+            _share(g.refused),
+        )
 
 
 def groups_table(result: EvaluationResult, *, title: str | None = None) -> Table:

@@ -17,9 +17,16 @@ from retrieval.evaluation.questions import DEV_SET, KINDS, Kind, Question, load_
 from retrieval.search import METHODS
 
 __all__ = [
-    "DEV_SET", "KINDS", "EvaluationResult", "GroupScores", "Kind", "Question",
-    "RetrievalScores", "evaluate", "load_questions",
-]  # fmt: skip
+    "DEV_SET",
+    "KINDS",
+    "EvaluationResult",
+    "GroupScores",
+    "Kind",
+    "Question",
+    "RetrievalScores",
+    "evaluate",
+    "load_questions",
+]
 
 
 @dataclass
@@ -107,8 +114,10 @@ def cites_article(answer: Answer, documents: Iterable[str], articles: Iterable[s
         label = citation_article(citation)
         if citation.document_id in documents and label:
             # "第十九条第一款" cites 第十九条; "第一百条" does not cite 第一条.
-            if any(label == a or (label.startswith(a) and not label.startswith(a + "之"))
-                   for a in articles):  # fmt: skip
+            if any(
+                label == a or (label.startswith(a) and not label.startswith(a + "之"))
+                for a in articles
+            ):
                 return True
     return False
 
@@ -154,12 +163,12 @@ def _group(outcomes: list[_Outcome]) -> GroupScores:
     return GroupScores(
         questions=len(outcomes),
         key_fact=_ratio(sum(o.key_fact for o in answerable), len(answerable))
-        if answerable else None,
-        correct=_ratio(sum(o.correct for o in answerable), len(answerable))
-        if answerable else None,
+        if answerable
+        else None,
+        correct=_ratio(sum(o.correct for o in answerable), len(answerable)) if answerable else None,
         article=_ratio(sum(bool(o.article) for o in named), len(named)) if named else None,
         refused=_ratio(sum(o.answer.refused for o in outcomes), len(outcomes)),
-    )  # fmt: skip
+    )
 
 
 def _failure(o: _Outcome, texts: dict[str, str]) -> dict[str, Any] | None:
@@ -179,17 +188,27 @@ def _failure(o: _Outcome, texts: dict[str, str]) -> dict[str, Any] | None:
     else:
         return None
     return {
-        "id": q.id, "kind": q.kind, "language": q.language, "problem": problem,
-        "question": q.question, "previous": q.previous, "lookalike": q.lookalike,
-        "key_facts": q.key_facts, "expected": q.expected_documents,
+        "id": q.id,
+        "kind": q.kind,
+        "language": q.language,
+        "problem": problem,
+        "question": q.question,
+        "previous": q.previous,
+        "lookalike": q.lookalike,
+        "key_facts": q.key_facts,
+        "expected": q.expected_documents,
         "expected_articles": q.expected_articles,
-        "confidence": round(answer.confidence, 3), "answer": answer.answer,
+        "confidence": round(answer.confidence, 3),
+        "answer": answer.answer,
         "cited": [
-            {"document": c.document_id, "article": citation_article(c),
-             "verbatim": c.quote in texts.get(c.document_id, "")}
+            {
+                "document": c.document_id,
+                "article": citation_article(c),
+                "verbatim": c.quote in texts.get(c.document_id, ""),
+            }
             for c in answer.citations
         ],
-    }  # fmt: skip
+    }
 
 
 def evaluate(assistant: Assistant, questions: list[Question]) -> EvaluationResult:

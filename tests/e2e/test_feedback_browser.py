@@ -172,9 +172,10 @@ def own_app(
 ) -> Iterator[tuple[str, Components]]:
     """The real app over two documents of its own (they change), served by uvicorn."""
     settings = Settings(
-        environment="test", data_dir=tmp_path_factory.mktemp("impact-browser"),
+        environment="test",
+        data_dir=tmp_path_factory.mktemp("impact-browser"),
         ingest_on_start=False,
-    )  # fmt: skip
+    )
     parts = build(settings, embeddings=use_model)
     parts.indexer.ingest(
         [load_bytes(OLD_RULES.encode(), filename="old.md")], origin="bundled", prune=False
@@ -233,9 +234,10 @@ def test_an_attached_answer_shows_in_the_impact_list_and_its_company_is_notified
     staff = staff_ctx.new_page()
     _staff_signs_in(staff, parts)
     prepare_knowledge(parts).supersede(
-        document_id="stem-cell-storage-2023-en", superseded_by="stem-cell-storage-2026-en",
+        document_id="stem-cell-storage-2023-en",
+        superseded_by="stem-cell-storage-2026-en",
         changed_by="e2e",
-    )  # fmt: skip
+    )
     staff.goto("/staff/knowledge/stem-cell-storage-2023-en/impact?lang=en")
     expect(staff.locator(".impact-state")).to_contain_text("superseded")
     requests_table = staff.locator("table.impact-requests")

@@ -86,10 +86,13 @@ def knowledge_app(
     )
     parts = build(settings, embeddings=use_model)
     parts.indexer.ingest(
-        [load_bytes(OLDER.encode(), filename="older.md"),
-         load_bytes(OTHER.encode(), filename="other.md")],
-        origin="bundled", prune=False,
-    )  # fmt: skip
+        [
+            load_bytes(OLDER.encode(), filename="older.md"),
+            load_bytes(OTHER.encode(), filename="other.md"),
+        ],
+        origin="bundled",
+        prune=False,
+    )
     app = create_app(components=parts)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -74,8 +74,9 @@ def _sign_in(page: Page, email: str) -> None:
 def _staff_email(components: Components) -> str:
     email = f"e2e-staff{time.time_ns()}@gba-cgt.cn"
     with components.sessions() as session:
-        accounts.create_user(session=session, email=email, password=PASSWORD, name="何敏",
-                             role="staff")  # fmt: skip
+        accounts.create_user(
+            session=session, email=email, password=PASSWORD, name="何敏", role="staff"
+        )
     return email
 
 

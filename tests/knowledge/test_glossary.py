@@ -26,8 +26,9 @@ def _found(question: str) -> list[tuple[str, str]]:
 def test_the_bundled_glossary_loads_and_holds_hundreds_of_pairs() -> None:
     entries = get_glossary().entries
     assert len(entries) >= 300
-    assert all(e.zh and e.en and e.kind in {"term", "authority", "document", "phrase"}
-               for e in entries)  # fmt: skip
+    assert all(
+        e.zh and e.en and e.kind in {"term", "authority", "document", "phrase"} for e in entries
+    )
 
 
 def test_finds_terms_and_abbreviations_in_an_english_question() -> None:
@@ -54,10 +55,15 @@ def test_tolerates_case_plural_and_british_spelling(question: str) -> None:
 
 @pytest.mark.parametrize(
     ("question", "chinese"),
-    [("practising medicine", "执业"), ("medical practice", "执业"), ("the licences", "许可"),
-     ("licensing of the lab", "许可"), ("revoked licence", "吊销许可证"),
-     ("labour contract law", "中华人民共和国劳动合同法")],
-)  # fmt: skip
+    [
+        ("practising medicine", "执业"),
+        ("medical practice", "执业"),
+        ("the licences", "许可"),
+        ("licensing of the lab", "许可"),
+        ("revoked licence", "吊销许可证"),
+        ("labour contract law", "中华人民共和国劳动合同法"),
+    ],
+)
 def test_tolerates_verb_endings_and_spelling(question: str, chinese: str) -> None:
     assert chinese in chinese_terms_for(question)
 
@@ -103,9 +109,14 @@ def test_chinese_matching_ignores_the_width_of_brackets() -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["中华人民共和国药品管理法", "药品管理法", "《中华人民共和国药品管理法》", "《药品管理法》",
-     "中华人民共和国药品管理法（2019年修订）"],
-)  # fmt: skip
+    [
+        "中华人民共和国药品管理法",
+        "药品管理法",
+        "《中华人民共和国药品管理法》",
+        "《药品管理法》",
+        "中华人民共和国药品管理法（2019年修订）",
+    ],
+)
 def test_english_name_of_a_law_with_or_without_its_prefix(title: str) -> None:
     assert english_name(title) == "Drug Administration Law of the People's Republic of China"
 

@@ -12,9 +12,15 @@ from knowledge.jobs import JobStatus
 
 def _enqueue(session: Session, document_id: str = "doc-en") -> int:
     job = jobs.enqueue(
-        session=session, document_id=document_id, kind="upload", target_version=1,
-        filename="doc.pdf", staged_path="/tmp/doc.pdf", meta={}, requested_by="s@x.cn",
-    )  # fmt: skip
+        session=session,
+        document_id=document_id,
+        kind="upload",
+        target_version=1,
+        filename="doc.pdf",
+        staged_path="/tmp/doc.pdf",
+        meta={},
+        requested_by="s@x.cn",
+    )
     session.commit()
     return job.id
 

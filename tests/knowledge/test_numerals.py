@@ -7,9 +7,19 @@ from knowledge.numerals import format_number, parse_number
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("一百一十八", 118), ("十", 10), ("十九", 19), ("一百五十五", 155), ("二百", 200),
-     ("一千零三", 1003), ("二〇一九", 2019), ("一百零五", 105), ("118", 118), ("十万", 100000)],
-)  # fmt: skip
+    [
+        ("一百一十八", 118),
+        ("十", 10),
+        ("十九", 19),
+        ("一百五十五", 155),
+        ("二百", 200),
+        ("一千零三", 1003),
+        ("二〇一九", 2019),
+        ("一百零五", 105),
+        ("118", 118),
+        ("十万", 100000),
+    ],
+)
 def test_parses_chinese_and_arabic_numerals(text: str, value: int) -> None:
     assert parse_number(text) == value
 

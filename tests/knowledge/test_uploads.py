@@ -43,8 +43,10 @@ def test_a_good_pdf_becomes_a_document_with_the_given_metadata() -> None:
 def test_the_id_defaults_to_the_file_name_and_language() -> None:
     document = validate_upload(
         data=b"Plain text about cleanroom subsidies in Nansha for cell therapy companies.",
-        filename="Cleanroom Notice.txt", metadata=META, max_bytes=MB,
-    )  # fmt: skip
+        filename="Cleanroom Notice.txt",
+        metadata=META,
+        max_bytes=MB,
+    )
     assert document.id == "cleanroom-notice-en"
 
 

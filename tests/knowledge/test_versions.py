@@ -21,9 +21,12 @@ NEW_TEXT = (
 def save(session: Session, document: SourceDocument, **kwargs: object) -> list[str]:
     """Save with real chunks and commit, as an ingest does."""
     old = registry.save_document(
-        session=session, document=document, chunks=chunk_document(document),
-        origin=str(kwargs.pop("origin", "bundled")), **kwargs,  # type: ignore[arg-type]
-    )  # fmt: skip
+        session=session,
+        document=document,
+        chunks=chunk_document(document),
+        origin=str(kwargs.pop("origin", "bundled")),
+        **kwargs,  # type: ignore[arg-type]
+    )
     session.commit()
     return old
 
@@ -37,8 +40,11 @@ def test_a_new_document_is_version_1_with_its_text_author_and_note(
     [version] = registry.versions_of(session=session, document_id="fees-en")
     assert row is not None and row.version == 1
     assert (version.version, version.change, version.changed_by, version.note) == (
-        1, "created", "zhao@gba-cgt.cn", "first",
-    )  # fmt: skip
+        1,
+        "created",
+        "zhao@gba-cgt.cn",
+        "first",
+    )
     assert version.text == TEXT and version.meta["title"] == "Sample document"
     assert version.content_hash == row.content_hash
 
@@ -62,8 +68,10 @@ def test_new_text_and_new_metadata_each_make_the_next_version_and_keep_old_texts
 
     versions = registry.versions_of(session=session, document_id="fees-en")
     assert [(v.version, v.change, v.changed_by) for v in versions] == [
-        (3, "metadata", "b@x.cn"), (2, "content", "a@x.cn"), (1, "created", None),
-    ]  # fmt: skip
+        (3, "metadata", "b@x.cn"),
+        (2, "content", "a@x.cn"),
+        (1, "created", None),
+    ]
     assert registry.get_version(session=session, document_id="fees-en", version=1).text == TEXT  # type: ignore[union-attr]
     assert versions[0].meta["title"] == "Fees 2026"
     assert registry.get(session=session, document_id="fees-en").version == 3  # type: ignore[union-attr]
@@ -97,8 +105,9 @@ def test_withdrawal_removes_the_chunks_but_keeps_the_row_and_every_version(
     assert row is not None and row.withdrawn and row.version == 2
     versions = registry.versions_of(session=session, document_id="gone-en")
     assert [(v.version, v.change, v.note) for v in versions] == [
-        (2, "withdrawn", "wrong file"), (1, "created", None),
-    ]  # fmt: skip
+        (2, "withdrawn", "wrong file"),
+        (1, "created", None),
+    ]
     assert versions[0].text == TEXT  # the withdrawn text stays readable for provenance
     assert [r.id for r in registry.list_documents(session=session)] == []
     assert [r.id for r in registry.list_documents(session=session, include_withdrawn=True)] == [
@@ -132,10 +141,12 @@ def test_a_file_sync_leaves_staff_edited_and_withdrawn_documents_alone(
     plan = registry.plan_sync(
         session=session,
         documents=[
-            make_document(NEW_TEXT, id="edited-en"), make_document(NEW_TEXT, id="pulled-en")
+            make_document(NEW_TEXT, id="edited-en"),
+            make_document(NEW_TEXT, id="pulled-en"),
         ],
-        origin="bundled", prune=True,
-    )  # fmt: skip
+        origin="bundled",
+        prune=True,
+    )
 
     assert plan.changed == [] and sorted(plan.unchanged) == ["edited-en", "pulled-en"]
     assert plan.removed == []  # the staff document is of another origin

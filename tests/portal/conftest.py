@@ -179,10 +179,11 @@ def people(make_company: Callable[..., Company], make_user: Callable[..., User])
         "a": make_user(company=a),
         "a2": make_user(company=a),
         "b": make_user(company=b),
-        "staff": make_user(role="staff", name="Li Wei", email="li.wei@center.example",
-                           team_code="testing"),
+        "staff": make_user(
+            role="staff", name="Li Wei", email="li.wei@center.example", team_code="testing"
+        ),
         "staff2": make_user(role="staff", name="王芳", email="wang.fang@center.example"),
         "admin": make_user(role="admin"),
         "company_a": a,
         "company_b": b,
-    }  # fmt: skip
+    }

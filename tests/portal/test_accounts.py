@@ -102,20 +102,38 @@ def test_each_invalid_field_is_refused_with_its_message(
 def test_all_field_errors_come_at_once(session: Session) -> None:
     with pytest.raises(ValidationFailed) as failure:
         accounts.register_company(
-            session=session, company_name="", credit_code="x", contact_name="",
-            phone="1", email="x", password="1",
-        )  # fmt: skip
+            session=session,
+            company_name="",
+            credit_code="x",
+            contact_name="",
+            phone="1",
+            email="x",
+            password="1",
+        )
 
     assert set(failure.value.errors) == {
-        "company_name", "credit_code", "contact_name", "phone", "email", "password",
-    }  # fmt: skip
+        "company_name",
+        "credit_code",
+        "contact_name",
+        "phone",
+        "email",
+        "password",
+    }
 
 
 @pytest.mark.parametrize(
     "phone",
-    ["13812345678", "+86 138 1234 5678", "020-12345678", "0755 1234567", "+852 9123 4567",
-     "00852 2123 4567", "+853 6612 3456", "(020) 8888 6666"],
-)  # fmt: skip
+    [
+        "13812345678",
+        "+86 138 1234 5678",
+        "020-12345678",
+        "0755 1234567",
+        "+852 9123 4567",
+        "00852 2123 4567",
+        "+853 6612 3456",
+        "(020) 8888 6666",
+    ],
+)
 def test_mainland_hong_kong_and_macao_numbers_are_accepted(session: Session, phone: str) -> None:
     assert register(session, phone=phone).company is not None
 
@@ -168,9 +186,13 @@ def test_staff_cannot_add_company_members(session: Session) -> None:
 def test_create_user_checks_role_company_and_team(session: Session) -> None:
     with pytest.raises(ValidationFailed) as failure:
         accounts.create_user(
-            session=session, email="a@center.cn", password=PASSWORD, name="A",
-            role="boss", team_code="nope",
-        )  # fmt: skip
+            session=session,
+            email="a@center.cn",
+            password=PASSWORD,
+            name="A",
+            role="boss",
+            team_code="nope",
+        )
     assert set(failure.value.errors) == {"role", "team_code"}
 
     with pytest.raises(ValidationFailed) as failure:
@@ -184,9 +206,13 @@ def test_staff_with_a_team_are_listed_and_can_be_disabled(session: Session) -> N
     session.add(Team(code="testing", name_zh="检测", name_en="Testing"))
     session.commit()
     staff = accounts.create_user(
-        session=session, email="t@center.cn", password=PASSWORD, name="T",
-        role="staff", team_code="testing",
-    )  # fmt: skip
+        session=session,
+        email="t@center.cn",
+        password=PASSWORD,
+        name="T",
+        role="staff",
+        team_code="testing",
+    )
     admin = accounts.create_user(
         session=session, email="a@center.cn", password=PASSWORD, name="A", role="admin"
     )
@@ -258,8 +284,13 @@ def test_the_owner_signs_in_from_their_usual_address_during_an_attack(session: S
     assert sign_in(session, user.email, client_ip="203.0.113.7") is not None  # the usual one
     for n in range(30):  # ten wrong passwords, then the other addresses are refused
         with contextlib.suppress(RateLimited):
-            sign_in(session, user.email, "wrong", client_ip=f"198.51.100.{n}",
-                    now=NOW + timedelta(seconds=n))  # fmt: skip
+            sign_in(
+                session,
+                user.email,
+                "wrong",
+                client_ip=f"198.51.100.{n}",
+                now=NOW + timedelta(seconds=n),
+            )
 
     attack_time = NOW + timedelta(minutes=1)
     with pytest.raises(RateLimited):  # a new address, while the account is under attack

@@ -27,8 +27,9 @@ def _events(session: Session, kind: str) -> list[Event]:
 
 
 def test_admin_creates_a_team_and_the_change_is_audited(session: Session, boss: User) -> None:
-    team = admin.create_team(session=session, actor=boss, code="cell_lines",
-                             name_zh=" 细胞系团队 ", name_en="Cell lines")  # fmt: skip
+    team = admin.create_team(
+        session=session, actor=boss, code="cell_lines", name_zh=" 细胞系团队 ", name_en="Cell lines"
+    )
     assert (team.code, team.name_zh) == ("cell_lines", "细胞系团队")
     assert "cell_lines" in [t.code for t in admin.list_teams(session=session, actor=boss)]
     [event] = _events(session, "admin.team_created")
@@ -48,15 +49,15 @@ def test_creating_a_team_checks_code_and_names(
     session: Session, boss: User, code: str, name_zh: str, name_en: str, errors: dict[str, str]
 ) -> None:
     with pytest.raises(ValidationFailed) as failure:
-        admin.create_team(session=session, actor=boss, code=code, name_zh=name_zh,
-                          name_en=name_en)  # fmt: skip
+        admin.create_team(session=session, actor=boss, code=code, name_zh=name_zh, name_en=name_en)
     assert failure.value.errors == errors
     assert _events(session, "admin.team_created") == []
 
 
 def test_admin_renames_a_team_with_before_and_after(session: Session, boss: User) -> None:
-    admin.rename_team(session=session, actor=boss, code="testing", name_zh="检测团队",
-                      name_en="Testing")  # fmt: skip
+    admin.rename_team(
+        session=session, actor=boss, code="testing", name_zh="检测团队", name_en="Testing"
+    )
     [event] = _events(session, "admin.team_renamed")
     assert event.before["name_zh"] == catalog.TEAMS["testing"][0]
     assert event.after == {"code": "testing", "name_zh": "检测团队", "name_en": "Testing"}
@@ -67,13 +68,23 @@ def test_admin_renames_a_team_with_before_and_after(session: Session, boss: User
 
 
 def test_admin_updates_a_service(session: Session, boss: User) -> None:
-    admin.update_service(session=session, actor=boss, service_code="training", active=False,
-                         team_code="general", turnaround_days=3, position=99)  # fmt: skip
+    admin.update_service(
+        session=session,
+        actor=boss,
+        service_code="training",
+        active=False,
+        team_code="general",
+        turnaround_days=3,
+        position=99,
+    )
     service = session.get(catalog.Service, "training")
     assert service is not None
     assert (service.active, service.team_code, service.turnaround_days, service.position) == (
-        False, "general", 3, 99,
-    )  # fmt: skip
+        False,
+        "general",
+        3,
+        99,
+    )
     assert "training" not in [s.code for s in catalog.list_services(session=session)]
     assert "training" in [s.code for s in admin.list_services(session=session, actor=boss)]
     [event] = _events(session, "admin.service_updated")
@@ -106,22 +117,49 @@ def test_updating_a_service_checks_its_values(
 
 
 def test_admin_creates_staff_and_admins_but_not_company_users(session: Session, boss: User) -> None:
-    user = admin.create_staff(session=session, actor=boss, email="Li.Na@gba-cgt.cn",
-                              password=PASSWORD, name="李娜", team_code="testing")  # fmt: skip
+    user = admin.create_staff(
+        session=session,
+        actor=boss,
+        email="Li.Na@gba-cgt.cn",
+        password=PASSWORD,
+        name="李娜",
+        team_code="testing",
+    )
     assert (user.email, user.role, user.team_code, user.active) == (
-        "li.na@gba-cgt.cn", "staff", "testing", True,
-    )  # fmt: skip
-    other = admin.create_staff(session=session, actor=boss, email="chief@gba-cgt.cn",
-                               password=PASSWORD, name="主任", role="admin")  # fmt: skip
+        "li.na@gba-cgt.cn",
+        "staff",
+        "testing",
+        True,
+    )
+    other = admin.create_staff(
+        session=session,
+        actor=boss,
+        email="chief@gba-cgt.cn",
+        password=PASSWORD,
+        name="主任",
+        role="admin",
+    )
     assert other.role == "admin"
     assert [e.after["id"] for e in _events(session, "admin.user_created")] == [user.id, other.id]
     with pytest.raises(ValidationFailed) as failure:
-        admin.create_staff(session=session, actor=boss, email="c@example.cn", password=PASSWORD,
-                           name="企业", role="company")  # fmt: skip
+        admin.create_staff(
+            session=session,
+            actor=boss,
+            email="c@example.cn",
+            password=PASSWORD,
+            name="企业",
+            role="company",
+        )
     assert failure.value.errors == {"role": "invalid_role"}
     with pytest.raises(ValidationFailed) as failure:
-        admin.create_staff(session=session, actor=boss, email="li.na@gba-cgt.cn",
-                           password="short", name="", team_code="nope")  # fmt: skip
+        admin.create_staff(
+            session=session,
+            actor=boss,
+            email="li.na@gba-cgt.cn",
+            password="short",
+            name="",
+            team_code="nope",
+        )
     assert set(failure.value.errors) == {"email", "password", "name", "team_code"}
 
 
@@ -129,8 +167,7 @@ def test_admin_changes_role_and_team(
     session: Session, boss: User, make_user: Callable[..., User]
 ) -> None:
     member = make_user(role="staff", team_code="testing")
-    admin.update_staff(session=session, actor=boss, user_id=member.id, role="admin",
-                       team_code=None)  # fmt: skip
+    admin.update_staff(session=session, actor=boss, user_id=member.id, role="admin", team_code=None)
     assert (member.role, member.team_code) == ("admin", None)
     [event] = _events(session, "admin.user_updated")
     assert event.before["role"] == "staff" and event.after["role"] == "admin"
@@ -182,22 +219,20 @@ def _every_call(session: Session, target: User) -> list[Callable[[User], object]
         lambda a: admin.list_teams(session=session, actor=a),
         lambda a: admin.create_team(
             session=session, actor=a, code="x_team", name_zh="x", name_en="x"
-        ),  # fmt: skip
+        ),
         lambda a: admin.rename_team(
             session=session, actor=a, code="testing", name_zh="x", name_en="x"
-        ),  # fmt: skip
+        ),
         lambda a: admin.list_services(session=session, actor=a),
         lambda a: admin.update_service(
             session=session, actor=a, service_code="training", active=False
-        ),  # fmt: skip
+        ),
         lambda a: admin.list_staff(session=session, actor=a),
         lambda a: admin.create_staff(
             session=session, actor=a, email="x@gba-cgt.cn", password=PASSWORD, name="x"
-        ),  # fmt: skip
+        ),
         lambda a: admin.update_staff(session=session, actor=a, user_id=target.id, role="admin"),
-        lambda a: admin.set_staff_active(
-            session=session, actor=a, user_id=target.id, active=False
-        ),  # fmt: skip
+        lambda a: admin.set_staff_active(session=session, actor=a, user_id=target.id, active=False),
     ]
 
 
@@ -207,8 +242,11 @@ def test_staff_company_users_and_disabled_admins_may_not_administer(
     target = make_user(role="staff")
     disabled_admin = make_user(role="admin")
     disabled_admin.active = False
-    outsiders = [make_user(role="staff"), make_user(role="company", company=make_company()),
-                 disabled_admin]  # fmt: skip
+    outsiders = [
+        make_user(role="staff"),
+        make_user(role="company", company=make_company()),
+        disabled_admin,
+    ]
     for outsider in outsiders:
         for call in _every_call(session, target):
             with pytest.raises(PermissionDenied):

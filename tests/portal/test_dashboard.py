@@ -21,12 +21,21 @@ CAL = WorkingCalendar()
 def _fixture(session: Session, people: dict[str, Any], submit_one: Any) -> dict[str, Any]:
     staff = people["staff"]
     old = submit_one(people["a"], title="Old sterility request", now=MONDAY_9)
-    fresh = submit_one(people["b"], title="Fresh vector titer", now=MONDAY_9 + timedelta(days=2),
-                       service_code="vector_plasmid_analytics",
-                       fields={"product_type": "aav", "development_stage": "research",
-                               "sample_type": "AAV9", "sample_quantity": "2",
-                               "cold_chain": "minus_80c", "tests_requested": ["titer"],
-                               "report_language": "en"})  # fmt: skip
+    fresh = submit_one(
+        people["b"],
+        title="Fresh vector titer",
+        now=MONDAY_9 + timedelta(days=2),
+        service_code="vector_plasmid_analytics",
+        fields={
+            "product_type": "aav",
+            "development_stage": "research",
+            "sample_type": "AAV9",
+            "sample_quantity": "2",
+            "cold_chain": "minus_80c",
+            "tests_requested": ["titer"],
+            "report_language": "en",
+        },
+    )
     done = submit_one(people["a"], title="Done one", now=MONDAY_9)
     service_requests.claim(session=session, actor=staff, request=done)
     service_requests.transition(
@@ -37,14 +46,28 @@ def _fixture(session: Session, people: dict[str, Any], submit_one: Any) -> dict[
         now=MONDAY_9 + timedelta(hours=2),
         calendar=CAL,
     )
-    service_requests.add_message(session=session, user=staff, request=done, body="Working on it",
-                         now=MONDAY_9 + timedelta(hours=2))  # fmt: skip
-    service_requests.transition(session=session, actor=staff, request=done, target=Status.RESOLVED,
-                        now=MONDAY_9 + timedelta(hours=6), calendar=CAL)  # fmt: skip
+    service_requests.add_message(
+        session=session,
+        user=staff,
+        request=done,
+        body="Working on it",
+        now=MONDAY_9 + timedelta(hours=2),
+    )
+    service_requests.transition(
+        session=session,
+        actor=staff,
+        request=done,
+        target=Status.RESOLVED,
+        now=MONDAY_9 + timedelta(hours=6),
+        calendar=CAL,
+    )
     service_requests.rate(session=session, user=people["a"], request=done, rating=4)
-    session.add_all([Deflection(user_id=people["a"].id, query="q", answers_shown=3),
-                     Deflection(user_id=people["a"].id, query="q2", answers_shown=2,
-                                request_id=old.id)])  # fmt: skip
+    session.add_all(
+        [
+            Deflection(user_id=people["a"].id, query="q", answers_shown=3),
+            Deflection(user_id=people["a"].id, query="q2", answers_shown=2, request_id=old.id),
+        ]
+    )
     session.commit()
     return {"old": old, "fresh": fresh, "done": done}
 
@@ -83,9 +106,12 @@ def test_queue_puts_breached_first_and_counts_statuses(
     ],
 )
 def test_queue_filters(
-    session: Session, people: dict[str, Any], submit_one: Any, filters: dict[str, Any],
+    session: Session,
+    people: dict[str, Any],
+    submit_one: Any,
+    filters: dict[str, Any],
     expected: list[str],
-) -> None:  # fmt: skip
+) -> None:
     made = _fixture(session, people, submit_one)
     if filters.get("assignee") == "me":
         filters = {**filters, "status": tuple(Status)}
@@ -129,8 +155,9 @@ def test_dashboard_numbers(session: Session, people: dict[str, Any], submit_one:
 def test_deliver_pending_marks_sent_and_records_failures(
     session: Session, people: dict[str, Any]
 ) -> None:
-    notifications.enqueue(session=session, user_ids=[people["a"].id, people["b"].id],
-                          subject="Hi", body="Body")  # fmt: skip
+    notifications.enqueue(
+        session=session, user_ids=[people["a"].id, people["b"].id], subject="Hi", body="Body"
+    )
     session.commit()
 
     def send(message: OutboxMessage) -> None:
@@ -150,8 +177,13 @@ def test_deliver_pending_marks_sent_and_records_failures(
 def test_canned_replies_crud_is_staff_only(session: Session, people: dict[str, Any]) -> None:
     staff = people["staff"]
     reply = canned.create_reply(session=session, actor=staff, title="Need COA", body="Please")
-    canned.update_reply(session=session, actor=staff, reply_id=reply.id, title="Need COA",
-                        body="Please upload the COA")  # fmt: skip
+    canned.update_reply(
+        session=session,
+        actor=staff,
+        reply_id=reply.id,
+        title="Need COA",
+        body="Please upload the COA",
+    )
     assert [r.body for r in canned.list_replies(session=session, actor=staff)] == [
         "Please upload the COA"
     ]

@@ -9,13 +9,21 @@ from portal.models import Deflection
 def test_one_row_per_form_updated_as_the_company_types(session, make_company, make_user) -> None:
     user = make_user(company=make_company())
     row_id = deflection.record_shown(
-        session=session, user=user, deflection_id=None, service_code="training",
-        query="GMP 培训", shown=2,
-    )  # fmt: skip
+        session=session,
+        user=user,
+        deflection_id=None,
+        service_code="training",
+        query="GMP 培训",
+        shown=2,
+    )
     again = deflection.record_shown(
-        session=session, user=user, deflection_id=row_id, service_code="training",
-        query="GMP 培训 课程", shown=3,
-    )  # fmt: skip
+        session=session,
+        user=user,
+        deflection_id=row_id,
+        service_code="training",
+        query="GMP 培训 课程",
+        shown=3,
+    )
     assert again == row_id
     assert session.query(Deflection).count() == 1
     assert deflection.shown_count(session=session, user=user, deflection_id=row_id) == 3

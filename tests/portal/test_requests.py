@@ -27,8 +27,11 @@ def test_submit_creates_request_with_number_team_event_notice_and_suggestion(
     assert request.status == Status.SUBMITTED
     assert request.team_code == "testing"
     assert request.fields["sample_quantity"] == 3
-    kinds = [e.event.kind for e in service_requests.timeline(
-        session=session, user=people["staff"], request=request) if e.event]  # fmt: skip
+    kinds = [
+        e.event.kind
+        for e in service_requests.timeline(session=session, user=people["staff"], request=request)
+        if e.event
+    ]
     assert "submitted" in kinds and "triage_suggested" in kinds
     notices = notifications.unread_for(session=session, user=people["a2"])
     assert any(request.tracking_number in n.subject for n in notices)
@@ -105,10 +108,17 @@ def test_same_key_from_two_threads_gives_one_request(
     results: list[int] = []
 
     def submit(s: Session, user: Any, n: int) -> None:
-        r = service_requests.submit(session=s, user=user, service_code="release_lot_testing",
-                            title="Race", description="Two clicks", fields=testing_fields,
-                            idempotency_key="race", store=store,
-                            files=[("sample-information.pdf", PDF)])  # fmt: skip
+        r = service_requests.submit(
+            session=s,
+            user=user,
+            service_code="release_lot_testing",
+            title="Race",
+            description="Two clicks",
+            fields=testing_fields,
+            idempotency_key="race",
+            store=store,
+            files=[("sample-information.pdf", PDF)],
+        )
         results.append(r.id)
 
     assert _race(sessions, people["a"].id, submit) == []
@@ -130,18 +140,26 @@ def test_concurrent_submissions_get_gap_free_numbers_and_their_own_notices(
     def submit(s: Session, user: Any, n: int) -> None:
         for i in range(5):
             pdf = PDF + f"{n}/{i}".encode()  # distinct files: each is written and synced
-            service_requests.submit(session=s, user=user, service_code="release_lot_testing",
-                            title=f"T{n}-{i}", description="Parallel", store=store,
-                            fields=testing_fields, idempotency_key=f"k{n}-{i}",
-                            files=[("sample-information.pdf", pdf)])  # fmt: skip
+            service_requests.submit(
+                session=s,
+                user=user,
+                service_code="release_lot_testing",
+                title=f"T{n}-{i}",
+                description="Parallel",
+                store=store,
+                fields=testing_fields,
+                idempotency_key=f"k{n}-{i}",
+                files=[("sample-information.pdf", pdf)],
+            )
 
     assert _race(sessions, people["a"].id, submit) == []
     rows = session.execute(select(ServiceRequest.id, ServiceRequest.tracking_number)).all()
     assert sorted(number[-6:] for _, number in rows) == [f"{n:06d}" for n in range(1, 21)]
     received = session.execute(
-        select(OutboxMessage.request_id, OutboxMessage.subject, OutboxMessage.body)
-        .where(OutboxMessage.subject.contains("已提交 / Submitted"))
-    ).all()  # fmt: skip
+        select(OutboxMessage.request_id, OutboxMessage.subject, OutboxMessage.body).where(
+            OutboxMessage.subject.contains("已提交 / Submitted")
+        )
+    ).all()
     number_of = dict(rows)
     assert {r.request_id for r in received} == set(number_of)
     for r in received:
@@ -222,9 +240,10 @@ def test_other_company_gets_not_found_from_every_function(
         if i.attachment
     )
     calls.append(
-        lambda: service_requests.get_attachment(session=session, user=people["b"],
-                                        attachment_id=attachment.id)
-    )  # fmt: skip
+        lambda: service_requests.get_attachment(
+            session=session, user=people["b"], attachment_id=attachment.id
+        )
+    )
     for call in calls:
         with pytest.raises(NotFound):
             call()
@@ -237,11 +256,13 @@ def test_missing_and_foreign_requests_look_the_same(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(NotFound) as foreign:
-        service_requests.get_for_user(session=session, user=people["b"],
-                              tracking_number=request.tracking_number)  # fmt: skip
+        service_requests.get_for_user(
+            session=session, user=people["b"], tracking_number=request.tracking_number
+        )
     with pytest.raises(NotFound) as missing:
-        service_requests.get_for_user(session=session, user=people["b"],
-                              tracking_number="GBA-CGT-2026-999999")  # fmt: skip
+        service_requests.get_for_user(
+            session=session, user=people["b"], tracking_number="GBA-CGT-2026-999999"
+        )
     assert str(foreign.value) == str(missing.value)
 
 
@@ -251,11 +272,13 @@ def test_company_cannot_use_staff_actions(
     request = submit_one(people["a"])
     for call in (
         lambda: service_requests.claim(session=session, actor=people["a"], request=request),
-        lambda: service_requests.set_priority(session=session, actor=people["a"], request=request,
-                                      priority=Priority.URGENT),
-        lambda: service_requests.add_message(session=session, user=people["a"], request=request,
-                                     body="secret", visibility="internal"),
-    ):  # fmt: skip
+        lambda: service_requests.set_priority(
+            session=session, actor=people["a"], request=request, priority=Priority.URGENT
+        ),
+        lambda: service_requests.add_message(
+            session=session, user=people["a"], request=request, body="secret", visibility="internal"
+        ),
+    ):
         with pytest.raises(PermissionDenied):
             call()
 
@@ -316,8 +339,14 @@ def test_company_reply_while_awaiting_moves_back_to_in_progress_and_pauses(
     from datetime import timedelta
 
     request = submit_one(people["a"], now=now)
-    service_requests.transition(session=session, actor=people["staff"], request=request,
-                        target=Status.AWAITING_COMPANY, now=now, calendar=calendar)  # fmt: skip
+    service_requests.transition(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        target=Status.AWAITING_COMPANY,
+        now=now,
+        calendar=calendar,
+    )
     assert request.awaiting_since is not None and request.first_response_at is not None
     service_requests.add_message(
         session=session,
@@ -337,9 +366,12 @@ def test_mentions_create_rows_and_notices(
 ) -> None:
     request = submit_one(people["a"])
     note = service_requests.add_message(
-        session=session, user=people["staff"], request=request,
-        body="@王芳 please check; cc @li.wei@center.example.", visibility="internal",
-    )  # fmt: skip
+        session=session,
+        user=people["staff"],
+        request=request,
+        body="@王芳 please check; cc @li.wei@center.example.",
+        visibility="internal",
+    )
     mentioned = set(session.scalars(select(Mention.user_id).where(Mention.message_id == note.id)))
     assert mentioned == {people["staff2"].id, people["staff"].id}
     notices = notifications.unread_for(session=session, user=people["staff2"])
@@ -364,8 +396,9 @@ def test_rating_only_when_resolved_only_company_only_once(
         service_requests.rate(session=session, user=people["a"], request=request, rating=5)
     request.status = Status.IN_PROGRESS
     session.commit()
-    service_requests.transition(session=session, actor=people["staff"], request=request,
-                        target=Status.RESOLVED)  # fmt: skip
+    service_requests.transition(
+        session=session, actor=people["staff"], request=request, target=Status.RESOLVED
+    )
     with pytest.raises(PermissionDenied):
         service_requests.rate(session=session, user=people["staff"], request=request, rating=5)
     with pytest.raises(ValidationFailed):
@@ -395,27 +428,39 @@ def test_assign_requires_a_staff_assignee_and_notifies(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(ValidationFailed):
-        service_requests.assign(session=session, actor=people["staff"], request=request,
-                        assignee_id=people["a"].id)  # fmt: skip
-    service_requests.assign(session=session, actor=people["staff"], request=request,
-                    assignee_id=people["staff2"].id)  # fmt: skip
-    assert request.assignee_id == people["staff2"].id
-    assert session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.user_id == people["staff2"].id
+        service_requests.assign(
+            session=session, actor=people["staff"], request=request, assignee_id=people["a"].id
         )
-    ) == 1  # fmt: skip
+    service_requests.assign(
+        session=session, actor=people["staff"], request=request, assignee_id=people["staff2"].id
+    )
+    assert request.assignee_id == people["staff2"].id
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.user_id == people["staff2"].id)
+        )
+        == 1
+    )
 
 
 def test_set_service_moves_team_and_records_events(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    service_requests.set_service(session=session, actor=people["staff"], request=request,
-                         service_code="hgr_compliance_support")  # fmt: skip
+    service_requests.set_service(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        service_code="hgr_compliance_support",
+    )
     assert request.team_code == "hgr_customs"
-    kinds = [i.event.kind for i in service_requests.timeline(
-        session=session, user=people["staff"], request=request) if i.event]  # fmt: skip
+    kinds = [
+        i.event.kind
+        for i in service_requests.timeline(session=session, user=people["staff"], request=request)
+        if i.event
+    ]
     assert "service" in kinds and "team" in kinds
 
 
@@ -423,8 +468,9 @@ def test_notifications_name_statuses_in_words_and_never_say_received_before_the_
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     item = submit_one(people["a"])
-    service_requests.transition(session=session, actor=people["staff"], request=item,
-                        target=Status.IN_PROGRESS)  # fmt: skip
+    service_requests.transition(
+        session=session, actor=people["staff"], request=item, target=Status.IN_PROGRESS
+    )
 
     texts = [
         m.subject + "\n" + m.body

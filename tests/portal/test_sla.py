@@ -34,16 +34,21 @@ def test_add_business_seconds_over_weekend_and_holiday() -> None:
 
 
 def test_working_weekend_day_counts() -> None:
-    cal = WorkingCalendar.from_days(holidays=[HOLIDAY_MONDAY],
-                                    working_weekend_days=[date(2026, 3, 7)])  # fmt: skip
+    cal = WorkingCalendar.from_days(
+        holidays=[HOLIDAY_MONDAY], working_weekend_days=[date(2026, 3, 7)]
+    )
     assert cal.add_business_seconds(FRIDAY_4PM, 16 * 3600) == datetime(
         2026, 3, 10, 14, 0, tzinfo=CST
     )
 
 
 def test_calendar_loads_from_holiday_table(session: Session) -> None:
-    session.add_all([Holiday(day=HOLIDAY_MONDAY, name="假日"),
-                     Holiday(day=date(2026, 3, 7), name="调休", working=True)])  # fmt: skip
+    session.add_all(
+        [
+            Holiday(day=HOLIDAY_MONDAY, name="假日"),
+            Holiday(day=date(2026, 3, 7), name="调休", working=True),
+        ]
+    )
     session.commit()
     cal = WorkingCalendar.load(session=session)
     assert not cal.is_working_day(HOLIDAY_MONDAY) and cal.is_working_day(date(2026, 3, 7))
@@ -65,13 +70,25 @@ def test_sla_states_pause_and_breach(
     assert sla_status(request=request, now=wed_3pm, calendar=CAL).state == "breached"
 
     tuesday_10 = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    service_requests.transition(session=session, actor=people["staff"], request=request,
-                        target=Status.AWAITING_COMPANY, now=tuesday_10, calendar=CAL)  # fmt: skip
+    service_requests.transition(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        target=Status.AWAITING_COMPANY,
+        now=tuesday_10,
+        calendar=CAL,
+    )
     paused = sla_status(request=request, now=tuesday_10 + timedelta(days=1), calendar=CAL)
     assert paused.state == "paused"
     assert paused.resolution_remaining == 15 * 9 * 3600 - 3 * 3600  # frozen at the pause
-    service_requests.add_message(session=session, user=people["a"], request=request, body="data",
-                         now=tuesday_10 + timedelta(days=1), calendar=CAL)  # fmt: skip
+    service_requests.add_message(
+        session=session,
+        user=people["a"],
+        request=request,
+        body="data",
+        now=tuesday_10 + timedelta(days=1),
+        calendar=CAL,
+    )
     assert request.paused_seconds == 9 * 3600
     after = sla_status(request=request, now=tuesday_10 + timedelta(days=1), calendar=CAL)
     assert after.state == "ok" and after.first_response_remaining is None
@@ -80,8 +97,9 @@ def test_sla_states_pause_and_breach(
 
 def test_priority_scales_targets(session: Session, people: dict[str, Any], submit_one: Any) -> None:
     request = submit_one(people["a"], now=FRIDAY_4PM.astimezone(UTC))
-    service_requests.set_priority(session=session, actor=people["staff"], request=request,
-                          priority=Priority.URGENT)  # fmt: skip
+    service_requests.set_priority(
+        session=session, actor=people["staff"], request=request, priority=Priority.URGENT
+    )
     status = sla_status(request=request, now=FRIDAY_4PM, calendar=CAL)
     assert status.first_response_due == datetime(2026, 3, 10, 11, 0, tzinfo=CST)  # 4 h
     assert status.resolution_remaining == int(15 * 9 * 3600 * 0.5)
@@ -92,7 +110,13 @@ def test_resolved_in_time_is_met(session: Session, people: dict[str, Any], submi
     request.status = Status.IN_PROGRESS
     session.commit()
     tuesday = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    service_requests.transition(session=session, actor=people["staff"], request=request,
-                        target=Status.RESOLVED, now=tuesday, calendar=CAL)  # fmt: skip
+    service_requests.transition(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        target=Status.RESOLVED,
+        now=tuesday,
+        calendar=CAL,
+    )
     later = tuesday + timedelta(days=60)
     assert sla_status(request=request, now=later, calendar=CAL).state == "met"

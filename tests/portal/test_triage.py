@@ -18,9 +18,12 @@ def test_urgent_keyword_and_near_deadline_raise_priority(
     session: Session, people: dict[str, Any], submit_one: Any, testing_fields: dict[str, Any]
 ) -> None:
     soon = (date.today() + timedelta(days=3)).isoformat()
-    request = submit_one(people["a"], title="紧急：临床急需放行检测",
-                         description="Patient dosing next week.",
-                         fields={**testing_fields, "deadline": soon})  # fmt: skip
+    request = submit_one(
+        people["a"],
+        title="紧急：临床急需放行检测",
+        description="Patient dosing next week.",
+        fields={**testing_fields, "deadline": soon},
+    )
     row = session.get(TriageSuggestion, request.id)
     assert row is not None and row.priority == "urgent"
     kinds = {(r["kind"], r.get("to")) for r in row.reasons["priority"]}
@@ -33,10 +36,14 @@ def test_urgent_keyword_and_near_deadline_raise_priority(
 def test_catalog_match_and_keywords_can_redirect_the_service(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
-    request = submit_one(people["a"], service_code="general_consultation", fields={},
-                         title="HGR approval for international cooperation",
-                         description="We need 人类遗传资源 approval for a study with a US partner.",
-                         catalog_match=lambda text: [("hgr_compliance_support", 0.82)])  # fmt: skip
+    request = submit_one(
+        people["a"],
+        service_code="general_consultation",
+        fields={},
+        title="HGR approval for international cooperation",
+        description="We need 人类遗传资源 approval for a study with a US partner.",
+        catalog_match=lambda text: [("hgr_compliance_support", 0.82)],
+    )
     row = session.get(TriageSuggestion, request.id)
     assert row is not None
     assert (row.service_code, row.team_code) == ("hgr_compliance_support", "hgr_customs")
@@ -47,10 +54,17 @@ def test_catalog_match_and_keywords_can_redirect_the_service(
 def test_similar_past_requests_are_listed(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
-    old = submit_one(people["b"], title="Mycoplasma testing for MSC batch",
-                     description="Mycoplasma and sterility testing for an MSC batch.")  # fmt: skip
-    training = {"topics": ["gmp"], "participants": "10", "delivery": "online",
-                "course_language": "zh"}  # fmt: skip
+    old = submit_one(
+        people["b"],
+        title="Mycoplasma testing for MSC batch",
+        description="Mycoplasma and sterility testing for an MSC batch.",
+    )
+    training = {
+        "topics": ["gmp"],
+        "participants": "10",
+        "delivery": "online",
+        "course_language": "zh",
+    }
     submit_one(
         people["b"],
         title="Training on GMP",
@@ -58,8 +72,11 @@ def test_similar_past_requests_are_listed(
         service_code="training",
         fields=training,
     )
-    new = submit_one(people["a"], title="Mycoplasma testing for MSC lot",
-                     description="Need mycoplasma and sterility testing for MSC.")  # fmt: skip
+    new = submit_one(
+        people["a"],
+        title="Mycoplasma testing for MSC lot",
+        description="Need mycoplasma and sterility testing for MSC.",
+    )
     row = session.get(TriageSuggestion, new.id)
     assert row is not None
     similar = row.reasons["similar"]
@@ -73,8 +90,11 @@ def test_accept_applies_and_records(
     row = triage.accept(session=session, actor=people["staff"], request=request)
     assert row.decision == "accepted" and row.decided_by_id == people["staff"].id
     assert request.priority == Priority.URGENT and request.status == Status.TRIAGED
-    kinds = [i.event.kind for i in service_requests.timeline(
-        session=session, user=people["staff"], request=request) if i.event]  # fmt: skip
+    kinds = [
+        i.event.kind
+        for i in service_requests.timeline(session=session, user=people["staff"], request=request)
+        if i.event
+    ]
     assert {"triage_accepted", "priority", "status"} <= set(kinds)
 
 
@@ -82,9 +102,14 @@ def test_override_records_suggestion_and_choice(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    row = triage.override(session=session, actor=people["staff"], request=request,
-                          priority=Priority.LOW, team_code="general",
-                          note="Not urgent")  # fmt: skip
+    row = triage.override(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        priority=Priority.LOW,
+        team_code="general",
+        note="Not urgent",
+    )
     assert row.decision == "overridden"
     assert (request.priority, request.team_code) == (Priority.LOW, "general")
     event = next(

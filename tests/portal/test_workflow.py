@@ -87,15 +87,22 @@ def test_transition_records_event_and_notifies_company(
 
     request = submit_one(people["a"])
     before = len(notifications.unread_for(session=session, user=people["a2"]))
-    service_requests.transition(session=session, actor=people["staff"], request=request,
-                        target=Status.IN_PROGRESS, note="Starting")  # fmt: skip
+    service_requests.transition(
+        session=session,
+        actor=people["staff"],
+        request=request,
+        target=Status.IN_PROGRESS,
+        note="Starting",
+    )
     events = [
         i.event
         for i in service_requests.timeline(session=session, user=people["staff"], request=request)
         if i.event and i.event.kind == "status"
     ]
     assert (events[-1].before, events[-1].after, events[-1].note) == (
-        "submitted", "in_progress", "Starting",
-    )  # fmt: skip
+        "submitted",
+        "in_progress",
+        "Starting",
+    )
     assert events[-1].actor_id == people["staff"].id
     assert len(notifications.unread_for(session=session, user=people["a2"])) == before + 1

@@ -288,8 +288,10 @@ def test_a_staff_answer_citing_a_withdrawn_document_is_not_given_nor_can_be_writ
     assert _stale(center, curated_id) == "curated.error.document_withdrawn"
     assert not center.assistant.answer(FEE_QUESTIONS[0]).curated
     with center.sessions() as session, pytest.raises(CuratedInvalid) as refused:
-        curated.validate(session=session, draft=CuratedDraft(
-            ["q"], "a", [CitationDraft("gba-cgt-center-en", "anything")]))  # fmt: skip
+        curated.validate(
+            session=session,
+            draft=CuratedDraft(["q"], "a", [CitationDraft("gba-cgt-center-en", "anything")]),
+        )
     assert refused.value.errors == {"citation_0": "curated.error.document_withdrawn"}
 
 
@@ -320,13 +322,19 @@ def test_superseded_after_citing_makes_it_stale_but_citing_a_superseded_one_on_p
     ("answer", "chosen", "error"),
     [
         ("南沙先行启动区的企业所得税减按15%征收 [1]。", "en", "curated.error.language_is_zh"),
-        ("Qualifying firms pay 15% CIT under 财税〔2022〕40号 [1].", "zh",
-         "curated.error.language_is_en"),
-        ("The 《药品管理法》 applies to CAR-T products made in Nansha.", "zh",
-         "curated.error.language_is_en"),
+        (
+            "Qualifying firms pay 15% CIT under 财税〔2022〕40号 [1].",
+            "zh",
+            "curated.error.language_is_en",
+        ),
+        (
+            "The 《药品管理法》 applies to CAR-T products made in Nansha.",
+            "zh",
+            "curated.error.language_is_en",
+        ),
         ("CAR-T 产品由 NMPA 审批。", "en", "curated.error.language_is_zh"),
     ],
-)  # fmt: skip
+)
 def test_an_answer_written_in_the_other_language_is_refused(
     answer: str, chosen: str, error: str
 ) -> None:

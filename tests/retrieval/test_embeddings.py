@@ -20,9 +20,12 @@ from web.settings import Settings
 
 def test_use_puts_chinese_and_english_in_one_space(use_model: EmbeddingModel) -> None:
     vectors = use_model.embed_array(
-        ["国务院令第818号自2026年5月1日起施行。", "Decree 818 takes effect on 1 May 2026.",
-         "明天会下雨吗？"]
-    )  # fmt: skip
+        [
+            "国务院令第818号自2026年5月1日起施行。",
+            "Decree 818 takes effect on 1 May 2026.",
+            "明天会下雨吗？",
+        ]
+    )
     assert vectors.shape == (3, 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2

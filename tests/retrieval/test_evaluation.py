@@ -94,8 +94,9 @@ def test_expected_articles_and_key_facts_are_verbatim_in_the_corpus(
         problems += [
             f"{q.id}: no {label}" for label in labels if not any(label in a for a in per_document)
         ]
-        problems += [f"{q.id}: {fact!r} not in its article" for fact in q.key_facts
-                     if fact not in answering]  # fmt: skip
+        problems += [
+            f"{q.id}: {fact!r} not in its article" for fact in q.key_facts if fact not in answering
+        ]
     assert not problems, problems
 
 
@@ -113,8 +114,15 @@ def test_real_set_evaluation_runs_end_to_end_on_a_few_texts(laws: Path, use_mode
     from web.cli import evaluate_real_set
 
     documents = ["行政法/献血法(1997-12-29).md", "行政法规/放射性药品管理办法(2017-03-01).md"]
-    picked = ["real-blood-zh-01", "real-blood-en-01", "real-ref-blood-01", "real-doc-blood-01",
-              "real-fu-radio-01", "real-oos-12", "real-oos-01"]  # fmt: skip
+    picked = [
+        "real-blood-zh-01",
+        "real-blood-en-01",
+        "real-ref-blood-01",
+        "real-doc-blood-01",
+        "real-fu-radio-01",
+        "real-oos-12",
+        "real-oos-01",
+    ]
     result = evaluate_real_set(documents=documents, question_ids=picked, embeddings=use_model)
     assert isinstance(result, EvaluationResult)
     assert result.questions == len(picked)

@@ -208,11 +208,15 @@ def test_the_sweep_removes_stale_vectors_but_not_those_of_a_job_under_way(
     with parts.sessions() as session:
         session.add(
             jobs.IndexJobRow(
-                document_id="upload-en", kind="upload", target_version=1, filename="u.md",
-                staged_path="/nowhere", status=jobs.JobStatus.INDEXING,
+                document_id="upload-en",
+                kind="upload",
+                target_version=1,
+                filename="u.md",
+                staged_path="/nowhere",
+                status=jobs.JobStatus.INDEXING,
                 created_at=datetime.now(UTC),
             )
-        )  # fmt: skip
+        )
         session.commit()
 
     assert parts.indexer.sweep() == ["crashed0001"]

@@ -75,8 +75,10 @@ def test_unknown_names_and_coverage_flag_questions_about_things_never_mentioned(
         ["Nansha offers a 15% corporate income tax rate in its pilot area."], url=database_url
     )
     assert index.unknown_names("What did the European Medicines Agency decide?") == [
-        "European", "Medicines", "Agency",
-    ]  # fmt: skip
+        "European",
+        "Medicines",
+        "Agency",
+    ]
     assert index.unknown_names("What is the tax rate in Nansha?") == []
     passage = frozenset(
         tokenize("Nansha offers a 15% corporate income tax rate in its pilot area.")

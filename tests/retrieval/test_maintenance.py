@@ -37,9 +37,11 @@ META = {"language": "en", "category": "policy", "jurisdiction": "nansha"}
 @pytest.fixture
 def admin(fresh_components: Components, tmp_path: Path) -> KnowledgeAdmin:
     return KnowledgeAdmin(
-        sessions=fresh_components.sessions, indexer=fresh_components.indexer,
-        staging=tmp_path / "staging", max_bytes=1024 * 1024,
-    )  # fmt: skip
+        sessions=fresh_components.sessions,
+        indexer=fresh_components.indexer,
+        staging=tmp_path / "staging",
+        max_bytes=1024 * 1024,
+    )
 
 
 @pytest.fixture
@@ -49,9 +51,11 @@ def worker(fresh_components: Components) -> IndexWorker:
 
 def upload(admin: KnowledgeAdmin, doc_id: str, text: str, title: str) -> None:
     admin.upload(
-        data=text.encode(), filename=f"{doc_id}.md",
-        metadata={**META, "id": doc_id, "title": title}, changed_by="zhao@gba-cgt.cn",
-    )  # fmt: skip
+        data=text.encode(),
+        filename=f"{doc_id}.md",
+        metadata={**META, "id": doc_id, "title": title},
+        changed_by="zhao@gba-cgt.cn",
+    )
 
 
 def ask(parts: Components, question: str):  # type: ignore[no-untyped-def]
@@ -83,9 +87,12 @@ def test_the_old_version_answers_until_the_new_one_is_indexed_and_stays_readable
     worker.run_pending()
 
     state = admin.replace(
-        document_id="cleanroom-en", data=NEW.encode(), filename="v2.md",
-        changed_by="li@gba-cgt.cn", note="2026 revision",
-    )  # fmt: skip
+        document_id="cleanroom-en",
+        data=NEW.encode(),
+        filename="v2.md",
+        changed_by="li@gba-cgt.cn",
+        note="2026 revision",
+    )
     assert state.status == JobStatus.QUEUED and state.target_version == 2
     before = ask(fresh_components, "What is the Nansha cleanroom subsidy rate?")
     assert "15%" in before.answer and before.citations[0].version == 1
@@ -227,8 +234,9 @@ def test_a_metadata_edit_is_a_new_version_applied_at_once(
     row = admin.update_metadata(
         document_id="cleanroom-en",
         changes={"doc_number": "穗南开管〔2026〕7号", "issued": "2026-03"},
-        changed_by="s@x.cn", note="number added",
-    )  # fmt: skip
+        changed_by="s@x.cn",
+        note="number added",
+    )
 
     assert (row.version, row.doc_number, row.issued) == (2, "穗南开管〔2026〕7号", "2026-03")
     assert admin.versions("cleanroom-en")[0].change == "metadata"

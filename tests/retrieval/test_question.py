@@ -96,6 +96,10 @@ def test_a_question_of_only_common_and_everyday_words_continues_the_topic() -> N
     got = read("违反了罚多少？", context="个人信息能存到境外吗？", names=NAMES, idf=common.get)
     assert got.follow_up
     topical = {"超范围": 6.9, "执业": 3.0}  # 超范围 is rare in the library and not everyday
-    got = read("超范围执业怎么办？", context="个人信息能存到境外吗？", names=NAMES,
-               idf=lambda t: topical.get(t, 2.0))  # fmt: skip
+    got = read(
+        "超范围执业怎么办？",
+        context="个人信息能存到境外吗？",
+        names=NAMES,
+        idf=lambda t: topical.get(t, 2.0),
+    )
     assert not got.follow_up

@@ -101,8 +101,10 @@ def test_an_english_question_gets_the_chinese_article_framed_in_english(
         "What does Article 16 of the Advertising Law say about medical advertisements?"
     )
     assert not answer.refused and answer.language == "en"
-    assert re.match(r"Article 16.* of the Advertising Law .*\(2021\) provides \(Chinese original\)",
-                    answer.answer)  # fmt: skip
+    assert re.match(
+        r"Article 16.* of the Advertising Law .*\(2021\) provides \(Chinese original\)",
+        answer.answer,
+    )
     assert "医疗、药品、医疗器械广告" in answer.answer
 
 

@@ -45,11 +45,15 @@ def test_without_a_known_replacement_the_label_just_says_superseded() -> None:
     index = _index(
         **{
             "old-en": {"title": "Old", "language": "en", "status": "superseded"},
-            "gone-en": {"title": "Gone", "language": "en", "status": "superseded",
-                        "superseded_by": "withdrawn-en"},
+            "gone-en": {
+                "title": "Gone",
+                "language": "en",
+                "status": "superseded",
+                "superseded_by": "withdrawn-en",
+            },
             "draft-zh": {"title": "草案", "language": "zh", "status": "draft"},
         }
-    )  # fmt: skip
+    )
 
     assert status_label(index, "old-en", "en") == "superseded"
     assert status_label(index, "gone-en", "en") == "superseded"

@@ -39,24 +39,42 @@ def test_other_documents_are_quoted_by_sentence() -> None:
     text = "The center opened in 2026. It offers testing.\nFees are not published."
     units = passage_units(text, article_key=None, paragraph_start=None)
     assert [u.text for u in units] == [
-        "The center opened in 2026.", "It offers testing.", "Fees are not published."
-    ]  # fmt: skip
+        "The center opened in 2026.",
+        "It offers testing.",
+        "Fees are not published.",
+    ]
     assert all(text[u.start : u.end] == u.text for u in units)
 
 
 def _citation(**values: object) -> Citation:
     base: dict[str, object] = dict(
-        n=1, document_id="ads", chunk_id="c", title="中华人民共和国广告法", section=None,
-        quote="说明治愈率或者有效率；", start=0, url="/documents/ads", source_url=None,
-        status="in_force", issued="2021-04-29", issuer=None, doc_number=None, verified=True,
+        n=1,
+        document_id="ads",
+        chunk_id="c",
+        title="中华人民共和国广告法",
+        section=None,
+        quote="说明治愈率或者有效率；",
+        start=0,
+        url="/documents/ads",
+        source_url=None,
+        status="in_force",
+        issued="2021-04-29",
+        issuer=None,
+        doc_number=None,
+        verified=True,
         language="zh",
-    )  # fmt: skip
+    )
     base.update(values)
     return Citation(**base)  # type: ignore[arg-type]
 
 
-ADS = DocumentMeta(id="ads", title="中华人民共和国广告法", language="zh", category="regulation",
-                   issued="2021-04-29")  # fmt: skip
+ADS = DocumentMeta(
+    id="ads",
+    title="中华人民共和国广告法",
+    language="zh",
+    category="regulation",
+    issued="2021-04-29",
+)
 
 
 def test_a_chinese_answer_names_the_document_and_the_article() -> None:

@@ -94,9 +94,12 @@ def payload_document() -> SourceDocument:
 def injection_document() -> SourceDocument:
     """A document whose text carries instructions aimed at the assistant."""
     meta = DocumentMeta(
-        id="injection-fees-doc", title="Release testing fees at the center", language="en",
-        category="service", status="in_force",
-    )  # fmt: skip
+        id="injection-fees-doc",
+        title="Release testing fees at the center",
+        language="en",
+        category="service",
+        status="in_force",
+    )
     return SourceDocument(meta=meta, text=INJECTION_DOC_TEXT)
 
 
@@ -139,9 +142,14 @@ def _register(components: Components, name: str, contact: str) -> str:
     email = f"sec{next(_serial)}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name=name, credit_code=credit_code(),
-            contact_name=contact, phone="020-12345678", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name=name,
+            credit_code=credit_code(),
+            contact_name=contact,
+            phone="020-12345678",
+            email=email,
+            password=PASSWORD,
+        )
     return email
 
 
@@ -157,14 +165,20 @@ def _staff(components: Components, role: str) -> tuple[str, int]:
 def submit_request(browser: Browser, *, title: str, description: str, files=None) -> str:  # type: ignore[no-untyped-def]
     """Submit a general consultation through the page form; return the tracking number."""
     data = {
-        "csrf_token": browser.csrf, "idempotency_key": f"key-{next(_serial)}",
-        "service_code": "general_consultation", "title": title, "description": description,
-        "topic": title[:200], "preferred_contact": "email",
-    }  # fmt: skip
+        "csrf_token": browser.csrf,
+        "idempotency_key": f"key-{next(_serial)}",
+        "service_code": "general_consultation",
+        "title": title,
+        "description": description,
+        "topic": title[:200],
+        "preferred_contact": "email",
+    }
     response = browser.client.post(
-        "/requests", data=data, files=files or [("files", ("plan.pdf", PDF, "application/pdf"))],
+        "/requests",
+        data=data,
+        files=files or [("files", ("plan.pdf", PDF, "application/pdf"))],
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303, response.text[:2000]
     return response.headers["location"].split("/")[2].split("?")[0]
 
@@ -204,9 +218,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
     """The portal with two companies, staff, an admin, requests, files and attack documents."""
     data_dir = tmp_path_factory.mktemp("security-portal")
     settings = Settings(
-        environment="test", data_dir=data_dir, ingest_on_start=False,
-        max_request_mb=1, knowledge_upload_max_mb=1,
-    )  # fmt: skip
+        environment="test",
+        data_dir=data_dir,
+        ingest_on_start=False,
+        max_request_mb=1,
+        knowledge_upload_max_mb=1,
+    )
     components = build(settings, embeddings=use_model)
     documents = [load_path(SOURCES_DIR / name) for name in BUNDLED]
     documents += [payload_document(), injection_document()]
@@ -220,9 +237,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
         staff_email, staff_id = _staff(components, "staff")
         admin_email, _ = _staff(components, "admin")
         world = World(
-            app, components, visitor, sign_in(app, a_email), sign_in(app, b_email),
-            sign_in(app, staff_email), sign_in(app, admin_email),
-        )  # fmt: skip
+            app,
+            components,
+            visitor,
+            sign_in(app, a_email),
+            sign_in(app, b_email),
+            sign_in(app, staff_email),
+            sign_in(app, admin_email),
+        )
         number = submit_request(world.a, title="A 的机密请求", description="仅 A 可见。")
         submit_request(world.b, title="B 的请求", description="B 的描述。")
         page = world.a.client.get(f"/requests/{number}").text
@@ -233,28 +255,42 @@ def world(tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel) -
             assert a_user is not None
             a_user_id = a_user.id
             deflection_id = deflection.record_shown(
-                session=session, user=a_user, deflection_id=None, service_code=None,
-                query="南沙企业所得税", shown=1,
-            )  # fmt: skip
+                session=session,
+                user=a_user,
+                deflection_id=None,
+                service_code=None,
+                query="南沙企业所得税",
+                shown=1,
+            )
         canned = world.staff.client.post(
-            "/staff/canned", data={"csrf_token": world.staff.csrf, "title": "问候", "body": "您好"},
+            "/staff/canned",
+            data={"csrf_token": world.staff.csrf, "title": "问候", "body": "您好"},
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert canned.status_code == 303
         edit = re.search(r"/staff/canned/(\d+)/edit", world.staff.client.get("/staff/canned").text)
         assert edit
         answered = world.a.client.post("/api/v1/chat", json={"question": "南沙企业所得税税率"})
         answer_id = answered.json().get("answer_id") or "0" * 32
         world.ids = {
-            "tracking_number": number, "attachment_id": attachment.group(1),
-            "deflection_id": str(deflection_id), "reply_id": edit.group(1),
-            "user_id": str(staff_id), "code": "general", "service_code": "general_consultation",
-            "document_id": "nansha-cit-15-en", "answer_id": answer_id, "group_id": "1",
-            "curated_id": "1", "version": "1", "feedback_id": "999999",
+            "tracking_number": number,
+            "attachment_id": attachment.group(1),
+            "deflection_id": str(deflection_id),
+            "reply_id": edit.group(1),
+            "user_id": str(staff_id),
+            "code": "general",
+            "service_code": "general_consultation",
+            "document_id": "nansha-cit-15-en",
+            "answer_id": answer_id,
+            "group_id": "1",
+            "curated_id": "1",
+            "version": "1",
+            "feedback_id": "999999",
             "member_id": str(a_user_id),
             "conversation_id": answered.json().get("conversation_id") or "0" * 32,
-            "day": "2035-06-01", "view_id": "1",
-        }  # fmt: skip
+            "day": "2035-06-01",
+            "view_id": "1",
+        }
         yield world
         for browser in (world.a, world.b, world.staff, world.admin):
             browser.client.close()

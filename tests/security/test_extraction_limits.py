@@ -31,11 +31,14 @@ def shared_stream_pdf(mib: float = 1.0, pages: int = 20) -> bytes:
     """A small PDF whose pages all draw one large (compressed) content stream."""
     writer = PdfWriter()
     font = writer._add_object(
-        DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        })
-    )  # fmt: skip
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
     line = b"BT /F1 12 Tf 10 10 Td (cell therapy text) Tj ET\n"
     stream = DecodedStreamObject()
     stream.set_data(line * int(mib * 1024 * 1024 / len(line)))
@@ -82,10 +85,11 @@ def test_a_genuine_file_reads_the_same_in_the_child() -> None:
 
 def _upload(world, name: str, data: bytes, kind: str):  # type: ignore[no-untyped-def]
     return world.staff.client.post(
-        "/api/v1/documents", files={"file": (name, data, kind)},
+        "/api/v1/documents",
+        files={"file": (name, data, kind)},
         data={"title": "Limits test", "language": "en", "category": "news"},
         headers={"X-CSRF-Token": world.staff.csrf},
-    )  # fmt: skip
+    )
 
 
 def test_a_bomb_upload_is_refused_quickly_and_a_genuine_one_still_indexes(world, bomb) -> None:  # type: ignore[no-untyped-def]
@@ -121,10 +125,15 @@ def test_a_running_job_can_be_cancelled_and_its_document_withdrawn(world) -> Non
     )
     with world.components.sessions() as session:  # a job some worker is running right now
         job = jobs.enqueue(
-            session=session, document_id="stuck-job-en", kind="replace", target_version=9,
-            filename="stuck.pdf", staged_path="/nonexistent/stuck.pdf", meta={},
+            session=session,
+            document_id="stuck-job-en",
+            kind="replace",
+            target_version=9,
+            filename="stuck.pdf",
+            staged_path="/nonexistent/stuck.pdf",
+            meta={},
             requested_by="staff",
-        )  # fmt: skip
+        )
         job.status, job.started_at = jobs.JobStatus.INDEXING, datetime.now(UTC)
         job.heartbeat_at = datetime.now(UTC)
         session.commit()

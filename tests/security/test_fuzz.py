@@ -40,8 +40,13 @@ def fuzzers(world):  # type: ignore[no-untyped-def]
 
     company = world.new_company("模糊测试公司")
     with world.components.sessions() as session:
-        accounts.create_user(session=session, email="fuzz-staff@center.example",
-                             password=world.PASSWORD, name="Fuzz", role="staff")  # fmt: skip
+        accounts.create_user(
+            session=session,
+            email="fuzz-staff@center.example",
+            password=world.PASSWORD,
+            name="Fuzz",
+            role="staff",
+        )
     return {"company": company, "staff": world.sign_in("fuzz-staff@center.example")}
 
 
@@ -98,7 +103,7 @@ def _fuzz(operation, browser, failures: list[str]) -> None:  # type: ignore[no-u
             b'{"company_name": "\\ud800", "credit_code": "\\ud800", '
             b'"contact_name": "x", "phone": "1", "email": "a@b.cn", '
             b'"password": "x"}',
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_malformed_json_is_refused_with_a_4xx(world, path: str, body: bytes) -> None:  # type: ignore[no-untyped-def]
@@ -112,9 +117,10 @@ def test_a_lone_surrogate_in_a_signed_in_api_call_is_refused(world) -> None:  # 
     body = b'{"body": "\\ud800 reply"}'
 
     response = world.a.client.post(
-        f"/api/v1/requests/{number}/messages", content=body,
+        f"/api/v1/requests/{number}/messages",
+        content=body,
         headers={"Content-Type": "application/json"},
-    )  # fmt: skip
+    )
 
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
 
@@ -206,13 +212,21 @@ def test_registration_accepts_valid_codes_and_refuses_any_typo(world, body, posi
     code = body + check_character(body)
     replacement = data.draw(st.sampled_from([c for c in CHARSET if c != code[position]]))
     typo = code[:position] + replacement + code[position + 1 :]
-    fields = {"company_name": "属性测试公司", "contact_name": "陈静", "phone": "020-12345678",
-              "password": world.PASSWORD}  # fmt: skip
+    fields = {
+        "company_name": "属性测试公司",
+        "contact_name": "陈静",
+        "phone": "020-12345678",
+        "password": world.PASSWORD,
+    }
 
-    refused = world.fresh().post("/api/v1/auth/register", json={
-        **fields, "credit_code": typo, "email": f"typo{next(_serial)}@example.cn"})  # fmt: skip
-    accepted = world.fresh().post("/api/v1/auth/register", json={
-        **fields, "credit_code": code, "email": f"prop{next(_serial)}@example.cn"})  # fmt: skip
+    refused = world.fresh().post(
+        "/api/v1/auth/register",
+        json={**fields, "credit_code": typo, "email": f"typo{next(_serial)}@example.cn"},
+    )
+    accepted = world.fresh().post(
+        "/api/v1/auth/register",
+        json={**fields, "credit_code": code, "email": f"prop{next(_serial)}@example.cn"},
+    )
 
     assert refused.status_code == 422
     assert "credit_code" in {p["field"] for p in refused.json()["detail"]}
@@ -239,15 +253,17 @@ def _form_for(spec: catalog.ServiceSpec) -> st.SearchStrategy[dict[str, Any]]:
         if field.kind in ("select", "multiselect"):
             good = st.sampled_from([c.value for c in field.choices])
         elif field.kind == "integer":
-            good = st.integers(min_value=field.minimum or 0,
-                               max_value=field.maximum or 1000).map(str)  # fmt: skip
+            good = st.integers(min_value=field.minimum or 0, max_value=field.maximum or 1000).map(
+                str
+            )
         elif field.kind == "boolean":
             good = st.sampled_from(["yes", "no"])
         elif field.kind == "date":
             good = st.dates().map(lambda d: d.isoformat())
         else:
-            good = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
-                           max_size=40)  # fmt: skip
+            good = st.text(
+                alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=40
+            )
         return st.one_of(good, _any_value)
 
     return st.fixed_dictionaries({f.name: value(f) for f in spec.fields})
@@ -256,14 +272,21 @@ def _form_for(spec: catalog.ServiceSpec) -> st.SearchStrategy[dict[str, Any]]:
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_any_typed_form_is_stored_cleanly_or_sent_back_with_reasons(world, data) -> None:  # type: ignore[no-untyped-def]
-    spec = data.draw(st.sampled_from([s for s in catalog.SPECS.values() if not any(
-        a.required for a in s.attachments)]), label="service")  # fmt: skip
+    spec = data.draw(
+        st.sampled_from(
+            [s for s in catalog.SPECS.values() if not any(a.required for a in s.attachments)]
+        ),
+        label="service",
+    )
     fields = data.draw(_form_for(spec), label="fields")
     company = world.a
     form: list[tuple[str, str]] = [
-        ("csrf_token", company.csrf), ("idempotency_key", f"prop-{next(_serial)}"),
-        ("service_code", spec.code), ("title", "属性测试"), ("description", "表单解析。"),
-    ]  # fmt: skip
+        ("csrf_token", company.csrf),
+        ("idempotency_key", f"prop-{next(_serial)}"),
+        ("service_code", spec.code),
+        ("title", "属性测试"),
+        ("description", "表单解析。"),
+    ]
     for name, value in fields.items():
         for item in value if isinstance(value, list) else [value]:
             form.append((name, item))
@@ -313,17 +336,21 @@ def test_the_form_parser_survives_hostile_multipart(world) -> None:  # type: ign
 def test_nul_characters_are_refused_in_forms_queries_and_json(world) -> None:  # type: ignore[no-untyped-def]
     company = world.new_company("NUL测试公司")
     form = {
-        "csrf_token": company.csrf, "idempotency_key": "nul-form",
-        "service_code": "general_consultation", "title": "a\x00b", "description": "x",
-    }  # fmt: skip
+        "csrf_token": company.csrf,
+        "idempotency_key": "nul-form",
+        "service_code": "general_consultation",
+        "title": "a\x00b",
+        "description": "x",
+    }
     pdf = [("files", ("a.pdf", b"%PDF-1.4\n\x00\x00 binary is fine", "application/pdf"))]
 
     urlencoded = company.client.post("/requests", data=form, follow_redirects=False)
     multipart = company.client.post(
-        "/requests", data={**form, "idempotency_key": "nul-multipart"},
+        "/requests",
+        data={**form, "idempotency_key": "nul-multipart"},
         files=pdf,
         follow_redirects=False,
-    )  # fmt: skip
+    )
     query = world.fresh().get("/documents?q=a%00b")
     json_body = company.client.post(
         "/api/v1/requests",
@@ -334,8 +361,9 @@ def test_nul_characters_are_refused_in_forms_queries_and_json(world) -> None:  #
         assert response.status_code == 422, (response.status_code, response.text[:200])
     assert company.client.get("/api/v1/requests").json() == []
     ok = company.client.post(
-        "/requests", data={**form, "title": "正常", "idempotency_key": "nul-ok"},
+        "/requests",
+        data={**form, "title": "正常", "idempotency_key": "nul-ok"},
         files=pdf,
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert ok.status_code == 303, ok.text[:300]

@@ -85,9 +85,17 @@ def test_every_kind_of_response_carries_the_security_headers(world, kind: str) -
 
 
 HTML_PAGES = [
-    "html page", "html page, signed in", "html page, staff", "html page, admin", "htmx fragment",
-    "document viewer", "404 page", "404 document page", "403 page", "403 csrf page",
-]  # fmt: skip
+    "html page",
+    "html page, signed in",
+    "html page, staff",
+    "html page, admin",
+    "htmx fragment",
+    "document viewer",
+    "404 page",
+    "404 document page",
+    "403 page",
+    "403 csrf page",
+]
 
 
 @pytest.mark.parametrize("kind", HTML_PAGES)

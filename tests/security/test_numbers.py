@@ -76,6 +76,7 @@ def test_the_admin_service_form_refuses_a_unicode_digit(world, name) -> None:  #
 def test_an_unanswered_group_named_by_a_unicode_digit_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     response = world.staff.client.post(
         f"/staff/unanswered/{SUPERSCRIPT}/dismiss",
-        data={"csrf_token": world.staff.csrf}, follow_redirects=False,
-    )  # fmt: skip
+        data={"csrf_token": world.staff.csrf},
+        follow_redirects=False,
+    )
     assert response.status_code in (400, 404, 422)

@@ -27,10 +27,13 @@ def confirming(world):  # type: ignore[no-untyped-def]
 
 def _fields(email: str | None = None, code: str | None = None) -> dict[str, str]:
     return {
-        "company_name": "注册测试公司", "credit_code": code or credit_code(),
-        "contact_name": "钱七", "phone": "020-12345678",
-        "email": email or f"reg{next(_serial)}@example.cn", "password": PASSWORD,
-    }  # fmt: skip
+        "company_name": "注册测试公司",
+        "credit_code": code or credit_code(),
+        "contact_name": "钱七",
+        "phone": "020-12345678",
+        "email": email or f"reg{next(_serial)}@example.cn",
+        "password": PASSWORD,
+    }
 
 
 def _outbox(world, email: str) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
@@ -61,8 +64,9 @@ def test_the_pages_answer_the_same_for_new_and_existing_emails(confirming) -> No
     for body in (_fields(), _fields(email=world.b.email)):
         client = world.fresh()
         token = world.token_of(client.get("/register").text)
-        answered = client.post("/register", data={**body, "csrf_token": token},
-                               follow_redirects=False)  # fmt: skip
+        answered = client.post(
+            "/register", data={**body, "csrf_token": token}, follow_redirects=False
+        )
         locations.append((answered.status_code, answered.headers.get("location")))
 
     assert locations == [(303, "/register/sent")] * 2
@@ -82,9 +86,10 @@ def test_a_new_account_works_only_after_the_link_in_its_email(confirming) -> Non
     assert page.status_code == 200
     token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     confirmed = client.post(
-        "/register/confirm", data={"token": token, "csrf_token": world.token_of(page.text)},
+        "/register/confirm",
+        data={"token": token, "csrf_token": world.token_of(page.text)},
         follow_redirects=False,
-    )  # fmt: skip
+    )
 
     assert confirmed.status_code == 303
     assert client.get("/api/v1/auth/me").json()["email"] == body["email"]
@@ -106,10 +111,14 @@ def test_a_member_cannot_create_a_usable_account_for_someone_elses_email(confirm
     for email in (colleague, world.staff.email):
         answered = member.client.post(
             "/account/members",
-            data={"name": "同事", "email": email, "password": PASSWORD,
-                  "csrf_token": world.token_of(page)},
+            data={
+                "name": "同事",
+                "email": email,
+                "password": PASSWORD,
+                "csrf_token": world.token_of(page),
+            },
             follow_redirects=False,
-        )  # fmt: skip
+        )
         answers.append((answered.status_code, answered.headers.get("location", "").split("=")[0]))
 
     assert answers == [(303, "/account?invited")] * 2  # a taken e-mail is not revealed

@@ -52,7 +52,7 @@ def _whoami_app(tmp_path: Path, proxies: str = ""):  # type: ignore[no-untyped-d
             embeddings="fake",
             ingest_on_start=False,
             trusted_proxies=proxies,
-        )  # fmt: skip
+        )
     )
 
     def whoami(request: Request) -> dict[str, str]:
@@ -91,9 +91,10 @@ def test_serve_leaves_forwarded_headers_to_the_app(tmp_path: Path, monkeypatch) 
     monkeypatch.chdir(tmp_path)
 
     result = CliRunner().invoke(
-        cli, ["serve", "--port", "1"],
+        cli,
+        ["serve", "--port", "1"],
         env={"CGT_PORTAL_ENVIRONMENT": "test", "CGT_PORTAL_DATA_DIR": str(tmp_path)},
-    )  # fmt: skip
+    )
 
     assert result.exit_code == 0, result.output
     assert started[0]["proxy_headers"] is False

@@ -25,9 +25,12 @@ def _development(data_dir: Path) -> Settings:
 def _admin(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     with app.state.components.sessions() as session:
         user = accounts.create_user(
-            session=session, email="root@center.example", password=PASSWORD, name="管理员",
+            session=session,
+            email="root@center.example",
+            password=PASSWORD,
+            name="管理员",
             role="admin",
-        )  # fmt: skip
+        )
         return user.id, user.session_version
 
 
@@ -64,9 +67,12 @@ def test_the_generated_key_is_owner_only_and_reused_after_a_restart(tmp_path: Pa
 
 def test_a_configured_key_is_used_as_it_is_and_tests_keep_the_placeholder(tmp_path: Path) -> None:
     configured = Settings(
-        environment="development", data_dir=tmp_path, embeddings="fake",
-        ingest_on_start=False, secret_key="k" * 16 + "configured-key-for-this-test",
-    )  # fmt: skip
+        environment="development",
+        data_dir=tmp_path,
+        embeddings="fake",
+        ingest_on_start=False,
+        secret_key="k" * 16 + "configured-key-for-this-test",
+    )
     create_app(configured)
     testing = Settings(environment="test", data_dir=tmp_path / "t", embeddings="fake")
 

@@ -42,13 +42,18 @@ def test_the_store_checks_and_writes_a_file_in_chunks(tmp_path) -> None:  # type
 
 def _submit(browser, data: bytes):  # type: ignore[no-untyped-def]
     form = {
-        "csrf_token": browser.csrf, "idempotency_key": f"stream-{next(_keys)}",
-        "service_code": "general_consultation", "title": "大文件", "description": "附件。",
-    }  # fmt: skip
+        "csrf_token": browser.csrf,
+        "idempotency_key": f"stream-{next(_keys)}",
+        "service_code": "general_consultation",
+        "title": "大文件",
+        "description": "附件。",
+    }
     return browser.client.post(
-        "/requests?lang=en", data=form, files=[("files", ("plan.pdf", data, "application/pdf"))],
+        "/requests?lang=en",
+        data=form,
+        files=[("files", ("plan.pdf", data, "application/pdf"))],
         follow_redirects=False,
-    )  # fmt: skip
+    )
 
 
 def test_a_form_upload_is_never_read_whole_into_memory(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -38,21 +38,36 @@ JAR = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\nMain-Class: Evil\n"
 
 # name, bytes, the reason's message key (portal/attachments.py MESSAGES)
 REFUSED = {
-    "pdf that is also html": ("report.pdf",
-        b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n", "file_polyglot"),
-    "pdf that is also svg": ("report.pdf",
-        b"%PDF-1.7\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "file_polyglot"),
+    "pdf that is also html": (
+        "report.pdf",
+        b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n",
+        "file_polyglot",
+    ),
+    "pdf that is also svg": (
+        "report.pdf",
+        b"%PDF-1.7\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        "file_polyglot",
+    ),
     "pdf with a jar appended (GIFAR)": ("report.pdf", PDF + JAR, "file_polyglot"),
     "jpeg with a jar appended (GIFAR)": ("photo.jpg", JPEG + JAR, "file_polyglot"),
-    "png that is also html": ("scan.png", PNG + b"<html><script>alert(1)</script>",
-                              "file_polyglot"),
-    "html named .pdf": ("report.pdf", b"<html><script>alert(1)</script></html>",
-                        "file_content_mismatch"),
+    "png that is also html": (
+        "scan.png",
+        PNG + b"<html><script>alert(1)</script>",
+        "file_polyglot",
+    ),
+    "html named .pdf": (
+        "report.pdf",
+        b"<html><script>alert(1)</script></html>",
+        "file_content_mismatch",
+    ),
     "svg named .png": ("logo.png", b"<svg onload='alert(1)'/>", "file_content_mismatch"),
     "pdf named .png": ("scan.png", PDF, "file_content_mismatch"),
     "zip named .docx": ("plan.docx", JAR, "file_content_mismatch"),
-    "xlsx named .docx": ("plan.docx", _zip({"[Content_Types].xml": CONTENT_TYPES,
-                                            "xl/workbook.xml": b"<x/>"}), "file_content_mismatch"),
+    "xlsx named .docx": (
+        "plan.docx",
+        _zip({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<x/>"}),
+        "file_content_mismatch",
+    ),
     "exe": ("setup.exe", b"MZ\x90\x00" + b"\x00" * 60, "file_type_not_allowed"),
     "html": ("page.html", b"<html><script>alert(1)</script></html>", "file_type_not_allowed"),
     "svg": ("logo.svg", b"<svg onload='alert(1)'/>", "file_type_not_allowed"),
@@ -64,9 +79,17 @@ REFUSED = {
     "over the size limit": ("big.pdf", "OVERSIZED", "file_too_large"),
     "docx zip bomb": ("plan.docx", _bomb("word/document.xml"), "file_unsafe_archive"),
     "xlsx zip bomb": ("sheet.xlsx", _bomb("xl/worksheets/sheet1.xml"), "file_unsafe_archive"),
-    "docx with 2100 parts": ("plan.docx", _zip({"[Content_Types].xml": CONTENT_TYPES,
-        **{f"word/p{i}.xml": b"<p/>" for i in range(2100)}}), "file_unsafe_archive"),
-}  # fmt: skip
+    "docx with 2100 parts": (
+        "plan.docx",
+        _zip(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                **{f"word/p{i}.xml": b"<p/>" for i in range(2100)},
+            }
+        ),
+        "file_unsafe_archive",
+    ),
+}
 
 
 def _files_under(folder: Path) -> set[Path]:
@@ -75,13 +98,18 @@ def _files_under(folder: Path) -> set[Path]:
 
 def _post(world, company, name: str, data: bytes, lang: str = "en"):  # type: ignore[no-untyped-def]
     form = {
-        "csrf_token": company.csrf, "idempotency_key": f"upload-{name[:20]}-{len(data)}",
-        "service_code": "general_consultation", "title": "附件测试", "description": "附件。",
-    }  # fmt: skip
+        "csrf_token": company.csrf,
+        "idempotency_key": f"upload-{name[:20]}-{len(data)}",
+        "service_code": "general_consultation",
+        "title": "附件测试",
+        "description": "附件。",
+    }
     return company.client.post(
-        f"/requests?lang={lang}", data=form, files=[("files", (name, data, "application/pdf"))],
+        f"/requests?lang={lang}",
+        data=form,
+        files=[("files", (name, data, "application/pdf"))],
         follow_redirects=False,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="module")

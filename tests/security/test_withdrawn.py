@@ -19,8 +19,9 @@ def _document(doc_id: str, text: str) -> SourceDocument:
 def withdrawn(world) -> str:  # type: ignore[no-untyped-def]
     world.components.indexer.ingest(
         [_document(OLD, SECRET), _document(NEW, "The current fee rule.")],
-        origin="local", prune=False,
-    )  # fmt: skip
+        origin="local",
+        prune=False,
+    )
     staff = world.staff.client
     superseded = staff.post(f"/api/v1/documents/{OLD}/supersede", json={"superseded_by": NEW})
     assert superseded.status_code == 200, superseded.text

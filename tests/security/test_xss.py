@@ -78,67 +78,122 @@ def stored(world, attack) -> Stored:  # type: ignore[no-untyped-def]
     registered = visitor.post(
         "/register",
         data={
-            "company_name": f"XSS公司{short}", "credit_code": body + check_character(body),
-            "contact_name": short, "phone": "020-87654321", "email": "xss@example.cn",
-            "password": world.PASSWORD, "csrf_token": token,
+            "company_name": f"XSS公司{short}",
+            "credit_code": body + check_character(body),
+            "contact_name": short,
+            "phone": "020-87654321",
+            "email": "xss@example.cn",
+            "password": world.PASSWORD,
+            "csrf_token": token,
         },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert registered.status_code == 303, registered.text[:500]
     company = world.sign_in("xss@example.cn")
     c, csrf = company.client, company.csrf
 
     # a colleague's name
-    assert c.post("/account/members", data={"name": short, "email": "xss2@example.cn",
-                  "password": world.PASSWORD, "csrf_token": csrf},
-                  follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        c.post(
+            "/account/members",
+            data={
+                "name": short,
+                "email": "xss2@example.cn",
+                "password": world.PASSWORD,
+                "csrf_token": csrf,
+            },
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     # a request: title, description and a typed text field
     out.number = world.submit(company, title=attack.PAYLOAD, description=attack.PAYLOAD)
     number = out.number
     # a spreadsheet formula in a title (CSV injection)
     world.submit(company, title='=HYPERLINK("http://evil.example","x")', description="csv")
     # the company's reply
-    assert c.post(f"/requests/{number}/messages", data={"body": attack.PAYLOAD, "csrf_token": csrf},
-                  follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        c.post(
+            f"/requests/{number}/messages",
+            data={"body": attack.PAYLOAD, "csrf_token": csrf},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
 
     s, scsrf = world.staff.client, world.staff.csrf
     for data in (
         {"body": attack.PAYLOAD, "visibility": "public"},
         {"body": attack.PAYLOAD + " internal", "visibility": "internal"},
     ):
-        reply = s.post(f"/staff/requests/{number}/messages", data={**data, "csrf_token": scsrf},
-                       follow_redirects=False)  # fmt: skip
+        reply = s.post(
+            f"/staff/requests/{number}/messages",
+            data={**data, "csrf_token": scsrf},
+            follow_redirects=False,
+        )
         assert reply.status_code == 303, reply.text[:500]
-    override = s.post(f"/staff/requests/{number}/triage/override",
-                      data={"priority": "high", "note": attack.PAYLOAD, "csrf_token": scsrf},
-                      follow_redirects=False)  # fmt: skip
+    override = s.post(
+        f"/staff/requests/{number}/triage/override",
+        data={"priority": "high", "note": attack.PAYLOAD, "csrf_token": scsrf},
+        follow_redirects=False,
+    )
     assert override.status_code == 303
     for target in ("in_progress", "resolved"):
-        moved = s.post(f"/staff/requests/{number}/status",
-                       data={"target": target, "note": attack.PAYLOAD, "csrf_token": scsrf},
-                       follow_redirects=False)  # fmt: skip
+        moved = s.post(
+            f"/staff/requests/{number}/status",
+            data={"target": target, "note": attack.PAYLOAD, "csrf_token": scsrf},
+            follow_redirects=False,
+        )
         assert moved.status_code == 303, moved.text[:500]
-    rated = c.post(f"/requests/{number}/rating",
-                   data={"rating": "1", "comment": attack.PAYLOAD, "csrf_token": csrf},
-                   follow_redirects=False)  # fmt: skip
+    rated = c.post(
+        f"/requests/{number}/rating",
+        data={"rating": "1", "comment": attack.PAYLOAD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert rated.status_code == 303, rated.text[:500]
     # canned replies
-    assert s.post("/staff/canned", data={"title": short, "body": attack.PAYLOAD,
-                  "csrf_token": scsrf}, follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        s.post(
+            "/staff/canned",
+            data={"title": short, "body": attack.PAYLOAD, "csrf_token": scsrf},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     found = re.findall(r"/staff/canned/(\d+)/edit", s.get("/staff/canned").text)
     out.canned_id = max(found, key=int)
     # admin: a staff member's name and a team's names
     ad, acsrf = world.admin.client, world.admin.csrf
-    assert ad.post("/admin/staff", data={"email": "xss-staff@center.example", "name": short,
-                   "password": world.PASSWORD, "role": "staff", "csrf_token": acsrf},
-                   follow_redirects=False).status_code == 303  # fmt: skip
-    team = ad.post("/admin/teams", data={"code": "xss_team", "name_zh": short[:60],
-                   "name_en": attack.IMG, "csrf_token": acsrf}, follow_redirects=False)  # fmt: skip
+    assert (
+        ad.post(
+            "/admin/staff",
+            data={
+                "email": "xss-staff@center.example",
+                "name": short,
+                "password": world.PASSWORD,
+                "role": "staff",
+                "csrf_token": acsrf,
+            },
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    team = ad.post(
+        "/admin/teams",
+        data={
+            "code": "xss_team",
+            "name_zh": short[:60],
+            "name_en": attack.IMG,
+            "csrf_token": acsrf,
+        },
+        follow_redirects=False,
+    )
     assert team.status_code == 303, team.text[:500]
     # the chat: a question carrying the payload, and one that retrieves the payload document
     asker = world.fresh()
-    asked = asker.post("/chat", data={"question": "Cell therapy " + attack.PAYLOAD},
-                       follow_redirects=False)  # fmt: skip
+    asked = asker.post(
+        "/chat", data={"question": "Cell therapy " + attack.PAYLOAD}, follow_redirects=False
+    )
     assert asked.status_code == 303
     out.conversation = asked.headers["location"].split("c=")[1].split("#")[0]
     out.visitor_cookie = asker.cookies["cgt_visitor"]
@@ -188,13 +243,33 @@ def _pages(world, stored: Stored, attack):  # type: ignore[no-untyped-def]
 
 
 PAGE_NAMES = [
-    "account", "request list", "request page", "notifications", "new request, ?service=",
-    "account, ?added=", "suggestions, ?q=", "staff queue", "staff queue, ?q=",
-    "staff request page", "staff request, canned", "staff dashboard", "staff notifications",
-    "canned list", "canned edit", "admin staff", "admin teams", "chat conversation",
-    "chat, ?c=", "library", "library, ?q=", "document", "document, ?hl=", "login, ?next=",
-    "login, ?next= html", "lang switch",
-]  # fmt: skip
+    "account",
+    "request list",
+    "request page",
+    "notifications",
+    "new request, ?service=",
+    "account, ?added=",
+    "suggestions, ?q=",
+    "staff queue",
+    "staff queue, ?q=",
+    "staff request page",
+    "staff request, canned",
+    "staff dashboard",
+    "staff notifications",
+    "canned list",
+    "canned edit",
+    "admin staff",
+    "admin teams",
+    "chat conversation",
+    "chat, ?c=",
+    "library",
+    "library, ?q=",
+    "document",
+    "document, ?hl=",
+    "login, ?next=",
+    "login, ?next= html",
+    "lang switch",
+]
 
 
 @pytest.mark.parametrize("page", PAGE_NAMES)
@@ -233,15 +308,30 @@ def test_a_chat_answer_quoting_a_payload_document_is_inert(world) -> None:  # ty
 def test_forms_sent_back_with_errors_keep_payloads_inert(world, attack) -> None:  # type: ignore[no-untyped-def]
     visitor = world.fresh()
     token = world.token_of(visitor.get("/register").text)
-    invalid = visitor.post("/register", data={
-        "company_name": attack.ATTR, "credit_code": attack.IMG[:40], "contact_name": attack.SCRIPT,
-        "phone": attack.SVG, "email": attack.IMG, "password": "x", "csrf_token": token,
-    })  # fmt: skip
+    invalid = visitor.post(
+        "/register",
+        data={
+            "company_name": attack.ATTR,
+            "credit_code": attack.IMG[:40],
+            "contact_name": attack.SCRIPT,
+            "phone": attack.SVG,
+            "email": attack.IMG,
+            "password": "x",
+            "csrf_token": token,
+        },
+    )
     company = world.a
-    again = company.client.post("/requests", data={
-        "csrf_token": company.csrf, "idempotency_key": "xss-again", "service_code":
-        "general_consultation", "title": "", "description": attack.PAYLOAD, "topic": attack.ATTR,
-    })  # fmt: skip
+    again = company.client.post(
+        "/requests",
+        data={
+            "csrf_token": company.csrf,
+            "idempotency_key": "xss-again",
+            "service_code": "general_consultation",
+            "title": "",
+            "description": attack.PAYLOAD,
+            "topic": attack.ATTR,
+        },
+    )
 
     for response in (invalid, again):
         assert response.status_code == 422
@@ -275,8 +365,14 @@ def test_a_javascript_source_url_is_refused_at_ingest(attack) -> None:  # type: 
 
     from knowledge.documents import DocumentMeta
 
-    for url in (attack.JS_URL, "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:text/html,x",
-                "//evil.example/x", "vbscript:x"):  # fmt: skip
+    for url in (
+        attack.JS_URL,
+        "JAVASCRIPT:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/x",
+        "vbscript:x",
+    ):
         with pytest.raises(ValidationError):
             DocumentMeta(id="bad-url", title="t", language="en", category="news", source_url=url)
 

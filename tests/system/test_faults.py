@@ -65,9 +65,13 @@ def parts_over(data_dir: Path, model: EmbeddingModel, *, own_stores: bool = Fals
     settings = Settings(environment="test", data_dir=data_dir, ingest_on_start=False)
     if own_stores:
         default_collection = Settings.model_fields["chroma_collection"].default
-        settings = settings.model_copy(update={
-            "database_url": None, "chroma_host": None, "chroma_collection": default_collection,
-        })  # fmt: skip
+        settings = settings.model_copy(
+            update={
+                "database_url": None,
+                "chroma_host": None,
+                "chroma_collection": default_collection,
+            }
+        )
     return build(settings, embeddings=model)
 
 
@@ -98,11 +102,17 @@ class Company:
 async def sign_up(url: str, n: int) -> Company:
     """Register a company; registration signs its first user in."""
     client = httpx.AsyncClient(base_url=url, timeout=60, follow_redirects=False)
-    response = await client.post("/api/v1/auth/register", json={
-        "company_name": f"Fault Test Bio {n}", "credit_code": credit_code(random.Random(n)),
-        "contact_name": "Tester", "phone": "13800138000",
-        "email": f"fault{n}-{secrets.token_hex(3)}@example.com", "password": PASSWORD,
-    })  # fmt: skip
+    response = await client.post(
+        "/api/v1/auth/register",
+        json={
+            "company_name": f"Fault Test Bio {n}",
+            "credit_code": credit_code(random.Random(n)),
+            "contact_name": "Tester",
+            "phone": "13800138000",
+            "email": f"fault{n}-{secrets.token_hex(3)}@example.com",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     return Company(client, body["user"]["company"]["id"], body["csrf_token"])
@@ -113,24 +123,41 @@ async def submit(company: Company, attempt: Attempt) -> None:
     try:
         if attempt.files == 0:
             response = await company.client.post(
-                "/api/v1/requests", headers={"Idempotency-Key": attempt.key},
-                json={"service_code": "training", "title": "Fault test", "fields": TRAINING,
-                      "description": f"Key {attempt.key}"},
-            )  # fmt: skip
+                "/api/v1/requests",
+                headers={"Idempotency-Key": attempt.key},
+                json={
+                    "service_code": "training",
+                    "title": "Fault test",
+                    "fields": TRAINING,
+                    "description": f"Key {attempt.key}",
+                },
+            )
             if response.status_code == 201:
                 attempt.number = response.json()["tracking_number"]
         else:
             # The first file fills the form's required material slot, the others go along.
             files = [
-                ("material_sample_info" if i == 0 else "files",
-                 (f"f{i}-{attempt.key}.pdf", PDF + f"{attempt.key}/{i}".encode(),
-                  "application/pdf"))
+                (
+                    "material_sample_info" if i == 0 else "files",
+                    (
+                        f"f{i}-{attempt.key}.pdf",
+                        PDF + f"{attempt.key}/{i}".encode(),
+                        "application/pdf",
+                    ),
+                )
                 for i in range(attempt.files)
-            ]  # fmt: skip
-            response = await company.client.post("/requests", files=files, data=FORM_FIELDS | {
-                "title": "Fault test with files", "description": f"Key {attempt.key}",
-                "idempotency_key": attempt.key, "csrf_token": company.csrf,
-            })  # fmt: skip
+            ]
+            response = await company.client.post(
+                "/requests",
+                files=files,
+                data=FORM_FIELDS
+                | {
+                    "title": "Fault test with files",
+                    "description": f"Key {attempt.key}",
+                    "idempotency_key": attempt.key,
+                    "csrf_token": company.csrf,
+                },
+            )
             location = response.headers.get("location", "")
             if response.status_code == 303 and location.startswith("/requests/GBA-"):
                 attempt.number = location.split("/")[2].split("?")[0]
@@ -166,8 +193,9 @@ async def submissions_until_killed(
     rng = random.Random(7)
     workers = [
         asyncio.create_task(keep_submitting(company, stop, random.Random(rng.random())))
-        for company in crowd for _ in range(per_company)
-    ]  # fmt: skip
+        for company in crowd
+        for _ in range(per_company)
+    ]
     deadline = time.monotonic() + 60
     while sum(a.number is not None for c in crowd for a in c.attempts) < 20:
         assert time.monotonic() < deadline, "too few submissions succeeded before the kill"
@@ -228,15 +256,23 @@ def test_kill_during_submissions_leaves_every_request_whole_or_absent(
         # ... each with its parts: the audit event, its files, the company's notification.
         for attempt in attempts:
             request = number_of[(attempt.company, attempt.key)]
-            kinds = Counter(session.scalars(select(Event.kind).where(
-                Event.request_id == request.id)))  # fmt: skip
+            kinds = Counter(
+                session.scalars(select(Event.kind).where(Event.request_id == request.id))
+            )
             assert kinds["submitted"] == 1, request.tracking_number
             assert kinds["attachment_added"] == attempt.files, request.tracking_number
-            files = session.scalars(select(Attachment).where(
-                Attachment.request_id == request.id)).all()  # fmt: skip
+            files = session.scalars(
+                select(Attachment).where(Attachment.request_id == request.id)
+            ).all()
             assert len(files) == attempt.files, request.tracking_number
-            assert session.scalar(select(func.count()).select_from(OutboxMessage).where(
-                OutboxMessage.request_id == request.id)) == 1  # fmt: skip
+            assert (
+                session.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.request_id == request.id)
+                )
+                == 1
+            )
         # No attachment row points at a missing or different file.
         uploads = settings.uploads_path
         for row in session.scalars(select(Attachment)):
@@ -247,8 +283,11 @@ def test_kill_during_submissions_leaves_every_request_whole_or_absent(
         # No orphan rows pointing at requests that are not there.
         ids = {r.id for r in requests}
         for model in (Event, Attachment, OutboxMessage):
-            orphans = session.scalars(select(model.request_id).where(  # type: ignore[attr-defined]
-                model.request_id.is_not(None), model.request_id.not_in(ids))).all()  # type: ignore[attr-defined]  # fmt: skip
+            orphans = session.scalars(
+                select(model.request_id).where(  # type: ignore[attr-defined]
+                    model.request_id.is_not(None), model.request_id.not_in(ids)
+                )
+            ).all()  # type: ignore[attr-defined]
             assert orphans == [], model.__name__
         # Tracking numbers: unique and gap-free, and the counter agrees with the last one.
         numbers = sorted(int(r.tracking_number.rsplit("-", 1)[1]) for r in requests)
@@ -264,9 +303,12 @@ def vector_count(data_dir: Path, model: EmbeddingModel) -> int:
     """Vectors the data folder's Chroma holds now (embedded: read-only from disk)."""
     settings = Settings(data_dir=data_dir)
     if settings.chroma_host:  # the server pass: ask the Chroma server
-        store = VectorStore(embeddings=model, host=settings.chroma_host,
-                            port=settings.chroma_port,
-                            collection_prefix=settings.chroma_collection)  # fmt: skip
+        store = VectorStore(
+            embeddings=model,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            collection_prefix=settings.chroma_collection,
+        )
         return len(store.ids())
     path = settings.chroma_path / "chroma.sqlite3"
     if not path.exists():
@@ -307,8 +349,13 @@ def index_state(data_dir: Path, model: EmbeddingModel, *, own_stores: bool = Fal
         with parts.sessions() as session:
             documents = len(registry.all_documents(session=session))
             chunks = {c.id for c in registry.all_chunks(session=session)}
-            vectors = set(session.scalars(select(PassageVectorsRow.chunk_id).where(
-                PassageVectorsRow.model_id == model.model_id)))  # fmt: skip
+            vectors = set(
+                session.scalars(
+                    select(PassageVectorsRow.chunk_id).where(
+                        PassageVectorsRow.model_id == model.model_id
+                    )
+                )
+            )
         return IndexState(documents, chunks, vectors, parts.vector_store.ids())
     finally:
         parts.engine.dispose()
@@ -336,8 +383,9 @@ def test_indexing_killed_in_the_ingest_command_then_in_the_server_resumes_consis
     servers.append(server)
     # 1. `cgt-portal ingest` killed once it has written some vectors.
     command = [sys.executable, "-c", "from web.cli import main; main()", "ingest"]
-    ingest = subprocess.Popen(command, cwd=ROOT, env=server.env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+    ingest = subprocess.Popen(
+        command, cwd=ROOT, env=server.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         written = wait_for_vectors(data_dir, use_model, lambda: ingest.poll() is None, more_than=0)
     finally:
@@ -354,8 +402,11 @@ def test_indexing_killed_in_the_ingest_command_then_in_the_server_resumes_consis
     # 3. Restarted, it finishes the indexing, answers with citations, and the stores agree.
     server.start()
     server.wait_ready(300)
-    answer = httpx.post(server.url + "/api/v1/chat", timeout=60,
-                        json={"question": "When does Decree 818 take effect?"}).json()  # fmt: skip
+    answer = httpx.post(
+        server.url + "/api/v1/chat",
+        timeout=60,
+        json={"question": "When does Decree 818 take effect?"},
+    ).json()
     assert not answer["refused"] and answer["citations"], answer
     assert any(c["document_id"].startswith("decree-818") for c in answer["citations"])
     server.stop()

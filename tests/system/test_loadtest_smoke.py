@@ -23,11 +23,26 @@ def test_load_test_loses_and_duplicates_no_submission_and_answers_no_5xx(
 ) -> None:
     output = tmp_path / "loadtest.json"
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.loadtest", "--users", "8", "--duration", "8",
-         "--output", str(output), "--kb-cache", str(kb_cache),
-         "--keep-log", str(tmp_path / "server.log")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.loadtest",
+            "--users",
+            "8",
+            "--duration",
+            "8",
+            "--output",
+            str(output),
+            "--kb-cache",
+            str(kb_cache),
+            "--keep-log",
+            str(tmp_path / "server.log"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     last = run.stdout.strip().splitlines()[-1]
     match = FINAL_LINE.match(last)
@@ -45,8 +60,15 @@ def test_load_test_loses_and_duplicates_no_submission_and_answers_no_5xx(
     assert results["5xx"] == 0 and results["errors"] == 0
     # Every part of the mix ran: chat (API and page), page views and both kinds of submission.
     seen = set(results["endpoints"])
-    mix = {"POST /api/v1/chat", "POST /chat (htmx)", "GET /documents", "GET /documents/{id}",
-           "GET /requests", "POST /api/v1/requests", "POST /requests (form + file)"}  # fmt: skip
+    mix = {
+        "POST /api/v1/chat",
+        "POST /chat (htmx)",
+        "GET /documents",
+        "GET /documents/{id}",
+        "GET /requests",
+        "POST /api/v1/requests",
+        "POST /requests (form + file)",
+    }
     assert mix <= seen
     for endpoint in results["endpoints"].values():
         assert endpoint["p50"] <= endpoint["p95"] <= endpoint["p99"]

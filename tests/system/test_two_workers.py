@@ -92,10 +92,24 @@ class Worker:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = logs / f"{name}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "web.asgi:create", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "web.asgi:create",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
 
     def ready(self) -> bool:
         assert self.process.poll() is None, f"{self.name} exited:\n{self.log.read_text()}"
@@ -156,10 +170,13 @@ def _credit_code() -> str:
 
 def _register(client: httpx.Client) -> dict[str, Any]:
     fields = {
-        "company_name": "Two Workers Bio Ltd", "credit_code": _credit_code(),
-        "contact_name": "Chen Jing", "phone": "0755-12345678",
-        "email": f"two-workers-{secrets.token_hex(4)}@example.cn", "password": PASSWORD,
-    }  # fmt: skip
+        "company_name": "Two Workers Bio Ltd",
+        "credit_code": _credit_code(),
+        "contact_name": "Chen Jing",
+        "phone": "0755-12345678",
+        "email": f"two-workers-{secrets.token_hex(4)}@example.cn",
+        "password": PASSWORD,
+    }
     response = client.post("/api/v1/auth/register", json=fields)
     assert response.status_code == 201, response.text
     return {**fields, "csrf_token": response.json()["csrf_token"]}
@@ -189,8 +206,9 @@ def test_two_workers_share_sessions_limits_index_and_queue(
         # on either worker, must wait (portal/throttle.py).
         target = f"victim-{secrets.token_hex(4)}@example.cn"
         with a.client() as guess_a, b.client() as guess_b:
-            failures = [_login(c, target, "wrong-password").status_code
-                        for c in (guess_a, guess_b, guess_a)]  # fmt: skip
+            failures = [
+                _login(c, target, "wrong-password").status_code for c in (guess_a, guess_b, guess_a)
+            ]
             assert failures == [401] * 3
             limited = _login(guess_b, target, "wrong-password")
         assert limited.status_code == 429, limited.text
@@ -199,21 +217,41 @@ def test_two_workers_share_sessions_limits_index_and_queue(
         # A request submitted on worker A is in worker B's staff queue, on the same SLA clock.
         staff_email = f"staff-{secrets.token_hex(4)}@center.example"
         created = subprocess.run(
-            [str(CLI), "users", "create", "--role", "staff", "--email", staff_email,
-             "--password", PASSWORD, "--name", "Li Wei"],
-            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                str(CLI),
+                "users",
+                "create",
+                "--role",
+                "staff",
+                "--email",
+                staff_email,
+                "--password",
+                PASSWORD,
+                "--name",
+                "Li Wei",
+            ],
+            cwd=ROOT,
+            env=portal_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert created.returncode == 0, created.stdout + created.stderr
         assert _login(staff_on_b, staff_email).status_code == 200
         submitted = on_a.post(  # multipart: release testing requires its sample sheet
             "/api/v1/requests/with-files",
-            data={"service_code": "release_lot_testing", "title": "Release testing, lot 9",
-                  "description": "Sterility and mycoplasma for CAR-T lot 9.",
-                  "fields": json.dumps(TESTING_FIELDS)},
+            data={
+                "service_code": "release_lot_testing",
+                "title": "Release testing, lot 9",
+                "description": "Sterility and mycoplasma for CAR-T lot 9.",
+                "fields": json.dumps(TESTING_FIELDS),
+            },
             files=[("files", ("sample-information.pdf", SAMPLE_PDF, "application/pdf"))],
-            headers={"Idempotency-Key": secrets.token_hex(16),
-                     "X-CSRF-Token": company["csrf_token"]},
-        )  # fmt: skip
+            headers={
+                "Idempotency-Key": secrets.token_hex(16),
+                "X-CSRF-Token": company["csrf_token"],
+            },
+        )
         assert submitted.status_code == 201, submitted.text
         tracking = submitted.json()["tracking_number"]
         seen_by_staff = staff_on_b.get(f"/api/v1/requests/{tracking}")
@@ -232,8 +270,12 @@ def test_two_workers_share_sessions_limits_index_and_queue(
         document.write_text(NEW_DOCUMENT, encoding="utf-8")
         ingested = subprocess.run(
             [str(CLI), "ingest", str(document)],
-            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=180,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=portal_env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert ingested.returncode == 0, ingested.stdout + ingested.stderr
         assert "1 added" in ingested.stdout, ingested.stdout
         for client in (on_b, on_a):
@@ -285,8 +327,12 @@ def test_two_workers_answer_from_a_large_real_library_and_see_its_changes(
         (library / path.name).symlink_to(path)
     ingested = subprocess.run(
         [str(CLI), "ingest", str(library)],
-        cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=portal_env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert ingested.returncode == 0, ingested.stdout + ingested.stderr
     assert f"{len(files)} added" in ingested.stdout, ingested.stdout
     title, _ = titled[len(titled) // 2]
@@ -311,8 +357,12 @@ def test_two_workers_answer_from_a_large_real_library_and_see_its_changes(
         document.write_text(NEW_DOCUMENT, encoding="utf-8")
         added = subprocess.run(
             [str(CLI), "ingest", str(document)],
-            cwd=ROOT, env=portal_env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=portal_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert added.returncode == 0 and "1 added" in added.stdout, added.stdout + added.stderr
         for client in (on_b, on_a):
 
@@ -341,10 +391,14 @@ def test_workers_upgrading_an_empty_database_at_once_do_not_collide(database_url
 
     start = time.time() + 8
     racers = [
-        subprocess.Popen([sys.executable, "-c", UPGRADE, database_url, str(start)], cwd=ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADE, database_url, str(start)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         for _ in range(3)
-    ]  # fmt: skip
+    ]
     outputs = [racer.communicate(timeout=120)[0].decode() for racer in racers]
 
     assert [racer.returncode for racer in racers] == [0, 0, 0], "\n".join(outputs)

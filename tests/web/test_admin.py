@@ -41,9 +41,13 @@ def _user(components: Components, role: str, team_code: str | None = None) -> tu
     email = _email(role)
     with components.sessions() as session:
         user = accounts.create_user(
-            session=session, email=email, password=PASSWORD, name=f"{role} 用户", role=role,
+            session=session,
+            email=email,
+            password=PASSWORD,
+            name=f"{role} 用户",
+            role=role,
             team_code=team_code,
-        )  # fmt: skip
+        )
         return user.id, email
 
 
@@ -71,10 +75,14 @@ def company(components: Components, client: TestClient) -> Iterator[TestClient]:
     email = _email("company")
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name="深圳管理测试生物有限公司",
-            credit_code=body + check_character(body), contact_name="王芳",
-            phone="0755-87654321", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="深圳管理测试生物有限公司",
+            credit_code=body + check_character(body),
+            contact_name="王芳",
+            phone="0755-87654321",
+            email=email,
+            password=PASSWORD,
+        )
     browser = _sign_in(client, email)
     yield browser
     browser.close()
@@ -89,9 +97,13 @@ def _post(browser: TestClient, page_url: str, url: str, data: dict[str, str]):  
 
 PAGES = ("/admin", "/admin/staff", "/admin/teams", "/admin/services")
 FORMS = (
-    "/admin/staff", "/admin/staff/1", "/admin/staff/1/active", "/admin/teams",
-    "/admin/teams/testing", "/admin/services/training",
-)  # fmt: skip
+    "/admin/staff",
+    "/admin/staff/1",
+    "/admin/staff/1/active",
+    "/admin/teams",
+    "/admin/teams/testing",
+    "/admin/services/training",
+)
 
 
 @pytest.mark.parametrize("who", ["staff", "company"])
@@ -103,9 +115,17 @@ def test_staff_and_company_users_get_403_on_every_admin_url(
     for url in PAGES:
         assert browser.get(url, follow_redirects=False).status_code == 403, url
     for url in FORMS:
-        data = {"csrf_token": token, "role": "admin", "active": "0", "name_zh": "x",
-                "name_en": "x", "code": "hacked", "email": "x@gba-cgt.cn", "name": "x",
-                "password": PASSWORD}  # fmt: skip
+        data = {
+            "csrf_token": token,
+            "role": "admin",
+            "active": "0",
+            "name_zh": "x",
+            "name_en": "x",
+            "code": "hacked",
+            "email": "x@gba-cgt.cn",
+            "name": "x",
+            "password": PASSWORD,
+        }
         assert browser.post(url, data=data, follow_redirects=False).status_code == 403, url
 
 
@@ -135,8 +155,13 @@ def test_admin_forms_require_the_csrf_token(boss: TestClient, components: Compon
 
 def test_admin_creates_a_staff_member_who_can_sign_in(boss: TestClient, client: TestClient) -> None:
     email = _email("new")
-    data = {"email": email, "name": "新同事", "password": PASSWORD, "role": "staff",
-            "team_code": "testing"}  # fmt: skip
+    data = {
+        "email": email,
+        "name": "新同事",
+        "password": PASSWORD,
+        "role": "staff",
+        "team_code": "testing",
+    }
     response = _post(boss, "/admin/staff", "/admin/staff", data)
     assert response.status_code == 303 and response.headers["location"] == "/admin/staff"
     assert email in boss.get("/admin/staff").text
@@ -146,8 +171,13 @@ def test_admin_creates_a_staff_member_who_can_sign_in(boss: TestClient, client: 
 
 
 def test_staff_form_shows_errors_and_keeps_typed_values(boss: TestClient) -> None:
-    data = {"email": "not-an-email", "name": "打字的名字", "password": "short",
-            "role": "admin", "team_code": "regulatory"}  # fmt: skip
+    data = {
+        "email": "not-an-email",
+        "name": "打字的名字",
+        "password": "short",
+        "role": "admin",
+        "team_code": "regulatory",
+    }
     response = _post(boss, "/admin/staff", "/admin/staff", data)
     assert response.status_code == 422
     page = response.text
@@ -243,8 +273,10 @@ def test_admin_hides_reroutes_and_times_a_service(
             service = session.get(Service, code)
             assert service is not None
             assert (service.active, service.team_code, service.turnaround_days) == (
-                False, "regulatory", 7,
-            )  # fmt: skip
+                False,
+                "regulatory",
+                7,
+            )
         assert f'<tr id="service-{code}" class="inactive">' in boss.get("/admin/services").text
         assert company.get(f"/requests/new?service={code}").status_code == 404
         data = {"active": "1", "team_code": "general", "turnaround_days": "15"}
@@ -254,9 +286,14 @@ def test_admin_hides_reroutes_and_times_a_service(
         with components.sessions() as session:
             actor = accounts.list_staff(session=session)
             boss_user = next(u for u in actor if u.role == "admin")
-            admin.update_service(session=session, actor=boss_user, service_code=code,
-                                 active=saved[0], team_code=saved[1],
-                                 turnaround_days=saved[2])  # fmt: skip
+            admin.update_service(
+                session=session,
+                actor=boss_user,
+                service_code=code,
+                active=saved[0],
+                team_code=saved[1],
+                turnaround_days=saved[2],
+            )
 
 
 def test_service_form_shows_errors_and_keeps_typed_values(boss: TestClient) -> None:

@@ -12,18 +12,51 @@ from fastapi.testclient import TestClient
 
 Ask = Callable[[str], dict[str, Any]]
 
-ANSWER_KEYS = {"answer", "refused", "language", "citations", "conversation_id", "answer_id",
-               "source"}  # fmt: skip
+ANSWER_KEYS = {
+    "answer",
+    "refused",
+    "language",
+    "citations",
+    "conversation_id",
+    "answer_id",
+    "source",
+}
 CITATION_KEYS = {
-    "n", "document_id", "chunk_id", "title", "section", "quote",
-    "url", "source_url", "status", "issued", "version",
-    "article", "paragraph", "item", "locator", "excerpt",
-}  # fmt: skip
+    "n",
+    "document_id",
+    "chunk_id",
+    "title",
+    "section",
+    "quote",
+    "url",
+    "source_url",
+    "status",
+    "issued",
+    "version",
+    "article",
+    "paragraph",
+    "item",
+    "locator",
+    "excerpt",
+}
 DOCUMENT_KEYS = {
-    "id", "title", "language", "translation_of", "category", "issuer", "doc_number",
-    "issued", "effective", "status", "jurisdiction", "source_url", "verified",
-    "version", "superseded_by", "withdrawn",
-}  # fmt: skip
+    "id",
+    "title",
+    "language",
+    "translation_of",
+    "category",
+    "issuer",
+    "doc_number",
+    "issued",
+    "effective",
+    "status",
+    "jurisdiction",
+    "source_url",
+    "verified",
+    "version",
+    "superseded_by",
+    "withdrawn",
+}
 INDEX_KEYS = {"index_status", "index_error", "index_done", "index_total"}  # staff uploads
 
 CIT_ZH = "南沙的企业所得税优惠税率是多少？"
@@ -247,12 +280,23 @@ def _assert_rejected(response: Any, field: str | None = None) -> None:
         ({"question": "南沙", "conversation_id": ""}, "conversation_id"),
     ],
     ids=[
-        "empty", "whitespace", "2001-chars", "missing-question", "only-conversation",
-        "int-question", "null-question", "list-question", "object-question",
-        "int-conversation", "extra-field", "path-conversation", "markup-conversation",
-        "long-conversation", "empty-conversation",
+        "empty",
+        "whitespace",
+        "2001-chars",
+        "missing-question",
+        "only-conversation",
+        "int-question",
+        "null-question",
+        "list-question",
+        "object-question",
+        "int-conversation",
+        "extra-field",
+        "path-conversation",
+        "markup-conversation",
+        "long-conversation",
+        "empty-conversation",
     ],
-)  # fmt: skip
+)
 def test_invalid_chat_payload_is_rejected_with_a_reason(
     client: TestClient, payload: dict[str, Any], field: str
 ) -> None:

@@ -44,10 +44,13 @@ def _token(page: str) -> str:
 
 def _fields(**changes: str) -> dict[str, str]:
     return {
-        "company_name": "深圳示例基因科技有限公司", "credit_code": _code(),
-        "contact_name": "陈静", "phone": "0755-12345678", "email": _email(),
+        "company_name": "深圳示例基因科技有限公司",
+        "credit_code": _code(),
+        "contact_name": "陈静",
+        "phone": "0755-12345678",
+        "email": _email(),
         "password": PASSWORD,
-    } | changes  # fmt: skip
+    } | changes
 
 
 @pytest.fixture
@@ -141,10 +144,14 @@ def test_login_and_logout(browser: TestClient, client: TestClient) -> None:
     assert wrong.status_code == 401
     response = visitor.post(
         "/login",
-        data={"email": fields["email"], "password": PASSWORD, "csrf_token": token,
-              "next": "/documents"},
+        data={
+            "email": fields["email"],
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/documents",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/documents"
     assert visitor.get("/api/v1/auth/me").json()["email"] == fields["email"]
@@ -229,8 +236,9 @@ def test_a_signed_in_form_post_without_the_token_is_refused(browser: TestClient)
     refused = browser.post("/account/members", data=form)
     wrong = browser.post("/account/members", data={**form, "csrf_token": "0" * 64})
     token = _token(browser.get("/account").text)
-    accepted = browser.post("/account/members", data={**form, "csrf_token": token},
-                            follow_redirects=False)  # fmt: skip
+    accepted = browser.post(
+        "/account/members", data={**form, "csrf_token": token}, follow_redirects=False
+    )
 
     assert refused.status_code == 403
     assert wrong.status_code == 403
@@ -392,14 +400,37 @@ def test_users_create_makes_staff_without_loading_a_model(
     # Building the assistant would fail on this model name: the command must not need it.
     monkeypatch.setenv("CGT_PORTAL_EMBEDDINGS", "sentence-transformers:/nonexistent/model")
     runner = CliRunner()
-    arguments = ["users", "create", "--role", "admin", "--email", "Boss@Center.cn",
-                 "--password", PASSWORD, "--name", "主任"]  # fmt: skip
+    arguments = [
+        "users",
+        "create",
+        "--role",
+        "admin",
+        "--email",
+        "Boss@Center.cn",
+        "--password",
+        PASSWORD,
+        "--name",
+        "主任",
+    ]
 
     created = runner.invoke(cli, arguments)
     again = runner.invoke(cli, arguments)
     bad_role = runner.invoke(cli, [*arguments[:3], "company", *arguments[4:]])
-    short = runner.invoke(cli, ["users", "create", "--role", "staff", "--email", "s@center.cn",
-                                "--password", "short", "--name", "S"])  # fmt: skip
+    short = runner.invoke(
+        cli,
+        [
+            "users",
+            "create",
+            "--role",
+            "staff",
+            "--email",
+            "s@center.cn",
+            "--password",
+            "short",
+            "--name",
+            "S",
+        ],
+    )
 
     assert created.exit_code == 0, created.output
     assert "boss@center.cn" in created.output

@@ -73,28 +73,48 @@ def _populate(components: Components) -> dict[str, Any]:
     with components.sessions() as session:
         catalog.sync_catalog(session=session, documents=[])
         owner = accounts.register_company(
-            session=session, company_name="南沙示例细胞治疗有限公司", credit_code=_credit_code(),
-            contact_name="黄敏", phone="020-87654321", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="南沙示例细胞治疗有限公司",
+            credit_code=_credit_code(),
+            contact_name="黄敏",
+            phone="020-87654321",
+            email=email,
+            password=PASSWORD,
+        )
         accounts.add_company_member(
-            session=session, actor=owner, email=f"m{next(_serial)}@example.cn",
-            password=PASSWORD, name="李雷",
-        )  # fmt: skip
+            session=session,
+            actor=owner,
+            email=f"m{next(_serial)}@example.cn",
+            password=PASSWORD,
+            name="李雷",
+        )
         request = service_requests.submit(
-            session=session, user=owner, service_code="release_lot_testing",
-            title="Release testing for lot 12", description="Sterility and mycoplasma, lot 12.",
+            session=session,
+            user=owner,
+            service_code="release_lot_testing",
+            title="Release testing for lot 12",
+            description="Sterility and mycoplasma, lot 12.",
             fields={
-                "product_type": "car_t", "development_stage": "clinical",
-                "sample_type": "cell suspension", "sample_quantity": "3",
-                "cold_chain": "liquid_nitrogen", "tests_requested": ["sterility"],
+                "product_type": "car_t",
+                "development_stage": "clinical",
+                "sample_type": "cell suspension",
+                "sample_quantity": "3",
+                "cold_chain": "liquid_nitrogen",
+                "tests_requested": ["sterility"],
                 "report_language": "zh",
             },
-            idempotency_key=f"backup-{next(_serial)}", files=[("plan.pdf", PDF)], store=store,
-        )  # fmt: skip
+            idempotency_key=f"backup-{next(_serial)}",
+            files=[("plan.pdf", PDF)],
+            store=store,
+        )
         service_requests.add_message(
-            session=session, user=owner, request=request, body="补充：样品周三寄出。",
-            files=[("notes.txt", "冷链运输 / cold chain".encode())], store=store,
-        )  # fmt: skip
+            session=session,
+            user=owner,
+            request=request,
+            body="补充：样品周三寄出。",
+            files=[("notes.txt", "冷链运输 / cold chain".encode())],
+            store=store,
+        )
         counts = {
             "messages": len(list(session.scalars(select(Message.id)))),
             "events": len(list(session.scalars(select(Event.id)))),

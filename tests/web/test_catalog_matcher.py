@@ -29,9 +29,12 @@ def test_a_service_an_admin_hides_leaves_every_workers_matches(
 
     with parts.sessions() as session:
         boss = accounts.create_user(
-            session=session, email="admin@gba-cgt.cn", password="correct horse battery",
-            name="管理员", role="admin",
-        )  # fmt: skip
+            session=session,
+            email="admin@gba-cgt.cn",
+            password="correct horse battery",
+            name="管理员",
+            role="admin",
+        )
         admin.update_service(
             session=session, actor=boss, service_code="hgr_compliance_support", active=False
         )

@@ -32,10 +32,14 @@ def _company(components: Components, client: TestClient) -> TestClient:
     email = f"idor{n}-{id(object())}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name=f"越权测试公司{n}",
-            credit_code=body + check_character(body), contact_name="周强",
-            phone="0756-1234567", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name=f"越权测试公司{n}",
+            credit_code=body + check_character(body),
+            contact_name="周强",
+            phone="0756-1234567",
+            email=email,
+            password=PASSWORD,
+        )
     browser = TestClient(client.app)
     token = _token(browser.get("/login").text)
     browser.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
@@ -57,11 +61,20 @@ def pair(components: Components, client: TestClient) -> Iterator[tuple[Victim, T
     page = a.get("/requests/new?service=release_lot_testing").text
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
-    data = {"csrf_token": _token(page), "idempotency_key": key.group(1),
-            "service_code": "release_lot_testing", "title": "A 的机密请求",
-            "description": "仅 A 可见。", "product_type": "msc", "development_stage": "ind",
-            "sample_type": "MSC", "sample_quantity": "1", "cold_chain": "minus_80c",
-            "tests_requested": "sterility", "report_language": "zh"}  # fmt: skip
+    data = {
+        "csrf_token": _token(page),
+        "idempotency_key": key.group(1),
+        "service_code": "release_lot_testing",
+        "title": "A 的机密请求",
+        "description": "仅 A 可见。",
+        "product_type": "msc",
+        "development_stage": "ind",
+        "sample_type": "MSC",
+        "sample_quantity": "1",
+        "cold_chain": "minus_80c",
+        "tests_requested": "sterility",
+        "report_language": "zh",
+    }
     sheet = [("material_sample_info", ("secret.pdf", PDF, "application/pdf"))]
     created = a.post("/requests", data=data, follow_redirects=False, files=sheet)
     assert created.status_code == 303, created.text
@@ -111,8 +124,10 @@ def test_attachment_of_another_request_id_is_404_under_ones_own_number(
 ) -> None:
     victim, b = pair
     attachment_id = victim.attachment.rsplit("/", 1)[1]
-    own = b.post("/api/v1/requests", json={"service_code": "general_consultation",
-                                           "title": "B", "description": "B"})  # fmt: skip
+    own = b.post(
+        "/api/v1/requests",
+        json={"service_code": "general_consultation", "title": "B", "description": "B"},
+    )
     number = own.json()["tracking_number"]
 
     assert b.get(f"/requests/{number}/attachments/{attachment_id}").status_code == 404
@@ -133,9 +148,14 @@ def test_api_calls_on_another_companys_request_answer_404(
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff/queue", "/staff/queue.csv", "/staff/dashboard", "/staff/canned",
-     "/staff/requests/{number}"],
-)  # fmt: skip
+    [
+        "/staff/queue",
+        "/staff/queue.csv",
+        "/staff/dashboard",
+        "/staff/canned",
+        "/staff/requests/{number}",
+    ],
+)
 def test_staff_pages_answer_403_to_companies(pair: tuple[Victim, TestClient], path: str) -> None:
     victim, b = pair
     assert b.get(path.format(number=victim.number)).status_code == 403

@@ -55,9 +55,11 @@ def parts(
     tmp_path_factory: pytest.TempPathFactory, use_model: EmbeddingModel
 ) -> Iterator[Components]:
     settings = Settings(
-        environment="test", data_dir=tmp_path_factory.mktemp("kb-admin"),
-        ingest_on_start=False, knowledge_upload_max_mb=1,
-    )  # fmt: skip
+        environment="test",
+        data_dir=tmp_path_factory.mktemp("kb-admin"),
+        ingest_on_start=False,
+        knowledge_upload_max_mb=1,
+    )
     components = build(settings, embeddings=use_model)
     components.indexer.ingest(
         [load_bytes(BASE.encode(), filename="housing.md")], origin="bundled", prune=False
@@ -100,10 +102,14 @@ def company(parts: Components, app_client: TestClient) -> Iterator[TestClient]:
     email = "kb-company@example.cn"
     with parts.sessions() as session:
         accounts.register_company(
-            session=session, company_name="知识库测试生物有限公司",
-            credit_code=body + check_character(body), contact_name="王芳",
-            phone="0755-87654321", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="知识库测试生物有限公司",
+            credit_code=body + check_character(body),
+            contact_name="王芳",
+            phone="0755-87654321",
+            email=email,
+            password=PASSWORD,
+        )
     browser = sign_in(app_client, email)
     browser.headers["X-CSRF-Token"] = token(browser.get("/account").text)
     yield browser
@@ -111,8 +117,14 @@ def company(parts: Components, app_client: TestClient) -> Iterator[TestClient]:
 
 
 def meta(doc_id: str, **extra: Any) -> dict[str, Any]:
-    return {"id": doc_id, "title": f"{doc_id} notice", "language": "en", "category": "policy",
-            "jurisdiction": "nansha", **extra}  # fmt: skip
+    return {
+        "id": doc_id,
+        "title": f"{doc_id} notice",
+        "language": "en",
+        "category": "policy",
+        "jurisdiction": "nansha",
+        **extra,
+    }
 
 
 def upload(client: TestClient, doc_id: str, data: bytes, filename: str, **extra: Any):  # type: ignore[no-untyped-def]
@@ -240,8 +252,10 @@ def test_supersede_patch_and_withdraw_through_the_api(parts: Components, staff: 
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["superseded_by"], body["version"]) == (
-        "superseded", "rent-new-en", 2,
-    )  # fmt: skip
+        "superseded",
+        "rent-new-en",
+        2,
+    )
 
     page = staff.get("/documents/rent-old-en?lang=en").text
     assert "This document has been superseded" in page and 'href="/documents/rent-new-en"' in page
@@ -309,18 +323,22 @@ def test_the_pages_upload_edit_and_list_with_versions_and_bad_files_re_render(
 ) -> None:
     new_page = staff.get("/staff/knowledge/new?lang=en").text
     bad = staff.post(
-        "/staff/knowledge", data={**meta("page-doc-en"), "csrf_token": token(new_page)},
-        files={"file": ("bad.pdf", b"%PDF-1.4 nothing here")}, follow_redirects=False,
-    )  # fmt: skip
+        "/staff/knowledge",
+        data={**meta("page-doc-en"), "csrf_token": token(new_page)},
+        files={"file": ("bad.pdf", b"%PDF-1.4 nothing here")},
+        follow_redirects=False,
+    )
     assert bad.status_code == 422
     assert "No text could be read from the file" in bad.text
     assert 'value="page-doc-en notice"' in bad.text  # what was typed is kept
 
     text = b"The Nansha organoid lab voucher is worth RMB 150,000 for each start-up."
     good = staff.post(
-        "/staff/knowledge", data={**meta("page-doc-en"), "csrf_token": token(new_page)},
-        files={"file": ("organoid.txt", text)}, follow_redirects=False,
-    )  # fmt: skip
+        "/staff/knowledge",
+        data={**meta("page-doc-en"), "csrf_token": token(new_page)},
+        files={"file": ("organoid.txt", text)},
+        follow_redirects=False,
+    )
     assert good.status_code == 303
     assert good.headers["location"] == "/staff/knowledge/page-doc-en?done=queued"
     wait_for(staff, "page-doc-en", "ready")
@@ -329,10 +347,13 @@ def test_the_pages_upload_edit_and_list_with_versions_and_bad_files_re_render(
     assert "已完成索引" in page and "版本历史" in page
     edited = staff.post(
         "/staff/knowledge/page-doc-en/metadata",
-        data={**meta("page-doc-en", title="Organoid voucher notice"), "csrf_token": token(page),
-              "note": "clearer title"},
+        data={
+            **meta("page-doc-en", title="Organoid voucher notice"),
+            "csrf_token": token(page),
+            "note": "clearer title",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert edited.status_code == 303
     after = staff.get(edited.headers["location"] + "&lang=en").text
     assert "Saved as version 2" in after and "/staff/knowledge/page-doc-en/impact" in after
@@ -352,14 +373,16 @@ def test_withdraw_needs_the_confirmation_box(staff: TestClient) -> None:
     page = staff.get("/staff/knowledge/cold-chain-en?lang=en").text
 
     refused = staff.post(
-        "/staff/knowledge/cold-chain-en/withdraw", data={"csrf_token": token(page)},
+        "/staff/knowledge/cold-chain-en/withdraw",
+        data={"csrf_token": token(page)},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert refused.status_code == 422 and "Tick the box to confirm" in refused.text
     done = staff.post(
         "/staff/knowledge/cold-chain-en/withdraw",
-        data={"csrf_token": token(page), "confirm": "yes"}, follow_redirects=False,
-    )  # fmt: skip
+        data={"csrf_token": token(page), "confirm": "yes"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     assert "Withdrawn on" in staff.get("/staff/knowledge/cold-chain-en?lang=en").text
 
@@ -383,9 +406,15 @@ def test_htmx_polls_only_the_status_block_while_a_job_is_active(
         from knowledge import jobs
 
         jobs.enqueue(
-            session=session, document_id="pilot-plant-en", kind="replace", target_version=2,
-            filename="x.txt", staged_path="/nonexistent/x.txt", meta={}, requested_by="s",
-        )  # fmt: skip
+            session=session,
+            document_id="pilot-plant-en",
+            kind="replace",
+            target_version=2,
+            filename="x.txt",
+            staged_path="/nonexistent/x.txt",
+            meta={},
+            requested_by="s",
+        )
         session.commit()
     page = staff.get("/staff/knowledge/pilot-plant-en?lang=en").text
     assert 'hx-trigger="every 1s"' in page and "Queued for indexing" in page
@@ -484,10 +513,12 @@ def test_odd_calls_get_a_4xx_with_a_reason_never_a_5xx(
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_knowledge_page_is_fully_translated(staff: TestClient, lang: str) -> None:
     pages = [
-        "/staff/knowledge", "/staff/knowledge/new", "/staff/knowledge/talent-housing-en",
+        "/staff/knowledge",
+        "/staff/knowledge/new",
+        "/staff/knowledge/talent-housing-en",
         "/staff/knowledge/talent-housing-en/versions/1",
         "/staff/knowledge?withdrawn=true&index=ready",
-    ]  # fmt: skip
+    ]
     for path in pages:
         response = staff.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
         assert response.status_code == 200, path

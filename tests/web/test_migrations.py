@@ -20,8 +20,14 @@ def test_upgrade_builds_every_table_and_matches_the_models(database_url: str) ->
     migrate.upgrade(engine)
 
     tables = set(inspect(engine).get_table_names())
-    assert {"kb_documents", "kb_chunks", "rt_passage_vectors", "portal_requests",
-            "portal_events", "alembic_version"} <= tables  # fmt: skip
+    assert {
+        "kb_documents",
+        "kb_chunks",
+        "rt_passage_vectors",
+        "portal_requests",
+        "portal_events",
+        "alembic_version",
+    } <= tables
     # Raises when autogenerate finds a difference between models and migrations.
     command.check(migrate.alembic_config(engine))
 

@@ -53,13 +53,21 @@ def company_user(components: Components, client: TestClient) -> TestClient:
     address = f"notify{next(_serial)}-{id(object())}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name="广州示例细胞科技有限公司", credit_code=_code(),
-            contact_name="李明", phone="020-12345678", email=address, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="广州示例细胞科技有限公司",
+            credit_code=_code(),
+            contact_name="李明",
+            phone="020-12345678",
+            email=address,
+            password=PASSWORD,
+        )
     browser = TestClient(client.app)
     token = _token(browser.get("/login").text)
-    response = browser.post("/login", data={"email": address, "password": PASSWORD,
-                            "csrf_token": token}, follow_redirects=False)  # fmt: skip
+    response = browser.post(
+        "/login",
+        data={"email": address, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return browser
 
@@ -69,9 +77,13 @@ def submit_request(browser: TestClient) -> str:
     page = browser.get("/requests/new?service=general_consultation").text
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
-    data = {"csrf_token": _token(page), "idempotency_key": key.group(1),
-            "service_code": "general_consultation", "title": "咨询细胞治疗备案",
-            "description": "请问备案需要哪些材料？"}  # fmt: skip
+    data = {
+        "csrf_token": _token(page),
+        "idempotency_key": key.group(1),
+        "service_code": "general_consultation",
+        "title": "咨询细胞治疗备案",
+        "description": "请问备案需要哪些材料？",
+    }
     response = browser.post("/requests", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
     return str(response.headers["location"]).split("/")[2].split("?")[0]
@@ -202,9 +214,14 @@ def _user_with_message(sessions: sessionmaker[Session]) -> tuple[str, int]:
     email_address = f"mail-{_code()}@example.cn".lower()  # accounts keep addresses lowercase
     with sessions() as session:
         accounts.register_company(
-            session=session, company_name="深圳示例基因治疗有限公司", credit_code=_code(),
-            contact_name="王芳", phone="0755-12345678", email=email_address, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="深圳示例基因治疗有限公司",
+            credit_code=_code(),
+            contact_name="王芳",
+            phone="0755-12345678",
+            email=email_address,
+            password=PASSWORD,
+        )
         user = accounts.get_user_by_email(session=session, email=email_address)
         assert isinstance(user, User)
         [row] = notifications.enqueue(
@@ -215,8 +232,15 @@ def _user_with_message(sessions: sessionmaker[Session]) -> tuple[str, int]:
 
 
 def _sender(port: int) -> SmtpSender:
-    return SmtpSender(host="127.0.0.1", port=port, username=None, password=None,
-                      starttls=False, sender=SENDER, timeout=5)  # fmt: skip
+    return SmtpSender(
+        host="127.0.0.1",
+        port=port,
+        username=None,
+        password=None,
+        starttls=False,
+        sender=SENDER,
+        timeout=5,
+    )
 
 
 def test_smtp_delivery_sends_utf8_mail_to_the_user_and_marks_it_sent(
@@ -302,13 +326,20 @@ def test_concurrent_workers_never_send_the_same_message_twice(
 
 
 def test_the_sender_never_shows_its_password() -> None:
-    sender = SmtpSender(host="smtp.example.cn", port=587, username="portal",
-                        password="hunter2-secret", starttls=True, sender=SENDER,
-                        timeout=5)  # fmt: skip
+    sender = SmtpSender(
+        host="smtp.example.cn",
+        port=587,
+        username="portal",
+        password="hunter2-secret",
+        starttls=True,
+        sender=SENDER,
+        timeout=5,
+    )
 
     assert "hunter2-secret" not in repr(sender)
-    assert "hunter2-secret" not in repr(Settings(smtp_host="h", smtp_sender=SENDER,
-                                                 smtp_password="hunter2-secret"))  # fmt: skip
+    assert "hunter2-secret" not in repr(
+        Settings(smtp_host="h", smtp_sender=SENDER, smtp_password="hunter2-secret")
+    )
 
 
 def test_delivery_is_off_without_an_smtp_host() -> None:
@@ -321,9 +352,16 @@ def test_the_app_delivers_in_the_background_when_smtp_is_configured(
     smtp_server: tuple[Inbox, int], tmp_path: Path, use_model: EmbeddingModel
 ) -> None:
     inbox, port = smtp_server
-    settings = Settings(environment="test", data_dir=tmp_path, ingest_on_start=False,
-                        smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
-                        smtp_sender=SENDER, smtp_interval=0.1)  # fmt: skip
+    settings = Settings(
+        environment="test",
+        data_dir=tmp_path,
+        ingest_on_start=False,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        smtp_sender=SENDER,
+        smtp_interval=0.1,
+    )
     parts = build(settings, embeddings=use_model)
     recipient, _ = _user_with_message(parts.sessions)
     app = create_app(components=parts)

@@ -179,8 +179,15 @@ def test_redaction_masks_secret_shapes() -> None:
 
     masked = observability.redact(text)
 
-    for secret in (SECRET_KEY, "hunter2hunter", "abcdef", "p@ss", "eyJhbGciOi", "eyJ1Ijo1fQ",
-                   "dbpa55word"):  # fmt: skip
+    for secret in (
+        SECRET_KEY,
+        "hunter2hunter",
+        "abcdef",
+        "p@ss",
+        "eyJhbGciOi",
+        "eyJ1Ijo1fQ",
+        "dbpa55word",
+    ):
         assert secret not in masked
     assert "email=a@b.cn" in masked and "session_version=3" in masked  # the rest stays readable
     assert "portal:[REDACTED]@db.internal" in masked
@@ -203,9 +210,14 @@ def test_no_secret_reaches_the_logs_through_login_and_failed_login(
     email = f"ops{next(_serial)}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name="广州示例细胞科技有限公司", credit_code=_credit_code(),
-            contact_name="林晓", phone="020-12345678", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="广州示例细胞科技有限公司",
+            credit_code=_credit_code(),
+            contact_name="林晓",
+            phone="020-12345678",
+            email=email,
+            password=PASSWORD,
+        )
     browser = TestClient(app)
     token = _csrf(browser.get("/login").text)
     failed = browser.post(
@@ -231,8 +243,15 @@ def test_no_secret_reaches_the_logs_through_login_and_failed_login(
     assert routes.count("/login") == 4 and "/api/v1/auth/login" in routes
     session_cookie = signed_in.cookies.get("cgt_session") or browser.cookies.get("cgt_session")
     assert session_cookie
-    for secret in (PASSWORD, WRONG_PASSWORD, SECRET_KEY, SMTP_PASSWORD, LLM_KEY, session_cookie,
-                   token):  # fmt: skip
+    for secret in (
+        PASSWORD,
+        WRONG_PASSWORD,
+        SECRET_KEY,
+        SMTP_PASSWORD,
+        LLM_KEY,
+        session_cookie,
+        token,
+    ):
         assert secret not in output
     assert "careless: [REDACTED]" in output
 
@@ -314,25 +333,37 @@ def test_queue_size_and_sla_breaches_are_read_from_the_database(
     with fresh_components.sessions() as session:
         catalog.sync_catalog(session=session, documents=[])
         user = accounts.register_company(
-            session=session, company_name="深圳示例基因科技有限公司", credit_code=_credit_code(),
-            contact_name="陈静", phone="0755-12345678", email=f"q{next(_serial)}@example.cn",
+            session=session,
+            company_name="深圳示例基因科技有限公司",
+            credit_code=_credit_code(),
+            contact_name="陈静",
+            phone="0755-12345678",
+            email=f"q{next(_serial)}@example.cn",
             password=PASSWORD,
-        )  # fmt: skip
+        )
         fields = {
-            "product_type": "car_t", "development_stage": "clinical",
-            "sample_type": "cell suspension", "sample_quantity": "3",
-            "cold_chain": "liquid_nitrogen", "tests_requested": ["sterility"],
+            "product_type": "car_t",
+            "development_stage": "clinical",
+            "sample_type": "cell suspension",
+            "sample_quantity": "3",
+            "cold_chain": "liquid_nitrogen",
+            "tests_requested": ["sterility"],
             "report_language": "zh",
-        }  # fmt: skip
+        }
         long_ago = datetime.now(UTC) - timedelta(days=60)
         for key, moment in (("old", long_ago), ("new", None)):
             service_requests.submit(
-                session=session, user=user, service_code="release_lot_testing",
-                title=f"Lot {key}", description="Sterility for our CAR-T lot.",
-                fields=fields, idempotency_key=key, now=moment,
+                session=session,
+                user=user,
+                service_code="release_lot_testing",
+                title=f"Lot {key}",
+                description="Sterility for our CAR-T lot.",
+                fields=fields,
+                idempotency_key=key,
+                now=moment,
                 files=[("sample-information.pdf", b"%PDF-1.4\n%%EOF\n")],
                 store=AttachmentStore(fresh_components.settings.uploads_path),
-            )  # fmt: skip
+            )
     app = create_app(components=fresh_components)
 
     samples = _samples(TestClient(app).get("/metrics").text)

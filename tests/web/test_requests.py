@@ -20,10 +20,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 _serial = itertools.count(1)
 
 TESTING_FIELDS = {
-    "product_type": "car_t", "development_stage": "clinical", "sample_type": "CAR-T 细胞成品",
-    "sample_quantity": "3", "cold_chain": "liquid_nitrogen",
-    "tests_requested": ["sterility", "mycoplasma"], "report_language": "bilingual",
-}  # fmt: skip
+    "product_type": "car_t",
+    "development_stage": "clinical",
+    "sample_type": "CAR-T 细胞成品",
+    "sample_quantity": "3",
+    "cold_chain": "liquid_nitrogen",
+    "tests_requested": ["sterility", "mycoplasma"],
+    "report_language": "bilingual",
+}
 
 
 def _code() -> str:
@@ -42,9 +46,14 @@ def company_user(components: Components, client: TestClient) -> tuple[TestClient
     email = f"req{next(_serial)}-{id(object())}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name="广州示例细胞科技有限公司", credit_code=_code(),
-            contact_name="李明", phone="020-12345678", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name="广州示例细胞科技有限公司",
+            credit_code=_code(),
+            contact_name="李明",
+            phone="020-12345678",
+            email=email,
+            password=PASSWORD,
+        )
     return sign_in(client, email), email
 
 
@@ -71,8 +80,13 @@ def new_form(browser: TestClient, service: str = "release_lot_testing") -> dict[
 
 def submit(browser: TestClient, hidden: dict[str, str], **changes: object) -> object:
     """POST the testing form with a PDF attached; return the response (not followed)."""
-    data = {**hidden, "title": "CAR-T 放行检测", "description": "需要无菌和支原体检测。",
-            **TESTING_FIELDS, **changes}  # fmt: skip
+    data = {
+        **hidden,
+        "title": "CAR-T 放行检测",
+        "description": "需要无菌和支原体检测。",
+        **TESTING_FIELDS,
+        **changes,
+    }
     files = [("material_sample_info", ("sample-info.pdf", PDF, "application/pdf"))]
     return browser.post("/requests", data=data, files=files, follow_redirects=False)
 
@@ -136,8 +150,15 @@ def test_double_submit_creates_one_request(company: TestClient) -> None:
 
 def test_form_errors_come_back_next_to_fields_with_kept_values(company: TestClient) -> None:
     hidden = new_form(company)
-    data = {**hidden, "title": "保留的标题", "description": "", "sample_type": "PBMC",
-            "sample_quantity": "zero", "tests_requested": ["sterility"], "lang": "en"}  # fmt: skip
+    data = {
+        **hidden,
+        "title": "保留的标题",
+        "description": "",
+        "sample_type": "PBMC",
+        "sample_quantity": "zero",
+        "tests_requested": ["sterility"],
+        "lang": "en",
+    }
     response = company.post("/requests?lang=en", data=data, follow_redirects=False)
 
     assert response.status_code == 422
@@ -273,8 +294,9 @@ def test_suggestions_show_cited_answers_for_a_description(company: TestClient) -
     token = _token(company.get("/requests").text)
     answered = company.post(
         f"/requests/suggestions/{deflection.group(1)}/feedback",
-        data={"helpful": "yes", "csrf_token": token}, headers={"HX-Request": "true"},
-    )  # fmt: skip
+        data={"helpful": "yes", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
     assert answered.status_code == 200
 
 
@@ -301,8 +323,12 @@ def test_api_lists_services_with_their_fields(company: TestClient) -> None:
 
 
 def test_api_submit_is_idempotent_and_lists_and_reads(company: TestClient) -> None:
-    body = {"service_code": "general_consultation", "title": "政策咨询",
-            "description": "想了解南沙的补贴政策。", "fields": {"topic": "补贴"}}  # fmt: skip
+    body = {
+        "service_code": "general_consultation",
+        "title": "政策咨询",
+        "description": "想了解南沙的补贴政策。",
+        "fields": {"topic": "补贴"},
+    }
     first = company.post("/api/v1/requests", json=body, headers={"Idempotency-Key": "k-123"})
     again = company.post("/api/v1/requests", json=body, headers={"Idempotency-Key": "k-123"})
 
@@ -319,8 +345,12 @@ def test_api_submit_is_idempotent_and_lists_and_reads(company: TestClient) -> No
 
 
 def test_api_field_errors_answer_422_with_each_field(company: TestClient) -> None:
-    body = {"service_code": "release_lot_testing", "title": "", "description": "x",
-            "fields": {"sample_quantity": "many"}}  # fmt: skip
+    body = {
+        "service_code": "release_lot_testing",
+        "title": "",
+        "description": "x",
+        "fields": {"sample_quantity": "many"},
+    }
     response = company.post("/api/v1/requests", json=body)
 
     assert response.status_code == 422
@@ -329,8 +359,12 @@ def test_api_field_errors_answer_422_with_each_field(company: TestClient) -> Non
 
 
 def test_api_refuses_a_request_without_the_files_its_service_requires(company: TestClient) -> None:
-    body = {"service_code": "release_lot_testing", "title": "Lot 7", "description": "Sterility.",
-            "fields": TESTING_FIELDS}  # fmt: skip
+    body = {
+        "service_code": "release_lot_testing",
+        "title": "Lot 7",
+        "description": "Sterility.",
+        "fields": TESTING_FIELDS,
+    }
     response = company.post("/api/v1/requests", json=body)
 
     assert response.status_code == 422
@@ -340,8 +374,12 @@ def test_api_refuses_a_request_without_the_files_its_service_requires(company: T
 
 def test_api_multipart_submit_stores_the_files_and_is_idempotent(company: TestClient) -> None:
     token = _token(company.get("/requests/new?service=release_lot_testing").text)
-    form = {"service_code": "release_lot_testing", "title": "Lot 7", "description": "Sterility.",
-            "fields": json.dumps(TESTING_FIELDS)}  # fmt: skip
+    form = {
+        "service_code": "release_lot_testing",
+        "title": "Lot 7",
+        "description": "Sterility.",
+        "fields": json.dumps(TESTING_FIELDS),
+    }
     files = [("files", ("sample-information.pdf", PDF, "application/pdf"))]
     headers = {"Idempotency-Key": "multipart-1", "X-CSRF-Token": token}
 
@@ -372,8 +410,12 @@ def test_api_multipart_submit_refuses_bad_input_with_the_field(
     company: TestClient, fields: str | None, files: list[Any], field: str
 ) -> None:
     token = _token(company.get("/requests/new?service=release_lot_testing").text)
-    form = {"service_code": "release_lot_testing", "title": "Lot 8", "description": "Sterility.",
-            "fields": fields if fields is not None else json.dumps(TESTING_FIELDS)}  # fmt: skip
+    form = {
+        "service_code": "release_lot_testing",
+        "title": "Lot 8",
+        "description": "Sterility.",
+        "fields": fields if fields is not None else json.dumps(TESTING_FIELDS),
+    }
 
     response = company.post(
         "/api/v1/requests/with-files", data=form, files=files, headers={"X-CSRF-Token": token}

@@ -19,10 +19,14 @@ PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 _serial = itertools.count(1)
 FIELDS = {
-    "product_type": "car_t", "development_stage": "clinical", "sample_type": "CAR-T",
-    "sample_quantity": "2", "cold_chain": "liquid_nitrogen", "tests_requested": ["sterility"],
+    "product_type": "car_t",
+    "development_stage": "clinical",
+    "sample_type": "CAR-T",
+    "sample_quantity": "2",
+    "cold_chain": "liquid_nitrogen",
+    "tests_requested": ["sterility"],
     "report_language": "zh",
-}  # fmt: skip
+}
 
 
 def _token(page: str) -> str:
@@ -46,9 +50,14 @@ def _company(components: Components, client: TestClient, name: str) -> TestClien
     email = f"staffcase{n}-{id(object())}@example.cn"
     with components.sessions() as session:
         accounts.register_company(
-            session=session, company_name=name, credit_code=body + check_character(body),
-            contact_name="王芳", phone="0755-87654321", email=email, password=PASSWORD,
-        )  # fmt: skip
+            session=session,
+            company_name=name,
+            credit_code=body + check_character(body),
+            contact_name="王芳",
+            phone="0755-87654321",
+            email=email,
+            password=PASSWORD,
+        )
     return _sign_in(client, email)
 
 
@@ -57,8 +66,9 @@ def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
     """A signed-in member of the center's staff."""
     email = f"staff{next(_serial)}-{id(object())}@gba-cgt.cn"
     with components.sessions() as session:
-        accounts.create_user(session=session, email=email, password=PASSWORD, name="赵工",
-                             role="staff")  # fmt: skip
+        accounts.create_user(
+            session=session, email=email, password=PASSWORD, name="赵工", role="staff"
+        )
     browser = _sign_in(client, email)
     yield browser
     browser.close()
@@ -76,9 +86,14 @@ def _submit(company: TestClient, title: str = "CAR-T 放行检测（紧急）") 
     page = company.get("/requests/new?service=release_lot_testing").text
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
-    data = {"csrf_token": _token(page), "idempotency_key": key.group(1),
-            "service_code": "release_lot_testing", "title": title,
-            "description": "临床急需，需要无菌检查。", **FIELDS}  # fmt: skip
+    data = {
+        "csrf_token": _token(page),
+        "idempotency_key": key.group(1),
+        "service_code": "release_lot_testing",
+        "title": title,
+        "description": "临床急需，需要无菌检查。",
+        **FIELDS,
+    }
     sheet = [("material_sample_info", ("coa.pdf", PDF, "application/pdf"))]
     response = company.post("/requests", data=data, follow_redirects=False, files=sheet)
     assert response.status_code == 303, response.text
@@ -126,17 +141,20 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     # The company replies with a file: back to in progress.
     token = _token(company_page)
     reply = company.post(
-        f"/requests/{number}/messages", data={"body": "已附批记录。", "csrf_token": token},
-        files=[("files", ("batch.csv", b"lot,qty\nA1,2\n", "text/csv"))], follow_redirects=False,
-    )  # fmt: skip
+        f"/requests/{number}/messages",
+        data={"body": "已附批记录。", "csrf_token": token},
+        files=[("files", ("batch.csv", b"lot,qty\nA1,2\n", "text/csv"))],
+        follow_redirects=False,
+    )
     assert reply.status_code == 303
     page = staff.get(staff_page + "?lang=en").text
     assert "batch.csv" in page and "In progress" in page
 
     # Resolve; the company rates it.
     _post(staff, staff_page, f"{staff_page}/status", target="resolved", note="检测完成。")
-    rated = _post(company, f"/requests/{number}", f"/requests/{number}/rating", rating="5",
-                  comment="很快")  # fmt: skip
+    rated = _post(
+        company, f"/requests/{number}", f"/requests/{number}/rating", rating="5", comment="很快"
+    )
     assert rated.status_code == 303
     assert "Your rating: 5/5" in company.get(f"/requests/{number}?lang=en").text
 
@@ -230,16 +248,22 @@ def test_breaching_requests_are_highlighted_first(staff: TestClient) -> None:
 def test_canned_replies_can_be_created_edited_inserted_and_deleted(
     company: TestClient, staff: TestClient
 ) -> None:
-    created = _post(staff, "/staff/canned", "/staff/canned", title="请补充材料",
-                    body="您好，请补充样品信息表。")  # fmt: skip
+    created = _post(
+        staff, "/staff/canned", "/staff/canned", title="请补充材料", body="您好，请补充样品信息表。"
+    )
     assert created.status_code == 303
     page = staff.get("/staff/canned").text
     reply_id = re.search(r"/staff/canned/(\d+)/edit", page)
     assert reply_id and "请补充材料" in page
     rid = reply_id.group(1)
 
-    edited = _post(staff, f"/staff/canned/{rid}/edit", f"/staff/canned/{rid}", title="请补充材料",
-                   body="您好，请补充样品信息表和批记录。")  # fmt: skip
+    edited = _post(
+        staff,
+        f"/staff/canned/{rid}/edit",
+        f"/staff/canned/{rid}",
+        title="请补充材料",
+        body="您好，请补充样品信息表和批记录。",
+    )
     assert edited.status_code == 303
 
     number = _submit(company, "常用回复插入")
@@ -259,13 +283,19 @@ def test_mentioned_colleague_is_notified(
 ) -> None:
     email = f"colleague{next(_serial)}@gba-cgt.cn"
     with components.sessions() as session:
-        colleague = accounts.create_user(session=session, email=email, password=PASSWORD,
-                                         name="钱工", role="staff")  # fmt: skip
+        colleague = accounts.create_user(
+            session=session, email=email, password=PASSWORD, name="钱工", role="staff"
+        )
     number = _submit(company, "提及同事")
     staff_page = f"/staff/requests/{number}"
 
-    _post(staff, staff_page, f"{staff_page}/messages", body=f"@{email} 请看一下",
-          visibility="internal")  # fmt: skip
+    _post(
+        staff,
+        staff_page,
+        f"{staff_page}/messages",
+        body=f"@{email} 请看一下",
+        visibility="internal",
+    )
 
     from portal import notifications
 

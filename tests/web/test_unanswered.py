@@ -29,8 +29,9 @@ def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
 
     email = f"gaps-staff-{uuid.uuid4().hex[:12]}@gba-cgt.cn"
     with components.sessions() as session:
-        accounts.create_user(session=session, email=email, password=PASSWORD, name="孙工",
-                             role="staff")  # fmt: skip
+        accounts.create_user(
+            session=session, email=email, password=PASSWORD, name="孙工", role="staff"
+        )
     browser = _sign_in(client, email)
     yield browser
     browser.close()
@@ -66,8 +67,12 @@ def test_companies_are_refused_and_visitors_are_sent_to_sign_in(
 ) -> None:
     company = _company(components, client, "深圳缺口测试生物有限公司")
     visitor = TestClient(client.app)
-    for url in ("/staff/unanswered", "/staff/curated", "/staff/curated/new",
-                "/staff/curated/passages?q=GMP"):  # fmt: skip
+    for url in (
+        "/staff/unanswered",
+        "/staff/curated",
+        "/staff/curated/new",
+        "/staff/curated/passages?q=GMP",
+    ):
         assert company.get(url).status_code == 403
         response = visitor.get(url, follow_redirects=False)
         assert response.status_code == 303 and "/login" in response.headers["location"]
@@ -92,9 +97,15 @@ def test_staff_answer_a_group_of_refused_questions_and_the_assistant_uses_it(
     for question in PETS:
         assert str(escape(question)) in form
     document_id, quote = _quote(components)
-    data = {"csrf_token": _token(form), "group_id": str(group), "questions": "\n".join(PETS),
-            "language": "en", "answer": ANSWER, "cite_document": [document_id, ""],
-            "cite_quote": [quote, ""]}  # fmt: skip
+    data = {
+        "csrf_token": _token(form),
+        "group_id": str(group),
+        "questions": "\n".join(PETS),
+        "language": "en",
+        "answer": ANSWER,
+        "cite_document": [document_id, ""],
+        "cite_quote": [quote, ""],
+    }
     try:
         created = staff.post("/staff/curated?lang=en", data=data, follow_redirects=False)
         assert created.status_code == 303
@@ -115,8 +126,9 @@ def test_staff_answer_a_group_of_refused_questions_and_the_assistant_uses_it(
         with components.sessions() as session:
             for row in curated.list_(session=session):
                 if row.answer == ANSWER and row.active:
-                    curated.set_active(session=session, curated_id=row.id, active=False,
-                                       author="test")  # fmt: skip
+                    curated.set_active(
+                        session=session, curated_id=row.id, active=False, author="test"
+                    )
         components.assistant.refresh()
     after = client.post("/api/v1/chat", json={"question": PARAPHRASE}).json()
     assert after["source"] == "assistant"
@@ -140,8 +152,14 @@ def test_bad_input_re_renders_the_form_with_the_reason_and_keeps_what_was_typed(
 ) -> None:
     form = staff.get("/staff/curated/new?lang=en").text
     document_id, quote = _quote(components)
-    data = {"csrf_token": _token(form), "questions": "\n".join(PETS), "answer": ANSWER,
-            "cite_document": document_id, "cite_quote": quote, **change}  # fmt: skip
+    data = {
+        "csrf_token": _token(form),
+        "questions": "\n".join(PETS),
+        "answer": ANSWER,
+        "cite_document": document_id,
+        "cite_quote": quote,
+        **change,
+    }
     with components.sessions() as session:
         before = len(curated.list_(session=session))
 
@@ -162,8 +180,11 @@ def test_a_group_can_be_dismissed_and_reopened(client: TestClient, staff: TestCl
     page = _unanswered(staff)
     group = _group_of(page, question)
 
-    response = staff.post(f"/staff/unanswered/{group}/dismiss",
-                          data={"csrf_token": _token(page)}, follow_redirects=False)  # fmt: skip
+    response = staff.post(
+        f"/staff/unanswered/{group}/dismiss",
+        data={"csrf_token": _token(page)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert f'id="group-{group}"' not in _unanswered(staff)
     dismissed = _unanswered(staff, "&status=dismissed")
@@ -219,22 +240,32 @@ def test_staff_edit_and_deactivate_a_curated_answer(
         row = curated.create(
             session=session,
             draft=curated.CuratedDraft(
-                ["Does the center lend microscopes to visitors?"], "No, it does not [1].",
+                ["Does the center lend microscopes to visitors?"],
+                "No, it does not [1].",
                 [curated.CitationDraft(document_id, quote)],
             ),
-            author="孙工", author_id=None,
-        )  # fmt: skip
+            author="孙工",
+            author_id=None,
+        )
     edit = staff.get(f"/staff/curated/{row.id}/edit?lang=en").text
     assert str(escape(quote)) in edit and "Does the center lend microscopes" in edit
-    data = {"csrf_token": _token(edit), "questions": "Can visitors borrow a microscope?",
-            "answer": "No [1].", "cite_document": document_id, "cite_quote": quote}  # fmt: skip
+    data = {
+        "csrf_token": _token(edit),
+        "questions": "Can visitors borrow a microscope?",
+        "answer": "No [1].",
+        "cite_document": document_id,
+        "cite_quote": quote,
+    }
 
     bad = staff.post(f"/staff/curated/{row.id}?lang=en", data={**data, "cite_quote": "nope"})
     assert bad.status_code == 422 and "This quote is not in the document" in bad.text
     saved = staff.post(f"/staff/curated/{row.id}", data=data, follow_redirects=False)
     assert saved.status_code == 303
-    off = staff.post(f"/staff/curated/{row.id}/deactivate", data={"csrf_token": _token(edit)},
-                     follow_redirects=False)  # fmt: skip
+    off = staff.post(
+        f"/staff/curated/{row.id}/deactivate",
+        data={"csrf_token": _token(edit)},
+        follow_redirects=False,
+    )
     assert off.status_code == 303
 
     with components.sessions() as session:

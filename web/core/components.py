@@ -84,7 +84,7 @@ def build_phraser(settings: Settings):  # type: ignore[no-untyped-def]
             base_url=settings.llm_base_url,
             api_key=settings.llm_api_key,
             timeout=settings.llm_timeout,
-        )  # fmt: skip
+        )
     )
 
 
@@ -138,6 +138,9 @@ def prepare_knowledge(parts: Components) -> KnowledgeAdmin:
 def start_index_worker(parts: Components, *, gate: threading.Event | None = None) -> IndexWorker:
     """Start this process's indexing worker (it resumes jobs a crashed process left behind)."""
     return IndexWorker(
-        sessions=parts.sessions, indexer=parts.indexer, gate=gate,
-        on_indexed=parts.assistant.refresh, limits=parts.settings.extraction_limits,
-    ).start()  # fmt: skip
+        sessions=parts.sessions,
+        indexer=parts.indexer,
+        gate=gate,
+        on_indexed=parts.assistant.refresh,
+        limits=parts.settings.extraction_limits,
+    ).start()

@@ -126,8 +126,12 @@ class DeliveryLoop:
             try:
                 report = deliver_once(sessions=self.sessions, send=self.send)
                 if report.sent or report.failed:
-                    log.info("outbox: %d sent, %d failed, %d pending",
-                             report.sent, report.failed, report.pending)  # fmt: skip
+                    log.info(
+                        "outbox: %d sent, %d failed, %d pending",
+                        report.sent,
+                        report.failed,
+                        report.pending,
+                    )
             except Exception:  # a database hiccup must not end the loop
                 log.exception("outbox delivery pass failed")
             self.stopped.wait(self.interval)

@@ -109,9 +109,12 @@ def redact(text: str) -> str:
 
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
-    "message", "asctime", "request_id", "taskName",
+    "message",
+    "asctime",
+    "request_id",
+    "taskName",
     "color_message",  # uvicorn's ANSI-coloured copy of the message
-}  # fmt: skip
+}
 
 
 class RedactionFilter(logging.Filter):
@@ -457,10 +460,18 @@ class RequestObserver:
             self.metrics.observe_request(method=method, route=route, status=status, seconds=seconds)
             access_log.log(
                 logging.DEBUG if route in QUIET_ROUTES else logging.INFO,
-                "%s %s %d %.1fms", method, route, status, seconds * 1000,
-                extra={"method": method, "route": route, "status": status,
-                       "duration_ms": round(seconds * 1000, 1)},
-            )  # fmt: skip
+                "%s %s %d %.1fms",
+                method,
+                route,
+                status,
+                seconds * 1000,
+                extra={
+                    "method": method,
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 1),
+                },
+            )
             _request_id.reset(token)
 
 
@@ -495,9 +506,10 @@ def answering(request: Request) -> Iterator[Callable[[Answer], None]]:
             metrics.observe_answer(answer, seconds)
         outcome = "refused" if answer.refused else "answered"
         log.info(
-            "answer %s in %.0fms", outcome, seconds * 1000,
-            extra={"outcome": outcome, "reason": answer.reason,
-                   "citations": len(answer.citations)},
-        )  # fmt: skip
+            "answer %s in %.0fms",
+            outcome,
+            seconds * 1000,
+            extra={"outcome": outcome, "reason": answer.reason, "citations": len(answer.citations)},
+        )
 
     yield record

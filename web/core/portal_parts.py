@@ -80,8 +80,9 @@ class CatalogMatcher:
                 self._codes = list(texts)
                 self._vectors = (
                     _normalise(self._embeddings.embed_array(list(texts.values())))
-                    if texts else None
-                )  # fmt: skip
+                    if texts
+                    else None
+                )
                 self._built_for = stamp
             return self._codes, self._vectors
 

@@ -231,10 +231,11 @@ def backup(settings: Settings, path: Path, *, report: Report = lambda _m: None) 
                     "embedding_models": outcome.embedding_models,
                     "tables": outcome.tables,
                     "attachments": {
-                        "files": outcome.attachments, "bytes": outcome.attachment_bytes,
+                        "files": outcome.attachments,
+                        "bytes": outcome.attachment_bytes,
                     },
                     "members": members,
-                }  # fmt: skip
+                }
                 data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(data), int(datetime.now().timestamp()), 0o600
@@ -593,14 +594,19 @@ def _rebuild_index(settings: Settings, staged: _Staged, outcome: Outcome) -> int
         with engine.connect() as connection:
             rows = connection.execute(
                 select(
-                    ChunkRow.id, ChunkRow.document_id, ChunkRow.section, ChunkRow.text,
-                    DocumentRow.language, PassageVectorsRow.dimensions, PassageVectorsRow.vectors,
+                    ChunkRow.id,
+                    ChunkRow.document_id,
+                    ChunkRow.section,
+                    ChunkRow.text,
+                    DocumentRow.language,
+                    PassageVectorsRow.dimensions,
+                    PassageVectorsRow.vectors,
                 )
                 .join(DocumentRow, DocumentRow.id == ChunkRow.document_id)
                 .join(PassageVectorsRow, PassageVectorsRow.chunk_id == ChunkRow.id)
                 .where(PassageVectorsRow.model_id == model.model_id)
                 .order_by(ChunkRow.id)
-            ).all()  # fmt: skip
+            ).all()
         _rebuild_keyword_index(engine)
     finally:
         engine.dispose()

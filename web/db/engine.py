@@ -19,9 +19,11 @@ def build_engine(settings: Settings) -> Engine:
         # capped pool (5 + 10) stalled under 50 users until its 30 s timeout and answered 500
         # (benchmarks/README.md, "Load test"). A SQLite connection is only an open file.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=20, max_overflow=-1,
-        )  # fmt: skip
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=20,
+            max_overflow=-1,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record):  # type: ignore[no-untyped-def]
@@ -35,9 +37,11 @@ def build_engine(settings: Settings) -> Engine:
     # A server database: bounded by settings, sized so that every request thread of a worker
     # (40 in uvicorn's thread pool) can hold a connection without waiting for the pool.
     return create_engine(
-        url, pool_pre_ping=True,
-        pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-    )  # fmt: skip
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
 
 
 def create_schema(engine: Engine) -> None:

@@ -8,7 +8,10 @@ UiLanguage = Literal["zh", "en"]
 LANGUAGES: tuple[UiLanguage, ...] = ("zh", "en")
 
 MESSAGES: dict[str, dict[UiLanguage, str]] = {
-    "site.name": {"zh": "大湾区细胞与基因治疗产业公共服务中心", "en": "GBA Cell & Gene Therapy Public Service Center"},
+    "site.name": {
+        "zh": "大湾区细胞与基因治疗产业公共服务中心",
+        "en": "GBA Cell & Gene Therapy Public Service Center",
+    },
     "site.short": {"zh": "CGT 公共服务中心", "en": "CGT Service Center"},
     "nav.chat": {"zh": "政策问答", "en": "Ask"},
     "nav.documents": {"zh": "文档库", "en": "Documents"},
@@ -19,7 +22,10 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
         "en": "Answers come only from the center's documents, each sentence with its source; "
         "when the documents do not cover a question, the assistant says so.",
     },
-    "chat.placeholder": {"zh": "例如：南沙的企业所得税优惠税率是多少？", "en": "e.g. When does Decree 818 take effect?"},
+    "chat.placeholder": {
+        "zh": "例如：南沙的企业所得税优惠税率是多少？",
+        "en": "e.g. When does Decree 818 take effect?",
+    },
     "chat.ask": {"zh": "提问", "en": "Ask"},
     "chat.asking": {"zh": "正在查找…", "en": "Searching…"},
     "chat.new": {"zh": "开始新对话", "en": "Start over"},
@@ -61,7 +67,10 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "docs.cited": {"zh": "被引用的段落", "en": "Cited passage"},
     "filter.apply": {"zh": "筛选", "en": "Filter"},
     "error.title": {"zh": "出错了", "en": "Something went wrong"},
-    "error.not_found": {"zh": "找不到该页面或文档。", "en": "This page or document does not exist."},
+    "error.not_found": {
+        "zh": "找不到该页面或文档。",
+        "en": "This page or document does not exist.",
+    },
     "error.not_ready": {
         "zh": "知识库正在建立索引，请稍后再试。",
         "en": "The knowledge base is still being indexed; please try again shortly.",
@@ -80,13 +89,28 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
         "en": "This form has expired or did not come from this site; reload the page and try again.",
     },
     "error.forbidden": {"zh": "您没有权限执行此操作。", "en": "You are not allowed to do this."},
-    "error.invalid_transition": {"zh": "该申请当前的状态不允许此操作。", "en": "The request's current status does not allow this step."},
-    "error.invalid": {"zh": "提交的内容有误，请检查后重试。", "en": "Some of what was sent is not valid; please check and try again."},
-    "error.rate_limited": {"zh": "尝试次数过多，请稍后再试。", "en": "Too many attempts; please wait and try again."},
+    "error.invalid_transition": {
+        "zh": "该申请当前的状态不允许此操作。",
+        "en": "The request's current status does not allow this step.",
+    },
+    "error.invalid": {
+        "zh": "提交的内容有误，请检查后重试。",
+        "en": "Some of what was sent is not valid; please check and try again.",
+    },
+    "error.rate_limited": {
+        "zh": "尝试次数过多，请稍后再试。",
+        "en": "Too many attempts; please wait and try again.",
+    },
     "account.login.title": {"zh": "登录", "en": "Sign in"},
     "account.login.submit": {"zh": "登录", "en": "Sign in"},
-    "account.login.failed": {"zh": "邮箱或密码不正确。", "en": "The email or password is not correct."},
-    "account.login.limited": {"zh": "登录失败次数过多，请在 {minutes} 分钟后再试。", "en": "Too many failed sign-ins; try again in {minutes} minutes."},
+    "account.login.failed": {
+        "zh": "邮箱或密码不正确。",
+        "en": "The email or password is not correct.",
+    },
+    "account.login.limited": {
+        "zh": "登录失败次数过多，请在 {minutes} 分钟后再试。",
+        "en": "Too many failed sign-ins; try again in {minutes} minutes.",
+    },
     "account.login.no_account": {"zh": "还没有账户？", "en": "No account yet?"},
     "account.register.title": {"zh": "企业注册", "en": "Register your company"},
     "account.register.intro": {
@@ -95,14 +119,23 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     },
     "account.register.submit": {"zh": "注册", "en": "Register"},
     "account.register.have_account": {"zh": "已有账户？", "en": "Already registered?"},
-    "account.register.failed": {"zh": "请更正以下标出的内容。", "en": "Please correct the fields marked below."},
+    "account.register.failed": {
+        "zh": "请更正以下标出的内容。",
+        "en": "Please correct the fields marked below.",
+    },
     "account.field.company_name": {"zh": "企业名称", "en": "Company name"},
     "account.field.credit_code": {"zh": "统一社会信用代码", "en": "Unified social credit code"},
-    "account.field.credit_code_hint": {"zh": "18 位，见营业执照", "en": "18 characters, on the business licence"},
+    "account.field.credit_code_hint": {
+        "zh": "18 位，见营业执照",
+        "en": "18 characters, on the business licence",
+    },
     "account.field.contact_name": {"zh": "联系人", "en": "Contact person"},
     "account.field.name": {"zh": "姓名", "en": "Name"},
     "account.field.phone": {"zh": "联系电话", "en": "Phone"},
-    "account.field.phone_hint": {"zh": "手机、座机（含区号）或 +852 / +853 号码", "en": "Mobile, landline with area code, or a +852 / +853 number"},
+    "account.field.phone_hint": {
+        "zh": "手机、座机（含区号）或 +852 / +853 号码",
+        "en": "Mobile, landline with area code, or a +852 / +853 number",
+    },
     "account.field.email": {"zh": "电子邮箱", "en": "Email"},
     "account.field.password": {"zh": "密码", "en": "Password"},
     "account.field.password_hint": {"zh": "至少 10 个字符", "en": "At least 10 characters"},
@@ -111,29 +144,74 @@ MESSAGES: dict[str, dict[UiLanguage, str]] = {
     "account.role": {"zh": "身份", "en": "Role"},
     "account.company": {"zh": "所属企业", "en": "Company"},
     "account.members": {"zh": "企业成员", "en": "Company members"},
-    "account.members.intro": {"zh": "所有成员都能查看本公司的全部服务申请。", "en": "Every member sees all of the company's service requests."},
+    "account.members.intro": {
+        "zh": "所有成员都能查看本公司的全部服务申请。",
+        "en": "Every member sees all of the company's service requests.",
+    },
     "account.members.add": {"zh": "添加成员", "en": "Add a member"},
     "account.members.added": {"zh": "已添加成员 {email}。", "en": "{email} was added."},
     "account.members.inactive": {"zh": "已停用", "en": "disabled"},
     "account.sessions": {"zh": "登录状态", "en": "Sessions"},
     "account.logout_everywhere": {"zh": "在所有设备上退出", "en": "Sign out everywhere"},
-    "account.logout_everywhere_hint": {"zh": "如果您在其他电脑上登录过或怀疑密码泄露，请使用此功能。", "en": "Use this if you signed in on another computer or think your password is known to someone else."},
-    "account.registered": {"zh": "注册成功，欢迎使用。", "en": "Your company is registered. Welcome."},
-    "msg.Enter the 18-character unified social credit code.": {"zh": "请填写 18 位统一社会信用代码。", "en": "Enter the 18-character unified social credit code."},
-    "msg.A unified social credit code has exactly 18 characters.": {"zh": "统一社会信用代码应为 18 位。", "en": "A unified social credit code has exactly 18 characters."},
-    "msg.A unified social credit code has only digits and capital letters other than I, O, S, V, Z.": {"zh": "统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z）。", "en": "A unified social credit code has only digits and capital letters other than I, O, S, V, Z."},
-    "msg.The check character does not match; please check the code for a typo.": {"zh": "校验码不符，请检查代码是否输错。", "en": "The check character does not match; please check the code for a typo."},
-    "msg.Enter a valid email address.": {"zh": "请填写有效的电子邮箱。", "en": "Enter a valid email address."},
-    "msg.An account with this email address already exists.": {"zh": "该邮箱已注册。", "en": "An account with this email address already exists."},
-    "msg.Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number.": {"zh": "请填写内地手机号、带区号的座机号，或香港（+852）、澳门（+853）号码。", "en": "Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number."},
+    "account.logout_everywhere_hint": {
+        "zh": "如果您在其他电脑上登录过或怀疑密码泄露，请使用此功能。",
+        "en": "Use this if you signed in on another computer or think your password is known to someone else.",
+    },
+    "account.registered": {
+        "zh": "注册成功，欢迎使用。",
+        "en": "Your company is registered. Welcome.",
+    },
+    "msg.Enter the 18-character unified social credit code.": {
+        "zh": "请填写 18 位统一社会信用代码。",
+        "en": "Enter the 18-character unified social credit code.",
+    },
+    "msg.A unified social credit code has exactly 18 characters.": {
+        "zh": "统一社会信用代码应为 18 位。",
+        "en": "A unified social credit code has exactly 18 characters.",
+    },
+    "msg.A unified social credit code has only digits and capital letters other than I, O, S, V, Z.": {
+        "zh": "统一社会信用代码只含数字和大写字母（不含 I、O、S、V、Z）。",
+        "en": "A unified social credit code has only digits and capital letters other than I, O, S, V, Z.",
+    },
+    "msg.The check character does not match; please check the code for a typo.": {
+        "zh": "校验码不符，请检查代码是否输错。",
+        "en": "The check character does not match; please check the code for a typo.",
+    },
+    "msg.Enter a valid email address.": {
+        "zh": "请填写有效的电子邮箱。",
+        "en": "Enter a valid email address.",
+    },
+    "msg.An account with this email address already exists.": {
+        "zh": "该邮箱已注册。",
+        "en": "An account with this email address already exists.",
+    },
+    "msg.Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number.": {
+        "zh": "请填写内地手机号、带区号的座机号，或香港（+852）、澳门（+853）号码。",
+        "en": "Enter a mainland mobile or landline number, or a Hong Kong (+852) or Macao (+853) number.",
+    },
     "msg.Enter a name.": {"zh": "请填写姓名。", "en": "Enter a name."},
     "msg.The name is too long.": {"zh": "姓名过长。", "en": "The name is too long."},
-    "msg.Enter the company's registered name (2 to 200 characters).": {"zh": "请填写企业登记名称（2 至 200 个字符）。", "en": "Enter the company's registered name (2 to 200 characters)."},
-    "msg.This company is already registered; ask one of its members to add you to the account.": {"zh": "该企业已注册，请联系已有成员将您添加到企业账户。", "en": "This company is already registered; ask one of its members to add you to the account."},
-    "msg.Use at least 10 characters.": {"zh": "密码至少需要 10 个字符。", "en": "Use at least 10 characters."},
-    "msg.The password cannot be only spaces.": {"zh": "密码不能全是空格。", "en": "The password cannot be only spaces."},
-    "msg.Use at most 1024 characters.": {"zh": "密码最多 1024 个字符。", "en": "Use at most 1024 characters."},
-}  # fmt: skip
+    "msg.Enter the company's registered name (2 to 200 characters).": {
+        "zh": "请填写企业登记名称（2 至 200 个字符）。",
+        "en": "Enter the company's registered name (2 to 200 characters).",
+    },
+    "msg.This company is already registered; ask one of its members to add you to the account.": {
+        "zh": "该企业已注册，请联系已有成员将您添加到企业账户。",
+        "en": "This company is already registered; ask one of its members to add you to the account.",
+    },
+    "msg.Use at least 10 characters.": {
+        "zh": "密码至少需要 10 个字符。",
+        "en": "Use at least 10 characters.",
+    },
+    "msg.The password cannot be only spaces.": {
+        "zh": "密码不能全是空格。",
+        "en": "The password cannot be only spaces.",
+    },
+    "msg.Use at most 1024 characters.": {
+        "zh": "密码最多 1024 个字符。",
+        "en": "Use at most 1024 characters.",
+    },
+}
 
 
 def translate_message(message: str, language: UiLanguage) -> str:

@@ -84,10 +84,14 @@ class UserOut(BaseModel):
         """The API view of a user."""
         company = user.company
         return cls(
-            id=user.id, email=user.email, name=user.name, role=user.role,
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role,
             company=CompanyOut(id=company.id, name=company.name, credit_code=company.credit_code)
-            if company else None,
-        )  # fmt: skip
+            if company
+            else None,
+        )
 
 
 class SessionOut(BaseModel):
@@ -129,25 +133,34 @@ def login(
     context = {"next": auth.safe_next(next, ""), "values": {"email": email}}
     try:
         user = accounts.authenticate(
-            session=session, email=email, password=password,
-            client_ip=_client_ip(request), now=_now(),
-        )  # fmt: skip
+            session=session,
+            email=email,
+            password=password,
+            client_ip=_client_ip(request),
+            now=_now(),
+        )
     except RateLimited as limited:
         message = translate(
             "account.login.limited", language, minutes=max(1, -(-limited.retry_after // 60))
         )
         response = render(
-            request, "account/login.html", {**context, "error": message},
-            language=language, status_code=429,
-        )  # fmt: skip
+            request,
+            "account/login.html",
+            {**context, "error": message},
+            language=language,
+            status_code=429,
+        )
         response.headers["Retry-After"] = str(limited.retry_after)
         return response
     if user is None:
         message = translate("account.login.failed", language)
         return render(
-            request, "account/login.html", {**context, "error": message},
-            language=language, status_code=401,
-        )  # fmt: skip
+            request,
+            "account/login.html",
+            {**context, "error": message},
+            language=language,
+            status_code=401,
+        )
     signed_in = RedirectResponse(auth.safe_next(next, landing_page(user)), status_code=303)
     auth.start_session(request, signed_in, user)
     return signed_in
@@ -176,9 +189,12 @@ def register(
 ) -> Response:
     """Register a company; errors come back next to their fields, with what was typed."""
     values = {
-        "company_name": company_name, "credit_code": credit_code,
-        "contact_name": contact_name, "phone": phone, "email": email,
-    }  # fmt: skip
+        "company_name": company_name,
+        "credit_code": credit_code,
+        "contact_name": contact_name,
+        "phone": phone,
+        "email": email,
+    }
     confirm = _settings(request).confirms_registration
     try:
         if confirm:
@@ -187,9 +203,12 @@ def register(
             user = accounts.register_company(session=session, password=password, **values)
     except ValidationFailed as failure:
         return render(
-            request, "account/register.html", {"values": values, "errors": failure.errors},
-            language=language, status_code=422,
-        )  # fmt: skip
+            request,
+            "account/register.html",
+            {"values": values, "errors": failure.errors},
+            language=language,
+            status_code=422,
+        )
     if confirm:  # the same answer whether the e-mail or the company existed or not
         if waiting is not None:
             confirmation.send(request, session, waiting)
@@ -210,9 +229,12 @@ def confirm_page(request: Request, language: LanguageDep, token: str = "") -> Re
     """Show the button that confirms a registration (a GET changes nothing)."""
     valid = confirmation.read(_settings(request), token[:500]) is not None
     return render(
-        request, "account/confirm.html", {"sent": False, "token": token[:500], "valid": valid},
-        language=language, status_code=200 if valid else 404,
-    )  # fmt: skip
+        request,
+        "account/confirm.html",
+        {"sent": False, "token": token[:500], "valid": valid},
+        language=language,
+        status_code=200 if valid else 404,
+    )
 
 
 @router.post(
@@ -232,9 +254,12 @@ def confirm_registration(
         user = registration.confirm(session=session, user_id=named[0], version=named[1])
     except DomainNotFound:
         return render(
-            request, "account/confirm.html", {"sent": False, "token": "", "valid": False},
-            language=language, status_code=404,
-        )  # fmt: skip
+            request,
+            "account/confirm.html",
+            {"sent": False, "token": "", "valid": False},
+            language=language,
+            status_code=404,
+        )
     response = RedirectResponse("/account?registered=1", status_code=303)
     auth.start_session(request, response, user)
     return response
@@ -277,9 +302,14 @@ def render_account(
     )
     owners = ", ".join(m.user.name for m in members if m.state == "owner")
     context = {
-        "user": user, "company": user.company, "members": members, "owners": owners,
-        "values": values or {}, "errors": errors or {}, "notice": notice,
-    }  # fmt: skip
+        "user": user,
+        "company": user.company,
+        "members": members,
+        "owners": owners,
+        "values": values or {},
+        "errors": errors or {},
+        "notice": notice,
+    }
     return render(
         request, "account/account.html", context, language=language, status_code=status_code
     )
@@ -345,9 +375,12 @@ def api_register(
 def api_login(body: LoginIn, request: Request, session: SessionDep, response: Response) -> Any:
     """Sign in with email and password; sets the session cookie (429 when rate limited)."""
     user = accounts.authenticate(
-        session=session, email=body.email, password=body.password,
-        client_ip=_client_ip(request), now=_now(),
-    )  # fmt: skip
+        session=session,
+        email=body.email,
+        password=body.password,
+        client_ip=_client_ip(request),
+        now=_now(),
+    )
     if user is None:
         return JSONResponse({"detail": "wrong email or password"}, status_code=401)
     token = auth.start_session(request, response, user)

@@ -27,10 +27,16 @@ def _redirect(path: str) -> RedirectResponse:
 
 
 def _render(
-    request: Request, template: str, context: dict[str, Any], language: UiLanguage, *,
-    values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-    row: str | None = None, status_code: int = 200,
-) -> Response:  # fmt: skip
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    language: UiLanguage,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    row: str | None = None,
+    status_code: int = 200,
+) -> Response:
     """Render an admin page; `row` names the form that `errors` and `values` belong to."""
     context = {**context, "values": values or {}, "errors": errors or {}, "error_row": row}
     return page(request, template, context, language=language, status_code=status_code)
@@ -83,12 +89,27 @@ def staff_create(
 ) -> Response:
     """Create a staff or admin account."""
     try:
-        admin.create_staff(session=session, actor=user, email=email, password=password,
-                           name=name, role=role, team_code=team_code or None)  # fmt: skip
+        admin.create_staff(
+            session=session,
+            actor=user,
+            email=email,
+            password=password,
+            name=name,
+            role=role,
+            team_code=team_code or None,
+        )
     except ValidationFailed as failure:
         values = {"email": email, "name": name, "role": role, "team_code": team_code}
-        return _staff_page(request, session, user, language, values=values, row="new",
-                           errors=failure.errors, status_code=422)  # fmt: skip
+        return _staff_page(
+            request,
+            session,
+            user,
+            language,
+            values=values,
+            row="new",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/staff")
 
 
@@ -104,11 +125,19 @@ def staff_update(
 ) -> Response:
     """Change a staff member's role and team."""
     try:
-        admin.update_staff(session=session, actor=user, user_id=user_id, role=role,
-                           team_code=team_code or None)  # fmt: skip
+        admin.update_staff(
+            session=session, actor=user, user_id=user_id, role=role, team_code=team_code or None
+        )
     except ValidationFailed as failure:
-        return _staff_page(request, session, user, language, row=f"user-{user_id}",
-                           errors=failure.errors, status_code=422)  # fmt: skip
+        return _staff_page(
+            request,
+            session,
+            user,
+            language,
+            row=f"user-{user_id}",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/staff")
 
 
@@ -125,8 +154,15 @@ def staff_active(
     try:
         admin.set_staff_active(session=session, actor=user, user_id=user_id, active=active == "1")
     except ValidationFailed as failure:
-        return _staff_page(request, session, user, language, row=f"user-{user_id}",
-                           errors=failure.errors, status_code=422)  # fmt: skip
+        return _staff_page(
+            request,
+            session,
+            user,
+            language,
+            row=f"user-{user_id}",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/staff")
 
 
@@ -160,12 +196,19 @@ def team_create(
 ) -> Response:
     """Add a team."""
     try:
-        admin.create_team(session=session, actor=user, code=code, name_zh=name_zh,
-                          name_en=name_en)  # fmt: skip
+        admin.create_team(session=session, actor=user, code=code, name_zh=name_zh, name_en=name_en)
     except ValidationFailed as failure:
         values = {"code": code, "name_zh": name_zh, "name_en": name_en}
-        return _teams_page(request, session, user, language, values=values, row="new",
-                           errors=failure.errors, status_code=422)  # fmt: skip
+        return _teams_page(
+            request,
+            session,
+            user,
+            language,
+            values=values,
+            row="new",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/teams")
 
 
@@ -181,12 +224,21 @@ def team_rename(
 ) -> Response:
     """Rename a team."""
     try:
-        admin.rename_team(session=session, actor=user, code=code[:40], name_zh=name_zh,
-                          name_en=name_en)  # fmt: skip
+        admin.rename_team(
+            session=session, actor=user, code=code[:40], name_zh=name_zh, name_en=name_en
+        )
     except ValidationFailed as failure:
         values = {"name_zh": name_zh, "name_en": name_en}
-        return _teams_page(request, session, user, language, values=values, row=f"team-{code}",
-                           errors=failure.errors, status_code=422)  # fmt: skip
+        return _teams_page(
+            request,
+            session,
+            user,
+            language,
+            values=values,
+            row=f"team-{code}",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/teams")
 
 
@@ -231,16 +283,31 @@ def service_update(
         if errors:
             raise ValidationFailed(errors)
         admin.update_service(
-            session=session, actor=user, service_code=service_code[:60], active=active == "1",
-            team_code=team_code or None, turnaround_days=days,
+            session=session,
+            actor=user,
+            service_code=service_code[:60],
+            active=active == "1",
+            team_code=team_code or None,
+            turnaround_days=days,
             position=order if order is not None else admin.UNSET,
-        )  # fmt: skip
+        )
     except ValidationFailed as failure:
-        values = {"active": active == "1", "team_code": team_code,
-                  "turnaround_days": turnaround_days, "position": position}  # fmt: skip
-        return _services_page(request, session, user, language, values=values,
-                              row=f"service-{service_code}", errors=failure.errors,
-                              status_code=422)  # fmt: skip
+        values = {
+            "active": active == "1",
+            "team_code": team_code,
+            "turnaround_days": turnaround_days,
+            "position": position,
+        }
+        return _services_page(
+            request,
+            session,
+            user,
+            language,
+            values=values,
+            row=f"service-{service_code}",
+            errors=failure.errors,
+            status_code=422,
+        )
     return _redirect("/admin/services")
 
 

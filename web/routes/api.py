@@ -40,9 +40,11 @@ def chat(
     conversation_owner.remember_visitor(request, response)
     with observability.answering(request) as record:  # answer latency and refusals
         turn = assistant.ask(
-            body.question, conversation_id=conversation,
-            asker_id=user.id if user else None, company_id=user.company_id if user else None,
-        )  # fmt: skip
+            body.question,
+            conversation_id=conversation,
+            asker_id=user.id if user else None,
+            company_id=user.company_id if user else None,
+        )
         record(turn.answer)
     return ChatResponse.of_turn(turn)
 
@@ -67,9 +69,13 @@ def list_documents(
     """List the knowledge base's documents with their metadata, filtered."""
     with components.sessions() as session:
         rows = registry.list_documents(
-            session=session, category=category, jurisdiction=jurisdiction,
-            status=status, language=language, query=q,
-        )  # fmt: skip
+            session=session,
+            category=category,
+            jurisdiction=jurisdiction,
+            status=status,
+            language=language,
+            query=q,
+        )
     return [DocumentOut.of(row) for row in rows]
 
 

@@ -116,17 +116,29 @@ async def upload_document(
     """Upload a new document: checked now, indexed in the background (see `index_status`)."""
     data = await file.read(knowledge.max_bytes + 1)
     metadata = {
-        "id": id, "title": title, "language": language, "category": category,
-        "issuer": issuer, "doc_number": doc_number, "issued": issued, "effective": effective,
-        "status": status_, "jurisdiction": jurisdiction, "source_url": source_url,
-        "translation_of": translation_of, "verified": verified,
-    }  # fmt: skip
+        "id": id,
+        "title": title,
+        "language": language,
+        "category": category,
+        "issuer": issuer,
+        "doc_number": doc_number,
+        "issued": issued,
+        "effective": effective,
+        "status": status_,
+        "jurisdiction": jurisdiction,
+        "source_url": source_url,
+        "translation_of": translation_of,
+        "verified": verified,
+    }
     try:
         row, state = await run_in_threadpool(
             knowledge.upload,
-            data=data, filename=file.filename or "", metadata=metadata,
-            changed_by=user.email, note=note,
-        )  # fmt: skip
+            data=data,
+            filename=file.filename or "",
+            metadata=metadata,
+            changed_by=user.email,
+            note=note,
+        )
     except UploadRejected as error:
         return rejected(error)
     response.headers["Location"] = f"/api/v1/documents/{row.id}"
@@ -151,9 +163,12 @@ async def upload_version(
     try:
         await run_in_threadpool(
             knowledge.replace,
-            document_id=document_id, data=data, filename=file.filename or "",
-            changed_by=user.email, note=note,
-        )  # fmt: skip
+            document_id=document_id,
+            data=data,
+            filename=file.filename or "",
+            changed_by=user.email,
+            note=note,
+        )
     except DocumentMissing:
         raise NotFound("document", document_id) from None
     except UploadRejected as error:
@@ -193,9 +208,11 @@ def supersede_document(
     """Mark a document superseded by another; answers cite it only about the past."""
     try:
         knowledge.supersede(
-            document_id=document_id, superseded_by=body.superseded_by,
-            changed_by=user.email, note=body.note,
-        )  # fmt: skip
+            document_id=document_id,
+            superseded_by=body.superseded_by,
+            changed_by=user.email,
+            note=body.note,
+        )
     except DocumentMissing:
         raise NotFound("document", document_id) from None
     except UploadRejected as error:

@@ -76,9 +76,13 @@ class SlaOut(BaseModel):
     @classmethod
     def of(cls, sla: SlaStatus) -> SlaOut:
         """The API view of SLA clocks."""
-        return cls(state=sla.state, clock=sla.clock, remaining_seconds=sla.remaining_seconds,
-                   first_response_due=sla.first_response_due,
-                   resolution_due=sla.resolution_due)  # fmt: skip
+        return cls(
+            state=sla.state,
+            clock=sla.clock,
+            remaining_seconds=sla.remaining_seconds,
+            first_response_due=sla.first_response_due,
+            resolution_due=sla.resolution_due,
+        )
 
 
 class RequestOut(BaseModel):
@@ -101,12 +105,19 @@ class RequestOut(BaseModel):
     def of(cls, item: ServiceRequest, sla: SlaStatus, *, staff: bool) -> RequestOut:
         """The API view of a request (the assignee only for staff)."""
         return cls(
-            tracking_number=item.tracking_number, service_code=item.service_code,
-            title=item.title, description=item.description, fields=item.fields or {},
-            status=item.status, priority=item.priority, created_at=item.created_at,
-            updated_at=item.updated_at, rating=item.rating, sla=SlaOut.of(sla),
+            tracking_number=item.tracking_number,
+            service_code=item.service_code,
+            title=item.title,
+            description=item.description,
+            fields=item.fields or {},
+            status=item.status,
+            priority=item.priority,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            rating=item.rating,
+            sla=SlaOut.of(sla),
             assignee_id=item.assignee_id if staff else None,
-        )  # fmt: skip
+        )
 
 
 class TimelineEntryOut(BaseModel):
@@ -164,14 +175,27 @@ def list_services(session: SessionDep) -> list[ServiceOut]:
     out = []
     for service in catalog.list_services(session=session):
         spec = catalog.spec_for(service_code=service.code)
-        out.append(ServiceOut(
-            code=service.code, name_zh=service.name_zh, name_en=service.name_en,
-            team_code=service.team_code, turnaround_days=service.turnaround_days,
-            fields=[FieldOut(name=f.name, label_zh=f.label_zh, label_en=f.label_en, kind=f.kind,
-                             required=f.required, choices=[c.value for c in f.choices])
-                    for f in spec.fields],
-            required_attachments=[a.key for a in spec.attachments if a.required],
-        ))  # fmt: skip
+        out.append(
+            ServiceOut(
+                code=service.code,
+                name_zh=service.name_zh,
+                name_en=service.name_en,
+                team_code=service.team_code,
+                turnaround_days=service.turnaround_days,
+                fields=[
+                    FieldOut(
+                        name=f.name,
+                        label_zh=f.label_zh,
+                        label_en=f.label_en,
+                        kind=f.kind,
+                        required=f.required,
+                        choices=[c.value for c in f.choices],
+                    )
+                    for f in spec.fields
+                ],
+                required_attachments=[a.key for a in spec.attachments if a.required],
+            )
+        )
     return out
 
 
@@ -187,11 +211,15 @@ def create_request(
     """Submit a request; a repeated Idempotency-Key returns the request made the first time."""
     raw = {k: _as_form_value(v) for k, v in body.fields.items()}
     item = service_requests.submit(
-        session=session, user=user, service_code=body.service_code, title=body.title,
-        description=body.description, fields=raw,
+        session=session,
+        user=user,
+        service_code=body.service_code,
+        title=body.title,
+        description=body.description,
+        fields=raw,
         idempotency_key=idempotency_key or secrets.token_urlsafe(24),
         catalog_match=portal.catalog_match,
-    )  # fmt: skip
+    )
     return RequestOut.of(item, sla_of(item, calendar), staff=user.is_staff)
 
 
@@ -221,11 +249,17 @@ async def create_request_with_files(
         raise ValidationFailed({"files": "too_many_files"})
     uploads = [(f.filename or "", f.file) for f in files]  # spooled files, read in chunks
     item = service_requests.submit(
-        session=session, user=user, service_code=service_code, title=title,
-        description=description, fields={k: _as_form_value(v) for k, v in parsed.items()},
+        session=session,
+        user=user,
+        service_code=service_code,
+        title=title,
+        description=description,
+        fields={k: _as_form_value(v) for k, v in parsed.items()},
         idempotency_key=idempotency_key or secrets.token_urlsafe(24),
-        files=uploads, store=portal.store, catalog_match=portal.catalog_match,
-    )  # fmt: skip
+        files=uploads,
+        store=portal.store,
+        catalog_match=portal.catalog_match,
+    )
     return RequestOut.of(item, sla_of(item, calendar), staff=user.is_staff)
 
 
@@ -255,15 +289,25 @@ def get_request(
     for entry in service_requests.timeline(session=session, user=user, request=item):
         if entry.message is not None:
             author = entry.message.author
-            entries.append(TimelineEntryOut(
-                at=entry.at, kind="message", internal=entry.internal,
-                summary=entry.message.visibility, body=entry.message.body,
-                author=author.name if (user.is_staff or not author.is_staff) else "center",
-            ))  # fmt: skip
+            entries.append(
+                TimelineEntryOut(
+                    at=entry.at,
+                    kind="message",
+                    internal=entry.internal,
+                    summary=entry.message.visibility,
+                    body=entry.message.body,
+                    author=author.name if (user.is_staff or not author.is_staff) else "center",
+                )
+            )
         elif entry.attachment is not None:
-            entries.append(TimelineEntryOut(at=entry.at, kind="attachment",
-                                            internal=entry.internal,
-                                            summary=entry.attachment.filename))  # fmt: skip
+            entries.append(
+                TimelineEntryOut(
+                    at=entry.at,
+                    kind="attachment",
+                    internal=entry.internal,
+                    summary=entry.attachment.filename,
+                )
+            )
         elif entry.event is not None:
             e = entry.event
             summary = f"{e.before} -> {e.after}"
@@ -291,19 +335,30 @@ def post_message(
 ) -> MessageOut:
     """Add a message (a company answering the center moves the request back to in progress)."""
     message = service_requests.add_message(
-        session=session, user=user, request=item, body=body.body,
-        visibility=body.visibility, calendar=calendar,  # type: ignore[arg-type]
-    )  # fmt: skip
-    return MessageOut(id=message.id, body=message.body, visibility=message.visibility,
-                      created_at=message.created_at)  # fmt: skip
+        session=session,
+        user=user,
+        request=item,
+        body=body.body,
+        visibility=body.visibility,  # type: ignore[arg-type]
+        calendar=calendar,
+    )
+    return MessageOut(
+        id=message.id,
+        body=message.body,
+        visibility=message.visibility,
+        created_at=message.created_at,
+    )
 
 
 @router.patch(
     "/requests/{tracking_number}",
     response_model=RequestOut,
-    responses={**_ERRORS, 403: {"description": "staff only"},
-               409: {"description": "the transition table does not allow this status"}},
-)  # fmt: skip
+    responses={
+        **_ERRORS,
+        403: {"description": "staff only"},
+        409: {"description": "the transition table does not allow this status"},
+    },
+)
 def update_request(
     patch: RequestPatch,
     item: VisibleRequest,
@@ -323,13 +378,19 @@ def update_request(
     # The status first: an illegal transition (409) then leaves everything else unchanged.
     if patch.status is not None and patch.status != item.status:
         service_requests.transition(
-            session=session, actor=user, request=item, target=patch.status, note=patch.note,
+            session=session,
+            actor=user,
+            request=item,
+            target=patch.status,
+            note=patch.note,
             calendar=calendar,
-        )  # fmt: skip
+        )
     if "assignee_id" in patch.model_fields_set:
-        service_requests.assign(session=session, actor=user, request=item,
-                                assignee_id=patch.assignee_id or None)  # fmt: skip
+        service_requests.assign(
+            session=session, actor=user, request=item, assignee_id=patch.assignee_id or None
+        )
     if patch.priority is not None:
-        service_requests.set_priority(session=session, actor=user, request=item,
-                                      priority=patch.priority)  # fmt: skip
+        service_requests.set_priority(
+            session=session, actor=user, request=item, priority=patch.priority
+        )
     return RequestOut.of(item, sla_of(item, calendar), staff=True)

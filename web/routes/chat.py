@@ -48,7 +48,7 @@ def chat_page(
             "question": q.strip(),  # a service guide's common question, to send or edit
             "error": None,
             "actions": actions,
-        },  # fmt: skip
+        },
         language=language,
     )
 
@@ -85,7 +85,7 @@ def ask(
                 "turns": [turn],
                 "conversation_id": conversation,
                 "actions": answers.chat_actions(request, session),
-            },  # fmt: skip
+            },
             language=language,
             block="turn_response",
         )
@@ -117,7 +117,7 @@ def _form_error(
             "question": question,
             "error": key,
             "actions": {},
-        },  # fmt: skip
+        },
         language=language,
         status_code=422,
     )

@@ -44,9 +44,13 @@ def library(
     }
     with components.sessions() as session:
         rows = registry.list_documents(
-            session=session, category=filters["category"], jurisdiction=filters["jurisdiction"],
-            status=filters["status"], language=filters["language"], query=filters["q"],
-        )  # fmt: skip
+            session=session,
+            category=filters["category"],
+            jurisdiction=filters["jurisdiction"],
+            status=filters["status"],
+            language=filters["language"],
+            query=filters["q"],
+        )
     return render(
         request,
         "documents.html",
@@ -56,7 +60,7 @@ def library(
             "categories": CATEGORIES,
             "jurisdictions": JURISDICTIONS,
             "statuses": STATUSES,
-        },  # fmt: skip
+        },
         language=language,
         block="results",
     )

@@ -36,17 +36,27 @@ _ERROR_KEYS = {"reason": "feedback.error.reason", "comment": "feedback.error.com
 
 
 def _give(
-    session: SessionDep, user: OptionalUser, answer_id: str, *, helpful: bool,
-    reason: str | None, comment: str | None,
-) -> answer_log.Feedback:  # fmt: skip
+    session: SessionDep,
+    user: OptionalUser,
+    answer_id: str,
+    *,
+    helpful: bool,
+    reason: str | None,
+    comment: str | None,
+) -> answer_log.Feedback:
     if len(answer_id) > 32:
         raise NotFound("answer", answer_id[:32])
     try:
         return answer_log.give_feedback(
-            session=session, answer_id=answer_id, helpful=helpful, reason=reason,
-            comment=comment, user_id=user.id if user else None,
-            company_id=user.company_id if user else None, staff=bool(user and user.is_staff),
-        )  # fmt: skip
+            session=session,
+            answer_id=answer_id,
+            helpful=helpful,
+            reason=reason,
+            comment=comment,
+            user_id=user.id if user else None,
+            company_id=user.company_id if user else None,
+            staff=bool(user and user.is_staff),
+        )
     except answer_log.AnswerNotFound:
         raise NotFound("answer", answer_id) from None
 
@@ -63,14 +73,19 @@ def api_feedback(
 ) -> FeedbackOut:
     """Rate an answer: helpful or not, and for "not" optionally why; a later verdict replaces it."""
     try:
-        stored = _give(session, user, answer_id, helpful=body.helpful, reason=body.reason,
-                       comment=body.comment)  # fmt: skip
+        stored = _give(
+            session, user, answer_id, helpful=body.helpful, reason=body.reason, comment=body.comment
+        )
     except answer_log.InvalidFeedback as error:
         raise ValidationFailed({error.field: error.message}) from None
     return FeedbackOut(
-        id=stored.id, answer_id=stored.answer_id, helpful=stored.helpful, reason=stored.reason,
-        comment=stored.comment, created_at=stored.created_at,
-    )  # fmt: skip
+        id=stored.id,
+        answer_id=stored.answer_id,
+        helpful=stored.helpful,
+        reason=stored.reason,
+        comment=stored.comment,
+        created_at=stored.created_at,
+    )
 
 
 @router.post("/chat/answers/{answer_id}/feedback", response_class=HTMLResponse)
@@ -91,26 +106,40 @@ def chat_feedback(
         error = "feedback.error.helpful"
     else:
         try:
-            _give(session, user, answer_id, helpful=helpful == "yes",
-                  reason=None if helpful == "yes" else reason, comment=comment)  # fmt: skip
+            _give(
+                session,
+                user,
+                answer_id,
+                helpful=helpful == "yes",
+                reason=None if helpful == "yes" else reason,
+                comment=comment,
+            )
         except answer_log.InvalidFeedback as failure:
             error = _ERROR_KEYS.get(failure.field, "error.invalid")
     if error is None and not is_htmx(request):
         target = f"/chat?c={quote(turn.conversation_id)}&rated={answer_id}#a-{answer_id}"
         return RedirectResponse(target, status_code=303)
     actions = answers.chat_actions(
-        request, session, rated=answer_id if error is None else None,
+        request,
+        session,
+        rated=answer_id if error is None else None,
         feedback_error={answer_id: error} if error else None,
-    )  # fmt: skip
+    )
     status = 422 if error else 200
     if is_htmx(request):
         context: dict[str, Any] = {"answer_id": answer_id, "actions": actions}
-        return render(request, "answers/feedback.html", context, language=language,
-                      status_code=status)  # fmt: skip
+        return render(
+            request, "answers/feedback.html", context, language=language, status_code=status
+        )
     # Without JavaScript: the conversation again, the message next to this answer's form.
     turns = get_ready_assistant(request).history(turn.conversation_id)
-    context = {"turns": turns, "conversation_id": turn.conversation_id, "question": "",
-               "error": None, "actions": actions}  # fmt: skip
+    context = {
+        "turns": turns,
+        "conversation_id": turn.conversation_id,
+        "question": "",
+        "error": None,
+        "actions": actions,
+    }
     return render(request, "chat.html", context, language=language, status_code=status)
 
 
@@ -147,17 +176,26 @@ def feedback_list(
 ) -> Response:
     """Feedback on answers with the question, answer and citations; filters; newest first."""
     helpful = {"helpful": True, "unhelpful": False}.get(verdict)
-    found = answer_log.list_feedback(session=session, helpful=helpful, reason=reason or None,
-                                  handled={"open": False, "handled": True}.get(handled),
-                                  page=page)  # fmt: skip
+    found = answer_log.list_feedback(
+        session=session,
+        helpful=helpful,
+        reason=reason or None,
+        handled={"open": False, "handled": True}.get(handled),
+        page=page,
+    )
     people = attached_answers.users_by_id(
         session=session, user_ids=[fb.user_id for fb, _ in found.items if fb.user_id]
     )
     context = {
-        "found": found, "people": people, "verdict": verdict, "reason": reason,
-        "handled": handled, "reasons": answer_log.REASONS, "local_time": local_time,
+        "found": found,
+        "people": people,
+        "verdict": verdict,
+        "reason": reason,
+        "handled": handled,
+        "reasons": answer_log.REASONS,
+        "local_time": local_time,
         "back": request.url.query,
-    }  # fmt: skip
+    }
     return render(request, "staff/feedback.html", context, language=language)
 
 
@@ -178,8 +216,12 @@ def mark_handled(
 ) -> Response:
     """Mark a piece of feedback handled (or open it again), then back to the list (303)."""
     _feedback_item(session, feedback_id)
-    answer_log.set_handled(session=session, feedback_id=feedback_id, handled=handled == "yes",
-                        by=user.name or user.email)  # fmt: skip
+    answer_log.set_handled(
+        session=session,
+        feedback_id=feedback_id,
+        handled=handled == "yes",
+        by=user.name or user.email,
+    )
     query = back if re.fullmatch(r"[\w=&%.+-]*", back) else ""
     return RedirectResponse(f"/staff/feedback?{query}#fb-{feedback_id}", status_code=303)
 
@@ -195,9 +237,18 @@ def staff_answer_from_feedback(
     """The staff-answer form with the asked question filled in, in the asker's language."""
     _, turn = _feedback_item(session, feedback_id)
     values = {
-        "questions": turn.question, "answer": "", "language": turn.answer.language,
+        "questions": turn.question,
+        "answer": "",
+        "language": turn.answer.language,
         "citations": [CitationDraft("", "")] * CITATION_ROWS,
-    }  # fmt: skip
-    context = {"values": values, "editing": None, "group": None, "errors": {}, "passages": None,
-               "q": turn.question, "from_feedback": feedback_id}  # fmt: skip
+    }
+    context = {
+        "values": values,
+        "editing": None,
+        "group": None,
+        "errors": {},
+        "passages": None,
+        "q": turn.question,
+        "from_feedback": feedback_id,
+    }
     return request_page(request, "staff/curated_form.html", context, language=language)

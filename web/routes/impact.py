@@ -49,9 +49,12 @@ def impact_of(*, session: Session, document_id: str) -> Impact:
     if row is not None:
         title, version = row.title, row.version or 1
         change: attached_answers.Change = (
-            "withdrawn" if row.withdrawn else "superseded" if row.status == "superseded"
+            "withdrawn"
+            if row.withdrawn
+            else "superseded"
+            if row.status == "superseded"
             else "edited"
-        )  # fmt: skip
+        )
     else:  # removed outright: its versions (and the answers that quoted it) remain
         versions = registry.versions_of(session=session, document_id=document_id)
         if not versions:
@@ -62,8 +65,9 @@ def impact_of(*, session: Session, document_id: str) -> Impact:
             "withdrawn",
         )
     before = version if change == "edited" else None
-    affected = answer_log.answers_citing(session=session, document_id=document_id,
-                                      before_version=before)  # fmt: skip
+    affected = answer_log.answers_citing(
+        session=session, document_id=document_id, before_version=before
+    )
     ids = [a.turn.answer_id for a in affected if a.turn.answer_id]
     requests = attached_answers.open_requests_with(session=session, answer_ids=ids)
     staff_answers = curated.citing(session=session, document_id=document_id)
@@ -94,12 +98,19 @@ def impact_page(
         session=session, document_id=document_id, document_version=impact.version
     )
     context: dict[str, Any] = {
-        "impact": impact, "people": people, "firms": firms, "already": len(sent),
-        "report": None if requests_notified is None else {
-            "requests": requests_notified, "companies": companies, "skipped": skipped,
+        "impact": impact,
+        "people": people,
+        "firms": firms,
+        "already": len(sent),
+        "report": None
+        if requests_notified is None
+        else {
+            "requests": requests_notified,
+            "companies": companies,
+            "skipped": skipped,
         },
         "local_time": local_time,
-    }  # fmt: skip
+    }
     return render(request, "staff/impact.html", context, language=language)
 
 
@@ -108,10 +119,15 @@ def notify_affected(document_id: str, session: SessionDep, user: CurrentStaff) -
     """Notify every affected company once (per request, or per company), through the outbox."""
     impact = impact_of(session=session, document_id=document_id)
     report = attached_answers.notify_impact(
-        session=session, actor=user, document_id=document_id, document_version=impact.version,
-        title=impact.title, change=impact.change,
-        requests=[r for r, _ in impact.requests], company_ids=impact.company_ids,
-    )  # fmt: skip
+        session=session,
+        actor=user,
+        document_id=document_id,
+        document_version=impact.version,
+        title=impact.title,
+        change=impact.change,
+        requests=[r for r, _ in impact.requests],
+        company_ids=impact.company_ids,
+    )
     query = (
         f"notified={report.notified_requests}&companies={report.notified_companies}"
         f"&skipped={report.already_notified}"

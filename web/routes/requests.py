@@ -129,9 +129,14 @@ def pick(obj: Any, language: str, attr: str = "name") -> str:
 
 
 def page(
-    request: Request, template: str, context: dict[str, Any], *, language: UiLanguage,
-    block: str | None = None, status_code: int = 200,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: UiLanguage,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     """Render a request page with the helpers every request template uses."""
     helpers: dict[str, Any] = {
         "local_time": local_time,
@@ -141,8 +146,14 @@ def page(
         "clocks": lambda sla, calendar: clock_texts(sla, calendar, language),
         "calendar_line": lambda calendar: calendar_text(calendar, language),
     }
-    return render(request, template, {**helpers, **context}, language=language, block=block,
-                  status_code=status_code)  # fmt: skip
+    return render(
+        request,
+        template,
+        {**helpers, **context},
+        language=language,
+        block=block,
+        status_code=status_code,
+    )
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -166,10 +177,16 @@ def my_requests(
 
 
 def _form_context(
-    *, service_code: str | None, session: Any, values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None, key: str | None = None, deflection_id: str = "",
-    answer: Any = None, slots: material_uploads.SlotResult | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    service_code: str | None,
+    session: Any,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    key: str | None = None,
+    deflection_id: str = "",
+    answer: Any = None,
+    slots: material_uploads.SlotResult | None = None,
+) -> dict[str, Any]:
     spec = None
     service = None
     checklist = None
@@ -236,25 +253,40 @@ def submit_request(
     if answer_id:
         answers.visible_answer(session=session, user=user, answer_id=answer_id)
     # Each material's slot is checked on its own; good files are kept for a retry.
-    slots = material_uploads.read_slots(request=request, user=user, store=portal.store,
-                                        service_code=code, uploads=form.uploads,
-                                        values=form.values)  # fmt: skip
-    missing = {completeness.slot_name(a.key): "required" for a in spec.attachments
-               if a.required and a.key not in slots.materials}  # fmt: skip
+    slots = material_uploads.read_slots(
+        request=request,
+        user=user,
+        store=portal.store,
+        service_code=code,
+        uploads=form.uploads,
+        values=form.values,
+    )
+    missing = {
+        completeness.slot_name(a.key): "required"
+        for a in spec.attachments
+        if a.required and a.key not in slots.materials
+    }
     if slots.errors or missing:
         # Report every problem at once: the slots and whatever the fields lack.
         errors = {**_title_errors(form), **_field_errors(code, raw), **missing, **slots.errors}
         return _form_again(request, session, language, form, errors, slots)
     try:
         created = service_requests.submit(
-            session=session, user=user, service_code=code, title=form.text("title"),
-            description=form.text("description"), fields=raw, idempotency_key=key,
-            files=form.files, store=portal.store, catalog_match=portal.catalog_match,
+            session=session,
+            user=user,
+            service_code=code,
+            title=form.text("title"),
+            description=form.text("description"),
+            fields=raw,
+            idempotency_key=key,
+            files=form.files,
+            store=portal.store,
+            catalog_match=portal.catalog_match,
             materials=slots.materials,
             deflection_shown=deflection.shown_count(
                 session=session, user=user, deflection_id=deflection_id
             ),
-        )  # fmt: skip
+        )
     except ValidationFailed as failure:
         return _form_again(request, session, language, form, failure.errors, slots)
     deflection.link_request(
@@ -266,18 +298,29 @@ def submit_request(
 
 
 def _form_again(
-    request: Request, session: Any, language: Any, form: SubmittedForm, errors: dict[str, str],
+    request: Request,
+    session: Any,
+    language: Any,
+    form: SubmittedForm,
+    errors: dict[str, str],
     slots: material_uploads.SlotResult | None = None,
-) -> Response:  # fmt: skip
+) -> Response:
     code = form.text("service_code")
     answer_id = form.text("answer_id")[:33]
     context = _form_context(
-        service_code=code, session=session, values=dict(form.values), errors=errors,
-        key=form.text("idempotency_key"), deflection_id=form.text("deflection_id"),
+        service_code=code,
+        session=session,
+        values=dict(form.values),
+        errors=errors,
+        key=form.text("idempotency_key"),
+        deflection_id=form.text("deflection_id"),
         answer=answers.visible_answer(
             session=session, user=auth.current_user(request), answer_id=answer_id
-        ) if answer_id else None, slots=slots,
-    )  # fmt: skip
+        )
+        if answer_id
+        else None,
+        slots=slots,
+    )
     return page(request, "requests/new.html", context, language=language, status_code=422)
 
 
@@ -343,9 +386,13 @@ def record_suggestions(
     row_id = _int_or_none(deflection_id)
     if found is not None:
         row_id = deflection.record_shown(
-            session=session, user=user, deflection_id=row_id, service_code=service_code or None,
-            query=found.query, shown=found.count,
-        )  # fmt: skip
+            session=session,
+            user=user,
+            deflection_id=row_id,
+            service_code=service_code or None,
+            query=found.query,
+            shown=found.count,
+        )
     context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
     return page(
         request, "requests/suggestions.html", context, language=language, block="suggestions"
@@ -440,9 +487,14 @@ def reply(
     """Add information or files (answering the center moves it back to in progress)."""
     try:
         service_requests.add_message(
-            session=session, user=user, request=item, body=form.text("body"),
-            files=form.files, store=portal.store, calendar=calendar,
-        )  # fmt: skip
+            session=session,
+            user=user,
+            request=item,
+            body=form.text("body"),
+            files=form.files,
+            store=portal.store,
+            calendar=calendar,
+        )
     except ValidationFailed as failure:
         context = detail_context(session=session, user=user, item=item, calendar=calendar)
         context.update(created=False, errors=failure.errors, values={"body": form.text("body")})

@@ -110,9 +110,14 @@ FiltersDep = Annotated[dashboard.QueueFilters, Depends(queue_filters)]
 
 
 def staff_context(
-    *, session: Any, user: Any, item: ServiceRequest, calendar: Any, language: UiLanguage,
+    *,
+    session: Any,
+    user: Any,
+    item: ServiceRequest,
+    calendar: Any,
+    language: UiLanguage,
     canned_id: int | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Everything the staff request page shows (also re-rendered by its forms on errors)."""
     context = detail_context(session=session, user=user, item=item, calendar=calendar)
     try:
@@ -175,8 +180,14 @@ def request_page(
     canned_id: Annotated[int | None, Query(alias="canned")] = None,
 ) -> Response:
     """Everything about a request: timeline, internal notes, audit trail, triage, actions."""
-    context = staff_context(session=session, user=user, item=item, calendar=calendar,
-                            language=language, canned_id=canned_id)  # fmt: skip
+    context = staff_context(
+        session=session,
+        user=user,
+        item=item,
+        calendar=calendar,
+        language=language,
+        canned_id=canned_id,
+    )
     return page(request, "staff/request.html", context, language=language, block="reply_form")
 
 
@@ -203,10 +214,14 @@ def override_triage(
 ) -> Response:
     """Apply staff's own service, priority or team instead of the suggestion (recorded)."""
     triage.override(
-        session=session, actor=user, request=item, service_code=service_code or None,
+        session=session,
+        actor=user,
+        request=item,
+        service_code=service_code or None,
         priority=Priority(priority) if priority in Priority._value2member_map_ else None,
-        team_code=team_code or None, note=note.strip() or None,
-    )  # fmt: skip
+        team_code=team_code or None,
+        note=note.strip() or None,
+    )
     return _back(item)
 
 
@@ -240,8 +255,9 @@ def set_priority(
     """Change the priority (and so the SLA targets)."""
     if priority not in Priority._value2member_map_:
         raise ValidationFailed({"priority": "invalid_choice"})
-    service_requests.set_priority(session=session, actor=user, request=item,
-                                  priority=Priority(priority))  # fmt: skip
+    service_requests.set_priority(
+        session=session, actor=user, request=item, priority=Priority(priority)
+    )
     return _back(item)
 
 
@@ -257,8 +273,14 @@ def change_status(
     """Move the request along the workflow (an illegal step answers 409 with the reason)."""
     if target not in Status._value2member_map_:
         raise ValidationFailed({"target": "invalid_choice"})
-    service_requests.transition(session=session, actor=user, request=item, target=Status(target),
-                                note=note.strip() or None, calendar=calendar)  # fmt: skip
+    service_requests.transition(
+        session=session,
+        actor=user,
+        request=item,
+        target=Status(target),
+        note=note.strip() or None,
+        calendar=calendar,
+    )
     return _back(item)
 
 
@@ -284,18 +306,27 @@ def post_message(
             context = staff_context(
                 session=session, user=user, item=item, calendar=calendar, language=language
             )
-            context.update(values={"body": body}, reply_review=review,
-                           figures_confirmed=reply_drafting.fingerprint(body))  # fmt: skip
+            context.update(
+                values={"body": body},
+                reply_review=review,
+                figures_confirmed=reply_drafting.fingerprint(body),
+            )
             return page(request, "staff/request.html", context, language=language, status_code=422)
     try:
         service_requests.add_message(
-            session=session, user=user, request=item, body=form.text("body"),
-            visibility=visibility, files=form.files, store=portal.store,  # type: ignore[arg-type]
+            session=session,
+            user=user,
+            request=item,
+            body=form.text("body"),
+            visibility=visibility,  # type: ignore[arg-type]
+            files=form.files,
+            store=portal.store,
             calendar=calendar,
-        )  # fmt: skip
+        )
     except ValidationFailed as failure:
-        context = staff_context(session=session, user=user, item=item, calendar=calendar,
-                                language=language)  # fmt: skip
+        context = staff_context(
+            session=session, user=user, item=item, calendar=calendar, language=language
+        )
         context.update(errors=failure.errors, values={"body": form.text("body")})
         return page(request, "staff/request.html", context, language=language, status_code=422)
     return _back(item, "#timeline")
@@ -318,15 +349,20 @@ def dashboard_page(
     by_service = sorted(stats.open_by_service.items(), key=lambda kv: -kv[1])
     context = {
         "stats": stats,
-        "by_status": [(s.value, stats.open_by_status.get(s.value, 0)) for s in Status
-                      if s.value in stats.open_by_status],
+        "by_status": [
+            (s.value, stats.open_by_status.get(s.value, 0))
+            for s in Status
+            if s.value in stats.open_by_status
+        ],
         "by_service": [(names.get(code, code), n) for code, n in by_service],
         "per_day": list(stats.submitted_per_day.items()),
         "charts": dashboard_charts(stats),
-        "extra_materials": [(names.get(c.service_code, c.service_code), c.count)
-                            for c in material_requests.extra_counts(session=session, actor=user)],
+        "extra_materials": [
+            (names.get(c.service_code, c.service_code), c.count)
+            for c in material_requests.extra_counts(session=session, actor=user)
+        ],
         "calendar_missing": calendar_missing(session, now()),
-    }  # fmt: skip
+    }
     return page(request, "staff/dashboard.html", context, language=language)
 
 
@@ -334,18 +370,23 @@ def dashboard_page(
 
 
 def _canned_page(
-    request: Request, session: Any, user: Any, language: UiLanguage, *,
-    editing: Any = None, values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None, status_code: int = 200,
-) -> Response:  # fmt: skip
+    request: Request,
+    session: Any,
+    user: Any,
+    language: UiLanguage,
+    *,
+    editing: Any = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     context = {
         "replies": canned.list_replies(session=session, actor=user),
         "editing": editing,
         "values": values or ({"title": editing.title, "body": editing.body} if editing else {}),
         "errors": errors or {},
     }
-    return page(request, "staff/canned.html", context, language=language,
-                status_code=status_code)  # fmt: skip
+    return page(request, "staff/canned.html", context, language=language, status_code=status_code)
 
 
 @router.get("/canned", response_class=HTMLResponse)
@@ -369,8 +410,15 @@ def canned_create(
     try:
         canned.create_reply(session=session, actor=user, title=title, body=body)
     except ValidationFailed as failure:
-        return _canned_page(request, session, user, language, values={"title": title, "body": body},
-                            errors=failure.errors, status_code=422)  # fmt: skip
+        return _canned_page(
+            request,
+            session,
+            user,
+            language,
+            values={"title": title, "body": body},
+            errors=failure.errors,
+            status_code=422,
+        )
     return RedirectResponse("/staff/canned", status_code=303)
 
 
@@ -398,9 +446,16 @@ def canned_update(
         canned.update_reply(session=session, actor=user, reply_id=reply_id, title=title, body=body)
     except ValidationFailed as failure:
         reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
-        return _canned_page(request, session, user, language, editing=reply,
-                            values={"title": title, "body": body}, errors=failure.errors,
-                            status_code=422)  # fmt: skip
+        return _canned_page(
+            request,
+            session,
+            user,
+            language,
+            editing=reply,
+            values={"title": title, "body": body},
+            errors=failure.errors,
+            status_code=422,
+        )
     return RedirectResponse("/staff/canned", status_code=303)
 
 

@@ -50,9 +50,12 @@ def reason(error: UploadRejected, language: UiLanguage) -> str:
 
 def _choices() -> dict[str, Any]:
     return {
-        "categories": CATEGORIES, "statuses": STATUSES, "jurisdictions": JURISDICTIONS,
-        "index_states": INDEX_STATES, "local_time": local_time,
-    }  # fmt: skip
+        "categories": CATEGORIES,
+        "statuses": STATUSES,
+        "jurisdictions": JURISDICTIONS,
+        "index_states": INDEX_STATES,
+        "local_time": local_time,
+    }
 
 
 async def _form(request: Request) -> tuple[dict[str, Any], UploadFile | None]:
@@ -95,19 +98,25 @@ def knowledge_list(
     }
     with knowledge.sessions() as session:
         rows = registry.list_documents(
-            session=session, category=filters["category"], status=filters["status"],
-            language=filters["language"], query=filters["q"], include_withdrawn=withdrawn,
-        )  # fmt: skip
+            session=session,
+            category=filters["category"],
+            status=filters["status"],
+            language=filters["language"],
+            query=filters["q"],
+            include_withdrawn=withdrawn,
+        )
     states = knowledge.states()
     ready = IndexState.of(None)  # a document never uploaded here: indexed by the file sync
     if filters["index"]:
         rows = [r for r in rows if states.get(r.id, ready).status == filters["index"]]
     rows.sort(key=lambda r: r.updated_at, reverse=True)
     return render(
-        request, "staff/knowledge.html",
+        request,
+        "staff/knowledge.html",
         {"documents": rows, "states": states, "ready": ready, "filters": filters, **_choices()},
-        language=language, block="results",
-    )  # fmt: skip
+        language=language,
+        block="results",
+    )
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -129,11 +138,21 @@ def _upload_page(
     **extra: Any,
 ) -> HTMLResponse:
     return render(
-        request, "staff/knowledge_new.html",
-        {"values": values, "errors": errors, "max_mb": knowledge.max_bytes // (1024 * 1024),
-         "prefilled": (), "prefill_notice": None, **_choices(), **extra},
-        language=language, status_code=status_code, block=block,
-    )  # fmt: skip
+        request,
+        "staff/knowledge_new.html",
+        {
+            "values": values,
+            "errors": errors,
+            "max_mb": knowledge.max_bytes // (1024 * 1024),
+            "prefilled": (),
+            "prefill_notice": None,
+            **_choices(),
+            **extra,
+        },
+        language=language,
+        status_code=status_code,
+        block=block,
+    )
 
 
 # What the file says about itself: derived from the file, so they replace the form's defaults.
@@ -155,9 +174,13 @@ async def prefill_metadata(
     data, filename = await _read(file, knowledge.max_bytes)
     try:
         document = await run_in_threadpool(
-            validate_upload, data=data, filename=filename, metadata={},
-            max_bytes=knowledge.max_bytes, limits=knowledge.limits,
-        )  # fmt: skip
+            validate_upload,
+            data=data,
+            filename=filename,
+            metadata={},
+            max_bytes=knowledge.max_bytes,
+            limits=knowledge.limits,
+        )
     except UploadRejected as error:
         notice = reason(error, language)
         return _upload_page(
@@ -173,9 +196,15 @@ async def prefill_metadata(
     if not is_htmx(request):
         notice += " " + translate("kb.prefill.choose_again", language)
     return _upload_page(
-        request, knowledge, language, values, {},
-        prefilled=tuple(prefilled), prefill_notice=notice, block="upload_meta",
-    )  # fmt: skip
+        request,
+        knowledge,
+        language,
+        values,
+        {},
+        prefilled=tuple(prefilled),
+        prefill_notice=notice,
+        block="upload_meta",
+    )
 
 
 @router.post("", response_class=HTMLResponse)
@@ -190,9 +219,12 @@ async def upload(
     try:
         row, _ = await run_in_threadpool(
             knowledge.upload,
-            data=data, filename=filename, metadata=metadata, changed_by=user.email,
+            data=data,
+            filename=filename,
+            metadata=metadata,
+            changed_by=user.email,
             note=values.get("note") or None,
-        )  # fmt: skip
+        )
     except UploadRejected as error:
         return _upload_page(
             request, knowledge, language, values, {error.field: reason(error, language)}, 422
@@ -231,21 +263,29 @@ def _document_page(
         others = [r for r in registry.list_documents(session=session) if r.id != document.id]
         replacement = (
             registry.get(session=session, document_id=document.superseded_by)
-            if document.superseded_by else None
-        )  # fmt: skip
+            if document.superseded_by
+            else None
+        )
     others.sort(key=lambda r: (r.language != document.language, r.title))
     return render(
-        request, "staff/knowledge_document.html",
+        request,
+        "staff/knowledge_document.html",
         {
-            "document": document, "state": knowledge.state(document.id),
-            "versions": knowledge.versions(document.id), "others": others,
-            "replacement": replacement, "done": done,
+            "document": document,
+            "state": knowledge.state(document.id),
+            "versions": knowledge.versions(document.id),
+            "others": others,
+            "replacement": replacement,
+            "done": done,
             "values": values if values is not None else document.meta.model_dump(),
-            "errors": errors or {}, "max_mb": knowledge.max_bytes // (1024 * 1024),
+            "errors": errors or {},
+            "max_mb": knowledge.max_bytes // (1024 * 1024),
             **_choices(),
         },
-        language=language, status_code=status_code, block=block,
-    )  # fmt: skip
+        language=language,
+        status_code=status_code,
+        block=block,
+    )
 
 
 @router.get("/{document_id}/status", response_class=HTMLResponse)
@@ -272,14 +312,21 @@ async def edit_metadata(
     try:
         row = await run_in_threadpool(
             knowledge.update_metadata,
-            document_id=document.id, changes=changes, changed_by=user.email,
+            document_id=document.id,
+            changes=changes,
+            changed_by=user.email,
             note=values.get("note") or None,
-        )  # fmt: skip
+        )
     except UploadRejected as error:
         return _document_page(
-            request, knowledge, document, language, values={**document.meta.model_dump(),
-            **values}, errors={error.field: reason(error, language)}, status_code=422,
-        )  # fmt: skip
+            request,
+            knowledge,
+            document,
+            language,
+            values={**document.meta.model_dump(), **values},
+            errors={error.field: reason(error, language)},
+            status_code=422,
+        )
     done = "changed" if row.version != before else ""
     return RedirectResponse(f"/staff/knowledge/{document.id}?done={done}", status_code=303)
 
@@ -298,15 +345,22 @@ async def replace(
     try:
         await run_in_threadpool(
             knowledge.replace,
-            document_id=document.id, data=data, filename=filename, changed_by=user.email,
+            document_id=document.id,
+            data=data,
+            filename=filename,
+            changed_by=user.email,
             note=values.get("note") or None,
-        )  # fmt: skip
+        )
     except UploadRejected as error:
         field = "replace_file" if error.field in ("file", *EDITABLE) else error.field
         return _document_page(
-            request, knowledge, document, language,
-            errors={field: reason(error, language)}, status_code=422,
-        )  # fmt: skip
+            request,
+            knowledge,
+            document,
+            language,
+            errors={field: reason(error, language)},
+            status_code=422,
+        )
     return RedirectResponse(f"/staff/knowledge/{document.id}?done=replaced", status_code=303)
 
 
@@ -323,14 +377,20 @@ async def supersede(
     try:
         await run_in_threadpool(
             knowledge.supersede,
-            document_id=document.id, superseded_by=(values.get("superseded_by") or "").strip(),
-            changed_by=user.email, note=values.get("note") or None,
-        )  # fmt: skip
+            document_id=document.id,
+            superseded_by=(values.get("superseded_by") or "").strip(),
+            changed_by=user.email,
+            note=values.get("note") or None,
+        )
     except UploadRejected as error:
         return _document_page(
-            request, knowledge, document, language,
-            errors={"superseded_by": reason(error, language)}, status_code=422,
-        )  # fmt: skip
+            request,
+            knowledge,
+            document,
+            language,
+            errors={"superseded_by": reason(error, language)},
+            status_code=422,
+        )
     return RedirectResponse(f"/staff/knowledge/{document.id}?done=changed", status_code=303)
 
 
@@ -346,9 +406,13 @@ async def withdraw(
     values, _ = await _form(request)
     if values.get("confirm") != "yes":
         return _document_page(
-            request, knowledge, document, language,
-            errors={"confirm": translate("kb.error.confirm", language)}, status_code=422,
-        )  # fmt: skip
+            request,
+            knowledge,
+            document,
+            language,
+            errors={"confirm": translate("kb.error.confirm", language)},
+            status_code=422,
+        )
     try:
         await run_in_threadpool(
             knowledge.withdraw,
@@ -358,9 +422,13 @@ async def withdraw(
         )
     except UploadRejected as error:
         return _document_page(
-            request, knowledge, document, language,
-            errors={"confirm": reason(error, language)}, status_code=422,
-        )  # fmt: skip
+            request,
+            knowledge,
+            document,
+            language,
+            errors={"confirm": reason(error, language)},
+            status_code=422,
+        )
     return RedirectResponse(f"/staff/knowledge/{document.id}?done=changed", status_code=303)
 
 
@@ -377,6 +445,8 @@ def version_page(
     if row is None:
         raise NotFound("version", f"{document.id}@{version}")
     return render(
-        request, "staff/knowledge_version.html",
-        {"document": document, "version": row, **_choices()}, language=language,
-    )  # fmt: skip
+        request,
+        "staff/knowledge_version.html",
+        {"document": document, "version": row, **_choices()},
+        language=language,
+    )

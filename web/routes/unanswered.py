@@ -47,26 +47,35 @@ def unanswered_page(
     gaps.sync(session=session, embeddings=components.embeddings, config=config)
     chosen = status if status in gaps.STATUSES else "open"
     order = sort if sort in ("count", "recent") else "count"
-    result = gaps.list_groups(session=session, config=config, status=chosen,
-                              sort=order, page=page_number, per_page=PER_PAGE)  # type: ignore[arg-type]  # fmt: skip
+    result = gaps.list_groups(
+        session=session,
+        config=config,
+        status=chosen,
+        sort=order,  # type: ignore[arg-type]
+        page=page_number,
+        per_page=PER_PAGE,
+    )
 
     def link(**changes: Any) -> str:
         params = {"status": chosen, "sort": order, "page": page_number, **changes}
         return "/staff/unanswered?" + urlencode({k: v for k, v in params.items() if v})
 
     context = {
-        "result": result, "status": chosen, "sort": order, "page_number": page_number,
-        "statuses": gaps.STATUSES, "link": link,
+        "result": result,
+        "status": chosen,
+        "sort": order,
+        "page_number": page_number,
+        "statuses": gaps.STATUSES,
+        "link": link,
         "has_next": page_number * PER_PAGE < result.total,
-    }  # fmt: skip
+    }
     return page(request, "staff/unanswered.html", context, language=language, block="groups")
 
 
 @router.post("/unanswered/{group_id}/dismiss")
 def dismiss_group(group_id: int, session: SessionDep, user: CurrentStaff) -> Response:
     """Dismiss a group: nothing the knowledge base should answer."""
-    if not gaps.set_status(session=session, group_id=group_id, status="dismissed",
-                           actor=user.name):  # fmt: skip
+    if not gaps.set_status(session=session, group_id=group_id, status="dismissed", actor=user.name):
         raise NotFound("group", str(group_id))
     return RedirectResponse("/staff/unanswered", status_code=303)
 
@@ -93,18 +102,28 @@ def curated_list(
 
 
 def _form_page(
-    request: Request, language: UiLanguage, *, values: dict[str, Any], editing: Any = None,
-    group: gaps.GapGroup | None = None, errors: dict[str, str] | None = None,
+    request: Request,
+    language: UiLanguage,
+    *,
+    values: dict[str, Any],
+    editing: Any = None,
+    group: gaps.GapGroup | None = None,
+    errors: dict[str, str] | None = None,
     status_code: int = 200,
-) -> Response:  # fmt: skip
+) -> Response:
     citations = list(values.get("citations", []))
     citations += [CitationDraft("", "")] * max(CITATION_ROWS - len(citations), 1)
     context = {
-        "values": {**values, "citations": citations}, "editing": editing, "group": group,
-        "errors": errors or {}, "passages": None, "q": "",
-    }  # fmt: skip
-    return page(request, "staff/curated_form.html", context, language=language,
-                status_code=status_code)  # fmt: skip
+        "values": {**values, "citations": citations},
+        "editing": editing,
+        "group": group,
+        "errors": errors or {},
+        "passages": None,
+        "q": "",
+    }
+    return page(
+        request, "staff/curated_form.html", context, language=language, status_code=status_code
+    )
 
 
 def _draft(form: SubmittedForm) -> CuratedDraft:
@@ -118,7 +137,7 @@ def _draft(form: SubmittedForm) -> CuratedDraft:
         answer=form.text("answer"),
         citations=[
             CitationDraft(d[:200], q[:4000]) for d, q in zip(documents, quotes, strict=True)
-        ],  # fmt: skip
+        ],
         language=form.text("language")[:4],
     )
 
@@ -130,8 +149,12 @@ def _list(value: str | list[str] | None) -> list[str]:
 
 
 def _values(draft: CuratedDraft) -> dict[str, Any]:
-    return {"questions": "\n".join(draft.questions), "answer": draft.answer,
-            "language": draft.language, "citations": draft.citations}  # fmt: skip
+    return {
+        "questions": "\n".join(draft.questions),
+        "answer": draft.answer,
+        "language": draft.language,
+        "citations": draft.citations,
+    }
 
 
 def _group(session: Any, components: Components, group_id: str) -> gaps.GapGroup | None:
@@ -155,9 +178,12 @@ def curated_new(
     if group and chosen is None:
         raise NotFound("group", group)
     questions = list(dict.fromkeys([chosen.representative, *chosen.examples])) if chosen else []
-    values = {"questions": "\n".join(questions), "answer": "",
-              "language": (chosen.languages[0] if chosen and len(chosen.languages) == 1 else ""),
-              "citations": []}  # fmt: skip
+    values = {
+        "questions": "\n".join(questions),
+        "answer": "",
+        "language": (chosen.languages[0] if chosen and len(chosen.languages) == 1 else ""),
+        "citations": [],
+    }
     return _form_page(request, language, values=values, group=chosen)
 
 
@@ -174,11 +200,22 @@ def curated_create(
     draft = _draft(form)
     chosen = _group(session, components, form.text("group_id"))
     try:
-        row = curated.create(session=session, draft=draft, author=_author(user),
-                             author_id=user.id, group_id=chosen.id if chosen else None)  # fmt: skip
+        row = curated.create(
+            session=session,
+            draft=draft,
+            author=_author(user),
+            author_id=user.id,
+            group_id=chosen.id if chosen else None,
+        )
     except CuratedInvalid as failure:
-        return _form_page(request, language, values=_values(draft), group=chosen,
-                          errors=failure.errors, status_code=422)  # fmt: skip
+        return _form_page(
+            request,
+            language,
+            values=_values(draft),
+            group=chosen,
+            errors=failure.errors,
+            status_code=422,
+        )
     return RedirectResponse(f"/staff/curated#curated-{row.id}", status_code=303)
 
 
@@ -210,42 +247,69 @@ def passage_picker(
             if passage is None:
                 continue
             meta = index.documents[passage.document_id]
-            passages.append({"document_id": passage.document_id, "title": meta.title,
-                             "section": passage.section, "status": meta.status,
-                             "sentences": list(passage.sentences)})  # fmt: skip
+            passages.append(
+                {
+                    "document_id": passage.document_id,
+                    "title": meta.title,
+                    "section": passage.section,
+                    "status": meta.status,
+                    "sentences": list(passage.sentences),
+                }
+            )
     blank = [CitationDraft("", "")] * CITATION_ROWS
-    context = {"passages": passages, "q": q, "values": {"citations": blank}, "errors": {},
-               "editing": None, "group": None}  # fmt: skip
+    context = {
+        "passages": passages,
+        "q": q,
+        "values": {"citations": blank},
+        "errors": {},
+        "editing": None,
+        "group": None,
+    }
     return page(request, "staff/curated_form.html", context, language=language, block="passages")
 
 
 @router.get("/curated/{curated_id}/edit", response_class=HTMLResponse)
 def curated_edit(
-    curated_id: int, request: Request, session: SessionDep, user: CurrentStaff,
+    curated_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
     language: LanguageDep,
-) -> Response:  # fmt: skip
+) -> Response:
     """Show a curated answer in the edit form."""
     row = _get(session, curated_id)
     values = {
-        "questions": "\n".join(row.questions), "answer": row.answer, "language": row.language,
+        "questions": "\n".join(row.questions),
+        "answer": row.answer,
+        "language": row.language,
         "citations": [CitationDraft(c["document_id"], c["quote"]) for c in row.citations],
-    }  # fmt: skip
+    }
     return _form_page(request, language, values=values, editing=row)
 
 
 @router.post("/curated/{curated_id}", response_class=HTMLResponse)
 def curated_update(
-    curated_id: int, request: Request, session: SessionDep, user: CurrentStaff,
-    language: LanguageDep, form: FormDep,
-) -> Response:  # fmt: skip
+    curated_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentStaff,
+    language: LanguageDep,
+    form: FormDep,
+) -> Response:
     """Change a curated answer (422 with the reasons when something is wrong)."""
     row = _get(session, curated_id)
     draft = _draft(form)
     try:
         curated.update(session=session, curated_id=row.id, draft=draft, author=_author(user))
     except CuratedInvalid as failure:
-        return _form_page(request, language, values=_values(draft), editing=row,
-                          errors=failure.errors, status_code=422)  # fmt: skip
+        return _form_page(
+            request,
+            language,
+            values=_values(draft),
+            editing=row,
+            errors=failure.errors,
+            status_code=422,
+        )
     return RedirectResponse(f"/staff/curated#curated-{row.id}", status_code=303)
 
 

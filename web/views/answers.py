@@ -32,10 +32,11 @@ def visible_answer(*, session: Session, user: User | None, answer_id: str) -> Tu
     """The answer if this user may see it, else 404 (exactly as for a missing one)."""
     try:
         return answer_log.get_visible(
-            session=session, answer_id=answer_id,
+            session=session,
+            answer_id=answer_id,
             company_id=user.company_id if user else None,
             staff=bool(user and user.is_staff),
-        )  # fmt: skip
+        )
     except answer_log.AnswerNotFound:
         raise NotFound("answer", answer_id[:32]) from None
 
@@ -62,23 +63,28 @@ def attach(
     turn = visible_answer(session=session, user=user, answer_id=answer_id)
     if user.is_staff:
         raise NotFound("answer", answer_id[:32])  # staff answers are not the company's
-    return attached_answers.attach(session=session, user=user, request=request,
-                                  snapshot=snapshot(turn))  # fmt: skip
+    return attached_answers.attach(
+        session=session, user=user, request=request, snapshot=snapshot(turn)
+    )
 
 
 def chat_actions(
-    request: Request, session: Session, *, rated: str | None = None,
+    request: Request,
+    session: Session,
+    *,
+    rated: str | None = None,
     feedback_error: dict[str, str] | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """What each answer's action bar needs: the CSRF token and the company's open requests."""
     user = auth.current_user(request)
     company = user is not None and not user.is_staff and user.company_id is not None
     open_requests: list[ServiceRequest] = []
     if company and user is not None:
         open_requests = [
-            r for r in service_requests.list_for_user(session=session, user=user)
+            r
+            for r in service_requests.list_for_user(session=session, user=user)
             if Status(r.status) in OPEN
-        ]  # fmt: skip
+        ]
     viewer_company = user.company_id if user else None
     staff = bool(user and user.is_staff)
     return {

@@ -20,9 +20,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _META = (
-    "id", "title", "language", "translation_of", "category", "issuer", "doc_number",
-    "issued", "effective", "status", "jurisdiction", "source_url", "verified",
-)  # fmt: skip
+    "id",
+    "title",
+    "language",
+    "translation_of",
+    "category",
+    "issuer",
+    "doc_number",
+    "issued",
+    "effective",
+    "status",
+    "jurisdiction",
+    "source_url",
+    "verified",
+)
 
 
 def upgrade() -> None:
@@ -103,10 +114,16 @@ def _backfill_versions(bind) -> None:  # type: ignore[no-untyped-def]
     )
     versions = sa.table(
         "kb_document_versions",
-        sa.column("document_id"), sa.column("version"), sa.column("content_hash"),
-        sa.column("text"), sa.column("meta", sa.JSON()), sa.column("change"),
-        sa.column("changed_by"), sa.column("note"), sa.column("created_at"),
-    )  # fmt: skip
+        sa.column("document_id"),
+        sa.column("version"),
+        sa.column("content_hash"),
+        sa.column("text"),
+        sa.column("meta", sa.JSON()),
+        sa.column("change"),
+        sa.column("changed_by"),
+        sa.column("note"),
+        sa.column("created_at"),
+    )
     now = datetime.now(UTC)
     rows = []
     for row in bind.execute(sa.select(documents)).mappings():
@@ -126,7 +143,7 @@ def _backfill_versions(bind) -> None:  # type: ignore[no-untyped-def]
                 "changed_by": None,
                 "note": "recorded when versions were introduced",
                 "created_at": now,
-            }  # fmt: skip
+            }
         )
     if rows:
         op.bulk_insert(versions, rows)

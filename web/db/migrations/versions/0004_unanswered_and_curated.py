@@ -42,10 +42,12 @@ def upgrade() -> None:
         )
         with op.batch_alter_table("rt_gap_groups", schema=None) as batch_op:
             batch_op.create_index("ix_rt_gap_groups_status_size", ["status", "size"], unique=False)
-            batch_op.create_index(batch_op.f("ix_rt_gap_groups_last_asked"), ["last_asked"],
-                                  unique=False)  # fmt: skip
-            batch_op.create_index(batch_op.f("ix_rt_gap_groups_curated_id"), ["curated_id"],
-                                  unique=False)  # fmt: skip
+            batch_op.create_index(
+                batch_op.f("ix_rt_gap_groups_last_asked"), ["last_asked"], unique=False
+            )
+            batch_op.create_index(
+                batch_op.f("ix_rt_gap_groups_curated_id"), ["curated_id"], unique=False
+            )
     if "rt_gap_questions" not in tables:
         op.create_table(
             "rt_gap_questions",
@@ -61,8 +63,9 @@ def upgrade() -> None:
             sa.UniqueConstraint("turn_id"),
         )
         with op.batch_alter_table("rt_gap_questions", schema=None) as batch_op:
-            batch_op.create_index(batch_op.f("ix_rt_gap_questions_group_id"), ["group_id"],
-                                  unique=False)  # fmt: skip
+            batch_op.create_index(
+                batch_op.f("ix_rt_gap_questions_group_id"), ["group_id"], unique=False
+            )
     if "rt_curated_answers" not in tables:
         op.create_table(
             "rt_curated_answers",
@@ -79,8 +82,9 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         with op.batch_alter_table("rt_curated_answers", schema=None) as batch_op:
-            batch_op.create_index(batch_op.f("ix_rt_curated_answers_active"), ["active"],
-                                  unique=False)  # fmt: skip
+            batch_op.create_index(
+                batch_op.f("ix_rt_curated_answers_active"), ["active"], unique=False
+            )
 
 
 def downgrade() -> None:

@@ -32,10 +32,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("rt_conversations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_rt_conversations_owner_user_id"), ["owner_user_id"],
-                              unique=False)  # fmt: skip
-        batch_op.create_index(batch_op.f("ix_rt_conversations_visitor_key"), ["visitor_key"],
-                              unique=False)  # fmt: skip
+        batch_op.create_index(
+            batch_op.f("ix_rt_conversations_owner_user_id"), ["owner_user_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_rt_conversations_visitor_key"), ["visitor_key"], unique=False
+        )
 
 
 def downgrade() -> None:
