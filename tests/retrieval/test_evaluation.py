@@ -111,7 +111,7 @@ def test_missing_corpus_says_where_it_comes_from(
 
 
 def test_real_set_evaluation_runs_end_to_end_on_a_few_texts(laws: Path, use_model) -> None:  # type: ignore[no-untyped-def]
-    from web.cli import evaluate_real_set
+    from web.cli.evaluation import evaluate_real_set
 
     documents = ["行政法/献血法(1997-12-29).md", "行政法规/放射性药品管理办法(2017-03-01).md"]
     picked = [
