@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import catalog, notifications, triage
+from portal import catalog, notifications, texts, triage
 from portal.attachments import AttachmentStore, Content, StoredFile, sanitise_filename, size_of
 from portal.completeness import slot_name
 from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
@@ -249,7 +249,7 @@ def submit(
     number = next_tracking_number(session=session, year=moment.astimezone(catalog.SHANGHAI).year)
     request.tracking_number = number
     session.flush()
-    text = notifications.submitted_text(title=title, number=number)
+    text = texts.submitted(title=title, number=number)
     _notify_company(
         session=session, request=request, actor=None, subject=text.subject, body=text.body
     )
@@ -417,7 +417,7 @@ def add_message(
             notifications.enqueue(
                 session=session,
                 user_ids=[request.assignee_id],
-                subject=f"[{request.tracking_number}] 企业回复 / Company replied",
+                subject=texts.COMPANY_REPLIED_SUBJECT.format(number=request.tracking_number),
                 body=body[:2000],
                 request_id=request.id,
             )
@@ -435,7 +435,7 @@ def add_message(
             session=session,
             request=request,
             actor=user,
-            subject="中心回复 / The center replied",
+            subject=texts.CENTER_REPLIED_SUBJECT,
             body=body[:2000],
         )
     else:
@@ -444,7 +444,9 @@ def add_message(
             notifications.enqueue(
                 session=session,
                 user_ids=[colleague.id],
-                subject=f"[{request.tracking_number}] {user.name} 提到了您 / mentioned you",
+                subject=texts.MENTIONED_SUBJECT.format(
+                    number=request.tracking_number, name=user.name
+                ),
                 body=body[:2000],
                 request_id=request.id,
             )
@@ -492,7 +494,7 @@ def _move(
         after=target.value,
         note=note,
     )
-    text = notifications.status_text(number=request.tracking_number, status=target, note=note)
+    text = texts.status_changed(number=request.tracking_number, status=target, note=note)
     _notify_company(
         session=session, request=request, actor=actor, subject=text.subject, body=text.body
     )
@@ -584,7 +586,7 @@ def assign(
         notifications.enqueue(
             session=session,
             user_ids=[assignee_id],
-            subject=f"[{request.tracking_number}] 分派给您 / Assigned to you",
+            subject=texts.ASSIGNED_SUBJECT.format(number=request.tracking_number),
             body=request.title,
             request_id=request.id,
         )
