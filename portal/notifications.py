@@ -61,6 +61,20 @@ def company_user_ids(*, session: Session, company_id: int) -> list[int]:
     )
 
 
+def notify_company(
+    *, session: Session, request: ServiceRequest, actor: User | None, subject: str, body: str
+) -> None:
+    """Tell a request's company (its active users but the actor); the subject gets "[number] "."""
+    ids = company_user_ids(session=session, company_id=request.company_id)
+    enqueue(
+        session=session,
+        user_ids=[i for i in ids if actor is None or i != actor.id],
+        subject=f"[{request.tracking_number}] {subject}",
+        body=body,
+        request_id=request.id,
+    )
+
+
 def deliver_pending(
     *,
     session: Session,
