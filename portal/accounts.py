@@ -12,16 +12,8 @@ from sqlalchemy.orm import Session
 from portal import notifications, passwords, throttle
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import ROLES, Company, Team, User
+from portal.texts import FAILED_SIGN_INS_BODY, FAILED_SIGN_INS_SUBJECT
 from portal.uscc import validate_credit_code
-
-# Told to an account's owner when wrong passwords pile up (portal.throttle.NOTIFY_AFTER).
-FAILED_SIGN_INS_SUBJECT = "Failed sign-ins to your account · 您的账号多次登录失败"
-FAILED_SIGN_INS_BODY = (
-    "{count} wrong passwords were typed for your account in the last 15 minutes, the latest "
-    "from {address}. If this was not you, change your password; your own sign-in keeps working.\n"
-    "过去 15 分钟内您的账号有 {count} 次密码错误（最近一次来自 {address}）。"
-    "如非本人操作，请修改密码；您本人的登录不受影响。"
-)
 
 # Fixed messages (no values inside), so that the web can translate them.
 EMAIL_INVALID = "Enter a valid email address."

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notifications
+from portal import notifications, texts
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import Company, ImpactNotice, RequestAnswer, ServiceRequest, User
 from portal.tracking import ensure_visible, record_event
@@ -88,7 +88,7 @@ def attach(
         notifications.enqueue(
             session=session,
             user_ids=[request.assignee_id],
-            subject=f"[{request.tracking_number}] 企业附上了助手答复 / Assistant answer attached",
+            subject=texts.ANSWER_ATTACHED_SUBJECT.format(number=request.tracking_number),
             body=snapshot.question[:2000],
             request_id=request.id,
         )
@@ -163,27 +163,6 @@ class ImpactReport:
         return self.notified_requests + self.notified_companies
 
 
-_CHANGED = {
-    "edited": ("已更新为第 {version} 版", "has been revised (now version {version})"),
-    "superseded": ("已被新文件取代", "has been superseded"),
-    "withdrawn": ("已撤回", "has been withdrawn"),
-}
-
-
-def _message(*, title: str, version: int, change: Change, number: str | None) -> tuple[str, str]:
-    zh_change, en_change = (text.format(version=version) for text in _CHANGED[change])
-    subject = "引用的文件已变更 / A document you relied on changed"
-    zh = f"智能助手此前给贵公司的答复引用了《{title}》，该文件{zh_change}。"
-    en = f'An answer the assistant gave your company quoted "{title}", which {en_change}.'
-    if number:
-        subject = f"[{number}] {subject}"
-        zh += f"该答复已附在服务申请 {number} 中。"
-        en += f" The answer is attached to your request {number}."
-    zh += "请以最新版本为准；如有疑问，请回复相关申请或提交咨询。"
-    en += " Please rely on the current version; reply to the request or ask us if in doubt."
-    return subject, f"{zh}\n{en}"
-
-
 def _already(*, session: Session, document_id: str, version: int, target: str) -> bool:
     return (
         session.scalar(
@@ -216,7 +195,7 @@ def notify_impact(
     """
     if not actor.active or not actor.is_staff:
         raise PermissionDenied("only center staff may do this")
-    if change not in _CHANGED:
+    if change not in texts.DOCUMENT_CHANGES:
         raise ValidationFailed({"change": "invalid_choice"})
     sent_requests = sent_companies = skipped = 0
     covered: set[int] = set()
@@ -229,14 +208,14 @@ def notify_impact(
         ):
             skipped += 1
             continue
-        subject, body = _message(
+        text = texts.document_changed(
             title=title, version=document_version, change=change, number=request.tracking_number
         )
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=request.company_id),
-            subject=subject,
-            body=body,
+            subject=text.subject,
+            body=text.body,
             request_id=request.id,
         )
         session.add(
@@ -262,12 +241,14 @@ def notify_impact(
         ):
             skipped += 1
             continue
-        subject, body = _message(title=title, version=document_version, change=change, number=None)
+        text = texts.document_changed(
+            title=title, version=document_version, change=change, number=None
+        )
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=company_id),
-            subject=subject,
-            body=body,
+            subject=text.subject,
+            body=text.body,
         )
         session.add(
             ImpactNotice(

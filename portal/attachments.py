@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from portal.errors import NotFound, ValidationFailed
+from portal.texts import FILE_ERRORS
 
 MiB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -25,28 +26,7 @@ CHUNK = 256 * 1024
 Content = bytes | BinaryIO
 
 # Language-neutral reasons (zh, en); ValidationFailed({"files": key}).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "file_empty": ("文件为空", "The file is empty"),
-    "file_too_large": ("文件超过大小限制", "The file is larger than allowed"),
-    "quota_exceeded": (
-        "贵公司的附件存储空间已满，请联系中心",
-        "Your company's file storage is full; please contact the center",
-    ),
-    "file_bad_name": ("文件名无效", "The file name is not valid"),
-    "file_type_not_allowed": (
-        "只接受 PDF、PNG、JPEG、DOCX、XLSX、TXT 和 CSV 文件",
-        "Only PDF, PNG, JPEG, DOCX, XLSX, TXT and CSV files are accepted",
-    ),
-    "file_content_mismatch": (
-        "文件内容与扩展名不符",
-        "The file's content does not match its extension",
-    ),
-    "file_unsafe_archive": ("文档压缩结构异常", "The document's archive structure is unsafe"),
-    "file_polyglot": (
-        "文件中还夹带了网页代码或压缩包，不予接受",
-        "The file also carries web page code or an archive and is not accepted",
-    ),
-}
+MESSAGES = FILE_ERRORS
 
 EXTENSIONS: dict[str, str] = {
     ".pdf": "application/pdf",

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notifications, service_requests
+from portal import notifications, service_requests, texts
 from portal.errors import PortalError, ValidationFailed
 from portal.models import ServiceRequest, User
 from portal.sla import WorkingCalendar
@@ -138,7 +138,7 @@ def _assign(
         notifications.enqueue(
             session=session,
             user_ids=[assignee_id],
-            subject=f"{n} 个请求分派给您 / {n} requests assigned to you",
+            subject=texts.BULK_ASSIGNED_SUBJECT.format(count=n),
             body=numbers,
             request_id=None,
         )

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import account_tokens, accounts, notifications
+from portal import account_tokens, accounts, notifications, texts
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import User
 from portal.password_reset import LinkMaker
@@ -25,20 +25,6 @@ from portal.password_reset import LinkMaker
 UNUSABLE_PASSWORD = "!invited"  # no hash matches it: the account has no password until accepted
 ALREADY_MEMBER = "This person is already a member of your company."
 LAST_OWNER = "The company needs an owner: make another member owner before you remove yourself."
-SUBJECT = "You are invited to {company} on the CGT portal · 邀请您加入{company}的企业账户"
-BODY = (
-    "{inviter} invites you to the account of {company} at the GBA CGT Public Service Center's "
-    "portal, where the company's members follow its service requests. Open this link within "
-    "7 days to choose your password; it works once:\n{link}\n\n"
-    "{inviter} 邀请您加入{company}在大湾区细胞与基因治疗产业公共服务中心门户的企业账户。"
-    "请在 7 天内打开以下链接设置密码，链接只能使用一次：\n{link}\n"
-)
-TRIED_EMAIL_SUBJECT = "An invitation for your e-mail · 有人邀请您的邮箱"
-TRIED_EMAIL_BODY = (
-    "{company} tried to invite your e-mail address to its company account, but you already "
-    "have an account. Nothing was changed.\n"
-    "{company} 尝试邀请您的邮箱加入其企业账户，但您已有账号，未做任何更改。\n"
-)
 
 
 @dataclass(frozen=True)
@@ -76,8 +62,8 @@ def _send(session: Session, *, member: User, inviter: User, now: datetime, link:
     notifications.enqueue(
         session=session,
         user_ids=[member.id],
-        subject=SUBJECT.format(company=company),
-        body=BODY.format(inviter=inviter.name, company=company, link=link(token)),
+        subject=texts.INVITATION_SUBJECT.format(company=company),
+        body=texts.INVITATION_BODY.format(inviter=inviter.name, company=company, link=link(token)),
         include_inactive=True,
     )
 
@@ -110,8 +96,10 @@ def invite(
         notifications.enqueue(
             session=session,
             user_ids=[existing.id],
-            subject=TRIED_EMAIL_SUBJECT,
-            body=TRIED_EMAIL_BODY.format(company=inviter.company.name if inviter.company else ""),
+            subject=texts.INVITED_EXISTING_SUBJECT,
+            body=texts.INVITED_EXISTING_BODY.format(
+                company=inviter.company.name if inviter.company else ""
+            ),
         )
     else:
         member = User(

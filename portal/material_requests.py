@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import catalog, service_requests
+from portal import catalog, service_requests, texts
 from portal.errors import ValidationFailed
 from portal.models import Event, ServiceRequest, User
 from portal.sla import WorkingCalendar
@@ -26,13 +26,7 @@ OTHER = "_other"  # the form's choice for a material the guide does not list
 MAX_NAME = 200
 MAX_REASON = 2000
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "reason_required": (
-        "指南未列出的材料，必须说明需要的理由",
-        "Say why: the service guide does not list this material",
-    ),
-    "material_name_required": ("请填写所需材料的名称", "Name the material you need"),
-}
+MESSAGES = texts.MATERIAL_ERRORS  # validation keys -> (zh, en)
 
 
 @dataclass(frozen=True)
@@ -87,7 +81,7 @@ def ask(
         after={"material": None if extra else material, "name": label_en},
         note=reason or None,
     )
-    body = f"请补充材料：{label_zh}\nPlease provide: {label_en}"
+    body = texts.MATERIAL_REQUESTED_BODY.format(label_zh=label_zh, label_en=label_en)
     if reason:
         body += f"\n\n{reason}"
     # The message commits the event with it and notifies the company.

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal import notifications
+from portal import notifications, texts
 from portal.errors import ValidationFailed
 from portal.models import Attachment, Message, RequestAnswer, ServiceRequest, User
 from portal.tracking import ensure_staff, record_event
@@ -63,7 +63,7 @@ def merge(
             answer.request_id = target.id
     before = Status(duplicate.status)
     kept_number = target.tracking_number
-    link = f"重复申请，已合并到 {kept_number} / Duplicate, merged into {kept_number}"
+    link = texts.MERGED_NOTE.format(kept=kept_number)
     duplicate.status = Status.CLOSED
     duplicate.closed_at = moment
     duplicate.awaiting_since = None
@@ -95,13 +95,8 @@ def merge(
     notifications.enqueue(
         session=session,
         user_ids=notifications.company_user_ids(session=session, company_id=duplicate.company_id),
-        subject=f"[{duplicate.tracking_number}] 已合并 / Merged into {target.tracking_number}",
-        body=(
-            f"您的请求 {duplicate.tracking_number} 与 {kept_number} 重复，已合并："
-            f"其留言和文件已移至 {kept_number}，请在该请求中继续沟通。\n"
-            f"Your request {duplicate.tracking_number} duplicated {target.tracking_number} and "
-            f"was merged into it: its messages and files are there now; please continue there."
-        ),
+        subject=texts.MERGED_SUBJECT.format(number=duplicate.tracking_number, kept=kept_number),
+        body=texts.MERGED_BODY.format(number=duplicate.tracking_number, kept=kept_number),
         request_id=target.id,
     )
     session.commit()

@@ -10,7 +10,6 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, and_, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal import labels
 from portal.db import utcnow
 from portal.models import OutboxMessage, ServiceRequest, User
 
@@ -55,41 +54,24 @@ def enqueue(
     return rows
 
 
-@dataclass(frozen=True)
-class Text:
-    """A notification's subject and body, in Chinese then English (sent to everyone alike)."""
-
-    subject: str
-    body: str
-
-
-def submitted_text(*, title: str, number: str) -> Text:
-    """Tell a company its request arrived: it is submitted, not yet taken up by the center."""
-    status = labels.bilingual("status", "submitted")
-    zh, en = labels.label("status", "submitted", "zh"), labels.label("status", "submitted", "en")
-    return Text(
-        subject=status,
-        body=f"我们已收到您的服务申请《{title}》，受理编号 {number}，当前状态：{zh}。"
-        "中心受理后会再通知您。\n"
-        f'We have received your request "{title}"; its tracking number is {number} and its '
-        f"status is {en}. We will tell you when the center takes it up.",
-    )
-
-
-def status_text(*, number: str, status: object, note: str | None = None) -> Text:
-    """Tell a company its request moved to another status, in words, never the code."""
-    zh, en = labels.label("status", status, "zh"), labels.label("status", status, "en")
-    return Text(
-        subject=f"状态：{zh} / Status: {en}",
-        body=f"申请 {number} 的状态已变为“{zh}”。\nRequest {number} is now “{en}”."
-        + (f"\n\n{note}" if note else ""),
-    )
-
-
 def company_user_ids(*, session: Session, company_id: int) -> list[int]:
     """Return the ids of a company's active users."""
     return list(
         session.scalars(select(User.id).where(User.company_id == company_id, User.active.is_(True)))
+    )
+
+
+def notify_company(
+    *, session: Session, request: ServiceRequest, actor: User | None, subject: str, body: str
+) -> None:
+    """Tell a request's company (its active users but the actor); the subject gets "[number] "."""
+    ids = company_user_ids(session=session, company_id=request.company_id)
+    enqueue(
+        session=session,
+        user_ids=[i for i in ids if actor is None or i != actor.id],
+        subject=f"[{request.tracking_number}] {subject}",
+        body=body,
+        request_id=request.id,
     )
 
 

@@ -14,23 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal import account_tokens, accounts, notifications
+from portal import account_tokens, accounts, notifications, texts
 from portal.errors import NotFound, PermissionDenied
 from portal.models import Event, User
 
 MAX_PER_HOUR = 3
-SUBJECT = "Reset your password · 重设密码"
-BODY = (
-    "Someone (we hope you) asked to reset the password of your account. Open this link within "
-    "one hour to choose a new one; it works once:\n{link}\n"
-    "If you did not ask, ignore this message: your password stays as it is.\n\n"
-    "有人（希望是您本人）申请重设您账号的密码。"
-    "请在 1 小时内打开以下链接设置新密码，链接只能使用一次：\n"
-    "{link}\n如非本人操作，请忽略本邮件，您的密码不会改变。\n"
-)
-STAFF_BODY_NOTE = (
-    "\nThe center's staff sent this link at your request. · 此链接由中心工作人员应您的要求发送。\n"
-)
 
 # A link for a token, made by the web layer (it knows the site's public address).
 LinkMaker = Callable[[str], str]
@@ -46,8 +34,11 @@ def _send(
         now=now,
         created_by_id=by.id if by else None,
     )
-    body = BODY.format(link=link(token)) + (STAFF_BODY_NOTE if by else "")
-    notifications.enqueue(session=session, user_ids=[user.id], subject=SUBJECT, body=body)
+    body = texts.PASSWORD_RESET_BODY.format(link=link(token))
+    body += texts.PASSWORD_RESET_BY_STAFF_NOTE if by else ""
+    notifications.enqueue(
+        session=session, user_ids=[user.id], subject=texts.PASSWORD_RESET_SUBJECT, body=body
+    )
 
 
 def _may_send(session: Session, user: User, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import accounts, notifications
+from portal import accounts, notifications, texts
 from portal.errors import NotFound, ValidationFailed
 from portal.models import Company, User
 from portal.uscc import validate_credit_code
@@ -24,18 +24,6 @@ _EXISTS = {
     ("email", accounts.EMAIL_TAKEN),
     ("credit_code", accounts.COMPANY_REGISTERED),
 }
-TRIED_EMAIL_SUBJECT = "Registration attempt with your e-mail · 有人使用您的邮箱注册"
-TRIED_EMAIL_BODY = (
-    "Someone tried to register a company or an account with your e-mail address. If it was "
-    "you, sign in with your password instead; otherwise you need not do anything.\n"
-    "有人尝试使用您的邮箱注册企业或账号。如是您本人，请直接用密码登录；否则无需处理。"
-)
-TRIED_COMPANY_SUBJECT = "Registration attempt for your company · 有人尝试注册贵公司"
-TRIED_COMPANY_BODY = (
-    "Someone tried to register your company again, with the e-mail {email}. Colleagues join "
-    "through Account → Members.\n"
-    "有人使用邮箱 {email} 尝试再次注册贵公司。同事请通过“账户 → 成员”加入。"
-)
 
 
 def _existence_only(failure: ValidationFailed) -> bool:
@@ -50,7 +38,10 @@ def _notify_existing(session: Session, *, email: str, credit_code: str) -> None:
     owner = accounts.get_user_by_email(session=session, email=email)
     if owner is not None:
         notifications.enqueue(
-            session=session, user_ids=[owner.id], subject=TRIED_EMAIL_SUBJECT, body=TRIED_EMAIL_BODY
+            session=session,
+            user_ids=[owner.id],
+            subject=texts.REGISTERED_EMAIL_SUBJECT,
+            body=texts.REGISTERED_EMAIL_BODY,
         )
     try:
         code = validate_credit_code(credit_code)
@@ -61,8 +52,8 @@ def _notify_existing(session: Session, *, email: str, credit_code: str) -> None:
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=company_id),
-            subject=TRIED_COMPANY_SUBJECT,
-            body=TRIED_COMPANY_BODY.format(email=accounts.normalise_email(email)[:254]),
+            subject=texts.REGISTERED_COMPANY_SUBJECT,
+            body=texts.REGISTERED_COMPANY_BODY.format(email=accounts.normalise_email(email)[:254]),
         )
     session.commit()
 

@@ -1,4 +1,13 @@
-"""Service requests from submission to closing: the company's side and the staff's actions.
+"""Service requests: submitting one, finding and reading them, and the company's rating.
+
+The rest of a request's life has its own module, and its functions are reachable from here
+too, so callers keep `service_requests.<verb>`:
+
+- `portal.request_messages`: replies, company messages and internal notes (`add_message`);
+- `portal.request_files`: storing a request's files and downloading them (`get_attachment`);
+- `portal.request_transitions`: status changes (`transition`, `stage_transition`, `withdraw`);
+- `portal.request_assignment`: staff handling (`assign`, `claim`, `set_priority`, `set_service`);
+- `portal.dashboard`: the staff queue (`queue`, `QueueFilters`).
 
 Every mutating function checks who may do it, writes an Event per change and commits.
 A company user asking about another company's request gets NotFound, exactly as if the
@@ -7,125 +16,43 @@ request did not exist.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import catalog, notifications, triage
-from portal.attachments import AttachmentStore, Content, StoredFile, sanitise_filename, size_of
+from portal import catalog, notifications, texts, triage
+from portal.attachments import AttachmentStore, Content, StoredFile
 from portal.completeness import slot_name
 from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
 from portal.dashboard import QueueResult as QueueResult
 from portal.dashboard import queue as queue
-from portal.db import utcnow
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
-from portal.models import Attachment, Event, Mention, Message, ServiceRequest, User
-from portal.sla import WorkingCalendar, as_utc
-from portal.tracking import ensure_staff, ensure_visible, next_tracking_number, record_event
-from portal.workflow import COMPANY_STEPS, FINAL, Priority, Status, check_transition
+from portal.models import Attachment, Event, Message, ServiceRequest, User
+from portal.request_assignment import assign as assign
+from portal.request_assignment import claim as claim
+from portal.request_assignment import set_priority as set_priority
+from portal.request_assignment import set_service as set_service
+from portal.request_files import attach_files, store_files
+from portal.request_files import get_attachment as get_attachment
+from portal.request_messages import MAX_TEXT
+from portal.request_messages import Visibility as Visibility
+from portal.request_messages import add_message as add_message
+from portal.request_transitions import stage_transition as stage_transition
+from portal.request_transitions import transition as transition
+from portal.request_transitions import withdraw as withdraw
+from portal.sla import as_utc, moment_or_now
+from portal.tracking import ensure_visible, next_tracking_number, record_event
+from portal.workflow import Status
 
-Visibility = Literal["public", "internal"]
 # Events a company may see on its timeline; the rest (assignment, priority, triage …) are internal.
 PUBLIC_EVENTS = frozenset({"submitted", "status", "rated", "attachment_added"})
 MAX_TITLE = 200
-MAX_TEXT = 20000
-_MENTION = re.compile(r"@([^\s@,;:!?，。；：！？()（）]+(?:@[^\s,;:!?，。；：！？()（）]+)?)")
-# Staff steps that answer the company count as the first response.
-_RESPONDING = frozenset({Status.AWAITING_COMPANY, Status.RESOLVED, Status.REJECTED})
-
-
-def _now(now: datetime | None) -> datetime:
-    return as_utc(now) if now is not None else datetime.now(UTC)
-
-
-def _store_files(
-    files: Sequence[tuple[str, Content]],
-    store: AttachmentStore | None,
-    *,
-    session: Session | None = None,
-    company_id: int | None = None,
-    stored_bytes: int = 0,
-) -> list[tuple[str, str, int, str]]:
-    """Check every file, then write each under its hash: (name, content type, size, sha256).
-
-    Called before the transaction: the tracking number's lock is then never held across a
-    file's fsync. A transaction that fails afterwards leaves only an unreferenced blob, which
-    nobody can reach (files are served through their rows). With a `company_id`, the files
-    (and `stored_bytes` of files already in the store for this request) must fit in what is
-    left of that company's storage quota.
-    """
-    if files and store is None:
-        raise ValueError("files given without an attachment store")
-    checked = [
-        (sanitise_filename(name), store.inspect(name, data), data)  # type: ignore[union-attr]
-        for name, data in files
-    ]
-    quota = store.company_quota_bytes if store is not None else None
-    if (checked or stored_bytes) and quota is not None and session is not None and company_id:
-        used = session.scalar(
-            select(func.coalesce(func.sum(Attachment.size), 0))
-            .join(ServiceRequest, Attachment.request_id == ServiceRequest.id)
-            .where(ServiceRequest.company_id == company_id)
-        )
-        if int(used or 0) + stored_bytes + sum(size_of(data) for _, _, data in checked) > quota:
-            raise ValidationFailed({"files": "quota_exceeded"})
-    return [
-        (name, content_type, size_of(data), store.save(data))  # type: ignore[union-attr]
-        for name, content_type, data in checked
-    ]
-
-
-def _attach(
-    *,
-    session: Session,
-    request: ServiceRequest,
-    user: User,
-    stored: list[tuple[str, str, int, str]],
-    message: Message | None,
-) -> list[Attachment]:
-    rows = []
-    for name, content_type, size, sha in stored:
-        row = Attachment(
-            request_id=request.id,
-            message_id=message.id if message else None,
-            uploaded_by_id=user.id,
-            filename=name,
-            content_type=content_type,
-            size=size,
-            sha256=sha,
-            created_at=utcnow(),
-        )
-        session.add(row)
-        rows.append(row)
-        internal = message is not None and message.visibility == "internal"
-        record_event(
-            session=session,
-            request=request,
-            actor=user,
-            kind="internal_attachment_added" if internal else "attachment_added",
-            after={"filename": name, "size": size},
-        )
-    return rows
-
-
-def _notify_company(
-    *, session: Session, request: ServiceRequest, actor: User | None, subject: str, body: str
-) -> None:
-    ids = notifications.company_user_ids(session=session, company_id=request.company_id)
-    notifications.enqueue(
-        session=session,
-        user_ids=[i for i in ids if actor is None or i != actor.id],
-        subject=f"[{request.tracking_number}] {subject}",
-        body=body,
-        request_id=request.id,
-    )
 
 
 def _by_key(*, session: Session, company_id: int, key: str) -> ServiceRequest | None:
@@ -195,14 +122,14 @@ def submit(
         errors["files"] = "attachment_required"
     if errors:
         raise ValidationFailed(errors)
-    stored = _store_files(
+    stored = store_files(
         files,
         store,
         session=session,
         company_id=user.company_id,
         stored_bytes=sum(f.size for f in (materials or {}).values()),
     )
-    moment = _now(now)
+    moment = moment_or_now(now)
     try:
         request = ServiceRequest(
             tracking_number=f"pending-{secrets.token_hex(8)}",  # the real one is taken last
@@ -236,10 +163,10 @@ def submit(
         kind="submitted",
         after={"status": "submitted", "service_code": service_code},
     )
-    _attach(session=session, request=request, user=user, stored=stored, message=None)
+    attach_files(session=session, request=request, user=user, stored=stored, message=None)
     for key, kept in (materials or {}).items():
         stored_file = [(kept.filename, kept.content_type, kept.size, kept.sha256)]
-        rows = _attach(
+        rows = attach_files(
             session=session, request=request, user=user, message=None, stored=stored_file
         )
         rows[0].material = key
@@ -249,8 +176,8 @@ def submit(
     number = next_tracking_number(session=session, year=moment.astimezone(catalog.SHANGHAI).year)
     request.tracking_number = number
     session.flush()
-    text = notifications.submitted_text(title=title, number=number)
-    _notify_company(
+    text = texts.submitted(title=title, number=number)
+    notifications.notify_company(
         session=session, request=request, actor=None, subject=text.subject, body=text.body
     )
     session.commit()
@@ -283,22 +210,6 @@ def get_for_user(*, session: Session, user: User, tracking_number: str) -> Servi
         raise NotFound("no such request")
     ensure_visible(user=user, request=request)
     return request
-
-
-def get_attachment(*, session: Session, user: User, attachment_id: int) -> Attachment:
-    """Return an attachment the user may download, or raise NotFound."""
-    row = session.get(Attachment, attachment_id)
-    if row is None:
-        raise NotFound("no such file")
-    request = session.get(ServiceRequest, row.request_id)
-    if request is None:
-        raise NotFound("no such file")
-    ensure_visible(user=user, request=request)
-    if not user.is_staff and row.message_id is not None:
-        message = session.get(Message, row.message_id)
-        if message is None or message.visibility != "public":
-            raise NotFound("no such file")
-    return row
 
 
 @dataclass(frozen=True)
@@ -340,316 +251,6 @@ def timeline(*, session: Session, user: User, request: ServiceRequest) -> list[T
     order = {"event": 0, "message": 1, "attachment": 2}
     items.sort(key=lambda i: (i.at, order[i.kind]))
     return items
-
-
-def _mentioned(*, session: Session, body: str) -> list[User]:
-    wanted = {m.group(1).rstrip(".").lower() for m in _MENTION.finditer(body)}
-    if not wanted:
-        return []
-    staff = session.scalars(
-        select(User).where(User.role.in_(("staff", "admin")), User.active.is_(True))
-    )
-    return [
-        u for u in staff if u.email.lower() in wanted or u.name.replace(" ", "").lower() in wanted
-    ]
-
-
-def add_message(
-    *,
-    session: Session,
-    user: User,
-    request: ServiceRequest,
-    body: str,
-    visibility: Visibility = "public",
-    files: Sequence[tuple[str, Content]] = (),
-    store: AttachmentStore | None = None,
-    now: datetime | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> Message:
-    """Post a reply, a company message or an internal note, with optional files."""
-    ensure_visible(user=user, request=request)
-    if visibility not in ("public", "internal"):
-        raise ValidationFailed({"visibility": "invalid_choice"})
-    if not user.is_staff:
-        if visibility != "public":
-            raise PermissionDenied("companies cannot write internal notes")
-        if request.status in FINAL:
-            raise PermissionDenied("this request is closed")
-    body = (body or "").strip()
-    if not body and not files:
-        raise ValidationFailed({"body": "required"})
-    if len(body) > MAX_TEXT:
-        raise ValidationFailed({"body": "too_long"})
-    # Staff files never hit the company's quota: only what the company uploads counts down.
-    stored = _store_files(
-        files, store, session=session, company_id=None if user.is_staff else request.company_id
-    )
-    moment = _now(now)
-    message = Message(
-        request_id=request.id,
-        author_id=user.id,
-        visibility=visibility,
-        body=body,
-        created_at=moment,
-    )
-    session.add(message)
-    session.flush()
-    record_event(
-        session=session,
-        request=request,
-        actor=user,
-        kind=f"message_{visibility}",
-        after={"message_id": message.id},
-    )
-    _attach(session=session, request=request, user=user, stored=stored, message=message)
-    if not user.is_staff:
-        if request.status == Status.AWAITING_COMPANY:
-            _move(
-                session=session,
-                actor=user,
-                request=request,
-                target=Status.IN_PROGRESS,
-                note=None,
-                now=moment,
-                calendar=calendar,
-            )
-        if request.assignee_id is not None:
-            notifications.enqueue(
-                session=session,
-                user_ids=[request.assignee_id],
-                subject=f"[{request.tracking_number}] 企业回复 / Company replied",
-                body=body[:2000],
-                request_id=request.id,
-            )
-    elif visibility == "public":
-        if request.first_response_at is None:
-            request.first_response_at = moment
-            record_event(
-                session=session,
-                request=request,
-                actor=user,
-                kind="first_response",
-                after=moment.isoformat(),
-            )
-        _notify_company(
-            session=session,
-            request=request,
-            actor=user,
-            subject="中心回复 / The center replied",
-            body=body[:2000],
-        )
-    else:
-        for colleague in _mentioned(session=session, body=body):
-            session.add(Mention(message_id=message.id, user_id=colleague.id))
-            notifications.enqueue(
-                session=session,
-                user_ids=[colleague.id],
-                subject=f"[{request.tracking_number}] {user.name} 提到了您 / mentioned you",
-                body=body[:2000],
-                request_id=request.id,
-            )
-    session.commit()
-    return message
-
-
-def _move(
-    *,
-    session: Session,
-    actor: User,
-    request: ServiceRequest,
-    target: Status,
-    note: str | None,
-    now: datetime,
-    calendar: WorkingCalendar | None,
-) -> None:
-    current = Status(request.status)
-    check_transition(current, target)
-    if not actor.is_staff and (current, target) not in COMPANY_STEPS:
-        raise PermissionDenied(f"only the center can move a request from {current} to {target}")
-    if current == Status.AWAITING_COMPANY and request.awaiting_since is not None:
-        cal = calendar or WorkingCalendar.load(session=session)
-        request.paused_seconds = (request.paused_seconds or 0) + cal.business_seconds(
-            request.awaiting_since, now
-        )
-        request.awaiting_since = None
-    if target == Status.AWAITING_COMPANY:
-        request.awaiting_since = now
-    if target == Status.RESOLVED:
-        request.resolved_at = now
-    elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
-        request.resolved_at = None  # reopened: the resolution clock runs again
-    if target in FINAL:
-        request.closed_at = now
-    if actor.is_staff and target in _RESPONDING and request.first_response_at is None:
-        request.first_response_at = now
-    request.status = target
-    record_event(
-        session=session,
-        request=request,
-        actor=actor,
-        kind="status",
-        before=current.value,
-        after=target.value,
-        note=note,
-    )
-    text = notifications.status_text(number=request.tracking_number, status=target, note=note)
-    _notify_company(
-        session=session, request=request, actor=actor, subject=text.subject, body=text.body
-    )
-
-
-def transition(
-    *,
-    session: Session,
-    actor: User,
-    request: ServiceRequest,
-    target: Status,
-    note: str | None = None,
-    now: datetime | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> ServiceRequest:
-    """Move a request to another status if the table and the actor's role allow it."""
-    ensure_visible(user=actor, request=request)
-    _move(
-        session=session,
-        actor=actor,
-        request=request,
-        target=Status(target),
-        note=note,
-        now=_now(now),
-        calendar=calendar,
-    )
-    session.commit()
-    return request
-
-
-def stage_transition(
-    *,
-    session: Session,
-    actor: User,
-    request: ServiceRequest,
-    target: Status,
-    note: str | None = None,
-    now: datetime | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> None:
-    """Move a request like `transition` but leave the commit to the caller (bulk actions)."""
-    ensure_visible(user=actor, request=request)
-    _move(
-        session=session,
-        actor=actor,
-        request=request,
-        target=Status(target),
-        note=note,
-        now=_now(now),
-        calendar=calendar,
-    )
-
-
-def withdraw(
-    *, session: Session, user: User, request: ServiceRequest, note: str | None = None
-) -> ServiceRequest:
-    """Withdraw the company's own open request."""
-    ensure_visible(user=user, request=request)
-    if user.is_staff:
-        raise PermissionDenied("staff reject requests; only the company withdraws")
-    return transition(
-        session=session, actor=user, request=request, target=Status.WITHDRAWN, note=note
-    )
-
-
-def assign(
-    *, session: Session, actor: User, request: ServiceRequest, assignee_id: int | None
-) -> ServiceRequest:
-    """Assign the request to a staff member (None unassigns)."""
-    ensure_visible(user=actor, request=request)
-    ensure_staff(user=actor)
-    if assignee_id is not None:
-        assignee = session.get(User, assignee_id)
-        if assignee is None or not assignee.is_staff or not assignee.active:
-            raise ValidationFailed({"assignee_id": "not_staff"})
-    before = request.assignee_id
-    if before == assignee_id:
-        return request
-    request.assignee_id = assignee_id
-    record_event(
-        session=session,
-        request=request,
-        actor=actor,
-        kind="assigned",
-        before=before,
-        after=assignee_id,
-    )
-    if assignee_id is not None and assignee_id != actor.id:
-        notifications.enqueue(
-            session=session,
-            user_ids=[assignee_id],
-            subject=f"[{request.tracking_number}] 分派给您 / Assigned to you",
-            body=request.title,
-            request_id=request.id,
-        )
-    session.commit()
-    session.refresh(request)
-    return request
-
-
-def claim(*, session: Session, actor: User, request: ServiceRequest) -> ServiceRequest:
-    """Assign the request to the acting staff member."""
-    return assign(session=session, actor=actor, request=request, assignee_id=actor.id)
-
-
-def set_priority(
-    *, session: Session, actor: User, request: ServiceRequest, priority: Priority
-) -> ServiceRequest:
-    """Change the request's priority (and so its SLA targets)."""
-    ensure_visible(user=actor, request=request)
-    ensure_staff(user=actor)
-    priority = Priority(priority)
-    if request.priority != priority:
-        before = Priority(request.priority).value
-        request.priority = priority
-        record_event(
-            session=session,
-            request=request,
-            actor=actor,
-            kind="priority",
-            before=before,
-            after=priority.value,
-        )
-        session.commit()
-    return request
-
-
-def set_service(
-    *, session: Session, actor: User, request: ServiceRequest, service_code: str
-) -> ServiceRequest:
-    """Move the request to another service, and to that service's team."""
-    ensure_visible(user=actor, request=request)
-    ensure_staff(user=actor)
-    service = catalog.get_service(session=session, service_code=service_code)
-    if request.service_code != service_code:
-        record_event(
-            session=session,
-            request=request,
-            actor=actor,
-            kind="service",
-            before=request.service_code,
-            after=service_code,
-        )
-        request.service_code = service_code
-        if service.team_code and service.team_code != request.team_code:
-            record_event(
-                session=session,
-                request=request,
-                actor=actor,
-                kind="team",
-                before=request.team_code,
-                after=service.team_code,
-            )
-            request.team_code = service.team_code
-        session.commit()
-        session.refresh(request)
-    return request
 
 
 def rate(

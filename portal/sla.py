@@ -39,6 +39,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def moment_or_now(now: datetime | None) -> datetime:
+    """Return the given moment as an aware datetime, or the current time in UTC."""
+    return as_utc(now) if now is not None else datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Working hours on working days; holidays are off, 调休 weekend days are worked."""

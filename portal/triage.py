@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notifications
+from portal import notifications, texts
 from portal.catalog import SHANGHAI, SPECS, get_service
 from portal.db import utcnow
 from portal.errors import ValidationFailed
@@ -298,7 +298,7 @@ def _apply(
             before=Status.SUBMITTED.value,
             after=Status.TRIAGED.value,
         )
-        triaged = notifications.status_text(number=request.tracking_number, status=Status.TRIAGED)
+        triaged = texts.status_changed(number=request.tracking_number, status=Status.TRIAGED)
         notifications.enqueue(
             session=session,
             user_ids=notifications.company_user_ids(session=session, company_id=request.company_id),

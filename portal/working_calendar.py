@@ -20,6 +20,7 @@ import holidays
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal import texts
 from portal.admin import ensure_admin
 from portal.errors import ValidationFailed
 from portal.models import Holiday, User
@@ -29,14 +30,7 @@ Source = Literal["package", "override"]
 MAX_NAME = 100
 MAX_IMPORT_ROWS = 2000
 # Validation keys of an import file, with their texts (web shows them; the CLI prints English).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "bad_columns": ("每行应为 日期,名称,类型 三列", "Each line needs three cells: day,name,kind"),
-    "bad_date": ("日期格式应为 YYYY-MM-DD", "The day must be YYYY-MM-DD"),
-    "bad_kind": ("类型应为 holiday（休）或 workday（班）", "The kind must be holiday or workday"),
-    "bad_name": ("名称必填，最多 100 字", "A name is required, at most 100 characters"),
-    "too_many_rows": ("行数超过 2000", "More than 2000 lines"),
-    "not_utf8": ("文件须为 UTF-8 编码", "The file must be UTF-8 text"),
-}
+MESSAGES = texts.CALENDAR_ERRORS
 YEARS_BACK = 3  # requests older than this are long closed; their clocks are not recounted
 
 

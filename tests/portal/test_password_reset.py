@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import account_tokens, accounts, invitations, password_reset, passwords
+from portal import account_tokens, accounts, invitations, password_reset, passwords, texts
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import AccountToken, Company, OutboxMessage, User
 
@@ -256,7 +256,7 @@ def test_inviting_someone_elses_address_creates_nothing_and_tells_its_owner(
 
     assert session.get(User, other.id).company_id != owner.company_id  # type: ignore[union-attr]
     told = session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == other.id)).all()
-    assert [m.subject for m in told] == [invitations.TRIED_EMAIL_SUBJECT]
+    assert [m.subject for m in told] == [texts.INVITED_EXISTING_SUBJECT]
     assert session.scalars(select(AccountToken)).all() == []
 
 
