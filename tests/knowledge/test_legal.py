@@ -17,16 +17,13 @@ from sqlalchemy.orm import Session
 from knowledge import registry
 from knowledge.chunking import MAX_CHARS, chunk_document
 from knowledge.documents import DocumentMeta, SourceDocument
-from knowledge.legal import (
-    LegalText,
+from knowledge.legal import LegalText, is_legal, parse_legal, units
+from knowledge.legal_locators import (
     article_key,
     article_label,
-    is_legal,
     locator,
     locator_en,
     parse_article_key,
-    parse_legal,
-    units,
 )
 from knowledge.numerals import format_number
 from tests.corpus import laws_folder
