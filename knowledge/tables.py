@@ -1,8 +1,8 @@
 """Every table of the knowledge package: documents, their chunks and versions, the index's state
 and the indexing jobs.
 
-Importing this module registers them all on `KnowledgeBase.metadata`, which migrations, backups
-and the tests that make a schema need; knowledge.registry and knowledge.jobs work on the rows.
+Importing this module registers them all on `KnowledgeBase.metadata`, which the migrations and
+the tests that make a schema need; knowledge.registry and knowledge.jobs work on the rows.
 """
 
 from __future__ import annotations
