@@ -10,51 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
-from knowledge.registry import KnowledgeBase
-
-
-class JobStatus(StrEnum):
-    """Where a job stands: queued -> indexing -> ready | failed."""
-
-    QUEUED = "queued"
-    INDEXING = "indexing"
-    READY = "ready"
-    FAILED = "failed"
-
+from knowledge.tables import IndexJobRow, JobStatus
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.INDEXING)
 LEASE = timedelta(minutes=2)  # an `indexing` job without a heartbeat for this long is orphaned
-
-
-class IndexJobRow(KnowledgeBase):
-    """One request to (re)index a document from an uploaded file."""
-
-    __tablename__ = "kb_index_jobs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(String(120), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "upload" (new document) | "replace"
-    status: Mapped[str] = mapped_column(String(20), index=True, default=JobStatus.QUEUED)
-    target_version: Mapped[int] = mapped_column(Integer)  # the version a success creates
-    filename: Mapped[str] = mapped_column(String(300))  # as uploaded, for messages
-    staged_path: Mapped[str] = mapped_column(String(500))  # the file, under the data folder
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    requested_by: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
-    error: Mapped[str | None] = mapped_column(Text)
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 @dataclass(frozen=True)

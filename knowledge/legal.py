@@ -22,7 +22,8 @@ from knowledge.legal_lines import (
     logical_lines,
     text_layout,
 )
-from knowledge.numerals import format_number, parse_number
+from knowledge.legal_locators import article_key
+from knowledge.numerals import parse_number
 
 _CHAPTER = 3  # the level of a 章 among 编 (1), 分编 (2), 章 (3) and 节 (4)
 _CAPTION_MAX = 20
@@ -135,43 +136,6 @@ class Unit:
     def end(self) -> int:
         """Offset just past the unit in the passage."""
         return self.start + len(self.text)
-
-
-def article_key(number: int, suffix: int = 0) -> str:
-    """The key of an article: "19", or "10-1" for 第十条之一."""
-    return f"{number}-{suffix}" if suffix else str(number)
-
-
-def parse_article_key(key: str) -> tuple[int, int]:
-    """(number, suffix) of a key: "10-1" → (10, 1)."""
-    number, _, suffix = key.partition("-")
-    return int(number), int(suffix or 0)
-
-
-def article_label(number: int, suffix: int = 0) -> str:
-    """An article as Chinese texts write it: 第十九条, 第十条之一."""
-    tail = f"之{format_number(suffix)}" if suffix else ""
-    return f"第{format_number(number)}条{tail}"
-
-
-def locator(label: str, paragraph: int | None = None, item: int | None = None) -> str:
-    """A Chinese locator: "第十九条第一款", "第二十条第一款第三项" (no 款: "第二十条第三项")."""
-    out = label
-    if paragraph:
-        out += f"第{format_number(paragraph)}款"
-    if item:
-        out += f"第{format_number(item)}项"
-    return out
-
-
-def locator_en(key: str, paragraph: int | None = None, item: int | None = None) -> str:
-    """An English locator: "Article 19, paragraph 1, item 3"."""
-    out = f"Article {key}"
-    if paragraph:
-        out += f", paragraph {paragraph}"
-    if item:
-        out += f", item {item}"
-    return out
 
 
 # --- structure ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 A document's `version` starts at 1 and grows by one whenever its text or its metadata changes, or
 staff supersede or withdraw it; every version is kept in `kb_document_versions` with its full
 text, so what an answer quoted can always be shown again. Withdrawal removes a document's chunks
-(it leaves every index) but keeps its row and its versions.
+(it leaves every index) but keeps its row and its versions. The tables are in knowledge.tables.
 """
 
 from __future__ import annotations
@@ -11,150 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    delete,
-    distinct,
-    func,
-    select,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, defer, mapped_column
+from sqlalchemy import delete, distinct, func, select
+from sqlalchemy.orm import Session, defer
 
 from knowledge.chunking import Chunk
-from knowledge.documents import DocumentMeta, SourceDocument
-
-
-class KnowledgeBase(DeclarativeBase):
-    """Declarative base of the knowledge tables."""
-
-
-class DocumentRow(KnowledgeBase):
-    """One document of the knowledge base, as last ingested."""
-
-    __tablename__ = "kb_documents"
-
-    id: Mapped[str] = mapped_column(String(120), primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
-    language: Mapped[str] = mapped_column(String(8), index=True)
-    translation_of: Mapped[str | None] = mapped_column(String(120))
-    category: Mapped[str] = mapped_column(String(20), index=True)
-    issuer: Mapped[str | None] = mapped_column(String(200))
-    doc_number: Mapped[str | None] = mapped_column(String(120))
-    issued: Mapped[str | None] = mapped_column(String(10))
-    effective: Mapped[str | None] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    jurisdiction: Mapped[str | None] = mapped_column(String(20), index=True)
-    source_url: Mapped[str | None] = mapped_column(String(1000))
-    verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    origin: Mapped[str] = mapped_column(String(20), default="bundled", index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    @property
-    def superseded_by(self) -> str | None:
-        """The id of the document that replaces this one, when staff named it."""
-        value = (self.extra or {}).get(SUPERSEDED_BY)
-        return str(value) if value else None
-
-    @property
-    def withdrawn(self) -> bool:
-        """Whether staff withdrew the document (it has no chunks and answers never cite it)."""
-        return self.withdrawn_at is not None
-
-    @property
-    def meta(self) -> DocumentMeta:
-        """The document's metadata as the validated model."""
-        return DocumentMeta.model_validate(
-            {
-                **(self.extra or {}),
-                **{name: getattr(self, name) for name in _META_COLUMNS},
-            }
-        )
-
-
-class ChunkRow(KnowledgeBase):
-    """One citable chunk of a document."""
-
-    __tablename__ = "kb_chunks"
-    __table_args__ = (Index("ix_kb_chunks_document_article", "document_id", "article_key"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    document_id: Mapped[str] = mapped_column(
-        ForeignKey("kb_documents.id", ondelete="CASCADE"), index=True
-    )
-    ordinal: Mapped[int] = mapped_column(Integer)
-    section: Mapped[str | None] = mapped_column(String(500))
-    text: Mapped[str] = mapped_column(Text)
-    start: Mapped[int] = mapped_column(Integer)
-    # The article of a legal text the chunk belongs to ("19", "10-1"; "第十九条" as written) and
-    # the 款 its text starts at; None for preambles and for documents without articles.
-    article_key: Mapped[str | None] = mapped_column(String(16))
-    article_label: Mapped[str | None] = mapped_column(String(40))
-    paragraph_start: Mapped[int | None] = mapped_column(Integer)
-
-
-class DocumentVersionRow(KnowledgeBase):
-    """One version of a document: its full text and metadata, who made it, when and why."""
-
-    __tablename__ = "kb_document_versions"
-    __table_args__ = (UniqueConstraint("document_id", "version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    # No foreign key: a version outlives its document (provenance of past answers).
-    document_id: Mapped[str] = mapped_column(String(120), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    change: Mapped[str] = mapped_column(String(20))  # one of CHANGES
-    changed_by: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class StateRow(KnowledgeBase):
-    """Small key/value facts about the index (its generation, the model it was built with)."""
-
-    __tablename__ = "kb_state"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(String(500))
-
-
-_META_COLUMNS = (
-    "id",
-    "title",
-    "language",
-    "translation_of",
-    "category",
-    "issuer",
-    "doc_number",
-    "issued",
-    "effective",
-    "status",
-    "jurisdiction",
-    "source_url",
-    "verified",
+from knowledge.documents import SourceDocument
+from knowledge.tables import (
+    CHANGES,
+    META_COLUMNS,
+    ChunkRow,
+    DocumentRow,
+    DocumentVersionRow,
+    StateRow,
 )
 
-
-SUPERSEDED_BY = "superseded_by"  # metadata key naming the replacing document
 STAFF_ORIGIN = "staff"  # documents uploaded or edited by staff: file syncs leave them alone
-CHANGES = ("created", "content", "metadata", "superseded", "withdrawn", "restored")
 
 
 @dataclass
@@ -227,7 +99,7 @@ def save_document(
         row.version = (row.version or 1) + 1
     else:
         kind = None  # re-saved unchanged (e.g. embedded under a new model): same version
-    for name in _META_COLUMNS:
+    for name in META_COLUMNS:
         setattr(row, name, values[name])
     row.extra = document.meta.extra
     row.text = document.text
@@ -472,7 +344,3 @@ def bump_generation(*, session: Session) -> int:
     generation = int(get_state(session=session, key="generation") or 0) + 1
     set_state(session=session, key="generation", value=str(generation))
     return generation
-
-
-# The indexing-job table lives on the same metadata; import it so every schema user sees it.
-import knowledge.jobs  # noqa: E402,F401

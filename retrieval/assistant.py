@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
-from knowledge.legal import article_label
+from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answer_log

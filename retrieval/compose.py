@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.documents import DocumentMeta
-from knowledge.legal import locator
+from knowledge.legal_locators import locator
 from knowledge.text import Language
 from retrieval.cited_answer import (
     Citation,

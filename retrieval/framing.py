@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
 from knowledge.glossary import english_name
-from knowledge.legal import locator_en
+from knowledge.legal_locators import locator_en
 from knowledge.text import Language
 from retrieval.cited_answer import Citation
 from retrieval.references import article_refs

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge import jobs, registry
 from knowledge.documents import SourceDocument
 from knowledge.extraction import ExtractionLimits, load_bytes_limited
-from knowledge.jobs import JobStatus
 from knowledge.loaders import LoaderError
 from knowledge.registry import STAFF_ORIGIN
+from knowledge.tables import JobStatus
 from retrieval.indexer import Indexer
 
 log = logging.getLogger(__name__)

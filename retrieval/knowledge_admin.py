@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge import jobs, registry
 from knowledge.documents import SourceDocument
 from knowledge.extraction import ExtractionLimits
-from knowledge.jobs import IndexJobRow, JobStatus, JobView
-from knowledge.registry import STAFF_ORIGIN, SUPERSEDED_BY, DocumentRow
+from knowledge.jobs import JobView
+from knowledge.registry import STAFF_ORIGIN
+from knowledge.tables import SUPERSEDED_BY, DocumentRow, IndexJobRow, JobStatus
 from knowledge.uploads import (
     EDITABLE,
     UploadRejected,

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+import knowledge.tables  # noqa: F401  (registers the knowledge tables on KnowledgeBase)
+from knowledge.db import KnowledgeBase
 from knowledge.documents import DocumentMeta, SourceDocument
-from knowledge.registry import KnowledgeBase
 
 MakeDocument = Callable[..., SourceDocument]
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from knowledge import jobs
-from knowledge.jobs import JobStatus
+from knowledge.tables import JobStatus
 
 
 def _enqueue(session: Session, document_id: str = "doc-en") -> int:

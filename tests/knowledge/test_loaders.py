@@ -1,11 +1,11 @@
-"""Loading files of every supported format into SourceDocuments (knowledge.loaders)."""
+"""Loading files of every supported format into SourceDocuments (knowledge.loaders).
+
+Rejected files are in test_loader_errors.py, the bundled sources in test_bundled_sources.py.
+"""
 
 from __future__ import annotations
 
-import io
 import re
-import struct
-import zipfile
 from pathlib import Path
 
 import docx
@@ -13,36 +13,8 @@ import pytest
 from fpdf import FPDF
 
 from knowledge.documents import SourceDocument
-from knowledge.loaders import LoaderError, bundled_sources, expand_paths, load_bytes, load_path
-
-PARAGRAPH = "Nansha supports cell and gene therapy companies with rent subsidies and talent awards."
-
-
-# --- files generated for the tests -------------------------------------------------------
-
-
-def make_pdf(path: Path, pages: list[str]) -> Path:
-    """Write a real PDF with one page per text (Helvetica: the machine has no CJK font)."""
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 8, text)
-    pdf.output(str(path))
-    return path
-
-
-def make_docx(path: Path) -> Path:
-    """Write a real DOCX with two heading levels, body paragraphs and an empty paragraph."""
-    document = docx.Document()
-    document.add_heading("Nansha biomedicine measures", level=1)
-    document.add_paragraph(PARAGRAPH)
-    document.add_paragraph("")
-    document.add_heading("Eligibility", level=2)
-    document.add_paragraph("Companies registered in Nansha for at least one year qualify.")
-    document.save(str(path))
-    return path
-
+from knowledge.loaders import LoaderError, expand_paths, load_bytes, load_path
+from tests.knowledge.sample_files import MARKDOWN, PARAGRAPH, make_docx, make_pdf, write
 
 NOISY_HTML = """<!doctype html>
 <html><head><title>Nansha corporate income tax at 15%</title>
@@ -58,64 +30,12 @@ NOISY_HTML = """<!doctype html>
 </body></html>
 """
 
-MARKDOWN = """---
-id: nansha-cit-15-en
-title: Nansha 15% corporate income tax
-language: en
-translation_of: nansha-cit-15-zh
-category: policy
-issuer: Ministry of Finance
-doc_number: 财税〔2022〕40号
-issued: 2022-11-18
-effective: 2022-01
-status: in_force
-jurisdiction: nansha
-source_url: https://example.org/cit
-verified: true
----
-
-Qualifying companies in Nansha pay corporate income tax at **15%**.
-
-## Scope
-
-The `encouraged industries` list decides who qualifies.
-"""
-
-
-def _write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
-    return path
-
-
-def _corrupt_zip_member(data: bytes, member: str) -> bytes:
-    """Overwrite the start of a member's compressed data: the zip index itself stays valid."""
-    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
-    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 :][:4])
-    start = info.header_offset + 30 + name_length + extra_length
-    return data[:start] + b"\xff" * 4 + data[start + 4 :]
-
-
-def _truncate_zip_member(data: bytes, member: str) -> bytes:
-    """Rewrite the zip with one member cut in half, so that member is malformed XML."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            target.writestr(
-                item, content[: len(content) // 2] if item.filename == member else content
-            )
-    return out.getvalue()
-
 
 # --- each format ---------------------------------------------------------------------------
 
 
 def test_markdown_front_matter_becomes_metadata_and_is_cut_from_the_text(tmp_path: Path) -> None:
-    document = load_path(_write(tmp_path / "nansha-cit-15.en.md", MARKDOWN))
+    document = load_path(write(tmp_path / "nansha-cit-15.en.md", MARKDOWN))
 
     meta = document.meta
     assert (meta.id, meta.language, meta.translation_of) == (
@@ -132,14 +52,14 @@ def test_markdown_front_matter_becomes_metadata_and_is_cut_from_the_text(tmp_pat
 
 
 def test_markdown_unquoted_dates_are_kept_as_the_text_they_were_written_as(tmp_path: Path) -> None:
-    meta = load_path(_write(tmp_path / "cit.md", MARKDOWN)).meta
+    meta = load_path(write(tmp_path / "cit.md", MARKDOWN)).meta
     assert meta.issued == "2022-11-18"
     assert meta.effective == "2022-01"
 
 
 def test_markdown_dates_under_extra_keys_are_kept_as_text_too(tmp_path: Path) -> None:
     content = MARKDOWN.replace("verified: true", "verified: true\nreviewed: 2025-06-30")
-    meta = load_path(_write(tmp_path / "cit.md", content)).meta
+    meta = load_path(write(tmp_path / "cit.md", content)).meta
     assert meta.extra == {"reviewed": "2025-06-30"}  # text, so it can be stored as JSON
 
 
@@ -147,12 +67,12 @@ def test_markdown_dates_nested_under_extra_keys_are_kept_as_text(tmp_path: Path)
     content = MARKDOWN.replace(
         "verified: true", "verified: true\nmilestones:\n  opened: 2025-01-01"
     )
-    meta = load_path(_write(tmp_path / "cit.md", content)).meta
+    meta = load_path(write(tmp_path / "cit.md", content)).meta
     assert meta.extra == {"milestones": {"opened": "2025-01-01"}}
 
 
 def test_markdown_emphasis_and_code_marks_are_removed_but_headings_kept(tmp_path: Path) -> None:
-    text = load_path(_write(tmp_path / "cit.md", MARKDOWN)).text
+    text = load_path(write(tmp_path / "cit.md", MARKDOWN)).text
     assert "at 15%." in text
     assert "The encouraged industries list" in text
     assert "**" not in text and "`" not in text
@@ -164,13 +84,13 @@ def test_markdown_service_keys_beyond_the_standard_ones_are_kept_as_extra(tmp_pa
         "verified: true",
         "verified: false\nservice_code: release_testing\nturnaround_days: 10\nfee: null",
     )
-    meta = load_path(_write(tmp_path / "svc.md", content)).meta
+    meta = load_path(write(tmp_path / "svc.md", content)).meta
     assert meta.extra == {"service_code": "release_testing", "turnaround_days": 10, "fee": None}
 
 
 def test_plain_text_gets_language_id_title_and_category_defaults(tmp_path: Path) -> None:
     document = load_path(
-        _write(tmp_path / "Release Testing.txt", f"{PARAGRAPH}\r\nSecond line.\r\n")
+        write(tmp_path / "Release Testing.txt", f"{PARAGRAPH}\r\nSecond line.\r\n")
     )
 
     assert document.meta.language == "en"
@@ -182,14 +102,14 @@ def test_plain_text_gets_language_id_title_and_category_defaults(tmp_path: Path)
 
 def test_chinese_plain_text_is_detected_as_zh(tmp_path: Path) -> None:
     text = "南沙区对符合条件的鼓励类产业企业减按15%的税率征收企业所得税。"
-    document = load_path(_write(tmp_path / "cit.txt", text))
+    document = load_path(write(tmp_path / "cit.txt", text))
     assert document.meta.language == "zh"
     assert document.meta.id == "cit-zh"
 
 
 def test_gb18030_encoded_text_loads(tmp_path: Path) -> None:
     text = "南沙区对符合条件的鼓励类产业企业减按15%的税率征收企业所得税。"
-    document = load_path(_write(tmp_path / "legacy.txt", text.encode("gb18030")))
+    document = load_path(write(tmp_path / "legacy.txt", text.encode("gb18030")))
     assert document.text == text + "\n"
 
 
@@ -198,12 +118,12 @@ def test_gb18030_encoded_markdown_front_matter_loads(tmp_path: Path) -> None:
         "---\ntitle: 南沙企业所得税优惠\ncategory: policy\n---\n\n"
         "南沙区对鼓励类产业企业减按15%税率征收企业所得税。\n"
     )
-    meta = load_path(_write(tmp_path / "legacy.md", content.encode("gb18030"))).meta
+    meta = load_path(write(tmp_path / "legacy.md", content.encode("gb18030"))).meta
     assert meta.title == "南沙企业所得税优惠"
 
 
 def test_utf8_byte_order_mark_does_not_hide_the_front_matter(tmp_path: Path) -> None:
-    meta = load_path(_write(tmp_path / "bom.md", "\ufeff".encode() + MARKDOWN.encode())).meta
+    meta = load_path(write(tmp_path / "bom.md", "\ufeff".encode() + MARKDOWN.encode())).meta
     assert meta.id == "nansha-cit-15-en"
 
 
@@ -234,7 +154,7 @@ def test_docx_headings_become_markdown_headings_below_the_title_level(tmp_path: 
 
 
 def test_html_drops_scripts_navigation_and_page_chrome(tmp_path: Path) -> None:
-    text = load_path(_write(tmp_path / "cit.html", NOISY_HTML)).text
+    text = load_path(write(tmp_path / "cit.html", NOISY_HTML)).text
 
     assert "Qualifying companies in Nansha pay corporate income tax" in text
     for noise in (
@@ -248,7 +168,7 @@ def test_html_drops_scripts_navigation_and_page_chrome(tmp_path: Path) -> None:
 
 
 def test_html_title_becomes_the_document_title_and_blocks_become_markdown(tmp_path: Path) -> None:
-    document = load_path(_write(tmp_path / "cit.htm", NOISY_HTML))
+    document = load_path(write(tmp_path / "cit.htm", NOISY_HTML))
 
     assert document.meta.title == "Nansha corporate income tax at 15%"
     assert "# Corporate income tax" in document.text
@@ -281,7 +201,7 @@ def _check_regulation(document: SourceDocument) -> None:
 
 
 def test_plain_text_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path) -> None:
-    document = load_path(_write(tmp_path / "细胞治疗临床研究办法.txt", "\n\n".join(REGULATION)))
+    document = load_path(write(tmp_path / "细胞治疗临床研究办法.txt", "\n\n".join(REGULATION)))
     _check_regulation(document)
     assert re.fullmatch(r"doc-[0-9a-f]{10}-zh", document.id)
 
@@ -299,7 +219,7 @@ def test_html_regulation_gets_its_metadata_from_its_opening_lines(tmp_path: Path
     title, *rest = REGULATION
     paragraphs = "".join(f"<p>{line}</p>" for line in rest)
     page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{paragraphs}</body>"
-    _check_regulation(load_path(_write(tmp_path / "regulation.html", page + "</html>")))
+    _check_regulation(load_path(write(tmp_path / "regulation.html", page + "</html>")))
 
 
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -336,7 +256,7 @@ def test_markdown_comments_are_cut_from_the_text_citations_quote(tmp_path: Path)
         "# 某某条例 <!-- 标题 -->\n\n2019年8月26日 某省人民代表大会常务委员会通过\n\n"
         "<!-- INFO END -->\n\n第一条 为了规范管理，制定本条例。\n"
     )
-    document = load_path(_write(tmp_path / "某某条例(2019-08-26).md", content))
+    document = load_path(write(tmp_path / "某某条例(2019-08-26).md", content))
 
     assert "<!--" not in document.text and "INFO END" not in document.text
     assert document.text.startswith("# 某某条例\n\n2019年8月26日")
@@ -346,8 +266,8 @@ def test_markdown_comments_are_cut_from_the_text_citations_quote(tmp_path: Path)
 
 
 def test_explicit_metadata_wins_over_what_the_text_says(tmp_path: Path) -> None:
-    path = _write(tmp_path / "regulation.txt", "\n\n".join(REGULATION))
-    _write(tmp_path / "regulation.txt.meta.yaml", "issuer: 南沙区司法局\nissued: 2021-03\n")
+    path = write(tmp_path / "regulation.txt", "\n\n".join(REGULATION))
+    write(tmp_path / "regulation.txt.meta.yaml", "issuer: 南沙区司法局\nissued: 2021-03\n")
     meta = load_path(path, {"title": "Staff's title", "category": "policy"}).meta
 
     assert (meta.title, meta.category, meta.issuer, meta.issued) == (
@@ -361,8 +281,8 @@ def test_explicit_metadata_wins_over_what_the_text_says(tmp_path: Path) -> None:
 
 def test_two_chinese_file_names_with_the_same_date_get_different_ids(tmp_path: Path) -> None:
     text = "南沙区对符合条件的鼓励类产业企业减按15%的税率征收企业所得税。"
-    first = load_path(_write(tmp_path / "中医药法(2016-12-25).md", text)).id
-    second = load_path(_write(tmp_path / "药品管理法(2016-12-25).md", text)).id
+    first = load_path(write(tmp_path / "中医药法(2016-12-25).md", text)).id
+    second = load_path(write(tmp_path / "药品管理法(2016-12-25).md", text)).id
 
     assert first != second
     assert first.startswith("2016-12-25-") and first.endswith("-zh")
@@ -373,7 +293,7 @@ def test_two_chinese_file_names_with_the_same_date_get_different_ids(tmp_path: P
 
 def test_sidecar_meta_yaml_supplies_metadata_for_a_pdf(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "scan.pdf", [PARAGRAPH])
-    _write(
+    write(
         tmp_path / "scan.pdf.meta.yaml",
         "id: nansha-measures-en\ntitle: Nansha measures\ncategory: policy\n"
         "jurisdiction: nansha\nissued: 2024-03-01\n",
@@ -389,8 +309,8 @@ def test_sidecar_meta_yaml_supplies_metadata_for_a_pdf(tmp_path: Path) -> None:
 
 
 def test_sidecar_overrides_front_matter_and_caller_metadata_overrides_both(tmp_path: Path) -> None:
-    path = _write(tmp_path / "cit.md", MARKDOWN)
-    _write(tmp_path / "cit.md.meta.yaml", "status: superseded\njurisdiction: gba\n")
+    path = write(tmp_path / "cit.md", MARKDOWN)
+    write(tmp_path / "cit.md.meta.yaml", "status: superseded\njurisdiction: gba\n")
 
     meta = load_path(path, metadata={"jurisdiction": "guangzhou"}).meta
 
@@ -410,7 +330,7 @@ def test_load_bytes_takes_metadata_without_touching_the_file_system() -> None:
 def test_expand_paths_lists_supported_files_below_a_folder_in_order(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     for name in ("b/z.md", "a.txt", "b/c.PDF", "notes.rtf", "a.txt.meta.yaml"):
-        _write(tmp_path / name, "x")
+        write(tmp_path / name, "x")
 
     assert expand_paths([tmp_path]) == [
         tmp_path / "a.txt",
@@ -422,240 +342,3 @@ def test_expand_paths_lists_supported_files_below_a_folder_in_order(tmp_path: Pa
 def test_expand_paths_rejects_a_missing_path(tmp_path: Path) -> None:
     with pytest.raises(LoaderError, match="no such file or folder"):
         expand_paths([tmp_path / "missing.md"])
-
-
-# --- errors ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("name", "expected"), [("notes.rtf", r"\.rtf"), ("README", r"\(none\)")])
-def test_unsupported_file_type_is_rejected_by_name(
-    tmp_path: Path, name: str, expected: str
-) -> None:
-    with pytest.raises(LoaderError, match=rf"^{name}: unsupported file type {expected}"):
-        load_path(_write(tmp_path / name, PARAGRAPH))
-
-
-@pytest.mark.parametrize(
-    ("name", "content"),
-    [
-        ("empty.md", ""),
-        ("blank.txt", "  \n\n\t \r\n"),
-        ("front-matter-only.md", "---\ntitle: Only metadata\ncategory: policy\n---\n\n"),
-        ("_index.md", "---\nbookCollapseSection: true\n---"),  # no newline after the closing ---
-        ("too-short.txt", "Nansha."),
-    ],
-)
-def test_file_without_readable_text_is_rejected(tmp_path: Path, name: str, content: str) -> None:
-    with pytest.raises(LoaderError, match=rf"^{name}: no readable text found"):
-        load_path(_write(tmp_path / name, content))
-
-
-@pytest.mark.parametrize(
-    "content",
-    [b"", b"this is not a PDF at all", b"%PDF-1.7\n" + bytes(range(256)) * 4],
-    ids=["empty", "text", "garbage-after-header"],
-)
-def test_corrupt_pdf_bytes_are_rejected(tmp_path: Path, content: bytes) -> None:
-    with pytest.raises(LoaderError, match=r"^broken\.pdf: not a readable PDF"):
-        load_path(_write(tmp_path / "broken.pdf", content))
-
-
-def test_truncated_pdf_is_rejected(tmp_path: Path) -> None:
-    data = make_pdf(tmp_path / "full.pdf", [PARAGRAPH]).read_bytes()
-    with pytest.raises(LoaderError, match=r"^half\.pdf: not a readable PDF"):
-        load_bytes(data[: len(data) // 2], filename="half.pdf")
-
-
-def test_pdf_with_an_unknown_stream_filter_is_rejected(tmp_path: Path) -> None:
-    data = make_pdf(tmp_path / "full.pdf", [PARAGRAPH]).read_bytes()
-    damaged = data.replace(b"/FlateDecode", b"/FlatXDecode")  # same length: offsets stay valid
-    with pytest.raises(LoaderError, match=r"^odd\.pdf: not a readable PDF"):
-        load_bytes(damaged, filename="odd.pdf")
-
-
-def test_pdf_containing_only_images_or_nothing_is_rejected_as_without_text(tmp_path: Path) -> None:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.output(str(tmp_path / "blank.pdf"))
-    with pytest.raises(LoaderError, match=r"^blank\.pdf: no readable text found"):
-        load_path(tmp_path / "blank.pdf")
-
-
-@pytest.mark.parametrize(
-    "content", [b"", b"not a zip file", b"PK\x03\x04 garbage"], ids=["empty", "text", "bad-zip"]
-)
-def test_corrupt_docx_bytes_are_rejected(tmp_path: Path, content: bytes) -> None:
-    with pytest.raises(LoaderError, match=r"^broken\.docx: not a readable DOCX file"):
-        load_path(_write(tmp_path / "broken.docx", content))
-
-
-def test_zip_that_is_not_a_word_document_is_rejected(tmp_path: Path) -> None:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("hello.txt", "hello")
-    with pytest.raises(LoaderError, match=r"^other\.docx: not a readable DOCX file"):
-        load_bytes(out.getvalue(), filename="other.docx")
-
-
-def test_truncated_docx_is_rejected(tmp_path: Path) -> None:
-    data = make_docx(tmp_path / "full.docx").read_bytes()
-    with pytest.raises(LoaderError, match=r"^half\.docx: not a readable DOCX file"):
-        load_bytes(data[: len(data) // 2], filename="half.docx")
-
-
-def test_docx_with_malformed_document_xml_is_rejected(tmp_path: Path) -> None:
-    data = make_docx(tmp_path / "full.docx").read_bytes()
-    with pytest.raises(LoaderError, match=r"^broken\.docx: not a readable DOCX file"):
-        load_bytes(_truncate_zip_member(data, "word/document.xml"), filename="broken.docx")
-
-
-def test_docx_with_damaged_compressed_data_is_rejected(tmp_path: Path) -> None:
-    data = make_docx(tmp_path / "full.docx").read_bytes()
-    with pytest.raises(LoaderError, match=r"^broken\.docx: not a readable DOCX file"):
-        load_bytes(_corrupt_zip_member(data, "word/document.xml"), filename="broken.docx")
-
-
-def test_invalid_front_matter_yaml_is_rejected_with_the_yaml_error(tmp_path: Path) -> None:
-    content = MARKDOWN.replace("title: Nansha 15% corporate income tax", "title: [unclosed")
-    with pytest.raises(LoaderError, match=r"^bad\.md: front matter is not valid YAML \(") as error:
-        load_path(_write(tmp_path / "bad.md", content))
-    assert "title: [unclosed" in str(error.value)  # the YAML error points at the bad line
-
-
-def test_front_matter_that_is_not_a_mapping_is_rejected(tmp_path: Path) -> None:
-    content = f"---\n- policy\n- nansha\n---\n\n{PARAGRAPH}\n"
-    with pytest.raises(LoaderError, match=r"^list\.md: front matter must be a mapping"):
-        load_path(_write(tmp_path / "list.md", content))
-
-
-def test_invalid_sidecar_yaml_is_rejected_naming_the_sidecar(tmp_path: Path) -> None:
-    path = _write(tmp_path / "note.txt", PARAGRAPH)
-    _write(tmp_path / "note.txt.meta.yaml", "title: [unclosed\n")
-    with pytest.raises(
-        LoaderError, match=r"^note\.txt\.meta\.yaml: front matter is not valid YAML"
-    ):
-        load_path(path)
-
-
-def test_undecodable_sidecar_is_rejected_naming_the_sidecar(tmp_path: Path) -> None:
-    path = _write(tmp_path / "note.txt", PARAGRAPH)
-    _write(tmp_path / "note.txt.meta.yaml", b"title: \x80\x80\x80\n")
-    with pytest.raises(LoaderError, match=r"note\.txt\.meta\.yaml"):
-        load_path(path)
-
-
-@pytest.mark.parametrize(
-    ("line", "field", "message"),
-    [
-        ("category: blog", "category", "Input should be 'policy'"),
-        ("issued: 28/09/2025", "issued", "dates are written YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("issued: 2025-9-1", "issued", "dates are written YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("effective: 2025-09-28 10:00:00", "effective", "dates are written"),
-        ("id: Nansha CIT!", "id", "ids use lowercase letters"),
-        ("translation_of: Bad Id", "translation_of", "ids use lowercase letters"),
-        ("status: repealed", "status", "Input should be 'in_force'"),
-        ("jurisdiction: shanghai", "jurisdiction", "Input should be 'national'"),
-        ("source_url: ftp://example.org/x", "source_url", "http"),
-        ("language: fr", "language", "Input should be 'zh' or 'en'"),
-    ],
-)
-def test_invalid_metadata_is_rejected_naming_the_field(
-    tmp_path: Path, line: str, field: str, message: str
-) -> None:
-    key = line.split(":")[0]
-    content = "\n".join(line if row.startswith(f"{key}:") else row for row in MARKDOWN.splitlines())
-    with pytest.raises(LoaderError, match=r"^bad\.md: invalid metadata \(") as error:
-        load_path(_write(tmp_path / "bad.md", content))
-    assert f"{field}: " in str(error.value)
-    assert message in str(error.value)
-
-
-def test_a_document_that_is_its_own_translation_is_rejected(tmp_path: Path) -> None:
-    content = MARKDOWN.replace(
-        "translation_of: nansha-cit-15-zh", "translation_of: nansha-cit-15-en"
-    )
-    with pytest.raises(LoaderError, match="cannot be its own translation"):
-        load_path(_write(tmp_path / "self.md", content))
-
-
-@pytest.mark.parametrize(
-    "content",
-    [b"\x80" * 40, bytes(range(0x80, 0x100)) * 2, b"\xff\xfe garbage \x81\x30 more garbage text"],
-    ids=["continuation-bytes", "high-bytes", "mixed"],
-)
-@pytest.mark.parametrize("suffix", [".txt", ".md", pytest.param(".html", marks=())])
-def test_text_that_is_neither_utf8_nor_gb18030_is_rejected(
-    tmp_path: Path, content: bytes, suffix: str
-) -> None:
-    with pytest.raises(LoaderError, match=rf"^garbage\{suffix}: text is neither UTF-8 nor GB18030"):
-        load_path(_write(tmp_path / f"garbage{suffix}", content))
-
-
-# --- the bundled knowledge base -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def bundled() -> dict[str, SourceDocument]:
-    """Every bundled source, loaded, by id."""
-    documents = [load_path(path) for path in bundled_sources()]
-    by_id = {document.id: document for document in documents}
-    assert len(by_id) == len(documents), "two bundled files share an id"
-    return by_id
-
-
-def test_at_least_forty_bundled_pairs_ship_with_the_product() -> None:
-    files = bundled_sources()
-    assert len(files) >= 80
-    assert files == sorted(files)
-    assert all(path.suffix == ".md" for path in files)
-
-
-def test_every_bundled_file_loads_with_its_own_front_matter(
-    bundled: dict[str, SourceDocument],
-) -> None:
-    assert len(bundled) == len(bundled_sources())
-    for document in bundled.values():
-        path = Path(document.path or "")
-        slug, language = path.name.removesuffix(".md").rsplit(".", 1)
-        assert document.id == f"{slug}-{language}", path
-        assert document.meta.language == language, path
-        assert document.meta.category == path.parent.name, path
-        assert document.text.strip(), path
-
-
-def test_every_bundled_file_sets_every_front_matter_key(bundled: dict[str, SourceDocument]) -> None:
-    required = set(type(next(iter(bundled.values())).meta).model_fields)
-    for document in bundled.values():
-        assert required <= document.meta.model_fields_set, document.id
-
-
-def test_no_bundled_file_gains_metadata_from_its_text(bundled: dict[str, SourceDocument]) -> None:
-    # Our own documents state everything in front matter; their sentences are no history.
-    for document in bundled.values():
-        assert set(document.meta.extra) <= {
-            "service_code",
-            "turnaround_days",
-            "fee",
-            "questions",
-        }, document.id
-
-
-def test_every_bundled_file_has_a_translation_that_points_back(
-    bundled: dict[str, SourceDocument],
-) -> None:
-    for document in bundled.values():
-        partner_id = document.meta.translation_of
-        assert partner_id in bundled, f"{document.id}: translation {partner_id!r} missing"
-        partner = bundled[partner_id]
-        assert partner.meta.translation_of == document.id, document.id
-        assert partner.meta.language != document.meta.language, document.id
-        assert partner.meta.category == document.meta.category, document.id
-
-
-def test_bundled_service_pairs_share_their_service_code(bundled: dict[str, SourceDocument]) -> None:
-    services = [d for d in bundled.values() if d.meta.category == "service"]
-    assert services
-    for document in services:
-        partner = bundled[document.meta.translation_of or ""]
-        assert document.meta.extra["service_code"] == partner.meta.extra["service_code"]
-        assert {"turnaround_days", "fee"} <= set(document.meta.extra), document.id

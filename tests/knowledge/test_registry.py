@@ -1,4 +1,4 @@
-"""The document registry in real SQLite (knowledge.registry)."""
+"""The document registry in real SQLite: saving, removing, articles, state (knowledge.registry)."""
 
 from __future__ import annotations
 
@@ -6,141 +6,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from knowledge import registry
 from knowledge.chunking import chunk_document
-from knowledge.documents import SourceDocument
-from knowledge.registry import ChunkRow, DocumentRow
+from knowledge.documents import DocumentMeta, SourceDocument
+from knowledge.tables import ChunkRow
+from tests.knowledge.registry_support import TEXT, save
 
 MakeDocument = Callable[..., SourceDocument]  # the make_document fixture in conftest.py
-
-TEXT = (
-    "Release testing covers sterility, endotoxin and mycoplasma.\n\n"
-    "## Fees\n\nFees are to be confirmed with the center.\n"
-)
-
-
-def save(session: Session, document: SourceDocument, origin: str = "bundled") -> list[str]:
-    """Save a document with its real chunks, as an ingest does."""
-    return registry.save_document(
-        session=session, document=document, chunks=chunk_document(document), origin=origin
-    )
 
 
 def chunk_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(ChunkRow)) or 0
-
-
-# --- plan_sync -------------------------------------------------------------------------------
-
-
-def test_plan_sync_on_an_empty_registry_indexes_everything(
-    session: Session, make_document: MakeDocument
-) -> None:
-    documents = [make_document(TEXT, id="a-en"), make_document(TEXT, id="b-en")]
-    plan = registry.plan_sync(session=session, documents=documents, origin="bundled", prune=True)
-
-    assert plan.changed == documents
-    assert plan.unchanged == []
-    assert plan.removed == []
-
-
-def test_plan_sync_sorts_documents_into_unchanged_changed_and_new(
-    session: Session, make_document: MakeDocument
-) -> None:
-    same = make_document(TEXT, id="same-en")
-    edited_text = make_document(TEXT, id="text-en")
-    edited_meta = make_document(TEXT, id="meta-en")
-    for document in (same, edited_text, edited_meta):
-        save(session, document)
-    session.commit()
-
-    incoming = [
-        make_document(TEXT, id="same-en"),
-        make_document(TEXT.replace("to be confirmed", "RMB 20,000"), id="text-en"),
-        make_document(TEXT, id="meta-en", status="superseded"),
-        make_document(TEXT, id="new-en"),
-    ]
-    plan = registry.plan_sync(session=session, documents=incoming, origin="bundled", prune=False)
-
-    assert plan.unchanged == ["same-en"]
-    assert [document.id for document in plan.changed] == ["text-en", "meta-en", "new-en"]
-    assert plan.removed == []
-
-
-def test_plan_sync_with_prune_removes_missing_documents_of_the_same_origin_only(
-    session: Session, make_document: MakeDocument
-) -> None:
-    save(session, make_document(TEXT, id="kept-en"))
-    save(session, make_document(TEXT, id="dropped-b-en"))
-    save(session, make_document(TEXT, id="dropped-a-en"))
-    save(session, make_document(TEXT, id="uploaded-en"), origin="upload")
-    session.commit()
-
-    plan = registry.plan_sync(
-        session=session,
-        documents=[make_document(TEXT, id="kept-en")],
-        origin="bundled",
-        prune=True,
-    )
-
-    assert plan.removed == ["dropped-a-en", "dropped-b-en"]  # sorted
-    assert "uploaded-en" not in plan.removed
-
-
-def test_plan_sync_without_prune_removes_nothing(
-    session: Session, make_document: MakeDocument
-) -> None:
-    save(session, make_document(TEXT, id="old-en"))
-    session.commit()
-
-    plan = registry.plan_sync(session=session, documents=[], origin="bundled", prune=False)
-    assert plan.removed == []
-
-
-def test_plan_sync_for_another_origin_leaves_bundled_documents_alone(
-    session: Session, make_document: MakeDocument
-) -> None:
-    save(session, make_document(TEXT, id="bundled-en"))
-    save(session, make_document(TEXT, id="old-upload-en"), origin="upload")
-    session.commit()
-
-    plan = registry.plan_sync(
-        session=session,
-        documents=[make_document(TEXT, id="new-upload-en")],
-        origin="upload",
-        prune=True,
-    )
-    assert plan.removed == ["old-upload-en"]
-
-
-def test_plan_sync_rejects_two_documents_with_one_id(
-    session: Session, make_document: MakeDocument
-) -> None:
-    twins = [make_document(TEXT, id="twin-en"), make_document(TEXT + "More.\n", id="twin-en")]
-    with pytest.raises(ValueError, match="two documents share the id 'twin-en'"):
-        registry.plan_sync(session=session, documents=twins, origin="bundled", prune=True)
-
-
-def test_applying_a_plan_makes_the_next_plan_empty(
-    session: Session, make_document: MakeDocument
-) -> None:
-    save(session, make_document(TEXT, id="gone-en"))
-    session.commit()
-    documents = [make_document(TEXT, id="a-en"), make_document(TEXT, id="b-en")]
-
-    plan = registry.plan_sync(session=session, documents=documents, origin="bundled", prune=True)
-    for document in plan.changed:
-        save(session, document)
-    for document_id in plan.removed:
-        registry.remove_document(session=session, document_id=document_id)
-    session.commit()
-
-    again = registry.plan_sync(session=session, documents=documents, origin="bundled", prune=True)
-    assert (again.changed, again.unchanged, again.removed) == ([], ["a-en", "b-en"], [])
 
 
 # --- save_document and remove_document -------------------------------------------------------
@@ -265,6 +144,39 @@ def test_all_chunks_come_in_document_then_reading_order(
     ]
 
 
+# --- stored articles ---------------------------------------------------------------------------
+
+
+def test_the_registry_stores_article_fields_and_finds_an_articles_chunks(session: Session) -> None:
+    long_article = "第三条 " + "\n".join(
+        f"第{n}款的内容应当完整保留，不得删减。" * 3 for n in range(9)
+    )
+    text = f"# 示例条例\n\n通过。\n\n第一条 甲。\n第二条 乙。\n{long_article}\n第十条之一 丁。\n"
+    meta = DocumentMeta(id="sample-law", title="示例条例", language="zh", category="regulation")
+    document = SourceDocument(meta=meta, text=text)
+    chunks = chunk_document(document, max_chars=120)
+    registry.save_document(session=session, document=document, chunks=chunks, origin="bundled")
+    session.commit()
+
+    assert registry.article_keys(session=session, document_id="sample-law") == [
+        "1",
+        "2",
+        "3",
+        "10-1",
+    ]
+    parts = registry.article_chunks(session=session, document_id="sample-law", article_key="3")
+    assert len(parts) > 1
+    assert [p.ordinal for p in parts] == sorted(p.ordinal for p in parts)
+    assert {p.article_label for p in parts} == {"第三条"}
+    assert parts[0].paragraph_start == 1 and parts[-1].paragraph_start > 1
+    assert "".join(p.text for p in parts).startswith("第三条 ")
+    added = registry.article_chunks(session=session, document_id="sample-law", article_key="10-1")
+    assert [c.text for c in added] == ["第十条之一 丁。"]
+    assert registry.article_chunks(session=session, document_id="sample-law", article_key="9") == []
+    preamble = registry.chunks_of(session=session, document_id="sample-law")[0]
+    assert (preamble.text, preamble.article_key, preamble.paragraph_start) == ("通过。", None, None)
+
+
 # --- metadata round trip ---------------------------------------------------------------------
 
 
@@ -306,131 +218,6 @@ def test_document_row_meta_round_trips_metadata_with_service_keys(
             "fee": None,
         }
     engine.dispose()
-
-
-# --- list_documents ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def catalogue(session: Session, make_document: MakeDocument) -> Session:
-    """A registry holding four documents that differ in every filterable column."""
-    save(
-        session,
-        make_document(
-            "南沙区对鼓励类产业企业减按15%的税率征收企业所得税。",
-            id="nansha-cit-15-zh",
-            title="南沙企业所得税优惠",
-            language="zh",
-            category="policy",
-            jurisdiction="nansha",
-            doc_number="财税〔2022〕40号",
-            issuer="财政部",
-            issued="2022-11-18",
-        ),
-    )
-    save(
-        session,
-        make_document(
-            "Decree 818 governs clinical research on new biomedical technologies.",
-            id="decree-818-en",
-            title="State Council Decree 818",
-            category="regulation",
-            jurisdiction="national",
-            issuer="State Council",
-            issued="2025-09-28",
-        ),
-    )
-    save(
-        session,
-        make_document(
-            "The 2019 draft on new biomedical technologies was replaced by Decree 818.",
-            id="draft-2019-en",
-            title="Biomedical new technology draft",
-            category="regulation",
-            jurisdiction="national",
-            status="superseded",
-            issued="2019",
-        ),
-    )
-    save(
-        session,
-        make_document(
-            "Release testing covers sterility, endotoxin and mycoplasma for 150 batches.",
-            id="release-testing-en",
-            title="Release testing",
-            category="service",
-            jurisdiction="nansha",
-        ),
-    )
-    session.commit()
-    return session
-
-
-def ids(rows: list[DocumentRow]) -> list[str]:
-    return [row.id for row in rows]
-
-
-def test_list_documents_returns_newest_issue_date_first_and_undated_last(
-    catalogue: Session,
-) -> None:
-    assert ids(registry.list_documents(session=catalogue)) == [
-        "decree-818-en",
-        "nansha-cit-15-zh",
-        "draft-2019-en",
-        "release-testing-en",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({"category": "regulation"}, ["decree-818-en", "draft-2019-en"]),
-        ({"jurisdiction": "nansha"}, ["nansha-cit-15-zh", "release-testing-en"]),
-        ({"status": "superseded"}, ["draft-2019-en"]),
-        ({"language": "zh"}, ["nansha-cit-15-zh"]),
-        ({"category": "regulation", "status": "in_force"}, ["decree-818-en"]),
-        ({"category": "news"}, []),
-    ],
-)
-def test_list_documents_filters_combine(
-    catalogue: Session, filters: dict[str, str], expected: list[str]
-) -> None:
-    assert ids(registry.list_documents(session=catalogue, **filters)) == expected
-
-
-def test_list_documents_ignores_empty_filters(catalogue: Session) -> None:
-    rows = registry.list_documents(session=catalogue, category=None, language="", query="")
-    assert len(rows) == 4
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("decree 818", ["decree-818-en", "draft-2019-en"]),  # title and text, any case
-        ("  STATE council ", ["decree-818-en"]),  # issuer; the query is trimmed
-        ("财税〔2022〕40号", ["nansha-cit-15-zh"]),  # document number
-        ("财政部", ["nansha-cit-15-zh"]),  # Chinese issuer
-        ("企业所得税", ["nansha-cit-15-zh"]),  # Chinese body text
-        ("mycoplasma", ["release-testing-en"]),
-        ("no such words", []),
-    ],
-)
-def test_list_documents_text_search_looks_at_title_number_issuer_and_text(
-    catalogue: Session, query: str, expected: list[str]
-) -> None:
-    assert ids(registry.list_documents(session=catalogue, query=query)) == expected
-
-
-def test_list_documents_text_search_combines_with_filters(catalogue: Session) -> None:
-    rows = registry.list_documents(session=catalogue, query="decree 818", status="superseded")
-    assert ids(rows) == ["draft-2019-en"]
-
-
-@pytest.mark.parametrize(("query", "expected"), [("15%", ["nansha-cit-15-zh"]), ("_", [])])
-def test_list_documents_text_search_treats_like_wildcards_literally(
-    catalogue: Session, query: str, expected: list[str]
-) -> None:
-    assert ids(registry.list_documents(session=catalogue, query=query)) == expected
 
 
 # --- state -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import get_args
 import pytest
 
 from knowledge import documents
-from knowledge.jobs import JobStatus
+from knowledge.tables import JobStatus
 from portal import attached_answers, labels, progress, service_requests, sla
 from portal.models import ROLES
 from portal.workflow import Priority, Status

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from knowledge import jobs, registry
-from knowledge.jobs import JobStatus
+from knowledge.tables import JobStatus
 from knowledge.uploads import UploadRejected
 from retrieval.index_worker import IndexWorker
 from retrieval.knowledge_admin import KnowledgeAdmin

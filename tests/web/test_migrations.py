@@ -44,7 +44,8 @@ def test_upgrade_twice_is_harmless(database_url: str) -> None:
 def test_a_database_from_before_migrations_is_adopted_not_recreated(tmp_path: Path) -> None:
     from sqlalchemy import text
 
-    from knowledge.registry import KnowledgeBase
+    import knowledge.tables  # noqa: F401  (registers the knowledge tables)
+    from knowledge.db import KnowledgeBase
 
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     KnowledgeBase.metadata.create_all(engine)  # what the first version of the app made
@@ -66,7 +67,8 @@ def test_an_empty_version_table_left_by_a_failed_attempt_does_not_block_adoption
 ) -> None:
     from sqlalchemy import text
 
-    from knowledge.registry import KnowledgeBase
+    import knowledge.tables  # noqa: F401  (registers the knowledge tables)
+    from knowledge.db import KnowledgeBase
 
     engine = create_engine(f"sqlite:///{tmp_path / 'half.db'}")
     KnowledgeBase.metadata.create_all(engine)

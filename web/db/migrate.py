@@ -83,8 +83,9 @@ def _upgrade(engine: Engine) -> None:
 
 def _adopt(connection) -> None:  # type: ignore[no-untyped-def]
     """Complete a pre-migration database to the baseline schema (only missing tables are made)."""
+    import knowledge.tables  # noqa: F401  (registers the knowledge tables)
     import portal.models  # noqa: F401  (registers the portal tables)
-    from knowledge.registry import KnowledgeBase
+    from knowledge.db import KnowledgeBase
     from portal.db import PortalBase
     from retrieval.tables import RetrievalBase
 

@@ -232,7 +232,7 @@ def _swap_attachments(staging: Path, staged: Staged, uploads: Path, outcome: Out
 
 def _rebuild_index(settings: Settings, staged: Staged, outcome: Outcome) -> int:
     """Fill the Chroma collection of the configured model from the restored SQL rows."""
-    from knowledge.registry import ChunkRow, DocumentRow
+    from knowledge.tables import ChunkRow, DocumentRow
     from retrieval.embeddings import make_embeddings
     from retrieval.tables import PassageVectorsRow
     from retrieval.vector_store import VectorStore

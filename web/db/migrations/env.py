@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+import knowledge.tables  # noqa: F401  (registers the knowledge tables on KnowledgeBase)
 import portal.models  # noqa: F401  (registers the portal tables on PortalBase)
-from knowledge.registry import KnowledgeBase
+from knowledge.db import KnowledgeBase
 from portal.db import PortalBase
 from retrieval.fulltext import FTS_TABLE
 from retrieval.tables import RetrievalBase

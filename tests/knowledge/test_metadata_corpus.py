@@ -1,0 +1,95 @@
+"""Metadata read from the real published texts (knowledge.metadata, knowledge.loaders).
+
+The texts come from ../shared/corpus (see its README), read at run time; the tests skip, saying
+so, where it is absent.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from knowledge.loaders import load_bytes, load_path
+from knowledge.metadata import document_id, metadata_from_text
+from tests.corpus import laws_folder
+
+SAMPLE_EVERY = 10  # load every tenth file through the loader; all of them through the parser
+
+
+@pytest.fixture(scope="module")
+def corpus_files() -> list[Path]:
+    """The real texts, unpacked once into a cache folder (never into the repository)."""
+    # _index.md files are the source site's folder pages: front matter and no text.
+    return sorted(p for p in laws_folder().rglob("*.md") if p.name != "_index.md")
+
+
+def _history_lines(raw: str) -> list[str]:
+    head = raw.split("<!-- INFO END -->", 1)[0] if "<!-- INFO END -->" in raw else ""
+    return [line for line in head.splitlines()[1:] if re.match(r"\s*[（(]?\d{4}年", line)]
+
+
+def test_every_sampled_corpus_file_loads_with_its_heading_as_title(
+    corpus_files: list[Path],
+) -> None:
+    sample = corpus_files[::SAMPLE_EVERY]
+    started = time.perf_counter()
+    documents = [load_path(path) for path in sample]  # a LoaderError fails the test
+    elapsed = time.perf_counter() - started
+
+    for path, document in zip(sample, documents, strict=True):
+        heading = next(line for line in path.read_text("utf-8").splitlines() if line.strip())
+        if heading.startswith("# "):
+            expected = re.sub(r"<!--.*?-->", "", heading)[2:].strip()
+            assert document.meta.title == expected, path
+        assert "<!--" not in document.text, path
+    assert elapsed < 30, f"{len(sample)} files took {elapsed:.1f}s"
+
+
+def test_ids_are_unique_over_the_whole_corpus(corpus_files: list[Path]) -> None:
+    names: dict[str, set[str]] = {}
+    for path in corpus_files:
+        names.setdefault(document_id(path.name, "zh"), set()).add(path.name)
+    # The same law filed under two categories has one name and so one id, as it should.
+    assert [sorted(n) for n in names.values() if len(n) > 1] == []
+
+
+def test_titles_and_dates_are_recognised_over_the_whole_corpus(corpus_files: list[Path]) -> None:
+    titled = dated = issued = 0
+    for path in corpus_files:
+        raw = path.read_text("utf-8")
+        meta = metadata_from_text(re.sub(r"<!--.*?-->", "", raw, flags=re.DOTALL), path.name)
+        heading = raw.lstrip().splitlines()[0]
+        titled += meta["title"] == re.sub(r"<!--.*?-->", "", heading).lstrip("# ").strip()
+        if _history_lines(raw):
+            dated += 1
+            issued += "issued" in meta
+    assert titled >= 0.99 * len(corpus_files)
+    assert dated > 3000 and issued >= 0.95 * dated, f"issued found for {issued} of {dated}"
+
+
+def test_real_texts_saved_as_text_docx_and_html_give_the_metadata_their_markdown_gives(
+    corpus_files: list[Path],
+) -> None:
+    keys = ("title", "issued", "issuer", "doc_number", "effective", "category")
+    for path in corpus_files[:: len(corpus_files) // 6][:6]:
+        markdown = load_path(path)
+        lines = [line.lstrip("# ").strip() for line in markdown.text.splitlines() if line.strip()]
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        data = io.BytesIO()
+        document.save(data)
+        html = f"<html><body><h1>{lines[0]}</h1>" + "".join(f"<p>{x}</p>" for x in lines[1:])
+        for name, content in (
+            ("law.txt", "\n\n".join(lines).encode()),
+            ("law.docx", data.getvalue()),
+            ("law.html", (html + "</body></html>").encode()),
+        ):
+            meta = load_bytes(content, filename=name).meta
+            for key in keys:
+                assert getattr(meta, key) == getattr(markdown.meta, key), (path.name, name, key)
