@@ -21,13 +21,14 @@ from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answer_log
 from retrieval.answer_log import Turn
-from retrieval.cited_answer import Answer, asks_fee, states_fee
+from retrieval.cited_answer import Answer
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
+from retrieval.question_types import asks_fee, states_fee
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
 from retrieval.tables import ConversationTurnRow

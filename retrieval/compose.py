@@ -10,7 +10,6 @@ passage at most.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,32 +18,14 @@ import numpy as np
 from knowledge.documents import DocumentMeta
 from knowledge.legal import locator
 from knowledge.text import Language
-from retrieval.cited_answer import (
-    Citation,
-    answer_type_match,
-    asked_types,
-    asks_about_the_past,
-    status_label,
-    superseded_by,
-)
+from retrieval.cited_answer import Citation
+from retrieval.document_status import asks_about_the_past, status_label, superseded_by
 from retrieval.framing import frame_quote
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.keyword import identifiers, tokenize
+from retrieval.question_types import answer_type_match, asked_types, is_yes_no, states_rule
 from retrieval.search import Hit
 from retrieval.units import Unit, article_label_length
-
-# A yes/no question ("需要审批吗？", "Can we …?") is decided by a rule that says must / may / not.
-_YES_NO = re.compile(
-    r"吗[？?]?\s*$|是否|能否|可否|可不可以|能不能|要不要|需不需要|是不是|有没有"
-    r"|^(?:can|could|may|must|do|does|is|are|should|shall|will)\b",
-    re.IGNORECASE,
-)
-_DEONTIC = re.compile(r"应当|不得|禁止|可以|必须|须|无需|不需|免予|方可|不能|严禁")
-
-
-def is_yes_no(question: str) -> bool:
-    """Whether a question asks yes or no."""
-    return bool(_YES_NO.search(question.strip()))
 
 
 @dataclass(frozen=True)
@@ -242,7 +223,7 @@ class ExtractiveComposer:
                     + rules.w_answer_type * answer_type_match(asks, unit.text)
                     + (rules.w_identifier if wanted & {t for t in tokens if t[0] == "§"} else 0.0)
                 )
-                if yes_no and _DEONTIC.search(unit.text):
+                if yes_no and states_rule(unit.text):
                     score += rules.w_deontic
                 if len(unit.text) < 6:  # a stray heading or list label
                     score -= 0.2

@@ -18,7 +18,8 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from knowledge.text import normalize, split_sentences
 from retrieval.assistant import Phraser
-from retrieval.cited_answer import STATUS_LABELS, Answer, Citation
+from retrieval.cited_answer import Answer, Citation
+from retrieval.document_status import STATUS_LABELS
 from retrieval.keyword import tokenize
 from retrieval.scope import is_instruction_attempt
 
