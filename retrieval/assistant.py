@@ -23,7 +23,7 @@ from retrieval import answer_log
 from retrieval.answer_log import Turn
 from retrieval.cited_answer import Answer
 from retrieval.compose import ExtractiveComposer
-from retrieval.curated import CuratedLoader, CuratedSet
+from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
