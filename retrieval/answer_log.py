@@ -109,6 +109,32 @@ def record_sources(
     )
 
 
+def record(*, session: Session, turn: Turn, search_query: str) -> None:
+    """Store an answered turn with the exact sources it quoted (the caller commits)."""
+    result = turn.answer
+    session.add(
+        ConversationTurnRow(
+            conversation_id=turn.conversation_id,
+            question=turn.question,
+            search_query=search_query,
+            answer=result.answer,
+            language=result.language,
+            refused=result.refused,
+            reason=result.reason,
+            confidence=result.confidence,
+            citations=[dataclasses.asdict(c) for c in result.citations],
+            created_at=turn.asked_at,
+            answer_id=turn.answer_id,
+            asker_id=turn.asker_id,
+            company_id=turn.company_id,
+        )
+    )
+    assert turn.answer_id is not None  # a new turn always has one
+    record_sources(
+        session=session, answer_id=turn.answer_id, citations=result.citations, at=turn.asked_at
+    )
+
+
 def get(*, session: Session, answer_id: str) -> Turn | None:
     """The answer with this id, or None."""
     if not answer_id or len(answer_id) > 32:

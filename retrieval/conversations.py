@@ -167,3 +167,25 @@ def conversation_turns(*, session: Session, conversation_id: str, limit: int = 2
         .limit(limit)
     )
     return [turn_of(row) for row in rows]
+
+
+def previous_context(*, session: Session, conversation_id: str) -> str | None:
+    """What a follow-up is searched with: the last turn's search query, unless it was refused."""
+    previous = session.scalars(
+        select(ConversationTurnRow)
+        .where(ConversationTurnRow.conversation_id == conversation_id)
+        .order_by(ConversationTurnRow.id.desc())
+        .limit(1)
+    ).first()
+    return previous.search_query if previous and not previous.refused else None
+
+
+def latest_turns(*, session: Session, conversation_id: str, limit: int = 50) -> list[Turn]:
+    """The last `limit` turns of a conversation, oldest first."""
+    rows = session.scalars(
+        select(ConversationTurnRow)
+        .where(ConversationTurnRow.conversation_id == conversation_id)
+        .order_by(ConversationTurnRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [turn_of(row) for row in reversed(rows)]
