@@ -120,9 +120,13 @@ def validate(*, session: Session, draft: CuratedDraft) -> tuple[Language, list[C
             errors[f"citation_{i}"] = failure.errors["citation"]
     if errors:
         raise CuratedInvalid(errors)
-    language: Language = (
-        draft.language if draft.language in ("zh", "en") else detect_language(answer)  # type: ignore[assignment]
-    )
+    language: Language
+    if draft.language == "zh":
+        language = "zh"
+    elif draft.language == "en":
+        language = "en"
+    else:
+        language = detect_language(answer)
     return language, citations
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from knowledge.text import normalize, split_sentences
 from retrieval.assistant import Phraser
@@ -71,7 +72,7 @@ def openai_chat_model(
     return ChatOpenAI(
         model=model,
         base_url=base_url,
-        api_key=key,  # type: ignore[arg-type]
+        api_key=SecretStr(key) if key is not None else None,
         timeout=timeout,
         temperature=0,
         max_retries=1,
