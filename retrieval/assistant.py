@@ -7,11 +7,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,18 +18,18 @@ from knowledge import registry
 from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
-from retrieval import answer_log
+from retrieval import answer_log, conversations, refusal_gate
 from retrieval.answer_log import Turn
-from retrieval.cited_answer import Answer, asks_fee, states_fee
+from retrieval.cited_answer import Answer
 from retrieval.compose import ExtractiveComposer
-from retrieval.curated import CuratedLoader, CuratedSet
+from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
+from retrieval.question_types import asks_fee, states_fee
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
-from retrieval.tables import ConversationTurnRow
 
 log = logging.getLogger(__name__)
 
@@ -194,9 +193,11 @@ class Assistant:
             prefer_bonus=0.1 if refs.documents else None,
         )
         t2 = time.perf_counter()
-        best, relevance = self._relevance(index, read.keyword_query, hits)
-        cross = language == "en" and _found_in(index, hits) == "zh"
-        if not self._answerable(
+        best, relevance = refusal_gate.relevance(
+            index, read.keyword_query, hits, config=self.config
+        )
+        cross = language == "en" and refusal_gate.found_in(index, hits) == "zh"
+        if not refusal_gate.answerable(
             index,
             read.keyword_query,
             best,
@@ -206,6 +207,7 @@ class Assistant:
             own=read.simplified,
             names=read.gate_names if cross else read.simplified,
             concepts=read.concepts if cross else None,
+            config=self.config,
         ):
             self.last_timings = Timings(t1 - t0, t2 - t1, 0.0)
             return Answer(
@@ -331,47 +333,6 @@ class Assistant:
             curated_id=entry.id,
         )
 
-    def _relevance(self, index: KnowledgeIndex, query: str, hits: list[Hit]) -> tuple[float, float]:
-        """The best passage similarity, and the relevance the refusal gate compares."""
-        if not hits:
-            return 0.0, 0.0
-        best = max(h.similarity for h in hits)
-        found = index.passages(h.passage_id for h in hits[:3])
-        coverage = index.keyword.coverage(query, [p.tokens for p in found.values()])
-        return best, best + self.config.coverage_weight * coverage
-
-    def _answerable(
-        self,
-        index: KnowledgeIndex,
-        query: str,
-        best: float,
-        relevance: float,
-        *,
-        own: str,
-        names: str | None = None,
-        follow_up: bool = False,
-        concepts: tuple[tuple[str, ...], ...] | None = None,
-    ) -> bool:
-        """Apply the refusal gate (docs/retrieval.md).
-
-        Relevance is judged on the search query (with a follow-up's context); unknown words
-        and names on the question alone. A follow-up's similarity comes from its context, so
-        it never excuses unknown words: "and the weather tomorrow?" is refused.
-        """
-        config = self.config
-        if relevance < config.threshold:
-            return False
-        if not follow_up and best >= config.unknown_similarity:
-            return True
-        if concepts is not None:  # an English question over Chinese texts
-            unknown = [c for c in concepts if not any(index.keyword.mentions(f) for f in c)]
-            share = len(unknown) / len(concepts) if concepts else 0.0
-        else:
-            share = index.keyword.unknown_share(own, strict=follow_up)
-        if share >= config.unknown_share:
-            return False
-        return not index.keyword.unknown_names(own if names is None else names)
-
     def ask(
         self,
         question: str,
@@ -392,13 +353,9 @@ class Assistant:
             raise ValueError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         conversation_id = conversation_id or uuid.uuid4().hex
         with self.sessions() as session:
-            previous = session.scalars(
-                select(ConversationTurnRow)
-                .where(ConversationTurnRow.conversation_id == conversation_id)
-                .order_by(ConversationTurnRow.id.desc())
-                .limit(1)
-            ).first()
-            context = previous.search_query if previous and not previous.refused else None
+            context = conversations.previous_context(
+                session=session, conversation_id=conversation_id
+            )
         # Answer with no connection held: answering opens its own (index generation checks),
         # and a thread holding one while waiting for another can drain the pool under load.
         result = self.answer(question, context=context)
@@ -408,29 +365,7 @@ class Assistant:
         ).query
         answer_id = answer_log.new_answer_id()
         asked_at = datetime.now(UTC)
-        with self.sessions() as session:
-            session.add(
-                ConversationTurnRow(
-                    conversation_id=conversation_id,
-                    question=question,
-                    search_query=search_query[-MAX_QUESTION_CHARS:],
-                    answer=result.answer,
-                    language=result.language,
-                    refused=result.refused,
-                    reason=result.reason,
-                    confidence=result.confidence,
-                    citations=[asdict(c) for c in result.citations],
-                    created_at=asked_at,
-                    answer_id=answer_id,
-                    asker_id=asker_id,
-                    company_id=company_id,
-                )
-            )
-            answer_log.record_sources(
-                session=session, answer_id=answer_id, citations=result.citations, at=asked_at
-            )
-            session.commit()
-        return Turn(
+        turn = Turn(
             question=question,
             answer=result,
             conversation_id=conversation_id,
@@ -439,17 +374,19 @@ class Assistant:
             asker_id=asker_id,
             company_id=company_id,
         )
+        with self.sessions() as session:
+            answer_log.record(
+                session=session, turn=turn, search_query=search_query[-MAX_QUESTION_CHARS:]
+            )
+            session.commit()
+        return turn
 
     def history(self, conversation_id: str, *, limit: int = 50) -> list[Turn]:
         """The turns of a conversation (question, answer, answer id), oldest first."""
         with self.sessions() as session:
-            rows = session.scalars(
-                select(ConversationTurnRow)
-                .where(ConversationTurnRow.conversation_id == conversation_id)
-                .order_by(ConversationTurnRow.id.desc())
-                .limit(limit)
-            ).all()
-        return [answer_log.turn_of(row) for row in reversed(rows)]
+            return conversations.latest_turns(
+                session=session, conversation_id=conversation_id, limit=limit
+            )
 
 
 def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set[str]:
@@ -461,14 +398,6 @@ def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set
             out.add(meta.translation_of)
     out |= {d for d, m in index.documents.items() if m.translation_of in documents}
     return out
-
-
-def _found_in(index: KnowledgeIndex, hits: list[Hit]) -> str | None:
-    """The language of the best passage found."""
-    if not hits:
-        return None
-    passage = index.passage(hits[0].passage_id)
-    return index.documents[passage.document_id].language if passage else None
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

@@ -10,41 +10,21 @@ passage at most.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from knowledge.documents import DocumentMeta
-from knowledge.legal_locators import locator
 from knowledge.text import Language
-from retrieval.cited_answer import (
-    Citation,
-    answer_type_match,
-    asked_types,
-    asks_about_the_past,
-    status_label,
-    superseded_by,
-)
+from retrieval.cited_answer import Citation
+from retrieval.document_status import asks_about_the_past, status_label, superseded_by
 from retrieval.framing import frame_quote
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.keyword import identifiers, tokenize
+from retrieval.question_types import answer_type_match, asked_types, is_yes_no, states_rule
+from retrieval.quotes import Quote, cite, is_whole_article, quote_length
 from retrieval.search import Hit
-from retrieval.units import Unit, article_label_length
-
-# A yes/no question ("需要审批吗？", "Can we …?") is decided by a rule that says must / may / not.
-_YES_NO = re.compile(
-    r"吗[？?]?\s*$|是否|能否|可否|可不可以|能不能|要不要|需不需要|是不是|有没有"
-    r"|^(?:can|could|may|must|do|does|is|are|should|shall|will)\b",
-    re.IGNORECASE,
-)
-_DEONTIC = re.compile(r"应当|不得|禁止|可以|必须|须|无需|不需|免予|方可|不能|严禁")
-
-
-def is_yes_no(question: str) -> bool:
-    """Whether a question asks yes or no."""
-    return bool(_YES_NO.search(question.strip()))
 
 
 @dataclass(frozen=True)
@@ -76,16 +56,6 @@ class _Candidate:
     index: int
     score: float
     rank: int
-
-
-@dataclass
-class _Quote:
-    """What one citation quotes: units of one passage, or the whole article body."""
-
-    passage: Passage
-    units: list[int]
-    score: float
-    whole: bool = False
 
 
 class ExtractiveComposer:
@@ -194,12 +164,12 @@ class ExtractiveComposer:
         whole, else its best units."""
         if general or sum(len(p.text) for p in passages) <= self.rules.whole_named_article:
             budget = self.rules.max_chars[language] * 2
-            quotes: list[_Quote] = []
+            quotes: list[Quote] = []
             used = 0
             for passage in passages:
                 if quotes and used + len(passage.text) > budget:
                     break
-                quotes.append(_Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
+                quotes.append(Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
                 used += len(passage.text)
             return self.render(index, quotes, language)
         scored = self._score(
@@ -242,7 +212,7 @@ class ExtractiveComposer:
                     + rules.w_answer_type * answer_type_match(asks, unit.text)
                     + (rules.w_identifier if wanted & {t for t in tokens if t[0] == "§"} else 0.0)
                 )
-                if yes_no and _DEONTIC.search(unit.text):
+                if yes_no and states_rule(unit.text):
                     score += rules.w_deontic
                 if len(unit.text) < 6:  # a stray heading or list label
                     score -= 0.2
@@ -252,13 +222,13 @@ class ExtractiveComposer:
         scored.sort(key=lambda c: -c.score)
         return scored
 
-    def _choose(self, scored: list[_Candidate], language: Language) -> list[_Quote]:
+    def _choose(self, scored: list[_Candidate], language: Language) -> list[Quote]:
         """The best unit first, then the next best while they score as well.
 
         Units of one passage share its citation (its excerpt joins them in reading order).
         """
         rules = self.rules
-        quotes: dict[str, _Quote] = {}
+        quotes: dict[str, Quote] = {}
         units = 0
         for candidate in scored:
             if units >= rules.max_units:
@@ -279,15 +249,13 @@ class ExtractiveComposer:
             ):
                 continue
             if quote is None:
-                whole = bool(passage.article_key) and _is_whole_article(
-                    passage, rules.short_article
-                )
+                whole = bool(passage.article_key) and is_whole_article(passage, rules.short_article)
                 chosen = list(range(len(passage.units))) if whole else [candidate.index]
-                grown = _Quote(passage, chosen, candidate.score, whole=whole)
+                grown = Quote(passage, chosen, candidate.score, whole=whole)
             else:
-                grown = _Quote(passage, [*quote.units, candidate.index], quote.score)
-            others = sum(_length(q) for pid, q in quotes.items() if pid != passage.id)
-            if quotes and others + _length(grown) > rules.max_chars[language]:
+                grown = Quote(passage, [*quote.units, candidate.index], quote.score)
+            others = sum(quote_length(q) for pid, q in quotes.items() if pid != passage.id)
+            if quotes and others + quote_length(grown) > rules.max_chars[language]:
                 continue
             quotes[passage.id] = grown
             units += 1
@@ -296,13 +264,13 @@ class ExtractiveComposer:
     # -- writing it down ----------------------------------------------------------------------
 
     def render(
-        self, index: KnowledgeIndex, quotes: list[_Quote], language: Language
+        self, index: KnowledgeIndex, quotes: list[Quote], language: Language
     ) -> tuple[str, list[Citation]]:
         """The answer text (each quote framed and marked [n]) and the citations."""
         citations: list[Citation] = []
         parts: list[str] = []
         for quote in quotes:
-            citation = self._cite(index, quote, len(citations) + 1)
+            citation = cite(index, quote, len(citations) + 1, url_template=self.url_template)
             citations.append(citation)
             meta = index.documents[citation.document_id]
             label = (
@@ -314,105 +282,6 @@ class ExtractiveComposer:
         # Framed quotes of legal texts each get their own paragraph; sentences run on.
         glue = "\n" if any(c.locator for c in citations) else ("" if language == "zh" else " ")
         return glue.join(parts), citations
-
-    def _cite(self, index: KnowledgeIndex, quote: _Quote, n: int) -> Citation:
-        passage = quote.passage
-        meta: DocumentMeta = index.documents[passage.document_id]
-        excerpt: str | None = None
-        if quote.whole:
-            start, end = article_label_length(passage.text), len(passage.text)
-        else:
-            pieces = _pieces(passage, quote.units)
-            start, end = pieces[0][0], pieces[-1][1]
-            if len(pieces) > 1:
-                excerpt = "……".join(passage.text[a:b] for a, b in pieces)
-        text = passage.text[start:end]
-        offset = passage.start + start
-        paragraph, item = _position(passage, quote)
-        return Citation(
-            n=n,
-            document_id=passage.document_id,
-            chunk_id=passage.id,
-            title=meta.title,
-            section=passage.section,
-            quote=text,
-            start=offset,
-            url=self.url_template.format(
-                document_id=passage.document_id,
-                chunk_id=passage.id,
-                start=offset,
-                end=offset + len(text),
-            ),
-            source_url=meta.source_url,
-            status=meta.status,
-            issued=meta.issued,
-            issuer=meta.issuer,
-            doc_number=meta.doc_number,
-            verified=meta.verified,
-            language=meta.language,
-            version=index.versions.get(passage.document_id, 1),
-            article=passage.article_label,
-            paragraph=paragraph,
-            item=item,
-            locator=locator(passage.article_label, paragraph, item)
-            if passage.article_label
-            else None,
-            excerpt=excerpt,
-        )
-
-
-def _pieces(passage: Passage, units: list[int]) -> list[tuple[int, int]]:
-    """The stretches of the passage a quote shows: chosen units (an item with its paragraph's
-    lead-in), neighbours joined, in reading order."""
-    spans: list[tuple[int, int]] = []
-    chosen = sorted(set(units))
-    first = passage.units[chosen[0]]
-    if first.lead_in is not None and not any(
-        passage.units[i].start == first.lead_in[0] for i in chosen
-    ):
-        spans.append(first.lead_in)
-    spans += [(passage.units[i].start, passage.units[i].end) for i in chosen]
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and not passage.text[merged[-1][1] : a].strip():
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _span(passage: Passage, units: list[int]) -> tuple[int, int]:
-    chosen = [passage.units[i] for i in units]
-    return min(u.start for u in chosen), max(u.end for u in chosen)
-
-
-def _length(quote: _Quote) -> int:
-    if quote.whole:
-        return len(quote.passage.text)
-    return sum(len(quote.passage.units[i].text) for i in set(quote.units))
-
-
-def _is_whole_article(passage: Passage, limit: int) -> bool:
-    """A passage that holds a whole, short article (not a part of a longer one)."""
-    return (
-        (passage.paragraph_start or 1) == 1
-        and len(passage.text) <= limit
-        and bool(article_label_length(passage.text))
-    )
-
-
-def _position(passage: Passage, quote: _Quote) -> tuple[int | None, int | None]:
-    """The paragraph (and item) a quote stands for; none when it quotes the whole article."""
-    if quote.whole or not passage.article_key:
-        return None, None
-    units: list[Unit] = [passage.units[i] for i in quote.units]
-    paragraphs = {u.paragraph for u in units}
-    if len(paragraphs) != 1:
-        return None, None
-    paragraph = paragraphs.pop()
-    items = {u.item for u in units}
-    item = items.pop() if len(items) == 1 else None
-    return paragraph, item
 
 
 def _names_document(meta: DocumentMeta, question: str, named: set[str]) -> bool:

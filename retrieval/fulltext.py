@@ -26,6 +26,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from retrieval.tables import PassageTokensRow, TermRow
 
@@ -122,7 +123,7 @@ def remove(session: Session, chunk_ids: Sequence[str]) -> int:
     return removed
 
 
-def _remove(session: Session, where) -> int:  # type: ignore[no-untyped-def]
+def _remove(session: Session, where: ColumnElement[bool]) -> int:
     rows = session.execute(select(PassageTokensRow.id, PassageTokensRow.tokens).where(where)).all()
     if not rows:
         return 0

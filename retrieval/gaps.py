@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from knowledge import registry
 from retrieval.embeddings import EmbeddingModel
@@ -85,7 +86,7 @@ class SyncReport:
     pending: int
 
 
-def _is_gap(config: GapConfig):  # type: ignore[no-untyped-def]
+def _is_gap(config: GapConfig) -> ColumnElement[bool]:
     turn = ConversationTurnRow
     # A regulation asked about that the library does not hold is a gap too: staff may add it.
     refused = turn.refused.is_(True) & turn.reason.in_(("no_match", "missing_regulation"))

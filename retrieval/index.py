@@ -19,6 +19,7 @@ from functools import cached_property
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from knowledge import registry
 from knowledge.chunking import Chunk
@@ -231,7 +232,7 @@ class KnowledgeIndex:
         """How many articles a document has (0 for a text without articles)."""
         return self._article_counts.get(document_id, 0)
 
-    def _load(self, session: Session, where) -> list[Passage]:  # type: ignore[no-untyped-def]
+    def _load(self, session: Session, where: ColumnElement[bool]) -> list[Passage]:
         """Passages matching a condition on the chunks, with their vectors, in reading order."""
         chunk, vectors, tokens = registry.ChunkRow, PassageVectorsRow, PassageTokensRow
         rows = session.execute(

@@ -13,11 +13,8 @@ its group commits.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from queue import Full, Queue
-from typing import TypeVar
 
 import numpy as np
 from sqlalchemy import delete, select
@@ -25,20 +22,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import jobs, registry
 from knowledge.chunking import CHUNKING_VERSION, Chunk, chunk_document
-from knowledge.documents import DocumentMeta, SourceDocument
+from knowledge.documents import SourceDocument
 from retrieval import fulltext
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import chunk_units, pack_vectors
-from retrieval.keyword import identifiers, tokenize
+from retrieval.ingest_groups import GROUP_PASSAGES, ahead, groups, index_tokens
 from retrieval.tables import PassageVectorsRow
 from retrieval.units import UNITS_VERSION, embedding_texts
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
 ChunkProgress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
-GROUP_PASSAGES = 512  # passages embedded and committed together (several documents)
 BATCH = 16  # chunks embedded per call when chunk progress is reported
-T = TypeVar("T")
 FULLTEXT_STATE = "fulltext"  # kb_state key: "1" once every chunk is in the keyword index
 
 
@@ -51,80 +46,6 @@ def unit_rows(units: int) -> int:
     embedding per passage at ingest.
     """
     return 1 if units <= 1 else units + 1
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A document cut into chunks, with what the keyword index stores of each."""
-
-    document: SourceDocument
-    chunks: list[Chunk]
-    tokens: list[fulltext.PassageTokens]
-
-
-def groups(
-    documents: Sequence[SourceDocument], size: int = GROUP_PASSAGES
-) -> Iterator[list[Prepared]]:
-    """Documents cut and tokenised, in groups of about `size` passages."""
-    current: list[Prepared] = []
-    passages = 0
-    for document in documents:
-        chunks = chunk_document(document)
-        tokens = [index_tokens(document.meta, c) for c in chunks]
-        current.append(Prepared(document, chunks, tokens))
-        passages += len(chunks)
-        if passages >= size:
-            yield current
-            current, passages = [], 0
-    if current:
-        yield current
-
-
-def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
-    """The items, made by a background thread up to `depth` ahead of their consumer.
-
-    Ingest cuts and tokenises the next group (pure Python, on one core) while the model embeds
-    this one (numpy, which releases the interpreter, on the other). An error while making an
-    item is raised where the consumer takes it.
-    """
-    queue: Queue[tuple[str, object]] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        queue.put(("item", item), timeout=0.2)
-                        break
-                    except Full:
-                        continue
-                if stop.is_set():
-                    return
-            queue.put(("end", None))
-        except BaseException as error:  # handed to the consumer, which raises it
-            queue.put(("error", error))
-
-    threading.Thread(target=produce, name="ingest-prepare", daemon=True).start()
-    try:
-        while True:
-            kind, value = queue.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value  # type: ignore[misc]
-            yield value  # type: ignore[misc]
-    finally:
-        stop.set()
-
-
-def index_tokens(meta: DocumentMeta, chunk: Chunk | registry.ChunkRow) -> fulltext.PassageTokens:
-    """What the keyword index stores of a passage: its tokens (its document's title and number
-    included) and each unit's, from one pass of the tokenizer over its text."""
-    units = [tokenize(unit.text) for unit in chunk_units(chunk)]
-    head = tokenize("\n".join([meta.title, meta.doc_number or "", chunk.section or ""]))
-    tokens = [*head, *identifiers(chunk.text), *(t for unit in units for t in unit)]
-    return fulltext.PassageTokens(chunk.id, chunk.document_id, tokens, units)
 
 
 @dataclass

@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from knowledge.text import normalize, split_sentences
 from retrieval.assistant import Phraser
-from retrieval.cited_answer import STATUS_LABELS, Answer, Citation
+from retrieval.cited_answer import Answer, Citation
+from retrieval.document_status import STATUS_LABELS
 from retrieval.keyword import tokenize
 from retrieval.scope import is_instruction_attempt
 
@@ -70,7 +72,7 @@ def openai_chat_model(
     return ChatOpenAI(
         model=model,
         base_url=base_url,
-        api_key=key,  # type: ignore[arg-type]
+        api_key=SecretStr(key) if key is not None else None,
         timeout=timeout,
         temperature=0,
         max_retries=1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, Field, TypeAdapter, model_validator
@@ -21,7 +21,7 @@ Kind = Literal[
     "new_topic",  # a complete short question after an unrelated `previous`: not a follow-up
     "out_of_scope",  # the library does not answer it: must be refused
 ]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+KINDS: tuple[str, ...] = get_args(Kind)
 
 Lookalike = Literal[
     "foreign_regulator", "unpublished_fee", "missing_article", "missing_regulation", "other"

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from retrieval.evaluation.run import EvaluationResult, GroupScores
+from retrieval.evaluation.scores import EvaluationResult, GroupScores
 
 KIND_NAMES = {
     "same_language": "same language",

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
-from retrieval import answer_log
+from retrieval import answer_log, feedback
 from retrieval.cited_answer import Citation
 from retrieval.tables import AnswerSourceRow, ConversationTurnRow, RetrievalBase
 from web.core.components import Components
@@ -158,23 +158,23 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
         for kwargs, field in (
             ({"helpful": False, "reason": "boring"}, "reason"),
             ({"helpful": True, "reason": "wrong"}, "reason"),
-            ({"helpful": False, "comment": "x" * (answer_log.MAX_COMMENT + 1)}, "comment"),
+            ({"helpful": False, "comment": "x" * (feedback.MAX_COMMENT + 1)}, "comment"),
         ):
-            with pytest.raises(answer_log.InvalidFeedback) as failure:
-                answer_log.give_feedback(
+            with pytest.raises(feedback.InvalidFeedback) as failure:
+                feedback.give_feedback(
                     session=session, answer_id=answer_id, user_id=5, company_id=1, **kwargs
                 )  # type: ignore[arg-type]
             assert failure.value.field == field
         with pytest.raises(answer_log.AnswerNotFound):  # another company's answer
-            answer_log.give_feedback(
+            feedback.give_feedback(
                 session=session, answer_id=answer_id, helpful=False, user_id=9, company_id=2
             )
-        assert answer_log.list_feedback(session=session).total == 0  # nothing half-written
+        assert feedback.list_feedback(session=session).total == 0  # nothing half-written
 
-        first = answer_log.give_feedback(
+        first = feedback.give_feedback(
             session=session, answer_id=answer_id, helpful=True, user_id=5, company_id=1
         )
-        later = answer_log.give_feedback(
+        later = feedback.give_feedback(
             session=session,
             answer_id=answer_id,
             helpful=False,
@@ -183,7 +183,7 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
             user_id=5,
             company_id=1,
         )
-        answer_log.give_feedback(
+        feedback.give_feedback(
             session=session,
             answer_id=answer_id,
             helpful=False,
@@ -191,7 +191,7 @@ def test_feedback_is_validated_and_a_givers_later_verdict_replaces_the_earlier(s
             user_id=6,
             company_id=1,
         )
-        listed = answer_log.list_feedback(session=session)
+        listed = feedback.list_feedback(session=session)
     assert later.id == first.id and later.comment == "rule changed"
     assert listed.total == 2
     assert {(fb.user_id, fb.reason) for fb, _ in listed.items} == {(5, "outdated"), (6, "wrong")}
@@ -201,19 +201,19 @@ def test_the_feedback_list_filters_and_pages_newest_first(sessions) -> None:  # 
     ids = [_store(sessions, f"question {i}", [_citation(1, "doc-a", 1)]) for i in range(5)]
     with sessions() as session:
         for i, answer_id in enumerate(ids):
-            answer_log.give_feedback(
+            feedback.give_feedback(
                 session=session,
                 answer_id=answer_id,
                 helpful=i % 2 == 0,
                 reason=None if i % 2 == 0 else "incomplete",
                 user_id=100 + i,
             )
-        unhelpful = answer_log.list_feedback(session=session, helpful=False)
-        incomplete = answer_log.list_feedback(session=session, reason="incomplete")
-        first = answer_log.list_feedback(session=session, page=1, per_page=2)
-        last = answer_log.list_feedback(session=session, page=3, per_page=2)
-        with pytest.raises(answer_log.InvalidFeedback):
-            answer_log.list_feedback(session=session, reason="nonsense")
+        unhelpful = feedback.list_feedback(session=session, helpful=False)
+        incomplete = feedback.list_feedback(session=session, reason="incomplete")
+        first = feedback.list_feedback(session=session, page=1, per_page=2)
+        last = feedback.list_feedback(session=session, page=3, per_page=2)
+        with pytest.raises(feedback.InvalidFeedback):
+            feedback.list_feedback(session=session, reason="nonsense")
     assert unhelpful.total == incomplete.total == 2
     assert {turn.question for _, turn in unhelpful.items} == {"question 1", "question 3"}
     assert [turn.question for _, turn in first.items] == ["question 4", "question 3"]

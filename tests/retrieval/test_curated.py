@@ -12,7 +12,8 @@ from knowledge.documents import SourceDocument
 from knowledge.loaders import bundled_sources, load_path
 from retrieval import curated
 from retrieval.assistant import Assistant
-from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, CuratedLoader
+from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid
+from retrieval.curated_matching import CuratedLoader, asked_slots, slots_conflict
 from retrieval.embeddings import EmbeddingModel
 from web.core.components import Components
 
@@ -155,9 +156,9 @@ def test_the_threshold_separates_the_measured_pairs(use_model: EmbeddingModel) -
     assert best("What are the center's opening hours?") < threshold
     # The vectors alone cannot tell these apart; what the questions ask for can.
     assert best("How long does sterility testing take?") >= threshold
-    assert curated.slots_conflict(
-        curated.asked_slots("How long does sterility testing take?"),
-        curated.asked_slots(FEE_QUESTIONS[0]),
+    assert slots_conflict(
+        asked_slots("How long does sterility testing take?"),
+        asked_slots(FEE_QUESTIONS[0]),
     )
 
 

@@ -1,9 +1,9 @@
-"""How answers label superseded documents (retrieval.cited_answer: status_label, past)."""
+"""How answers label superseded documents (retrieval.document_status: status_label, past)."""
 
 from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
-from retrieval.cited_answer import asks_about_the_past, status_label
+from retrieval.document_status import asks_about_the_past, status_label
 from retrieval.index import KnowledgeIndex
 from tests.retrieval.library import empty_library as _empty_library
 

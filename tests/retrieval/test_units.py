@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
-from retrieval.cited_answer import Citation, asks_fee, states_fee
+from retrieval.cited_answer import Citation
 from retrieval.framing import frame_quote
+from retrieval.question_types import asks_fee, states_fee
 from retrieval.units import legal_units, passage_units
 
 ARTICLE = (

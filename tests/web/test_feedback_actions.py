@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from portal import accounts
-from retrieval import answer_log
+from retrieval import feedback
 from tests.web.test_staff import PASSWORD, _sign_in, _token
 from web.core.components import Components
 
@@ -76,7 +76,7 @@ def test_marking_handled_moves_it_out_of_the_open_list_and_back(
     handled = staff.get("/staff/feedback?handled=handled&lang=en").text
     assert f'id="fb-{feedback_id}"' in handled and "Handled by 反馈处理员" in handled
     with components.sessions() as session:
-        fb, _ = answer_log.get_feedback(session=session, feedback_id=feedback_id)
+        fb, _ = feedback.get_feedback(session=session, feedback_id=feedback_id)
         assert fb.handled_at is not None and fb.handled_by == "反馈处理员"
     staff.post(
         f"/staff/feedback/{feedback_id}/handled",

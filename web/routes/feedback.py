@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from portal import attached_answers, service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
-from retrieval import answer_log
+from retrieval import answer_log, feedback
 from retrieval.answer_log import Turn
 from retrieval.curated import CitationDraft
 from web.deps import (
@@ -43,11 +43,11 @@ def _give(
     helpful: bool,
     reason: str | None,
     comment: str | None,
-) -> answer_log.Feedback:
+) -> feedback.Feedback:
     if len(answer_id) > 32:
         raise NotFound("answer", answer_id[:32])
     try:
-        return answer_log.give_feedback(
+        return feedback.give_feedback(
             session=session,
             answer_id=answer_id,
             helpful=helpful,
@@ -76,7 +76,7 @@ def api_feedback(
         stored = _give(
             session, user, answer_id, helpful=body.helpful, reason=body.reason, comment=body.comment
         )
-    except answer_log.InvalidFeedback as error:
+    except feedback.InvalidFeedback as error:
         raise ValidationFailed({error.field: error.message}) from None
     return FeedbackOut(
         id=stored.id,
@@ -114,7 +114,7 @@ def chat_feedback(
                 reason=None if helpful == "yes" else reason,
                 comment=comment,
             )
-        except answer_log.InvalidFeedback as failure:
+        except feedback.InvalidFeedback as failure:
             error = _ERROR_KEYS.get(failure.field, "error.invalid")
     if error is None and not is_htmx(request):
         target = f"/chat?c={quote(turn.conversation_id)}&rated={answer_id}#a-{answer_id}"
@@ -176,7 +176,7 @@ def feedback_list(
 ) -> Response:
     """Feedback on answers with the question, answer and citations; filters; newest first."""
     helpful = {"helpful": True, "unhelpful": False}.get(verdict)
-    found = answer_log.list_feedback(
+    found = feedback.list_feedback(
         session=session,
         helpful=helpful,
         reason=reason or None,
@@ -192,17 +192,17 @@ def feedback_list(
         "verdict": verdict,
         "reason": reason,
         "handled": handled,
-        "reasons": answer_log.REASONS,
+        "reasons": feedback.REASONS,
         "local_time": local_time,
         "back": request.url.query,
     }
     return render(request, "staff/feedback.html", context, language=language)
 
 
-def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[answer_log.Feedback, Turn]:
+def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[feedback.Feedback, Turn]:
     try:
-        return answer_log.get_feedback(session=session, feedback_id=feedback_id)
-    except answer_log.FeedbackNotFound:
+        return feedback.get_feedback(session=session, feedback_id=feedback_id)
+    except feedback.FeedbackNotFound:
         raise NotFound("feedback", str(feedback_id)) from None
 
 
@@ -216,7 +216,7 @@ def mark_handled(
 ) -> Response:
     """Mark a piece of feedback handled (or open it again), then back to the list (303)."""
     _feedback_item(session, feedback_id)
-    answer_log.set_handled(
+    feedback.set_handled(
         session=session,
         feedback_id=feedback_id,
         handled=handled == "yes",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from retrieval import answer_log
+from retrieval import answer_log, conversations
 from web import conversation_owner
 from web.deps import CurrentUser, LanguageDep, SessionDep
 from web.errors import NotFound
@@ -28,7 +28,7 @@ def history_page(
     page: int = 1,
 ) -> HTMLResponse:
     """List the user's conversations, newest first; `q` searches questions and answer_log."""
-    found = answer_log.list_conversations(
+    found = conversations.list_conversations(
         session=session, user_id=user.id, query=q, page=max(1, min(page, 10_000))
     )
     context = {"found": found, "q": q[:200], "local_time": local_time}
@@ -41,7 +41,7 @@ def _turns(
     """The caller's conversation, or 404 (someone else's answers exactly like a missing one)."""
     if not conversation_owner.readable(request, session, user, conversation_id):
         raise NotFound("conversation", conversation_id)
-    turns = answer_log.conversation_turns(session=session, conversation_id=conversation_id)
+    turns = conversations.conversation_turns(session=session, conversation_id=conversation_id)
     if not turns:
         raise NotFound("conversation", conversation_id)
     return turns

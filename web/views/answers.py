@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal import attached_answers, service_requests
 from portal.models import RequestAnswer, ServiceRequest, User
 from portal.workflow import OPEN, Status
-from retrieval import answer_log
+from retrieval import answer_log, feedback
 from retrieval.answer_log import Turn
 from web import auth
 from web.errors import NotFound
@@ -95,6 +95,6 @@ def chat_actions(
         "open_requests": open_requests,
         "rated": rated,
         "errors": feedback_error or {},
-        "reasons": answer_log.REASONS,
-        "max_comment": answer_log.MAX_COMMENT,
+        "reasons": feedback.REASONS,
+        "max_comment": feedback.MAX_COMMENT,
     }

@@ -1,0 +1,57 @@
+"""How an answer labels a draft, superseded or announced document, and when the past is asked."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.documents import DocumentMeta
+from knowledge.text import Language
+from retrieval.index import KnowledgeIndex
+
+STATUS_LABELS = {
+    "zh": {
+        "draft": "征求意见稿",
+        "superseded": "已被取代",
+        "announced": "已公布、尚未施行",
+        "proposed": "中心拟议、尚未公布",
+        "expired": "已到期",
+    },
+    "en": {
+        "draft": "draft for comment",
+        "superseded": "superseded",
+        "announced": "announced, not yet in force",
+        "proposed": "proposed by the center, not yet published",
+        "expired": "expired",
+    },
+}
+
+
+_PAST = re.compile(
+    r"以前|过去|原来|原先|旧|历史|曾经|此前|废止|被取代|草案|征求意见稿|\b(?:19|20)[01]\d\b|2020|2021"
+    r"|previous|former|earlier|old\b|history|historical|used to|superseded|replaced|draft|before",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_past(question: str) -> bool:
+    """Whether a question asks about earlier or replaced rules."""
+    return bool(_PAST.search(question))
+
+
+def superseded_by(meta: DocumentMeta) -> str | None:
+    """The id of the document that replaces a superseded one, when staff named it."""
+    value = meta.extra.get("superseded_by")
+    return str(value) if value else None
+
+
+def status_label(index: KnowledgeIndex, document_id: str, language: Language) -> str | None:
+    """What an answer says after a citation of a draft, superseded or announced text."""
+    meta = index.documents[document_id]
+    label = STATUS_LABELS[language].get(meta.status)
+    replacement = superseded_by(meta) if meta.status == "superseded" else None
+    if replacement is not None and replacement in index.documents:
+        title = index.documents[replacement].title
+        if language == "en":
+            return f"superseded by “{title}”"
+        return f"已被{title}取代" if title.startswith("《") else f"已被《{title}》取代"
+    return label

@@ -1,0 +1,128 @@
+"""What kind of fact a question asks for (a date, an amount, a fee, yes or no), and whether a
+sentence holds one."""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ASKS = {
+    "date": re.compile(
+        r"什么时候|何时|哪天|哪一天|哪年|几月|日期|时间|施行|生效"
+        r"|when|what date|which date|what year"
+        r"|since when|effective|take effect|in force|apply|deadline|issued|approved|start",
+        re.IGNORECASE,
+    ),
+    "amount": re.compile(
+        r"多少|几[个家项条年天]|多大|多高|多长|多久|规模|税率|比例|金额|面积|上限|how many|how much"
+        r"|how long|how large|how big|what rate|percentage|amount|size|area|cap\b|maximum",
+        re.IGNORECASE,
+    ),
+    # How long something takes: a number of days, or the honest "no time limit published yet".
+    "duration": re.compile(
+        r"多久|多长时间|几天|多少天|时限|周期|how long|turnaround|how many (?:working )?days",
+        re.IGNORECASE,
+    ),
+    "who": re.compile(
+        r"谁|哪家|哪个机构|哪个部门|哪些机构|由谁|哪个单位|\bwho\b|\bwhom\b"
+        r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
+        re.IGNORECASE,
+    ),
+    "penalty": re.compile(
+        r"罚|处罚|处分|法律责任|后果|\bpenalt|\bfines?\b|\bfined\b|\bsanction|\bpunish",
+        re.IGNORECASE,
+    ),
+}
+# Numbers as laws write them: 六十个工作日, 不少于六个月, 一万元以上, 百分之五十.
+_CN = "零〇一二三四五六七八九十百千万两"
+# A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost".
+_FEE_ASKED = re.compile(
+    r"多少钱|收费|收多少|交多少|缴多少|付多少|价格|价钱|售价|定价|(?:费|费用)(?:是|要|为|大概|一般)?(?:多少|几)"
+    r"|\b(?:fees?|pric(?:e|es|ing)|charged?)\b|\bcost of\b"
+    r"|\b(?:how much|what) (?:does|do|will|would|did)\b[^?？]*\bcost\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\d[\d,.]*\s*(?:万|亿)?元|[零一二三四五六七八九十百千万两]+元|(?:RMB|USD|HKD)\s*[\d,.]+"
+    r"|\b\d[\d,.]*\s*(?:yuan|RMB)\b",
+    re.IGNORECASE,
+)
+_PENALTY = re.compile(r"罚|没收|\bfines?\b|\bfined\b|penalt", re.IGNORECASE)
+_UNPUBLISHED = re.compile(
+    r"免费|免收|不收费|不得[^。；]{0,12}收(?:取|费)|不收取|free of charge|\bno fees?\b"
+    r"|may not (?:be )?charge|must not charge|without charge"
+    r"|未找到公开|没有公开|尚未公布|未公布|未公开|待定|另行公布|not (?:yet )?(?:been )?published"
+    r"|no published|to be confirmed|not (?:yet )?announced",
+    re.IGNORECASE,
+)
+
+
+def asks_fee(question: str) -> bool:
+    """Whether a question asks what something costs (a fee or a price, not a fine)."""
+    return bool(_FEE_ASKED.search(question)) and not _PENALTY.search(question)
+
+
+def states_fee(text: str) -> bool:
+    """Whether a quote gives a price or fee, or says that none has been published."""
+    if _UNPUBLISHED.search(text):
+        return True
+    amounts = [m for m in _AMOUNT.finditer(text)]
+    return bool(amounts) and not (_PENALTY.search(text) and not _FEE_ASKED.search(text))
+
+
+_HOLDS = {
+    "date": re.compile(
+        rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+        r"|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+日(?:起|内|前)"
+    ),
+    "penalty": re.compile(r"罚款|罚金|吊销|没收|责令|处分|拘留|\bfines?\b|\bpenalt", re.IGNORECASE),
+    "amount": re.compile(
+        r"\d[\d,.]*\s*(?:%|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|日|年|个工作日|倍|人|次"
+        r"|working days|days|years|million|billion|products|companies|articles|items)"
+        r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
+        rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
+        re.IGNORECASE,
+    ),
+    "duration": re.compile(
+        r"(?:时限|时间|周期|期限|turnaround|reply time|time limit|\btime\b)[^。；.;]{0,24}"
+        r"(?:尚未公布|未公布|待定|待确认|not (?:yet )?(?:been )?published|to be confirmed)"
+        r"|(?:no|not) (?:turnaround|reply time|time limit|time)[^.;]{0,24}published",
+        re.IGNORECASE,
+    ),
+    "who": re.compile(
+        r"委员会|管理局|监督管理|国务院|部|局|集团|公司|医院|中心|生物|医药|Commission|Administration"
+        r"|Council|Ministry|Bureau|Group|Hospital|Cent(?:er|re)|Therapeutics|Bio|Pharma|NHC|NMPA|CDE",
+    ),
+}
+
+
+def asked_types(question: str) -> set[str]:
+    """What kind of fact a question asks for: a date, an amount, an organisation, a fee."""
+    asked = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    return asked | {"fee"} if asks_fee(question) else asked
+
+
+def answer_type_match(asked: set[str], sentence: str) -> float:
+    """1.0 when the sentence holds a fact of a kind the question asks for."""
+    if "fee" in asked and states_fee(sentence):
+        return 1.0
+    return 1.0 if any(_HOLDS[kind].search(sentence) for kind in asked - {"fee"}) else 0.0
+
+
+# A yes/no question ("需要审批吗？", "Can we …?") is decided by a rule that says must / may / not.
+_YES_NO = re.compile(
+    r"吗[？?]?\s*$|是否|能否|可否|可不可以|能不能|要不要|需不需要|是不是|有没有"
+    r"|^(?:can|could|may|must|do|does|is|are|should|shall|will)\b",
+    re.IGNORECASE,
+)
+_DEONTIC = re.compile(r"应当|不得|禁止|可以|必须|须|无需|不需|免予|方可|不能|严禁")
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether a question asks yes or no."""
+    return bool(_YES_NO.search(question.strip()))
+
+
+def states_rule(text: str) -> bool:
+    """Whether a text says what must, may or must not be done."""
+    return bool(_DEONTIC.search(text))
