@@ -14,7 +14,7 @@ from portal.models import User
 from web.deps import CurrentAdmin, LanguageDep, SessionDep
 from web.i18n import UiLanguage
 from web.numbers import collect_int, parse_int
-from web.routes.requests import page
+from web.pages import page
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from retrieval import answer_log
 from web import conversation_owner
 from web.deps import CurrentUser, LanguageDep, SessionDep
-from web.errors import NotFound
-from web.routes.requests import local_time
+from web.exceptions import NotFound
+from web.pages import local_time
 from web.templating import render
 from web.views import conversation_export
 

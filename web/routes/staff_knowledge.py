@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -12,11 +12,11 @@ from starlette.datastructures import UploadFile
 from knowledge import registry
 from knowledge.registry import DocumentRow
 from knowledge.uploads import EDITABLE, UploadRejected, validate_upload
-from retrieval.knowledge_admin import DocumentMissing, IndexState, KnowledgeAdmin
-from web.deps import CurrentStaff, KnowledgeDep, LanguageDep
-from web.errors import NotFound
+from retrieval.knowledge_admin import IndexState, KnowledgeAdmin
+from web.deps import CurrentStaff, KnowledgeDep, LanguageDep, StaffDocument
+from web.exceptions import NotFound
 from web.i18n import UiLanguage, translate
-from web.routes.requests import local_time
+from web.pages import local_time
 from web.templating import is_htmx, render
 
 router = APIRouter(prefix="/staff/knowledge", tags=["staff"])
@@ -27,17 +27,6 @@ JURISDICTIONS = ("national", "guangdong", "guangzhou", "nansha", "gba", "hk_maca
 INDEX_STATES = ("queued", "indexing", "ready", "failed")
 # Codes whose English detail adds to the translated reason (a loader's or a validator's words).
 _DETAILED = ("file_unreadable", "invalid_metadata", "file_too_large", "file_mismatch")
-
-
-def staff_document(document_id: str, knowledge: KnowledgeDep, user: CurrentStaff) -> DocumentRow:
-    """The document named in the path, withdrawn ones included (404 when there is none)."""
-    try:
-        return knowledge.get(document_id[:120])
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
-
-
-StaffDocument = Annotated[DocumentRow, Depends(staff_document)]
 
 
 def reason(error: UploadRejected, language: UiLanguage) -> str:
