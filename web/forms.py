@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Annotated, BinaryIO
 
-from fastapi import Request
+from fastapi import Form, Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartParser
 
@@ -13,6 +13,7 @@ from portal import completeness
 from portal.errors import ValidationFailed
 
 MAX_FILES = 10
+Text = Annotated[str, Form(max_length=300)]  # a short text field of a form
 CITATION_ROWS = 3  # empty citation rows a new curated-answer form offers
 SLOT_PREFIX = completeness.slot_name("")
 

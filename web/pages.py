@@ -53,3 +53,19 @@ def page(
         block=block,
         status_code=status_code,
     )
+
+
+def admin_page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    language: UiLanguage,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    row: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render an admin page; `row` names the form that `errors` and `values` belong to."""
+    context = {**context, "values": values or {}, "errors": errors or {}, "error_row": row}
+    return page(request, template, context, language=language, status_code=status_code)

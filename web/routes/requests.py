@@ -1,4 +1,6 @@
-"""The company's service requests: list, new-request form, request page, replies, files."""
+"""The company's service requests: list, new-request form, request page, replies, files.
+
+The answers suggested while the company types are in request_suggestions.py."""
 
 from __future__ import annotations
 
@@ -15,9 +17,7 @@ from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from web import auth, material_uploads
 from web.clock import sla_of
-from web.core import portal_parts
 from web.deps import (
-    AssistantDep,
     CalendarDep,
     CurrentUser,
     FormDep,
@@ -30,7 +30,6 @@ from web.exceptions import NotFound
 from web.forms import SubmittedForm
 from web.numbers import parse_int
 from web.pages import page
-from web.templating import is_htmx
 from web.views import answers
 from web.views.request_detail import detail_context
 
@@ -223,88 +222,6 @@ def _title_errors(form: SubmittedForm) -> dict[str, str]:
 
 def _int_or_none(value: str) -> int | None:
     return parse_int(value, field="deflection_id", minimum=1)
-
-
-# --- deflection -----------------------------------------------------------------------------
-
-
-@router.get("/requests/suggestions", response_class=HTMLResponse)
-def suggestions(
-    request: Request,
-    user: CurrentUser,
-    language: LanguageDep,
-    assistant: AssistantDep,
-    q: Annotated[str, Query(max_length=20000)] = "",
-    description: Annotated[str, Query(max_length=20000)] = "",
-) -> Response:
-    """Up to three cited answers for a text, recording nothing (a GET changes nothing)."""
-    found = portal_parts.deflect(assistant, q or description)
-    context = {"found": found, "deflection_id": "", "feedback": None, "q": q or description}
-    return page(
-        request, "requests/suggestions.html", context, language=language, block="suggestions"
-    )
-
-
-@router.post("/requests/suggestions", response_class=HTMLResponse)
-def record_suggestions(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    language: LanguageDep,
-    assistant: AssistantDep,
-    q: Annotated[str, Form(max_length=20000)] = "",
-    description: Annotated[str, Form(max_length=20000)] = "",
-    service_code: Annotated[str | None, Form(max_length=60)] = None,
-    deflection_id: Annotated[str, Form(max_length=12)] = "",
-) -> Response:
-    """Up to three cited answers for what the company is typing, counted for the dashboard.
-
-    A POST (with the CSRF token), so another site cannot skew the deflection figures by
-    making a signed-in browser load a URL.
-    """
-    q = q or description
-    found = portal_parts.deflect(assistant, q)
-    row_id = _int_or_none(deflection_id)
-    if found is not None:
-        row_id = deflection.record_shown(
-            session=session,
-            user=user,
-            deflection_id=row_id,
-            service_code=service_code or None,
-            query=found.query,
-            shown=found.count,
-        )
-    context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
-    return page(
-        request, "requests/suggestions.html", context, language=language, block="suggestions"
-    )
-
-
-@router.post("/requests/suggestions/{deflection_id}/feedback", response_class=HTMLResponse)
-def suggestion_feedback(
-    deflection_id: int,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    language: LanguageDep,
-    helpful: Annotated[str, Form(max_length=3)] = "",
-    service: Annotated[str, Form(max_length=60)] = "",
-) -> Response:
-    """Record whether the suggested answers helped ("Did this answer your question?")."""
-    said_yes = helpful == "yes"
-    if not deflection.record_feedback(
-        session=session, user=user, deflection_id=deflection_id, helpful=said_yes
-    ):
-        raise NotFound("suggestion", str(deflection_id))
-    if is_htmx(request):
-        context = {"found": None, "deflection_id": deflection_id, "feedback": helpful, "q": ""}
-        return page(
-            request, "requests/suggestions.html", context, language=language, block="suggestions"
-        )
-    if said_yes:
-        return RedirectResponse("/requests?answered=1", status_code=303)
-    target = f"/requests/new?service={quote(service)}" if service else "/requests/new"
-    return RedirectResponse(target, status_code=303)
 
 
 # --- one request ----------------------------------------------------------------------------

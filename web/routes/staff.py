@@ -1,22 +1,15 @@
-"""The staff console: triage queue, request page and actions, dashboard, canned replies."""
+"""The staff console: a request's page and the actions on it (triage, assign, status,
+messages), and the dashboard."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from portal import (
-    canned,
-    catalog,
-    dashboard,
-    material_requests,
-    saved_views,
-    service_requests,
-    triage,
-)
+from portal import catalog, dashboard, material_requests, saved_views, service_requests, triage
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import Priority, Status
@@ -31,7 +24,6 @@ from web.deps import (
     SessionDep,
     StaffRequest,
 )
-from web.i18n import UiLanguage
 from web.numbers import parse_int
 from web.pages import page, pick
 from web.views.charts import dashboard_charts
@@ -237,103 +229,3 @@ def dashboard_page(
         "calendar_missing": calendar_missing(session, now()),
     }
     return page(request, "staff/dashboard.html", context, language=language)
-
-
-# --- canned replies -------------------------------------------------------------------------
-
-
-def _canned_page(
-    request: Request,
-    session: Any,
-    user: Any,
-    language: UiLanguage,
-    *,
-    editing: Any = None,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
-        "replies": canned.list_replies(session=session, actor=user),
-        "editing": editing,
-        "values": values or ({"title": editing.title, "body": editing.body} if editing else {}),
-        "errors": errors or {},
-    }
-    return page(request, "staff/canned.html", context, language=language, status_code=status_code)
-
-
-@router.get("/canned", response_class=HTMLResponse)
-def canned_list(
-    request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
-) -> Response:
-    """List the canned replies, with a form for a new one."""
-    return _canned_page(request, session, user, language)
-
-
-@router.post("/canned", response_class=HTMLResponse)
-def canned_create(
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    title: Annotated[str, Form(max_length=500)] = "",
-    body: Annotated[str, Form(max_length=20000)] = "",
-) -> Response:
-    """Add a canned reply."""
-    try:
-        canned.create_reply(session=session, actor=user, title=title, body=body)
-    except ValidationFailed as failure:
-        return _canned_page(
-            request,
-            session,
-            user,
-            language,
-            values={"title": title, "body": body},
-            errors=failure.errors,
-            status_code=422,
-        )
-    return RedirectResponse("/staff/canned", status_code=303)
-
-
-@router.get("/canned/{reply_id}/edit", response_class=HTMLResponse)
-def canned_edit(
-    reply_id: int, request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
-) -> Response:
-    """Show a canned reply in the edit form."""
-    reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
-    return _canned_page(request, session, user, language, editing=reply)
-
-
-@router.post("/canned/{reply_id}", response_class=HTMLResponse)
-def canned_update(
-    reply_id: int,
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    title: Annotated[str, Form(max_length=500)] = "",
-    body: Annotated[str, Form(max_length=20000)] = "",
-) -> Response:
-    """Change a canned reply."""
-    try:
-        canned.update_reply(session=session, actor=user, reply_id=reply_id, title=title, body=body)
-    except ValidationFailed as failure:
-        reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
-        return _canned_page(
-            request,
-            session,
-            user,
-            language,
-            editing=reply,
-            values={"title": title, "body": body},
-            errors=failure.errors,
-            status_code=422,
-        )
-    return RedirectResponse("/staff/canned", status_code=303)
-
-
-@router.post("/canned/{reply_id}/delete")
-def canned_delete(reply_id: int, session: SessionDep, user: CurrentStaff) -> Response:
-    """Delete a canned reply."""
-    canned.delete_reply(session=session, actor=user, reply_id=reply_id)
-    return RedirectResponse("/staff/canned", status_code=303)
