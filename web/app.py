@@ -28,6 +28,7 @@ from web.i18n import LANGUAGES
 from web.routes import (
     accounts,
     admin,
+    admin_holidays,
     api,
     api_docs,
     api_knowledge,
@@ -42,11 +43,14 @@ from web.routes import (
     members,
     notifications,
     passwords,
+    request_suggestions,
     requests,
     services,
     staff,
+    staff_canned,
     staff_exports,
     staff_knowledge,
+    staff_knowledge_document,
     staff_queue,
     staff_reply,
     unanswered,
@@ -143,21 +147,25 @@ def create_app(settings: Settings | None = None, components: Components | None =
         uploads=parts.settings.uploads_path,
         company_quota_mb=parts.settings.company_storage_quota_mb,
     )
-    for router in (requests.router, staff.router, api_requests.router):
+    # The suggestions first: /requests/suggestions is not a tracking number.
+    for router in (request_suggestions.router, requests.router, staff.router, api_requests.router):
         app.include_router(router)
+    app.include_router(staff_canned.router)  # reusable reply texts
     app.include_router(staff_reply.router)  # drafting replies from the knowledge base
     app.include_router(staff_exports.router)  # queue and dashboard as CSV / XLSX
     app.include_router(services.router)  # the public catalog and service guides
     app.include_router(materials.router)  # staff asking for a material (一次性告知)
     app.include_router(staff_queue.router)  # the queue page, saved views, bulk actions
     app.include_router(admin.router)  # teams, catalog routing and staff accounts
+    app.include_router(admin_holidays.router)  # the working calendar's holidays
     app.include_router(notifications.router)
     # Answer feedback, answers attached to requests, impact recall of changed documents.
     app.include_router(feedback.router)
     app.include_router(impact.router)
     # Staff maintenance of the knowledge base: pages and the document API.
     app.state.knowledge = prepare_knowledge(parts)
-    app.include_router(staff_knowledge.router)
+    app.include_router(staff_knowledge.router)  # the list and uploads, before /{document_id}
+    app.include_router(staff_knowledge_document.router)
     app.include_router(api_knowledge.router)
     app.include_router(unanswered.router)  # unanswered questions and curated staff answers
     # Passwords, a company's members and a user's past conversations (issue 12).

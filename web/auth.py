@@ -31,7 +31,7 @@ from portal import accounts
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied
 from portal.models import User
-from web.errors import CsrfFailed, NotAuthenticated
+from web.exceptions import CsrfFailed, NotAuthenticated
 from web.settings import Settings
 
 SESSION_COOKIE = "cgt_session"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import User
 from retrieval import conversations
-from web.errors import NotFound
+from web.exceptions import NotFound
 
 VISITOR_COOKIE = "cgt_visitor"
 VISITOR_MAX_AGE = 30 * 86400
@@ -42,10 +42,8 @@ def conversation_for(
     if user is None and owner.visitor_token is None:
         owner = conversations.Owner(visitor_token=secrets.token_urlsafe(32))
         request.state.new_visitor_token = owner.visitor_token
-    try:
-        return conversations.open_for(session=session, conversation_id=conversation_id, owner=owner)
-    except conversations.NotYours:
-        raise NotFound("conversation", conversation_id or "") from None
+    # Someone else's conversation raises NotYours: a 404, as for a missing one (web/errors.py).
+    return conversations.open_for(session=session, conversation_id=conversation_id, owner=owner)
 
 
 def readable(request: Request, session: Session, user: User | None, conversation_id: str) -> bool:

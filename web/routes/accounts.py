@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import accounts, invitations, registration
+from portal import accounts, registration
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import RateLimited, ValidationFailed
 from portal.models import User
 from web import auth, confirmation
+from web.account_page import render_account
 from web.deps import CurrentUser, LanguageDep, OptionalUser, SessionDep
 from web.i18n import translate
 from web.settings import Settings
@@ -280,39 +281,6 @@ def logout_everywhere(request: Request, session: SessionDep, user: CurrentUser) 
     response = RedirectResponse("/login", status_code=303)
     auth.end_session(request, response)
     return response
-
-
-def render_account(
-    request: Request,
-    session: SessionDep,
-    language: LanguageDep,
-    user: User,
-    *,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """The account page: profile, password, the company's members (owners manage them)."""
-    user = accounts.get_user(session=session, user_id=user.id)  # this session's, up to date
-    members = (
-        invitations.members(session=session, company_id=user.company_id, now=_now())
-        if user.company_id is not None
-        else []
-    )
-    owners = ", ".join(m.user.name for m in members if m.state == "owner")
-    context = {
-        "user": user,
-        "company": user.company,
-        "members": members,
-        "owners": owners,
-        "values": values or {},
-        "errors": errors or {},
-        "notice": notice,
-    }
-    return render(
-        request, "account/account.html", context, language=language, status_code=status_code
-    )
 
 
 # What a redirect back to /account may announce (?invited=<e-mail>, ?password=1 …).

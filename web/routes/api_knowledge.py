@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from knowledge.uploads import UploadRejected
-from retrieval.knowledge_admin import DocumentMissing, KnowledgeAdmin
+from retrieval.knowledge_admin import KnowledgeAdmin
 from web.deps import CurrentStaff, KnowledgeDep
-from web.errors import NotFound
 from web.schemas import DocumentWithText
 
 router = APIRouter(prefix="/api/v1", tags=["knowledge base (staff)"])
@@ -67,19 +64,8 @@ class MetadataPatch(BaseModel):
     note: str | None = Field(default=None, max_length=1000, description="why, for the history")
 
 
-def rejected(error: UploadRejected) -> JSONResponse:
-    """The 422 of a refused upload or change, in the API's usual problem shape."""
-    return JSONResponse(
-        {"detail": [{"field": error.field, "message": error.detail, "code": error.code}]},
-        status_code=422,
-    )
-
-
 def _document(knowledge: KnowledgeAdmin, document_id: str) -> DocumentWithText:
-    try:
-        row = knowledge.get(document_id)
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
+    row = knowledge.get(document_id)
     return DocumentWithText.of(row, knowledge.state(document_id))
 
 
@@ -112,7 +98,7 @@ async def upload_document(
     ] = None,
     verified: Annotated[bool, Form()] = False,
     note: Annotated[str | None, Form(max_length=1000)] = None,
-) -> DocumentWithText | JSONResponse:
+) -> DocumentWithText:
     """Upload a new document: checked now, indexed in the background (see `index_status`)."""
     data = await file.read(knowledge.max_bytes + 1)
     metadata = {
@@ -130,17 +116,14 @@ async def upload_document(
         "translation_of": translation_of,
         "verified": verified,
     }
-    try:
-        row, state = await run_in_threadpool(
-            knowledge.upload,
-            data=data,
-            filename=file.filename or "",
-            metadata=metadata,
-            changed_by=user.email,
-            note=note,
-        )
-    except UploadRejected as error:
-        return rejected(error)
+    row, state = await run_in_threadpool(
+        knowledge.upload,
+        data=data,
+        filename=file.filename or "",
+        metadata=metadata,
+        changed_by=user.email,
+        note=note,
+    )
     response.headers["Location"] = f"/api/v1/documents/{row.id}"
     return DocumentWithText.of(row, state)
 
@@ -157,22 +140,17 @@ async def upload_version(
     knowledge: KnowledgeDep,
     file: Annotated[UploadFile, File(description="the new version's file")],
     note: Annotated[str | None, Form(max_length=1000)] = None,
-) -> DocumentWithText | JSONResponse:
+) -> DocumentWithText:
     """Replace a document's file: the current version answers until the new one is indexed."""
     data = await file.read(knowledge.max_bytes + 1)
-    try:
-        await run_in_threadpool(
-            knowledge.replace,
-            document_id=document_id,
-            data=data,
-            filename=file.filename or "",
-            changed_by=user.email,
-            note=note,
-        )
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
-    except UploadRejected as error:
-        return rejected(error)
+    await run_in_threadpool(
+        knowledge.replace,
+        document_id=document_id,
+        data=data,
+        filename=file.filename or "",
+        changed_by=user.email,
+        note=note,
+    )
     return _document(knowledge, document_id)
 
 
@@ -183,17 +161,12 @@ async def upload_version(
 )
 def update_document(
     document_id: str, body: MetadataPatch, user: CurrentStaff, knowledge: KnowledgeDep
-) -> DocumentWithText | JSONResponse:
+) -> DocumentWithText:
     """Change a document's metadata; a new version records who changed what."""
     changes = body.model_dump(exclude_unset=True, exclude={"note"})
-    try:
-        knowledge.update_metadata(
-            document_id=document_id, changes=changes, changed_by=user.email, note=body.note
-        )
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
-    except UploadRejected as error:
-        return rejected(error)
+    knowledge.update_metadata(
+        document_id=document_id, changes=changes, changed_by=user.email, note=body.note
+    )
     return _document(knowledge, document_id)
 
 
@@ -204,19 +177,14 @@ def update_document(
 )
 def supersede_document(
     document_id: str, body: SupersedeRequest, user: CurrentStaff, knowledge: KnowledgeDep
-) -> DocumentWithText | JSONResponse:
+) -> DocumentWithText:
     """Mark a document superseded by another; answers cite it only about the past."""
-    try:
-        knowledge.supersede(
-            document_id=document_id,
-            superseded_by=body.superseded_by,
-            changed_by=user.email,
-            note=body.note,
-        )
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
-    except UploadRejected as error:
-        return rejected(error)
+    knowledge.supersede(
+        document_id=document_id,
+        superseded_by=body.superseded_by,
+        changed_by=user.email,
+        note=body.note,
+    )
     return _document(knowledge, document_id)
 
 
@@ -227,12 +195,7 @@ def supersede_document(
 )
 def withdraw_document(
     document_id: str, user: CurrentStaff, knowledge: KnowledgeDep
-) -> DocumentWithText | JSONResponse:
+) -> DocumentWithText:
     """Withdraw a document: its passages leave every index; its versions are kept."""
-    try:
-        knowledge.withdraw(document_id=document_id, changed_by=user.email)
-    except DocumentMissing:
-        raise NotFound("document", document_id) from None
-    except UploadRejected as error:  # a new version is being indexed right now
-        return rejected(error)
+    knowledge.withdraw(document_id=document_id, changed_by=user.email)
     return _document(knowledge, document_id)

@@ -15,8 +15,9 @@ from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from portal.sla import SlaStatus
 from portal.workflow import Priority, Status
-from web.deps import CurrentUser, SessionDep
-from web.routes.requests import MAX_FILES, CalendarDep, PortalDep, VisibleRequest, sla_of
+from web.clock import sla_of
+from web.deps import CalendarDep, CurrentUser, PortalDep, SessionDep, VisibleRequest
+from web.forms import MAX_FILES
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 

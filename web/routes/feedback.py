@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import attached_answers, service_requests
 from portal.errors import NotFound as DomainNotFound
-from portal.errors import ValidationFailed
-from retrieval import answer_log, feedback
+from retrieval import feedback
 from retrieval.answer_log import Turn
 from retrieval.curated import CitationDraft
 from web.deps import (
@@ -23,10 +22,10 @@ from web.deps import (
     SessionDep,
     get_ready_assistant,
 )
-from web.errors import NotFound
-from web.routes.requests import local_time
-from web.routes.requests import page as request_page
-from web.routes.unanswered import CITATION_ROWS
+from web.exceptions import NotFound
+from web.forms import CITATION_ROWS
+from web.pages import local_time
+from web.pages import page as request_page
 from web.schemas import FeedbackIn, FeedbackOut
 from web.templating import is_htmx, render
 from web.views import answers
@@ -46,19 +45,16 @@ def _give(
 ) -> feedback.Feedback:
     if len(answer_id) > 32:
         raise NotFound("answer", answer_id[:32])
-    try:
-        return feedback.give_feedback(
-            session=session,
-            answer_id=answer_id,
-            helpful=helpful,
-            reason=reason,
-            comment=comment,
-            user_id=user.id if user else None,
-            company_id=user.company_id if user else None,
-            staff=bool(user and user.is_staff),
-        )
-    except answer_log.AnswerNotFound:
-        raise NotFound("answer", answer_id) from None
+    return feedback.give_feedback(
+        session=session,
+        answer_id=answer_id,
+        helpful=helpful,
+        reason=reason,
+        comment=comment,
+        user_id=user.id if user else None,
+        company_id=user.company_id if user else None,
+        staff=bool(user and user.is_staff),
+    )
 
 
 @router.post(
@@ -72,12 +68,9 @@ def api_feedback(
     answer_id: str, body: FeedbackIn, session: SessionDep, user: OptionalUser
 ) -> FeedbackOut:
     """Rate an answer: helpful or not, and for "not" optionally why; a later verdict replaces it."""
-    try:
-        stored = _give(
-            session, user, answer_id, helpful=body.helpful, reason=body.reason, comment=body.comment
-        )
-    except feedback.InvalidFeedback as error:
-        raise ValidationFailed({error.field: error.message}) from None
+    stored = _give(
+        session, user, answer_id, helpful=body.helpful, reason=body.reason, comment=body.comment
+    )
     return FeedbackOut(
         id=stored.id,
         answer_id=stored.answer_id,
@@ -200,10 +193,7 @@ def feedback_list(
 
 
 def _feedback_item(session: SessionDep, feedback_id: int) -> tuple[feedback.Feedback, Turn]:
-    try:
-        return feedback.get_feedback(session=session, feedback_id=feedback_id)
-    except feedback.FeedbackNotFound:
-        raise NotFound("feedback", str(feedback_id)) from None
+    return feedback.get_feedback(session=session, feedback_id=feedback_id)
 
 
 @router.post("/staff/feedback/{feedback_id}/handled")

@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from retrieval import answer_log, conversations
 from web import conversation_owner
 from web.deps import CurrentUser, LanguageDep, SessionDep
-from web.errors import NotFound
-from web.routes.requests import local_time
+from web.exceptions import NotFound
+from web.pages import local_time
 from web.templating import render
 from web.views import conversation_export
 
@@ -27,7 +27,7 @@ def history_page(
     q: str = "",
     page: int = 1,
 ) -> HTMLResponse:
-    """List the user's conversations, newest first; `q` searches questions and answer_log."""
+    """List the user's conversations, newest first; `q` searches questions and answers."""
     found = conversations.list_conversations(
         session=session, user_id=user.id, query=q, page=max(1, min(page, 10_000))
     )

@@ -16,8 +16,8 @@ from portal.models import RequestAnswer, ServiceRequest
 from retrieval import answer_log, curated
 from retrieval.tables import CuratedAnswerRow
 from web.deps import CurrentStaff, LanguageDep, SessionDep
-from web.errors import NotFound
-from web.routes.requests import local_time
+from web.exceptions import NotFound
+from web.pages import local_time
 from web.templating import render
 
 router = APIRouter(tags=["staff"])
@@ -37,7 +37,7 @@ class Impact:
 
     @property
     def company_ids(self) -> set[int]:
-        """Companies whose users asked the affected answer_log."""
+        """Companies whose users asked the affected answers."""
         return {a.turn.company_id for a in self.answers if a.turn.company_id is not None}
 
 

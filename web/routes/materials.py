@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import material_requests
 from portal.errors import ValidationFailed
-from web.deps import CurrentStaff, LanguageDep, SessionDep
-from web.routes.requests import CalendarDep, page
-from web.routes.staff import StaffRequest, staff_context
+from web.deps import CalendarDep, CurrentStaff, LanguageDep, SessionDep, StaffRequest
+from web.pages import page
+from web.views.request_detail import staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 

@@ -13,8 +13,8 @@ from portal import accounts, invitations
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
 from web import auth, confirmation
+from web.account_page import render_account
 from web.deps import CurrentUser, LanguageDep, SessionDep
-from web.routes.accounts import render_account
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])

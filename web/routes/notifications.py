@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import notifications
 from web.deps import CurrentUser, LanguageDep, SessionDep
-from web.routes.requests import local_time
+from web.pages import local_time
 from web.templating import render
 
 router = APIRouter(tags=["notifications"])

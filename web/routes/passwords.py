@@ -13,8 +13,8 @@ from portal import accounts, password_reset
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
 from web import auth, confirmation
+from web.account_page import render_account
 from web.deps import CurrentStaff, CurrentUser, LanguageDep, SessionDep
-from web.routes.accounts import render_account
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])

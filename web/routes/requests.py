@@ -1,159 +1,39 @@
-"""The company's service requests: list, new-request form, request page, replies, files."""
+"""The company's service requests: list, new-request form, request page, replies, files.
+
+The answers suggested while the company types are in request_suggestions.py."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartParser
 
-from portal import attached_answers, catalog, completeness, deflection, service_requests
+from portal import catalog, completeness, deflection, service_requests
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
-from portal.progress import progress
-from portal.sla import SlaStatus, WorkingCalendar, as_utc, sla_status
-from portal.workflow import FINAL, OPEN, Status
 from web import auth, material_uploads
-from web.core import portal_parts
-from web.core.portal_parts import PortalParts
-from web.deps import AssistantDep, CurrentUser, LanguageDep, SessionDep
-from web.errors import NotFound
-from web.i18n import UiLanguage
+from web.clock import sla_of
+from web.deps import (
+    CalendarDep,
+    CurrentUser,
+    FormDep,
+    LanguageDep,
+    PortalDep,
+    SessionDep,
+    VisibleRequest,
+)
+from web.exceptions import NotFound
+from web.forms import SubmittedForm
 from web.numbers import parse_int
-from web.templating import is_htmx, render
+from web.pages import page
 from web.views import answers
-from web.views.progress import calendar_text, clock_texts, working_hours_text
+from web.views.request_detail import detail_context
 
 router = APIRouter(tags=["requests"])
-MAX_FILES = 10
-SLOT_PREFIX = completeness.slot_name("")
-
-
-# --- dependencies ---------------------------------------------------------------------------
-
-
-def get_portal(request: Request) -> PortalParts:
-    """The portal's file store and catalog matcher."""
-    return request.app.state.portal
-
-
-def visible_request(tracking_number: str, session: SessionDep, user: CurrentUser) -> ServiceRequest:
-    """The request named in the path, if the user may see it; 404 otherwise (no leak)."""
-    if len(tracking_number) > 30:
-        raise NotFound("request", tracking_number[:30])
-    return service_requests.get_for_user(
-        session=session, user=user, tracking_number=tracking_number
-    )
-
-
-def get_calendar(session: SessionDep) -> WorkingCalendar:
-    """The working calendar that SLA clocks count on."""
-    return WorkingCalendar.load(session=session)
-
-
-@dataclass
-class SubmittedForm:
-    """A parsed multipart form: text values (lists for repeated names) and uploaded files."""
-
-    values: dict[str, str | list[str]] = field(default_factory=dict)
-    files: list[tuple[str, BinaryIO]] = field(default_factory=list)
-    # One file per named material slot (inputs named material_<key>), by the input's name.
-    uploads: dict[str, tuple[str, BinaryIO]] = field(default_factory=dict)
-
-    def text(self, name: str) -> str:
-        """The single text value of a field ('' when absent)."""
-        value = self.values.get(name, "")
-        return value[0] if isinstance(value, list) and value else str(value or "")
-
-
-# Multipart parts past this size are spooled to a temporary file on disk while the form is
-# parsed (Starlette's default is 1 MiB): parallel uploads of many large files must not fill
-# the memory. portal.attachments then reads them in chunks.
-MultiPartParser.spool_max_size = 64 * 1024
-
-
-async def submitted_form(request: Request) -> SubmittedForm:
-    """Read the form (urlencoded or multipart) with its files, skipping empty file inputs."""
-    form = await request.form()
-    parsed = SubmittedForm()
-    for name in form:
-        items = form.getlist(name)
-        texts = [v for v in items if isinstance(v, str)]
-        for item in items:
-            if isinstance(item, UploadFile) and item.filename:
-                # The spooled file itself, not its bytes: big files stay on disk (see below).
-                if name.startswith(SLOT_PREFIX) and name not in parsed.uploads:
-                    parsed.uploads[name] = (item.filename, item.file)
-                else:
-                    parsed.files.append((item.filename, item.file))
-        if texts:
-            parsed.values[name] = texts if len(texts) > 1 else texts[0]
-    if len(parsed.files) + len(parsed.uploads) > MAX_FILES:
-        raise ValidationFailed({"files": "too_many_files"})
-    return parsed
-
-
-PortalDep = Annotated[PortalParts, Depends(get_portal)]
-VisibleRequest = Annotated[ServiceRequest, Depends(visible_request)]
-CalendarDep = Annotated[WorkingCalendar, Depends(get_calendar)]
-FormDep = Annotated[SubmittedForm, Depends(submitted_form)]
-
-
-def now() -> datetime:
-    """The current moment (UTC)."""
-    return datetime.now(UTC)
-
-
-def sla_of(item: ServiceRequest, calendar: WorkingCalendar) -> SlaStatus:
-    """The request's SLA clocks now."""
-    return sla_status(request=item, now=now(), calendar=calendar)
-
-
-def local_time(moment: datetime | None) -> str:
-    """A moment as the center's local time (Asia/Shanghai), to the minute."""
-    if moment is None:
-        return ""
-    return as_utc(moment).astimezone(catalog.SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def pick(obj: Any, language: str, attr: str = "name") -> str:
-    """The zh or en variant of a bilingual attribute (name_zh / name_en, label_zh …)."""
-    return getattr(obj, f"{attr}_{language}", "") or getattr(obj, f"{attr}_zh", "")
-
-
-def page(
-    request: Request,
-    template: str,
-    context: dict[str, Any],
-    *,
-    language: UiLanguage,
-    block: str | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """Render a request page with the helpers every request template uses."""
-    helpers: dict[str, Any] = {
-        "local_time": local_time,
-        "pick": lambda obj, attr="name": pick(obj, language, attr),
-        "hm": lambda seconds: divmod(abs(int(seconds)) // 60, 60),
-        "hours_text": lambda seconds: working_hours_text(seconds, language),
-        "clocks": lambda sla, calendar: clock_texts(sla, calendar, language),
-        "calendar_line": lambda calendar: calendar_text(calendar, language),
-    }
-    return render(
-        request,
-        template,
-        {**helpers, **context},
-        language=language,
-        block=block,
-        status_code=status_code,
-    )
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -344,110 +224,7 @@ def _int_or_none(value: str) -> int | None:
     return parse_int(value, field="deflection_id", minimum=1)
 
 
-# --- deflection -----------------------------------------------------------------------------
-
-
-@router.get("/requests/suggestions", response_class=HTMLResponse)
-def suggestions(
-    request: Request,
-    user: CurrentUser,
-    language: LanguageDep,
-    assistant: AssistantDep,
-    q: Annotated[str, Query(max_length=20000)] = "",
-    description: Annotated[str, Query(max_length=20000)] = "",
-) -> Response:
-    """Up to three cited answers for a text, recording nothing (a GET changes nothing)."""
-    found = portal_parts.deflect(assistant, q or description)
-    context = {"found": found, "deflection_id": "", "feedback": None, "q": q or description}
-    return page(
-        request, "requests/suggestions.html", context, language=language, block="suggestions"
-    )
-
-
-@router.post("/requests/suggestions", response_class=HTMLResponse)
-def record_suggestions(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    language: LanguageDep,
-    assistant: AssistantDep,
-    q: Annotated[str, Form(max_length=20000)] = "",
-    description: Annotated[str, Form(max_length=20000)] = "",
-    service_code: Annotated[str | None, Form(max_length=60)] = None,
-    deflection_id: Annotated[str, Form(max_length=12)] = "",
-) -> Response:
-    """Up to three cited answers for what the company is typing, counted for the dashboard.
-
-    A POST (with the CSRF token), so another site cannot skew the deflection figures by
-    making a signed-in browser load a URL.
-    """
-    q = q or description
-    found = portal_parts.deflect(assistant, q)
-    row_id = _int_or_none(deflection_id)
-    if found is not None:
-        row_id = deflection.record_shown(
-            session=session,
-            user=user,
-            deflection_id=row_id,
-            service_code=service_code or None,
-            query=found.query,
-            shown=found.count,
-        )
-    context = {"found": found, "deflection_id": row_id or "", "feedback": None, "q": q}
-    return page(
-        request, "requests/suggestions.html", context, language=language, block="suggestions"
-    )
-
-
-@router.post("/requests/suggestions/{deflection_id}/feedback", response_class=HTMLResponse)
-def suggestion_feedback(
-    deflection_id: int,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    language: LanguageDep,
-    helpful: Annotated[str, Form(max_length=3)] = "",
-    service: Annotated[str, Form(max_length=60)] = "",
-) -> Response:
-    """Record whether the suggested answers helped ("Did this answer your question?")."""
-    said_yes = helpful == "yes"
-    if not deflection.record_feedback(
-        session=session, user=user, deflection_id=deflection_id, helpful=said_yes
-    ):
-        raise NotFound("suggestion", str(deflection_id))
-    if is_htmx(request):
-        context = {"found": None, "deflection_id": deflection_id, "feedback": helpful, "q": ""}
-        return page(
-            request, "requests/suggestions.html", context, language=language, block="suggestions"
-        )
-    if said_yes:
-        return RedirectResponse("/requests?answered=1", status_code=303)
-    target = f"/requests/new?service={quote(service)}" if service else "/requests/new"
-    return RedirectResponse(target, status_code=303)
-
-
 # --- one request ----------------------------------------------------------------------------
-
-
-def detail_context(
-    *, session: Any, user: Any, item: ServiceRequest, calendar: WorkingCalendar
-) -> dict[str, Any]:
-    """What the request page shows the company (and staff build on)."""
-    spec = catalog.spec_for(service_code=item.service_code)
-    timeline = service_requests.timeline(session=session, user=user, request=item)
-    return {
-        "item": item,
-        "spec": spec,
-        "sla": sla_of(item, calendar),
-        "calendar": calendar,
-        "timeline": timeline,
-        "steps": progress(request=item, events=[e.event for e in timeline if e.event]),
-        "attached_answers_rows": attached_answers.list_for_request(
-            session=session, user=user, request=item
-        ),
-        "is_open": Status(item.status) in OPEN,
-        "is_final": Status(item.status) in FINAL,
-    }
 
 
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)

@@ -13,9 +13,9 @@ from portal import catalog, service_guides
 from portal.errors import NotFound as DomainNotFound
 from portal.service_guides import ServiceGuide
 from web.deps import LanguageDep, SessionDep
-from web.errors import NotFound
+from web.exceptions import NotFound
 from web.i18n import UiLanguage
-from web.routes.requests import pick
+from web.pages import pick
 from web.templating import render
 
 router = APIRouter(tags=["pages"])

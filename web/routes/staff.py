@@ -1,172 +1,37 @@
-"""The staff console: triage queue, request page and actions, dashboard, canned replies."""
+"""The staff console: a request's page and the actions on it (triage, assign, status,
+messages), and the dashboard."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from portal import (
-    accounts,
-    canned,
-    catalog,
-    dashboard,
-    material_requests,
-    saved_views,
-    service_requests,
-    triage,
-    working_calendar,
-)
-from portal.customers import customer_panel
+from portal import catalog, dashboard, material_requests, saved_views, service_requests, triage
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
-from portal.workflow import TRANSITIONS, Priority, Status
+from portal.workflow import Priority, Status
+from web.clock import calendar_missing, now
 from web.core import reply_drafting
-from web.deps import CurrentStaff, LanguageDep, SessionDep
-from web.i18n import UiLanguage, translate
-from web.numbers import parse_int
-from web.routes.requests import (
+from web.deps import (
     CalendarDep,
+    CurrentStaff,
     FormDep,
+    LanguageDep,
     PortalDep,
-    detail_context,
-    local_time,
-    now,
-    page,
-    pick,
+    SessionDep,
+    StaffRequest,
 )
-from web.views.audit import Names, audit_rows
+from web.numbers import parse_int
+from web.pages import page, pick
 from web.views.charts import dashboard_charts
+from web.views.request_detail import staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 SORTS = saved_views.SORTS
 SLA_STATES = saved_views.SLA_STATES
-
-
-def staff_request(tracking_number: str, session: SessionDep, user: CurrentStaff) -> ServiceRequest:
-    """The request named in the path, for staff (404 when there is none)."""
-    return service_requests.get_for_user(
-        session=session, user=user, tracking_number=tracking_number[:30]
-    )
-
-
-StaffRequest = Annotated[ServiceRequest, Depends(staff_request)]
-
-
-def calendar_missing(session: Session, moment: datetime) -> int | None:
-    """Next year, when from December on its working calendar is still missing."""
-    return working_calendar.missing_next_year(
-        session=session, today=moment.astimezone(catalog.SHANGHAI).date()
-    )
-
-
-# --- queue ----------------------------------------------------------------------------------
-
-
-def queue_filters(
-    user: CurrentStaff,
-    status: Annotated[list[str] | None, Query()] = None,
-    service: Annotated[str, Query(max_length=60)] = "",
-    priority: Annotated[str, Query(max_length=10)] = "",
-    assignee: Annotated[str, Query(max_length=12)] = "",
-    team: Annotated[str, Query(max_length=40)] = "",
-    sla: Annotated[str, Query(max_length=10)] = "",
-    company: Annotated[str, Query(max_length=12)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
-    sort: Annotated[str, Query(max_length=10)] = "sla",
-) -> dashboard.QueueFilters:
-    """The queue's filters from the query string; unknown values are ignored, not errors."""
-    statuses = tuple(Status(s) for s in (status or []) if s in Status._value2member_map_)
-    if "all" in (status or []):
-        statuses = tuple(Status)  # "all of a company's requests" from the customer panel
-    chosen_assignee: Any = None
-    if assignee in ("me", "unassigned"):
-        chosen_assignee = assignee
-    else:
-        chosen_assignee = parse_int(assignee, field="assignee", minimum=1)
-    return dashboard.QueueFilters(
-        status=statuses,
-        service=service if service in catalog.SPECS else None,
-        priority=Priority(priority) if priority in Priority._value2member_map_ else None,
-        assignee=chosen_assignee,
-        team=team if re.fullmatch(r"[a-z0-9_]{2,40}", team) else None,
-        sla_state=sla if sla in SLA_STATES else None,
-        company_id=parse_int(company, field="company", minimum=1),
-        text=q.strip() or None,
-        sort=sort if sort in SORTS else "sla",  # type: ignore[arg-type]
-        limit=500,
-    )
-
-
-FiltersDep = Annotated[dashboard.QueueFilters, Depends(queue_filters)]
-
-
-# --- one request ----------------------------------------------------------------------------
-
-
-def staff_context(
-    *,
-    session: Any,
-    user: Any,
-    item: ServiceRequest,
-    calendar: Any,
-    language: UiLanguage,
-    canned_id: int | None = None,
-) -> dict[str, Any]:
-    """Everything the staff request page shows (also re-rendered by its forms on errors)."""
-    context = detail_context(session=session, user=user, item=item, calendar=calendar)
-    try:
-        suggestion = triage.get_suggestion(session=session, actor=user, request=item)
-    except ValidationFailed:
-        suggestion = None
-    replies = canned.list_replies(session=session, actor=user)
-    body = next((r.body for r in replies if r.id == canned_id), "")
-    context.update(
-        suggestion=suggestion,
-        transitions=sorted(TRANSITIONS[Status(item.status)], key=list(Status).index),
-        staff=accounts.list_staff(session=session),
-        services=catalog.list_services(session=session),
-        teams=catalog.team_names(session=session),
-        priorities=list(Priority),
-        canned=replies,
-        values={"body": body},
-        errors={},
-        audit=audit_rows(
-            [e.event for e in context["timeline"] if e.event is not None],
-            names=code_names(session=session, language=language),
-            language=language,
-        ),
-        service_names={
-            s.code: pick(s, language)
-            for s in catalog.list_services(session=session, include_inactive=True)
-        },
-        customer=customer_panel(session=session, actor=user, request=item),
-        merge_errors={},
-        merge_value="",
-    )
-    return context
-
-
-def code_names(*, session: Any, language: UiLanguage) -> Names:
-    """What the codes and ids in audit events and the CSV stand for, in the page's language."""
-    index = 0 if language == "zh" else 1
-    return Names(
-        services={
-            s.code: pick(s, language)
-            for s in catalog.list_services(session=session, include_inactive=True)
-        },
-        teams={code: names[index] for code, names in catalog.team_names(session=session).items()},
-        users={u.id: u.name for u in accounts.list_staff(session=session, include_inactive=True)},
-        unassigned=translate("staff.unassigned", language),
-        moment=lambda value: local_time(
-            datetime.fromisoformat(value) if isinstance(value, str) else value
-        ),
-    )
 
 
 @router.get("/requests/{tracking_number}", response_class=HTMLResponse)
@@ -364,103 +229,3 @@ def dashboard_page(
         "calendar_missing": calendar_missing(session, now()),
     }
     return page(request, "staff/dashboard.html", context, language=language)
-
-
-# --- canned replies -------------------------------------------------------------------------
-
-
-def _canned_page(
-    request: Request,
-    session: Any,
-    user: Any,
-    language: UiLanguage,
-    *,
-    editing: Any = None,
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
-        "replies": canned.list_replies(session=session, actor=user),
-        "editing": editing,
-        "values": values or ({"title": editing.title, "body": editing.body} if editing else {}),
-        "errors": errors or {},
-    }
-    return page(request, "staff/canned.html", context, language=language, status_code=status_code)
-
-
-@router.get("/canned", response_class=HTMLResponse)
-def canned_list(
-    request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
-) -> Response:
-    """List the canned replies, with a form for a new one."""
-    return _canned_page(request, session, user, language)
-
-
-@router.post("/canned", response_class=HTMLResponse)
-def canned_create(
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    title: Annotated[str, Form(max_length=500)] = "",
-    body: Annotated[str, Form(max_length=20000)] = "",
-) -> Response:
-    """Add a canned reply."""
-    try:
-        canned.create_reply(session=session, actor=user, title=title, body=body)
-    except ValidationFailed as failure:
-        return _canned_page(
-            request,
-            session,
-            user,
-            language,
-            values={"title": title, "body": body},
-            errors=failure.errors,
-            status_code=422,
-        )
-    return RedirectResponse("/staff/canned", status_code=303)
-
-
-@router.get("/canned/{reply_id}/edit", response_class=HTMLResponse)
-def canned_edit(
-    reply_id: int, request: Request, session: SessionDep, user: CurrentStaff, language: LanguageDep
-) -> Response:
-    """Show a canned reply in the edit form."""
-    reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
-    return _canned_page(request, session, user, language, editing=reply)
-
-
-@router.post("/canned/{reply_id}", response_class=HTMLResponse)
-def canned_update(
-    reply_id: int,
-    request: Request,
-    session: SessionDep,
-    user: CurrentStaff,
-    language: LanguageDep,
-    title: Annotated[str, Form(max_length=500)] = "",
-    body: Annotated[str, Form(max_length=20000)] = "",
-) -> Response:
-    """Change a canned reply."""
-    try:
-        canned.update_reply(session=session, actor=user, reply_id=reply_id, title=title, body=body)
-    except ValidationFailed as failure:
-        reply = canned.get_reply(session=session, actor=user, reply_id=reply_id)
-        return _canned_page(
-            request,
-            session,
-            user,
-            language,
-            editing=reply,
-            values={"title": title, "body": body},
-            errors=failure.errors,
-            status_code=422,
-        )
-    return RedirectResponse("/staff/canned", status_code=303)
-
-
-@router.post("/canned/{reply_id}/delete")
-def canned_delete(reply_id: int, session: SessionDep, user: CurrentStaff) -> Response:
-    """Delete a canned reply."""
-    canned.delete_reply(session=session, actor=user, reply_id=reply_id)
-    return RedirectResponse("/staff/canned", status_code=303)

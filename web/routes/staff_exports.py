@@ -21,11 +21,12 @@ from openpyxl.utils import get_column_letter
 from portal import catalog, dashboard
 from portal.labels import label
 from portal.workflow import Status
-from web.deps import CurrentStaff, LanguageDep, SessionDep
+from web.clock import now
+from web.deps import CalendarDep, CurrentStaff, FiltersDep, LanguageDep, SessionDep
 from web.i18n import UiLanguage, translate
-from web.routes.requests import CalendarDep, local_time, now, pick
-from web.routes.staff import FiltersDep, code_names
+from web.pages import local_time, pick
 from web.views.audit import Names
+from web.views.request_detail import code_names
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 

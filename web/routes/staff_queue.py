@@ -13,20 +13,23 @@ from portal import accounts, bulk, catalog, dashboard, merging, saved_views, ser
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import ValidationFailed
 from portal.models import User
+from portal.saved_views import SLA_STATES, SORTS
 from portal.sla import WorkingCalendar
 from portal.workflow import Priority, Status
-from web.deps import CurrentStaff, LanguageDep, SessionDep
+from web.clock import calendar_missing, now
+from web.deps import (
+    CalendarDep,
+    CurrentStaff,
+    FiltersDep,
+    FormDep,
+    LanguageDep,
+    SessionDep,
+    StaffRequest,
+)
 from web.i18n import UiLanguage
 from web.numbers import parse_int
-from web.routes.requests import CalendarDep, FormDep, now, page
-from web.routes.staff import (
-    SLA_STATES,
-    SORTS,
-    FiltersDep,
-    StaffRequest,
-    calendar_missing,
-    staff_context,
-)
+from web.pages import page
+from web.views.request_detail import staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 

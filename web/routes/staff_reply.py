@@ -8,10 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from web.core import reply_drafting
-from web.deps import CurrentStaff, LanguageDep, SessionDep
+from web.deps import CalendarDep, CurrentStaff, LanguageDep, SessionDep, StaffRequest
 from web.i18n import translate
-from web.routes.requests import CalendarDep, page
-from web.routes.staff import StaffRequest, staff_context
+from web.pages import page
+from web.views.request_detail import staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 

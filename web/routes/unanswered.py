@@ -10,17 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.models import User
 from retrieval import curated, gaps
-from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid, CuratedNotFound
+from retrieval.curated import CitationDraft, CuratedDraft, CuratedInvalid
 from web.core.components import Components
-from web.deps import AssistantDep, ComponentsDep, CurrentStaff, LanguageDep, SessionDep
-from web.errors import NotFound
+from web.deps import AssistantDep, ComponentsDep, CurrentStaff, FormDep, LanguageDep, SessionDep
+from web.exceptions import NotFound
+from web.forms import CITATION_ROWS, SubmittedForm
 from web.i18n import UiLanguage
 from web.numbers import parse_int
-from web.routes.requests import FormDep, SubmittedForm, page
+from web.pages import page
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 PER_PAGE = 30
-CITATION_ROWS = 3  # empty citation rows a new form offers
 
 
 def gap_config(components: Components) -> gaps.GapConfig:
@@ -224,10 +224,7 @@ def _author(user: User) -> str:
 
 
 def _get(session: Any, curated_id: int) -> Any:
-    try:
-        return curated.get(session=session, curated_id=curated_id)
-    except CuratedNotFound:
-        raise NotFound("curated answer", str(curated_id)) from None
+    return curated.get(session=session, curated_id=curated_id)
 
 
 @router.get("/curated/passages", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ from portal.workflow import OPEN, Status
 from retrieval import answer_log, feedback
 from retrieval.answer_log import Turn
 from web import auth
-from web.errors import NotFound
+from web.exceptions import NotFound
 
 
 def asker(user: User | None) -> dict[str, int | None]:
@@ -30,15 +30,12 @@ def asker(user: User | None) -> dict[str, int | None]:
 
 def visible_answer(*, session: Session, user: User | None, answer_id: str) -> Turn:
     """The answer if this user may see it, else 404 (exactly as for a missing one)."""
-    try:
-        return answer_log.get_visible(
-            session=session,
-            answer_id=answer_id,
-            company_id=user.company_id if user else None,
-            staff=bool(user and user.is_staff),
-        )
-    except answer_log.AnswerNotFound:
-        raise NotFound("answer", answer_id[:32]) from None
+    return answer_log.get_visible(
+        session=session,
+        answer_id=answer_id,
+        company_id=user.company_id if user else None,
+        staff=bool(user and user.is_staff),
+    )
 
 
 def snapshot(turn: Turn) -> attached_answers.AnswerSnapshot:
