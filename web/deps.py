@@ -47,6 +47,13 @@ def get_ready_assistant(request: Request) -> Assistant:
     return get_components(request).assistant
 
 
+def get_assistant_if_ready(request: Request) -> Assistant | None:
+    """The assistant when its index is loaded, else None (the reply is then sent unchecked)."""
+    if not request.app.state.ready.is_set():
+        return None
+    return get_components(request).assistant
+
+
 def get_language(request: Request, lang: Annotated[str | None, Query()] = None) -> UiLanguage:
     """The interface language: ?lang=, then the cookie, then Accept-Language."""
     for candidate in (lang, request.cookies.get(LANGUAGE_COOKIE)):

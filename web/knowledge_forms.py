@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from knowledge.uploads import UploadRejected
 from web.i18n import UiLanguage, translate
-from web.pages import local_time
+from web.views.display import local_time
 
 CATEGORIES = ("policy", "regulation", "guideline", "service", "news")
 STATUSES = ("in_force", "draft", "superseded", "announced", "proposed", "expired")

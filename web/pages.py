@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from portal import catalog
-from portal.sla import as_utc
 from web.i18n import UiLanguage
 from web.templating import render
+from web.views.display import local_time, pick
 from web.views.progress import calendar_text, clock_texts, working_hours_text
-
-
-def local_time(moment: datetime | None) -> str:
-    """A moment as the center's local time (Asia/Shanghai), to the minute."""
-    if moment is None:
-        return ""
-    return as_utc(moment).astimezone(catalog.SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def pick(obj: Any, language: str, attr: str = "name") -> str:
-    """The zh or en variant of a bilingual attribute (name_zh / name_en, label_zh …)."""
-    return getattr(obj, f"{attr}_{language}", "") or getattr(obj, f"{attr}_zh", "")
 
 
 def page(

@@ -9,13 +9,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from fastapi import Request
-
 from portal.models import ServiceRequest
 from retrieval.assistant import Assistant
 from retrieval.cited_answer import Answer
 from retrieval.claim_check import SentenceCheck, assistant_finder, check_reply, unsupported
-from web.deps import get_components
 
 MAX_DRAFT_QUESTION = 500
 
@@ -26,13 +23,6 @@ class ReplyReview:
 
     segments: list[tuple[str, SentenceCheck | None]]  # the reply in order; flagged parts marked
     flagged: list[SentenceCheck]
-
-
-def ready_assistant(request: Request) -> Assistant | None:
-    """The assistant when its index is loaded, else None (the reply is then sent unchecked)."""
-    if not request.app.state.ready.is_set():
-        return None
-    return get_components(request).assistant
 
 
 def default_question(item: ServiceRequest) -> str:

@@ -24,11 +24,11 @@ from web.deps import (
 )
 from web.exceptions import NotFound
 from web.forms import CITATION_ROWS
-from web.pages import local_time
 from web.pages import page as request_page
 from web.schemas import FeedbackIn, FeedbackOut
 from web.templating import is_htmx, render
 from web.views import answers
+from web.views.display import local_time
 
 router = APIRouter(tags=["feedback"])
 _ERROR_KEYS = {"reason": "feedback.error.reason", "comment": "feedback.error.comment"}

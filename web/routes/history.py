@@ -11,9 +11,9 @@ from retrieval import answer_log, conversations
 from web import conversation_owner
 from web.deps import CurrentUser, LanguageDep, SessionDep
 from web.exceptions import NotFound
-from web.pages import local_time
 from web.templating import render
 from web.views import conversation_export
+from web.views.display import local_time
 
 router = APIRouter(tags=["pages"])
 

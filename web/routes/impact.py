@@ -17,8 +17,8 @@ from retrieval import answer_log, curated
 from retrieval.tables import CuratedAnswerRow
 from web.deps import CurrentStaff, LanguageDep, SessionDep
 from web.exceptions import NotFound
-from web.pages import local_time
 from web.templating import render
+from web.views.display import local_time
 
 router = APIRouter(tags=["staff"])
 

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal import notifications
 from web.deps import CurrentUser, LanguageDep, SessionDep
-from web.pages import local_time
 from web.templating import render
+from web.views.display import local_time
 
 router = APIRouter(tags=["notifications"])
 

@@ -15,8 +15,8 @@ from portal.service_guides import ServiceGuide
 from web.deps import LanguageDep, SessionDep
 from web.exceptions import NotFound
 from web.i18n import UiLanguage
-from web.pages import pick
 from web.templating import render
+from web.views.display import pick
 
 router = APIRouter(tags=["pages"])
 

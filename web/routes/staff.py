@@ -23,10 +23,12 @@ from web.deps import (
     PortalDep,
     SessionDep,
     StaffRequest,
+    get_assistant_if_ready,
 )
 from web.numbers import parse_int
-from web.pages import page, pick
+from web.pages import page
 from web.views.charts import dashboard_charts
+from web.views.display import pick
 from web.views.request_detail import staff_context
 
 router = APIRouter(prefix="/staff", tags=["staff"])
@@ -166,7 +168,7 @@ def post_message(
     confirmed = form.text("figures_confirmed") == reply_drafting.fingerprint(body)
     if visibility == "public" and not confirmed:
         # Figures no source states are shown to staff first; they send anyway or edit.
-        review = reply_drafting.review(assistant=reply_drafting.ready_assistant(request), body=body)
+        review = reply_drafting.review(assistant=get_assistant_if_ready(request), body=body)
         if review is not None:
             context = staff_context(
                 session=session, user=user, item=item, calendar=calendar, language=language

@@ -24,8 +24,8 @@ from portal.workflow import Status
 from web.clock import now
 from web.deps import CalendarDep, CurrentStaff, FiltersDep, LanguageDep, SessionDep
 from web.i18n import UiLanguage, translate
-from web.pages import local_time, pick
 from web.views.audit import Names
+from web.views.display import local_time, pick
 from web.views.request_detail import code_names
 
 router = APIRouter(prefix="/staff", tags=["staff"])

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from web.core import reply_drafting
-from web.deps import CalendarDep, CurrentStaff, LanguageDep, SessionDep, StaffRequest
+from web.deps import (
+    CalendarDep,
+    CurrentStaff,
+    LanguageDep,
+    SessionDep,
+    StaffRequest,
+    get_assistant_if_ready,
+)
 from web.i18n import translate
 from web.pages import page
 from web.views.request_detail import staff_context
@@ -29,7 +36,7 @@ def suggest_reply(
 ) -> Response:
     """Fill the reply box with the assistant's cited answer to the request (nothing is sent)."""
     asked = question.strip() or reply_drafting.default_question(item)
-    assistant = reply_drafting.ready_assistant(request)
+    assistant = get_assistant_if_ready(request)
     notice = "reply.draft.not_ready"
     if assistant is not None:
         answer = assistant.answer(asked)

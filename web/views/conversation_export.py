@@ -14,7 +14,7 @@ from datetime import datetime
 from retrieval.answer_log import Turn
 from retrieval.cited_answer import Citation
 from web.i18n import UiLanguage, translate
-from web.pages import local_time
+from web.views.display import local_time
 
 
 def _quote_block(text: str) -> str:

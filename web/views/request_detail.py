@@ -14,8 +14,8 @@ from portal.sla import WorkingCalendar
 from portal.workflow import FINAL, OPEN, TRANSITIONS, Priority, Status
 from web.clock import sla_of
 from web.i18n import UiLanguage, translate
-from web.pages import local_time, pick
 from web.views.audit import Names, audit_rows
+from web.views.display import local_time, pick
 
 
 def detail_context(
