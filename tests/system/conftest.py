@@ -19,6 +19,6 @@ def kb_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Servers start on copies of it in seconds instead of indexing again; it is also what a
     clean full ingest produces, to compare an interrupted and resumed one with.
     """
-    from benchmarks.loadtest import ensure_kb_cache
+    from tests.support.live_server import ensure_kb_cache
 
     return ensure_kb_cache(tmp_path_factory.mktemp("kb-cache") / "kb")

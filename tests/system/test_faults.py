@@ -30,13 +30,14 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from benchmarks.loadtest import FORM_FIELDS, PDF, LiveServer, credit_code, fresh_data_dir
+from benchmarks.loadtest_users import FORM_FIELDS, PDF, credit_code
 from knowledge import registry
 from portal.models import Attachment, Event, OutboxMessage, ServiceRequest, TrackingCounter
 from portal.tracking import PREFIX
 from retrieval.embeddings import EmbeddingModel
 from retrieval.tables import PassageVectorsRow
 from retrieval.vector_store import VectorStore
+from tests.support.live_server import LiveServer, fresh_data_dir
 from web.core.components import Components, build
 from web.settings import Settings
 
