@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 from portal import accounts
 from portal.errors import InvalidTransition, NotFound, RateLimited, ValidationFailed
 from portal.uscc import check_character
+from tests.support.forms import csrf_token
 from web import auth
 from web.app import create_app
 from web.cli import app as cli
@@ -34,12 +34,6 @@ def _code() -> str:
 
 def _email() -> str:
     return f"web{next(_serial)}-{id(object())}@example.cn"
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 def _fields(**changes: str) -> dict[str, str]:
@@ -63,7 +57,7 @@ def browser(client: TestClient) -> Iterator[TestClient]:
 
 def _register(browser: TestClient, **changes: str) -> dict[str, str]:
     fields = _fields(**changes)
-    token = _token(browser.get("/register").text)
+    token = csrf_token(browser.get("/register").text)
     response = browser.post(
         "/register", data={**fields, "csrf_token": token}, follow_redirects=False
     )
@@ -75,7 +69,7 @@ def _register(browser: TestClient, **changes: str) -> dict[str, str]:
 
 
 def test_registration_signs_in_with_a_hardened_cookie(browser: TestClient) -> None:
-    token = _token(browser.get("/register").text)
+    token = csrf_token(browser.get("/register").text)
     response = browser.post(
         "/register", data={**_fields(), "csrf_token": token}, follow_redirects=False
     )
@@ -96,7 +90,7 @@ def test_registration_signs_in_with_a_hardened_cookie(browser: TestClient) -> No
 def test_invalid_registration_shows_each_message_and_keeps_what_was_typed(
     browser: TestClient,
 ) -> None:
-    token = _token(browser.get("/register?lang=en").text)
+    token = csrf_token(browser.get("/register?lang=en").text)
     fields = _fields(credit_code="91440300708461136X", phone="12345", password="short")
 
     page = browser.post("/register", data={**fields, "csrf_token": token})
@@ -111,7 +105,7 @@ def test_invalid_registration_shows_each_message_and_keeps_what_was_typed(
 
 
 def test_registration_errors_are_in_chinese_on_the_chinese_page(browser: TestClient) -> None:
-    token = _token(browser.get("/register?lang=zh").text)
+    token = csrf_token(browser.get("/register?lang=zh").text)
 
     page = browser.post("/register", data={**_fields(credit_code="123"), "csrf_token": token})
 
@@ -123,7 +117,7 @@ def test_a_duplicate_credit_code_is_refused_on_the_page(
 ) -> None:
     first = _register(browser)
     other = TestClient(client.app)
-    token = _token(other.get("/register?lang=en").text)
+    token = csrf_token(other.get("/register?lang=en").text)
 
     page = other.post(
         "/register", data={**_fields(credit_code=first["credit_code"]), "csrf_token": token}
@@ -136,7 +130,7 @@ def test_a_duplicate_credit_code_is_refused_on_the_page(
 def test_login_and_logout(browser: TestClient, client: TestClient) -> None:
     fields = _register(browser)
     visitor = TestClient(client.app)
-    token = _token(visitor.get("/login").text)
+    token = csrf_token(visitor.get("/login").text)
 
     wrong = visitor.post(
         "/login", data={"email": fields["email"], "password": "wrong-password", "csrf_token": token}
@@ -156,7 +150,7 @@ def test_login_and_logout(browser: TestClient, client: TestClient) -> None:
     assert response.headers["location"] == "/documents"
     assert visitor.get("/api/v1/auth/me").json()["email"] == fields["email"]
 
-    token = _token(visitor.get("/account").text)
+    token = csrf_token(visitor.get("/account").text)
     out = visitor.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303
     assert visitor.get("/api/v1/auth/me").status_code == 401
@@ -166,7 +160,7 @@ def test_login_and_logout(browser: TestClient, client: TestClient) -> None:
 def test_login_only_returns_to_local_paths(browser: TestClient, target: str) -> None:
     fields = _register(browser)
     browser.cookies.clear()
-    token = _token(browser.get("/login").text)
+    token = csrf_token(browser.get("/login").text)
 
     response = browser.post(
         "/login",
@@ -216,7 +210,7 @@ def test_logout_everywhere_ends_older_sessions(browser: TestClient, client: Test
     laptop.post("/api/v1/auth/login", json={"email": fields["email"], "password": PASSWORD})
     assert laptop.get("/api/v1/auth/me").status_code == 200
 
-    token = _token(browser.get("/account").text)
+    token = csrf_token(browser.get("/account").text)
     response = browser.post(
         "/logout-everywhere", data={"csrf_token": token}, follow_redirects=False
     )
@@ -235,7 +229,7 @@ def test_a_signed_in_form_post_without_the_token_is_refused(browser: TestClient)
 
     refused = browser.post("/account/members", data=form)
     wrong = browser.post("/account/members", data={**form, "csrf_token": "0" * 64})
-    token = _token(browser.get("/account").text)
+    token = csrf_token(browser.get("/account").text)
     accepted = browser.post(
         "/account/members", data={**form, "csrf_token": token}, follow_redirects=False
     )
@@ -249,7 +243,7 @@ def test_a_signed_in_form_post_without_the_token_is_refused(browser: TestClient)
 def test_htmx_sends_the_token_as_a_header(browser: TestClient) -> None:
     _register(browser)
     page = browser.get("/account").text
-    token = _token(page)
+    token = csrf_token(page)
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page
     form = {"name": "赵磊", "email": _email(), "password": PASSWORD}
 
@@ -273,7 +267,7 @@ def test_the_chat_form_carries_the_token_and_visitors_get_no_cookie(browser: Tes
 
     _register(browser)
 
-    assert _token(browser.get("/chat").text)
+    assert csrf_token(browser.get("/chat").text)
 
 
 def test_api_with_the_cookie_is_exempt_only_with_a_json_content_type(browser: TestClient) -> None:

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from portal import accounts, catalog, service_requests
 from portal.attachments import AttachmentStore
 from portal.uscc import check_character
+from tests.support.forms import csrf_token
 from web.app import create_app
 from web.core import observability
 from web.core.components import Components
@@ -39,12 +40,6 @@ _serial = itertools.count(1)
 def _credit_code() -> str:
     body = f"91440101MC{next(_serial):07d}"
     return body + check_character(body)
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 def _samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -219,11 +214,11 @@ def test_no_secret_reaches_the_logs_through_login_and_failed_login(
             password=PASSWORD,
         )
     browser = TestClient(app)
-    token = _csrf(browser.get("/login").text)
+    token = csrf_token(browser.get("/login").text)
     failed = browser.post(
         "/login", data={"email": email, "password": WRONG_PASSWORD, "csrf_token": token}
     )
-    token = _csrf(browser.get("/login").text)
+    token = csrf_token(browser.get("/login").text)
     signed_in = browser.post(
         "/login",
         data={"email": email, "password": PASSWORD, "csrf_token": token},

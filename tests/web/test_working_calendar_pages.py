@@ -52,9 +52,7 @@ def test_an_admin_overrides_a_day_and_removes_the_override(
 
 
 def test_a_bad_day_comes_back_with_its_message_and_what_was_typed(boss: TestClient) -> None:
-    response = post_form(
-        boss, "/admin/holidays?lang=zh", "/admin/holidays", day="", name="半天假"
-    )
+    response = post_form(boss, "/admin/holidays?lang=zh", "/admin/holidays", day="", name="半天假")
     assert response.status_code == 422
     assert "此项为必填项" in response.text and 'value="半天假"' in response.text
 
