@@ -28,6 +28,12 @@ def fresh_client(client: TestClient) -> Iterator[TestClient]:
     browser.close()
 
 
+@pytest.fixture
+def browser(fresh_client: TestClient) -> TestClient:
+    """A client of the shared app with its own cookie jar (the sign-in and CSRF tests' name)."""
+    return fresh_client
+
+
 @pytest.fixture(scope="session")
 def ask_api(client: TestClient) -> Ask:
     """POST a new question to /api/v1/chat once per session and return the JSON answer."""
