@@ -13,18 +13,12 @@ from sqlalchemy import create_engine, select, text
 
 from portal import accounts
 from portal.models import OutboxMessage
-from portal.uscc import check_character
-from tests.support.forms import csrf_token
+from tests.support.forms import credit_code, csrf_token
 from web.db import migrate
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "seven lanterns over nansha bay"
 _serial = itertools.count(1)
-
-
-def _code() -> str:
-    body = f"91440106MC{next(_serial):07d}"
-    return body + check_character(body)
 
 
 def _email(name: str = "life") -> str:
@@ -50,7 +44,7 @@ def _register(browser: TestClient) -> str:
     email = _email("owner")
     fields = {
         "company_name": "广州示例基因治疗有限公司",
-        "credit_code": _code(),
+        "credit_code": credit_code(),
         "contact_name": "陈静",
         "phone": "020-12345678",
         "email": email,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from portal import accounts, notifications
 from portal.models import OutboxMessage, User
 from retrieval.embeddings import EmbeddingModel
 from tests.support.forms import PASSWORD, credit_code, csrf_token
+from tests.support.live_server import free_port
 from tests.support.session import company_browser
 from web.app import create_app
 from web.core.components import Components, build
@@ -150,17 +150,11 @@ class Inbox:
         return [email.message_from_bytes(r, policy=default_policy) for r in raw]  # type: ignore[misc]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on 127.0.0.1 and a free port, for the duration of a test."""
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
@@ -254,7 +248,7 @@ def test_an_unreachable_server_records_the_error_without_raising(
 ) -> None:
     _, message_id = _user_with_message(outbox_db)
 
-    report = deliver_once(sessions=outbox_db, send=_sender(_free_port()))
+    report = deliver_once(sessions=outbox_db, send=_sender(free_port()))
 
     assert report.failed == 1
     with outbox_db() as session:
