@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 
 from benchmarks.scale.corpus import ROOT
+from tests.support.live_server import free_port
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -27,13 +27,6 @@ def command() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from web.cli import app; app()"]
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def process_memory_mb(pid: int) -> dict[str, float]:

@@ -1,4 +1,8 @@
-"""The real app served by uvicorn on a free local port, and Debian's Chromium to drive it."""
+"""The real app served by uvicorn on a free local port, and Debian's Chromium to drive it.
+
+What the browser tests call with their own arguments (contexts, screenshots, signing in and
+signing up through the forms) is in tests/support/browser.py.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,15 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.support.browser import CHROMIUM
 from web.app import create_app
 from web.core.components import Components
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")

@@ -3,53 +3,27 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import time
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from portal import accounts
 from portal.models import OutboxMessage
 from portal.uscc import check_character
+from tests.support.browser import DESKTOP, E2E, PHONE, new_context, screenshot
 from web.core.components import Components
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "seven lanterns over nansha bay"
 TIMEOUT_MS = 60_000
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 _serial = itertools.count(1)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def _context(browser: Browser, base_url: str, locale: str) -> BrowserContext:
-    context = browser.new_context(base_url=base_url, locale=locale, viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
 
 
 def _main_fits(page: Page) -> None:
@@ -95,7 +69,7 @@ def _link_in_outbox(components: Components, email: str, path: str) -> str:
 def test_a_forgotten_password_is_reset_through_the_link_in_the_outbox(
     browser: Browser, base_url: str, components: Components
 ) -> None:
-    context = _context(browser, base_url, "zh-CN")
+    context = new_context(browser, base_url, "zh-CN", timeout_ms=TIMEOUT_MS)
     page = context.new_page()
     email = _register(page)
     page.click("header form.logout button")
@@ -106,7 +80,7 @@ def test_a_forgotten_password_is_reset_through_the_link_in_the_outbox(
     page.click("#forgot button[type=submit]")
     expect(page.locator("p.notice")).to_contain_text("如果该邮箱有账号")
     page.set_viewport_size(PHONE)
-    _screenshot(page, "password-forgot-sent-zh-390.png")
+    screenshot(page, "password-forgot-sent-zh-390.png")
 
     page.goto(_link_in_outbox(components, email, "/password/reset"))
     expect(page.locator("h1")).to_have_text("设置新密码")
@@ -115,7 +89,7 @@ def test_a_forgotten_password_is_reset_through_the_link_in_the_outbox(
     page.click("#reset button[type=submit]")
     expect(page.locator("#e-password")).to_contain_text("这是最常见的密码之一")
     _main_fits(page)
-    _screenshot(page, "password-reset-refused-zh-390.png")
+    screenshot(page, "password-reset-refused-zh-390.png")
     page.fill("#f-password", NEW_PASSWORD)
     page.fill("#f-password_again", NEW_PASSWORD)
     page.click("#reset button[type=submit]")
@@ -144,7 +118,7 @@ def _ask(page: Page, question: str) -> None:
 def test_my_questions_lists_searches_reopens_prints_and_exports(
     browser: Browser, base_url: str
 ) -> None:
-    context = _context(browser, base_url, "zh-CN")
+    context = new_context(browser, base_url, "zh-CN", timeout_ms=TIMEOUT_MS)
     page = context.new_page()
     _register(page)
     page.goto("/chat")
@@ -166,7 +140,7 @@ def test_my_questions_lists_searches_reopens_prints_and_exports(
         page.set_viewport_size(size)
         page.goto(f"/history?lang={lang}")
         _main_fits(page)
-        _screenshot(page, f"history-list-{lang}-{name}.png")
+        screenshot(page, f"history-list-{lang}-{name}.png")
 
     # Typing searches without a button press (htmx); the address keeps the query.
     page.fill("#history-q", "税率")
@@ -182,11 +156,11 @@ def test_my_questions_lists_searches_reopens_prints_and_exports(
         page.set_viewport_size(size)
         page.goto(page.url.split("?")[0] + f"?lang={lang}")
         _main_fits(page)
-        _screenshot(page, f"history-conversation-{lang}-{name}.png")
+        screenshot(page, f"history-conversation-{lang}-{name}.png")
     page.emulate_media(media="print")
     expect(page.locator("header.site")).to_be_hidden()
     expect(page.locator(".history-actions")).to_be_hidden()
-    _screenshot(page, "history-conversation-print-zh.png")
+    screenshot(page, "history-conversation-print-zh.png")
     page.emulate_media(media="screen")
 
     with page.expect_download() as download:
@@ -202,7 +176,7 @@ def test_my_questions_lists_searches_reopens_prints_and_exports(
 
 
 def test_the_account_page_at_both_sizes_in_both_languages(browser: Browser, base_url: str) -> None:
-    context = _context(browser, base_url, "zh-CN")
+    context = new_context(browser, base_url, "zh-CN", timeout_ms=TIMEOUT_MS)
     page = context.new_page()
     _register(page)
     page.fill("#f-name", "王芳")
@@ -223,5 +197,5 @@ def test_the_account_page_at_both_sizes_in_both_languages(browser: Browser, base
         page.set_viewport_size(size)
         page.goto(f"/account?lang={lang}")
         _main_fits(page)
-        _screenshot(page, f"account-{lang}-{name}.png")
+        screenshot(page, f"account-{lang}-{name}.png")
     context.close()

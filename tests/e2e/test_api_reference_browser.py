@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Browser, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.support.browser import E2E
+
+pytestmark = E2E
+
 # ReDoc 2 always draws an "API docs by Redocly" credit whose logo it asks of its vendor's CDN;
 # the CSP blocks it before any request leaves, and ReDoc then hides the image.
 REDOC_CREDIT_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 
 
 def test_the_api_reference_renders_and_searches_with_nothing_from_elsewhere(

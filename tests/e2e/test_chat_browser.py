@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+from tests.support.browser import E2E, screenshot
+
+pytestmark = E2E
+
 CIT_ZH = "南沙的企业所得税优惠税率是多少？"
 ANSWER_TIMEOUT_MS = 30_000
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 
 # Answers take a moment on a busy machine; every expectation may wait this long.
 expect.set_options(timeout=ANSWER_TIMEOUT_MS)
@@ -36,17 +29,6 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context.set_default_timeout(ANSWER_TIMEOUT_MS)
     yield context.new_page()
     context.close()
-
-
-def _screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
-    return path
 
 
 def _ask(page: Page, question: str, turns: int) -> Locator:
@@ -76,7 +58,7 @@ def test_visitor_asks_opens_the_cited_passage_switches_language_and_starts_over(
     assert page.evaluate("window.__sameDocument") is True, "the page reloaded instead of htmx"
     assert page.input_value("#question") == "", "the form is reset after an answer"
     assert page.input_value("#conversation_id"), "the conversation id arrives out of band"
-    _screenshot(page, "chat-answered-zh.png")
+    screenshot(page, "chat-answered-zh.png")
 
     # Open the first citation's passage: the quote is highlighted in the document.
     quote = citations.first.locator("blockquote").inner_text().strip()
@@ -86,7 +68,7 @@ def test_visitor_asks_opens_the_cited_passage_switches_language_and_starts_over(
     expect(mark).to_have_count(1)
     assert mark.inner_text().strip() == quote
     expect(mark).to_be_in_viewport()
-    _screenshot(page, "document-highlight-zh.png")
+    screenshot(page, "document-highlight-zh.png")
 
     # Back to the chat, switch to English and ask there.
     page.go_back()
@@ -99,7 +81,7 @@ def test_visitor_asks_opens_the_cited_passage_switches_language_and_starts_over(
     expect(turn.locator(".answer")).to_contain_text("1 May 2026")
     expect(turn.locator(".answer")).to_have_attribute("lang", "en")
     expect(turn.get_by_role("link", name="Open the passage").first).to_be_visible()
-    _screenshot(page, "chat-answered-en.png")
+    screenshot(page, "chat-answered-en.png")
 
     # Start over: an empty conversation, still in English.
     page.get_by_role("link", name="Start over").click()
@@ -171,7 +153,7 @@ def test_chat_works_without_javascript_through_the_redirect(
         assert turn.locator("ol.citations > li.citation").count() >= 1
         conversation = re.search(r"c=([A-Za-z0-9_-]+)", page.url)
         assert conversation and page.input_value("#conversation_id") == conversation.group(1)
-        _screenshot(page, "chat-answered-nojs-zh.png")
+        screenshot(page, "chat-answered-nojs-zh.png")
     finally:
         context.close()
 
@@ -212,7 +194,7 @@ def test_enter_sends_shift_enter_breaks_the_line_and_the_answer_is_in_view_and_a
         if thumbs.count():
             assert thumbs.first.locator("svg").count() == 1
             assert not re.search("[\U0001f44d\U0001f44e]", latest.inner_text())
-        _screenshot(page, "chat-enter-phone-zh.png")
+        screenshot(page, "chat-enter-phone-zh.png")
 
         # The viewer's back link returns to this conversation, not to the library.
         conversation = page.input_value("#conversation_id")

@@ -4,53 +4,26 @@ the dashboard's charts and the knowledge-base upload form, screenshot at two siz
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
 from portal import accounts, service_requests
 from portal.uscc import check_character
+from tests.support.browser import DESKTOP, E2E, PHONE, new_context, screenshot, sign_in_page
 from web.core.components import Components
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
-SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 FALSE_RATE = "南沙先行启动区符合条件的鼓励类产业企业，企业所得税减按9%的税率征收。"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def _context(browser: Browser, base_url: str, size: str = "desktop") -> BrowserContext:
-    width, height = SIZES[size]
-    context = browser.new_context(
-        base_url=base_url, locale="zh-CN", viewport={"width": width, "height": height}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
 
 
 def _staff(components: Components) -> str:
@@ -88,21 +61,13 @@ def _request(components: Components) -> str:
         return item.tracking_number
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_a_reply_drafted_from_the_documents_and_an_unsupported_figure_flagged(
     browser: Browser, base_url: str, components: Components
 ) -> None:
     number = _request(components)
-    context = _context(browser, base_url)
+    context = new_context(browser, base_url, viewport=DESKTOP)
     page = context.new_page()
-    _sign_in(page, _staff(components))
+    sign_in_page(page, _staff(components))
     page.goto(f"/staff/requests/{number}?lang=zh")
 
     # "Suggest from the knowledge base" fills the reply box (htmx) with cited passages.
@@ -111,7 +76,7 @@ def test_a_reply_drafted_from_the_documents_and_an_unsupported_figure_flagged(
     expect(page.locator("#draft-notice")).to_contain_text("已填入知识库的引用段落")
     draft = page.input_value("#f-body")
     assert draft.startswith("您好，") and "15%" in draft and "出处：" in draft
-    _screenshot(page, "desk-reply-draft-zh.png")
+    screenshot(page, "desk-reply-draft-zh.png")
 
     # Staff edit the figure into one no document states: the reply is held and highlighted.
     page.fill("#f-body", f"您好！{FALSE_RATE}如有疑问请随时联系。")
@@ -122,7 +87,7 @@ def test_a_reply_drafted_from_the_documents_and_an_unsupported_figure_flagged(
     expect(review.locator(".unsupported-figures")).to_contain_text("9%")
     expect(page.locator("#timeline")).not_to_contain_text("9%")
     review.scroll_into_view_if_needed()
-    _screenshot(page, "desk-reply-flagged-zh.png")
+    screenshot(page, "desk-reply-flagged-zh.png")
 
     # "Edit": back to the box; a corrected reply goes out without a warning.
     page.click("#edit-reply")
@@ -146,14 +111,14 @@ def test_a_reply_drafted_from_the_documents_and_an_unsupported_figure_flagged(
 def test_dashboard_and_upload_form_screens(
     browser: Browser, base_url: str, components: Components, size: str, tmp_path: Path
 ) -> None:
-    context = _context(browser, base_url, size)
+    context = new_context(browser, base_url, viewport=PHONE if size == "phone" else DESKTOP)
     page = context.new_page()
-    _sign_in(page, _staff(components))
+    sign_in_page(page, _staff(components))
     for lang in ("zh", "en"):
         page.goto(f"/staff/dashboard?lang={lang}")
         expect(page.locator("#per-day-chart .x-label").first).to_be_visible()
         expect(page.locator("#kpi-deflection .kpi-explain")).to_be_visible()
-        _screenshot(page, f"desk-dashboard-{lang}-{size}.png")
+        screenshot(page, f"desk-dashboard-{lang}-{size}.png")
 
         page.goto(f"/staff/knowledge/new?lang={lang}")
         notice = tmp_path / f"notice-{lang}.md"
@@ -171,5 +136,5 @@ def test_dashboard_and_upload_form_screens(
         assert page.input_value("#f-effective") == "2025-04-01"
         assert page.locator("#f-issued").get_attribute("type") == "date"
         assert page.eval_on_selector("#f-file", "el => el.files.length") == 1
-        _screenshot(page, f"desk-upload-{lang}-{size}.png")
+        screenshot(page, f"desk-upload-{lang}-{size}.png")
     context.close()

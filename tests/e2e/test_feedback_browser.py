@@ -8,74 +8,31 @@ company in one step, and the company reads the notice.
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from knowledge.loaders import load_bytes
 from portal import accounts
-from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
+from tests.support.browser import E2E, new_context, register_page, screenshot
 from web.app import create_app
 from web.core.components import Components, build, prepare_knowledge
 from web.settings import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 QUESTION = "南沙的企业所得税优惠税率是多少？"
 TIMEOUT_MS = 30_000
-_serial = itertools.count(1)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def _context(browser: Browser, base_url: str, locale: str) -> BrowserContext:
-    context = browser.new_context(
-        base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
-
-
-def _register(page: Page, company: str) -> None:
-    n = next(_serial)
-    body = f"91440800MF{n:07d}"
-    page.goto("/register")
-    page.fill("#f-company_name", company)
-    page.fill("#f-credit_code", body + check_character(body))
-    page.fill("#f-contact_name", "黄蕾")
-    page.fill("#f-phone", "020-66668888")
-    page.fill("#f-email", f"e2e-fb{n}-{time.time_ns()}@example.cn")
-    page.fill("#f-password", PASSWORD)
-    page.click("#register button[type=submit]")
-    page.wait_for_url(re.compile(r"/account"))
 
 
 def _staff_signs_in(page: Page, components: Components) -> None:
@@ -94,9 +51,9 @@ def _staff_signs_in(page: Page, components: Components) -> None:
 def test_a_company_marks_an_answer_wrong_and_staff_see_it_with_its_citations(
     browser: Browser, base_url: str, components: Components
 ) -> None:
-    company_ctx = _context(browser, base_url, "zh-CN")
+    company_ctx = new_context(browser, base_url, "zh-CN")
     company = company_ctx.new_page()
-    _register(company, "江门反馈端到端生物有限公司")
+    register_page(company, "江门反馈端到端生物有限公司", contact="黄蕾")
 
     # The company asks in the chat page (htmx appends the answer with its action bar).
     company.goto("/chat")
@@ -120,10 +77,10 @@ def test_a_company_marks_an_answer_wrong_and_staff_see_it_with_its_citations(
     actions.locator("button.send-unhelpful").click()
     expect(actions.locator(".feedback-done")).to_contain_text("感谢您的反馈")
     assert company.evaluate("window.__sameDocument") is True, "htmx should not reload the page"
-    _screenshot(company, "feedback-given-zh.png")
+    screenshot(company, "feedback-given-zh.png")
 
     # Staff open the feedback list, filter by "wrong" and find it with its citations.
-    staff_ctx = _context(browser, base_url, "en-US")
+    staff_ctx = new_context(browser, base_url, "en-US")
     staff = staff_ctx.new_page()
     _staff_signs_in(staff, components)
     staff.goto("/staff/queue?lang=en")
@@ -144,7 +101,7 @@ def test_a_company_marks_an_answer_wrong_and_staff_see_it_with_its_citations(
     expect(citation.locator("blockquote")).not_to_be_empty()
     href = citation.locator("a.cite-title").get_attribute("href")
     assert href and href.startswith("/documents/")
-    _screenshot(staff, "staff-feedback-en.png")
+    screenshot(staff, "staff-feedback-en.png")
 
     company_ctx.close()
     staff_ctx.close()
@@ -202,9 +159,9 @@ def test_an_attached_answer_shows_in_the_impact_list_and_its_company_is_notified
     browser: Browser, own_app: tuple[str, Components]
 ) -> None:
     base_url, parts = own_app
-    company_ctx = _context(browser, base_url, "en-US")
+    company_ctx = new_context(browser, base_url, "en-US")
     company = company_ctx.new_page()
-    _register(company, "Foshan Provenance Biotech Ltd")
+    register_page(company, "Foshan Provenance Biotech Ltd", contact="黄蕾")
 
     # The company asks, then opens a new request "with this answer".
     company.goto("/chat?lang=en")
@@ -230,7 +187,7 @@ def test_an_attached_answer_shows_in_the_impact_list_and_its_company_is_notified
     parts.indexer.ingest(
         [load_bytes(NEW_RULES.encode(), filename="new.md")], origin="bundled", prune=False
     )
-    staff_ctx = _context(browser, base_url, "en-US")
+    staff_ctx = new_context(browser, base_url, "en-US")
     staff = staff_ctx.new_page()
     _staff_signs_in(staff, parts)
     prepare_knowledge(parts).supersede(
@@ -246,7 +203,7 @@ def test_an_attached_answer_shows_in_the_impact_list_and_its_company_is_notified
     expect(staff.locator(f"table.impact-answers tr[data-answer-id='{answer_id}']")).to_contain_text(
         "version 1"
     )
-    _screenshot(staff, "impact-list-en.png")
+    screenshot(staff, "impact-list-en.png")
     staff.click("#impact-notify button[type=submit]")
     expect(staff.locator("#impact-report")).to_contain_text("1 notified (1 requests, 0 companies)")
 
@@ -254,6 +211,6 @@ def test_an_attached_answer_shows_in_the_impact_list_and_its_company_is_notified
     company.goto("/notifications?lang=en")
     expect(company.locator("main")).to_contain_text("Nansha stem cell storage subsidy (2023)")
     expect(company.locator("main")).to_contain_text(number)
-    _screenshot(company, "impact-notice-en.png")
+    screenshot(company, "impact-notice-en.png")
     company_ctx.close()
     staff_ctx.close()

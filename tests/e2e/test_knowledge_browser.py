@@ -8,7 +8,6 @@ index stays untouched) with the real USE model and the background indexing worke
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -18,27 +17,21 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fpdf import FPDF
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from knowledge.loaders import load_bytes
 from portal import accounts
 from retrieval.embeddings import EmbeddingModel
+from tests.support.browser import E2E, screenshot
 from web.app import create_app
 from web.core.components import Components, build
 from web.settings import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 60_000
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
 
 OLDER = (
@@ -112,14 +105,6 @@ def knowledge_app(
     parts.engine.dispose()
 
 
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def test_staff_upload_a_pdf_regulation_ask_about_it_and_supersede_the_old_one(
     browser: Browser, knowledge_app: tuple[str, Components], tmp_path: Path
 ) -> None:
@@ -159,7 +144,7 @@ def test_staff_upload_a_pdf_regulation_ask_about_it_and_supersede_the_old_one(
     page.wait_for_url("**/staff/knowledge/cell-bank-registration-2026-en?done=queued")
     status = page.locator("#index-status")
     expect(status).to_contain_text("Indexed")
-    _screenshot(page, "knowledge-indexed-en.png")
+    screenshot(page, "knowledge-indexed-en.png", min_bytes=0)
     page.goto("/staff/knowledge/cell-bank-registration-2026-en")
     expect(page.locator("table.versions-table")).to_contain_text(email)
 
@@ -186,7 +171,7 @@ def test_staff_upload_a_pdf_regulation_ask_about_it_and_supersede_the_old_one(
     page.click("#impact-link")
     page.wait_for_url("**/staff/knowledge/cell-bank-filing-2019-en/impact")
     expect(page.locator("h1")).to_contain_text("Nansha cell bank filing rules (2019)")
-    _screenshot(page, "knowledge-impact-en.png")
+    screenshot(page, "knowledge-impact-en.png", min_bytes=0)
 
     # A question about the present no longer quotes the superseded rules.
     page.goto("/chat?lang=en")

@@ -8,11 +8,9 @@ looked at.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -20,23 +18,17 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from portal import accounts, service_requests
 from portal.models import Company
 from portal.uscc import check_character
+from tests.support.browser import ARTIFACTS, E2E, sign_in_page
 from web.core.components import Components
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NARROWEST = {"width": 360, "height": 740}
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
 
 # What the page measures: sideways overflow, the widest offender, and wrapped badges.
@@ -68,6 +60,12 @@ class People:
     staff: str
     admin: str
     number: str
+
+
+def _sign_in(context: BrowserContext, email: str) -> None:
+    page = context.new_page()
+    sign_in_page(page, email)
+    page.close()
 
 
 @pytest.fixture(scope="module")
@@ -117,16 +115,6 @@ def people(components: Components) -> People:
             idempotency_key=f"layout-{stamp}",
         )
         return People(member.email, staff.email, admin.email, request.tracking_number)
-
-
-def _sign_in(context: BrowserContext, email: str) -> None:
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_load_state()
-    page.close()
 
 
 @pytest.fixture(scope="module")

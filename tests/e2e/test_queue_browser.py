@@ -4,25 +4,32 @@ and an SLA clock that skips a holiday; screenshots at desktop and phone size in 
 from __future__ import annotations
 
 import itertools
-import os
 import re
 import time
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import delete
 
 from portal import accounts, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Holiday, ServiceRequest, User
 from portal.uscc import check_character
+from tests.support.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    E2E,
+    PHONE,
+    new_context,
+    screenshot,
+    sign_in_page,
+)
 from web.core.components import Components
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
 CST = ZoneInfo("Asia/Shanghai")
@@ -36,44 +43,9 @@ FIELDS = {
     "tests_requested": ["sterility"],
     "report_language": "zh",
 }
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 _serial = itertools.count(1)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def _context(
-    browser: Browser, base_url: str, locale: str, viewport: dict[str, int] = DESKTOP
-) -> BrowserContext:
-    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)  # type: ignore[arg-type]
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _user(components: Components, role: str, name: str) -> str:
@@ -134,9 +106,9 @@ def test_bulk_assignment_and_a_saved_view_in_the_queue(
     company_id, numbers = _company_with_requests(
         components, "广州视图批量细胞有限公司", ["CAR-T 放行检测 A 批", "CAR-T 放行检测 B 批"]
     )
-    context = _context(browser, base_url, "zh-CN")
+    context = new_context(browser, base_url, "zh-CN")
     page = context.new_page()
-    _sign_in(page, _user(components, "staff", "周敏"))
+    sign_in_page(page, _user(components, "staff", "周敏"))
     expect(page).to_have_url(re.compile(r"/staff/queue$"))  # staff land on the queue
 
     # Bulk: tick both of this company's requests, assign them to oneself in one click.
@@ -179,9 +151,9 @@ def test_an_sla_clock_skips_a_holiday_the_admin_enters(
         session.execute(delete(Holiday).where(Holiday.day == holiday))
         session.commit()
     try:
-        context = _context(browser, base_url, "en-US")
+        context = new_context(browser, base_url, "en-US")
         page = context.new_page()
-        _sign_in(page, _user(components, "admin", "Admin Zhao"))
+        sign_in_page(page, _user(components, "admin", "Admin Zhao"))
         expect(page).to_have_url(re.compile(r"/staff/dashboard$"))  # admins land on the dashboard
         page.goto(f"/staff/requests/{number}?lang=en")
         # 16 working hours at normal priority: Fri 2 h, Mon 9 h, Tue 5 h.
@@ -196,7 +168,7 @@ def test_an_sla_clock_skips_a_holiday_the_admin_enters(
         page.click("#new-day button[type=submit]")
         expect(page.locator("#day-2035-03-05")).to_contain_text("Our override")
         page.goto("/admin/holidays?year=2026&lang=en")
-        _screenshot(page, "admin-holidays-en-1280.png")
+        screenshot(page, "admin-holidays-en-1280.png")
 
         page.goto(f"/staff/requests/{number}?lang=en")
         expect(page.locator(".sla-clocks")).to_contain_text(
@@ -216,9 +188,9 @@ def test_spring_festival_2026_from_the_package_pushes_the_due_time(
     _, (number,) = _company_with_requests(
         components, "广州春节时钟生物有限公司", ["春节前的请求"], created=before
     )
-    context = _context(browser, base_url, "zh-CN")
+    context = new_context(browser, base_url, "zh-CN")
     page = context.new_page()
-    _sign_in(page, _user(components, "staff", "春节值班"))
+    sign_in_page(page, _user(components, "staff", "春节值班"))
     page.goto(f"/staff/requests/{number}")
     # Fri 2 h, make-up Saturday the 14th 9 h, then nothing until Tuesday the 24th: 5 h.
     expect(page.locator(".sla-clocks")).to_contain_text(
@@ -258,9 +230,9 @@ def test_screenshots_of_the_queue_and_the_request_page(
             request=request,
             assignee_id=staff_id,
         )
-    context = _context(browser, base_url, locale, viewport)
+    context = new_context(browser, base_url, locale, viewport)
     page = context.new_page()
-    _sign_in(page, email)
+    sign_in_page(page, email)
     page.goto(f"/staff/queue?assignee=me&lang={lang}")
     page.click(".save-view summary")
     page.fill("#f-view-name", "我的" if lang == "zh" else "Mine")
@@ -272,7 +244,7 @@ def test_screenshots_of_the_queue_and_the_request_page(
     page.click("#save-view button[type=submit]")
     expect(page.locator("#views .view-count").first).to_be_visible()
     page.check("#select-all")
-    _screenshot(page, f"queue-views-{lang}-{size}.png")
+    screenshot(page, f"queue-views-{lang}-{size}.png")
     page.goto(f"/staff/requests/{numbers[1]}?lang={lang}")
     expect(page.locator("#customer")).to_contain_text("林晓")
     expect(page.locator("#customer")).to_contain_text(numbers[0])
@@ -280,5 +252,5 @@ def test_screenshots_of_the_queue_and_the_request_page(
         page.locator("#customer").scroll_into_view_if_needed()
         ARTIFACTS.mkdir(exist_ok=True)
         page.locator("#customer").screenshot(path=str(ARTIFACTS / f"customer-panel-{lang}-390.png"))
-    _screenshot(page, f"request-customer-{lang}-{size}.png")
+    screenshot(page, f"request-customer-{lang}-{size}.png")
     context.close()

@@ -2,73 +2,22 @@
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
 import time
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
 from portal import accounts
-from portal.uscc import check_character
+from tests.support.browser import E2E, new_context, register_page, screenshot, sign_in_page
 from web.core.components import Components
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = E2E
+
 PASSWORD = "correct horse battery"
 TIMEOUT_MS = 30_000
-_serial = itertools.count(1)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason=f"{CHROMIUM} is not installed (apt-get install chromium); required in CI",
-    ),
-]
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def _context(browser: Browser, base_url: str, locale: str) -> BrowserContext:
-    context = browser.new_context(
-        base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
-
-
-def _screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    gitignore = ARTIFACTS / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*.png\n")
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000, "the screenshot looks empty"
-
-
-def _register(page: Page, company: str) -> None:
-    n = next(_serial)
-    body = f"91440600MF{n:07d}"
-    page.goto("/register")
-    page.fill("#f-company_name", company)
-    page.fill("#f-credit_code", body + check_character(body))
-    page.fill("#f-contact_name", "林晓")
-    page.fill("#f-phone", "020-66668888")
-    page.fill("#f-email", f"e2e{n}-{time.time_ns()}@example.cn")
-    page.fill("#f-password", PASSWORD)
-    page.click("#register button[type=submit]")
-    page.wait_for_url(re.compile(r"/account"))
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _staff_email(components: Components) -> str:
@@ -88,9 +37,9 @@ def test_request_from_submission_to_rating_and_out_of_reach_of_others(
     batch = tmp_path / "batch-record.txt"
     batch.write_text("批号 A001：合格\n", encoding="utf-8")
 
-    company_ctx = _context(browser, base_url, "zh-CN")
+    company_ctx = new_context(browser, base_url, "zh-CN")
     company = company_ctx.new_page()
-    _register(company, "广州端到端细胞治疗有限公司")
+    register_page(company, "广州端到端细胞治疗有限公司")
 
     # The company picks the service and fills its typed form; answers appear while it types.
     company.goto("/requests/new")
@@ -112,27 +61,27 @@ def test_request_from_submission_to_rating_and_out_of_reach_of_others(
     assert company.locator("#suggestions .deflect").count() <= 3
     expect(company.locator("#suggestions")).to_contain_text("这解答了您的问题吗？")
     assert company.input_value("#deflection_id"), "the deflection id arrives out of band"
-    _screenshot(company, "request-form-suggestions-zh.png")
+    screenshot(company, "request-form-suggestions-zh.png")
     company.click("#request-form button[type=submit]")
     company.wait_for_url(re.compile(r"/requests/GBA-CGT-\d{4}-\d{6}\?created=1"))
     number = company.locator("h1 .tracking").inner_text().strip()
     expect(company.locator(".notice.success")).to_contain_text(number)
     expect(company.locator("#timeline")).to_contain_text("样品信息表.pdf")
-    _screenshot(company, "request-confirmation-zh.png")
+    screenshot(company, "request-confirmation-zh.png")
     attachment_url = company.locator("#timeline a[download]").first.get_attribute("href")
     assert attachment_url
 
     # Staff see it at the top of the newest-first queue, with a triage suggestion to accept.
-    staff_ctx = _context(browser, base_url, "en-US")
+    staff_ctx = new_context(browser, base_url, "en-US")
     staff = staff_ctx.new_page()
-    _sign_in(staff, _staff_email(components))
+    sign_in_page(staff, _staff_email(components))
     staff.goto("/staff/queue?sort=newest&lang=en")
     first_row = staff.locator("table.queue-table tbody tr").first
     expect(first_row).to_contain_text(number)
     staff.select_option("select[name=service]", "release_lot_testing")  # htmx: results only
     expect(staff).to_have_url(re.compile(r"service=release_lot_testing"))
     expect(staff.locator("#results")).to_contain_text(number)
-    _screenshot(staff, "staff-queue-en.png")
+    screenshot(staff, "staff-queue-en.png")
     first_row = staff.locator("table.queue-table tbody tr", has_text=number)
     first_row.locator("a.tracking").click()
     expect(staff.locator("#triage")).to_contain_text("Triage suggestion")
@@ -143,7 +92,7 @@ def test_request_from_submission_to_rating_and_out_of_reach_of_others(
     expect(staff.locator("#timeline")).to_contain_text("请提供该批次的批记录。")
     staff.click("#transitions button[value=awaiting_company]")
     expect(staff.locator(".meta")).to_contain_text("Awaiting")
-    _screenshot(staff, "staff-request-en.png")
+    screenshot(staff, "staff-request-en.png")
 
     # The company sees the question and replies with a file: back in progress.
     company.goto(f"/requests/{number}")
@@ -166,23 +115,23 @@ def test_request_from_submission_to_rating_and_out_of_reach_of_others(
     company.fill("#f-comment", "响应及时")
     company.click("#rating button[type=submit]")
     expect(company.locator("#rating")).to_contain_text("5/5")
-    _screenshot(company, "request-rated-zh.png")
+    screenshot(company, "request-rated-zh.png")
     company.goto(f"/requests/{number}?lang=en")
     expect(company.locator("#rating")).to_contain_text("Your rating: 5/5")
-    _screenshot(company, "request-rated-en.png")
+    screenshot(company, "request-rated-en.png")
 
     # The dashboard counts it.
     staff.goto("/staff/dashboard?lang=en")
     assert int(staff.locator("#kpi-total").inner_text()) >= 1
     expect(staff.locator("#kpi-rating")).not_to_have_text("–")
-    _screenshot(staff, "staff-dashboard-en.png")
+    screenshot(staff, "staff-dashboard-en.png")
     staff.goto("/staff/dashboard?lang=zh")
-    _screenshot(staff, "staff-dashboard-zh.png")
+    screenshot(staff, "staff-dashboard-zh.png")
 
     # A second company reaches none of it.
-    other_ctx = _context(browser, base_url, "zh-CN")
+    other_ctx = new_context(browser, base_url, "zh-CN")
     other = other_ctx.new_page()
-    _register(other, "深圳另一家基因公司")
+    register_page(other, "深圳另一家基因公司")
     for url in (f"/requests/{number}", attachment_url, f"/api/v1/requests/{number}"):
         response = other.goto(url)
         assert response is not None and response.status == 404, url

@@ -5,22 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_requests_browser import TIMEOUT_MS, _register, _screenshot, pytestmark
+from tests.support.browser import E2E, new_context, register_page, screenshot
 from web.core.components import Components
+
+pytestmark = E2E
 
 __all__ = ["pytestmark"]  # the same marks: e2e, skipped only without Chromium outside CI
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _context(
-    browser: Browser, base_url: str, locale: str, viewport: dict[str, int]
-) -> BrowserContext:
-    context = browser.new_context(base_url=base_url, locale=locale, viewport=viewport)  # type: ignore[arg-type]
-    context.set_default_timeout(TIMEOUT_MS)
-    return context
 
 
 def _main_fits(page: Page) -> None:
@@ -38,7 +32,7 @@ def test_a_company_goes_from_the_guide_through_the_checklist_to_a_request_on_a_p
 ) -> None:
     sample = tmp_path / "样品信息表.pdf"
     sample.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    context = _context(browser, base_url, "zh-CN", PHONE)
+    context = new_context(browser, base_url, "zh-CN", PHONE)
     page = context.new_page()
 
     # A visitor finds the service in the public catalog and reads its guide.
@@ -54,7 +48,7 @@ def test_a_company_goes_from_the_guide_through_the_checklist_to_a_request_on_a_p
     _main_fits(page)
 
     # It registers, comes back to the guide and applies.
-    _register(page, "广州指南到申请细胞科技有限公司")
+    register_page(page, "广州指南到申请细胞科技有限公司")
     page.goto("/services/release_lot_testing")
     page.click(".guide-actions a.button")
     page.wait_for_url(re.compile(r"/requests/new\?service=release_lot_testing"))
@@ -101,19 +95,19 @@ def test_screenshots_of_the_guide_and_the_checklist_in_both_languages_and_sizes(
 ) -> None:
     for lang, locale in (("zh", "zh-CN"), ("en", "en-US")):
         for name, viewport in (("390", PHONE), ("1280", DESKTOP)):
-            context = _context(browser, base_url, locale, viewport)
+            context = new_context(browser, base_url, locale, viewport)
             page = context.new_page()
             page.goto(f"/services?lang={lang}")
-            _screenshot(page, f"services-{lang}-{name}.png")
+            screenshot(page, f"services-{lang}-{name}.png")
             page.goto(f"/services/release_lot_testing?lang={lang}")
             _main_fits(page)
-            _screenshot(page, f"guide-{lang}-{name}.png")
-            _register(page, f"截图{lang}{name}细胞科技有限公司")
+            screenshot(page, f"guide-{lang}-{name}.png")
+            register_page(page, f"截图{lang}{name}细胞科技有限公司")
             page.goto(f"/requests/new?service=release_lot_testing&lang={lang}")
             page.fill("#f-title", "CAR-T")
             page.select_option("#f-product_type", "car_t")
             page.click("#request-form button[type=submit]")
             expect(page.locator("#missing-summary")).to_be_visible()
             _main_fits(page)
-            _screenshot(page, f"checklist-{lang}-{name}.png")
+            screenshot(page, f"checklist-{lang}-{name}.png")
             context.close()

@@ -21,8 +21,9 @@ from fastapi.testclient import TestClient
 from knowledge.documents import DocumentMeta, SourceDocument
 from knowledge.loaders import SOURCES_DIR, load_path
 from portal import accounts, deflection
-from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
+from tests.support.forms import csrf_token, unique_email
+from tests.support.users import create_staff, register_company
 from web.app import create_app
 from web.core.components import Components, build
 from web.settings import Settings
@@ -108,19 +109,6 @@ def injection_document() -> SourceDocument:
 _serial = itertools.count(1)
 
 
-def token_of(page: str) -> str:
-    """The CSRF token in a page's hidden form field."""
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def credit_code() -> str:
-    """A fresh, valid unified social credit code."""
-    body = f"91440115MA{next(_serial):07d}"
-    return body + check_character(body)
-
-
 @dataclass
 class Browser:
     """A signed-in client of the app and the CSRF token of its session."""
@@ -139,27 +127,17 @@ def sign_in(app: FastAPI, email: str, password: str = PASSWORD) -> Browser:
 
 
 def _register(components: Components, name: str, contact: str) -> str:
-    email = f"sec{next(_serial)}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name=name,
-            credit_code=credit_code(),
-            contact_name=contact,
-            phone="020-12345678",
-            email=email,
-            password=PASSWORD,
-        )
-    return email
+    return register_company(
+        components, name=name, contact=contact, phone="020-12345678", password=PASSWORD
+    )[1]
 
 
 def _staff(components: Components, role: str) -> tuple[str, int]:
-    email = f"{role}{next(_serial)}@center.example"
-    with components.sessions() as session:
-        user = accounts.create_user(
-            session=session, email=email, password=PASSWORD, name=f"{role} 用户", role=role
-        )
-        return email, user.id
+    email = unique_email(role, "center.example")
+    user_id, _ = create_staff(
+        components, name=f"{role} 用户", role=role, email=email, password=PASSWORD
+    )
+    return email, user_id
 
 
 def submit_request(browser: Browser, *, title: str, description: str, files=None) -> str:  # type: ignore[no-untyped-def]
@@ -210,7 +188,7 @@ class World:
         return sign_in(self.app, _register(self.components, name, contact))
 
     submit = staticmethod(submit_request)
-    token_of = staticmethod(token_of)
+    token_of = staticmethod(csrf_token)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal import accounts
 from portal.models import OutboxMessage
-from tests.security.conftest import credit_code
+from tests.support.forms import credit_code
 
 _serial = itertools.count(1)
 PASSWORD = "correct horse battery staple"

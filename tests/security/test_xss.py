@@ -9,47 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-MARKERS = ("xss-script", "xss-img", "xss-attr", "xss-svg", "xss-url")
-
-
-def _own_static(src: str) -> bool:
-    """A script file of this site: /static/..., relative or on the test server's own host."""
-    parts = urlsplit(src)
-    return parts.netloc in ("", "testserver") and parts.path.startswith("/static/")
-
-
-def assert_inert(html: str, where: str) -> None:
-    """No script, handler, svg/img or javascript: URL came from a payload; no template ran."""
-    tree = lxml.html.fromstring(html)
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        assert element.tag not in ("iframe", "object", "embed", "base"), (where, element.tag)
-        if element.tag == "script":
-            assert _own_static(element.get("src", "")), where
-            assert not (element.text or "").strip(), where
-        if element.tag == "img":
-            assert element.get("src") != "x", where
-        for name, value in element.attrib.items():
-            assert not name.lower().startswith("on"), (where, element.tag, name)
-            if name in ("href", "src", "action", "formaction", "hx-get", "hx-post"):
-                assert not value.strip().lower().startswith("javascript:"), (where, name, value)
-    assert "xssxss" not in html and "49xss" not in html, where
-
-
-def shown_as_text(html: str, *markers: str) -> bool:
-    """Whether the page's visible text or form values show the payload's markers."""
-    tree = lxml.html.fromstring(html)
-    text = tree.text_content() + " ".join(
-        str(v) for el in tree.iter() if isinstance(el.tag, str) for v in el.attrib.values()
-    )
-    return all(marker in text for marker in markers)
+from tests.security.inert_html import assert_inert, shown_as_text
 
 
 @dataclass
@@ -358,54 +322,3 @@ def test_the_json_api_returns_payloads_as_json_data(world, stored, attack) -> No
     assert detail.json()["title"] == attack.PAYLOAD
     assert attack.SCRIPT in document.json()["title"]
     assert document.json()["issuer"].startswith("Issuer " + attack.IMG)
-
-
-def test_a_javascript_source_url_is_refused_at_ingest(attack) -> None:  # type: ignore[no-untyped-def]
-    from pydantic import ValidationError
-
-    from knowledge.documents import DocumentMeta
-
-    for url in (
-        attack.JS_URL,
-        "JAVASCRIPT:alert(1)",
-        " javascript:alert(1)",
-        "data:text/html,x",
-        "//evil.example/x",
-        "vbscript:x",
-    ):
-        with pytest.raises(ValidationError):
-            DocumentMeta(id="bad-url", title="t", language="en", category="news", source_url=url)
-
-
-def test_a_javascript_source_url_in_the_database_never_becomes_a_link(world, attack) -> None:  # type: ignore[no-untyped-def]
-    """Defence in depth: a row written by another path (an edit, a migration) stays inert."""
-    from knowledge.registry import DocumentRow
-
-    with world.components.sessions() as session:
-        row = session.get(DocumentRow, "xss-payload-doc")
-        original = row.source_url
-        row.source_url = attack.JS_URL
-        session.commit()
-    try:
-        page = world.fresh().get("/documents/xss-payload-doc").text
-        answer = (
-            world.fresh()
-            .post("/chat", data={"question": "Cell therapy quality control payload test"})
-            .text
-        )
-        for html in (page, answer):
-            assert_inert(html, "javascript: source_url")
-    finally:
-        with world.components.sessions() as session:
-            session.get(DocumentRow, "xss-payload-doc").source_url = original
-            session.commit()
-
-
-def test_staff_cannot_set_a_javascript_source_url_through_the_api(world, attack) -> None:  # type: ignore[no-untyped-def]
-    for url in (attack.JS_URL, "data:text/html,<script>alert(1)</script>"):
-        response = world.staff.client.patch(
-            "/api/v1/documents/xss-payload-doc", json={"source_url": url}
-        )
-        assert response.status_code == 422, response.text[:300]
-    document = world.fresh().get("/api/v1/documents/xss-payload-doc").json()
-    assert document["source_url"].startswith("https://")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.live_server import LiveServer, ensure_kb_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is not installed: it is imported from the checkout
@@ -19,6 +22,13 @@ def kb_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Servers start on copies of it in seconds instead of indexing again; it is also what a
     clean full ingest produces, to compare an interrupted and resumed one with.
     """
-    from benchmarks.loadtest import ensure_kb_cache
-
     return ensure_kb_cache(tmp_path_factory.mktemp("kb-cache") / "kb")
+
+
+@pytest.fixture
+def servers() -> Iterator[list[LiveServer]]:
+    """Servers a test starts; whatever still runs at the end is stopped."""
+    started: list[LiveServer] = []
+    yield started
+    for server in started:
+        server.stop()

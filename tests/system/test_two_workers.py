@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
-from portal.uscc import check_character
+from tests.support.forms import credit_code
+from tests.support.live_server import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -70,12 +70,6 @@ The Zephyr cryogenic vault opens from 07:45 to 19:15 on working days.
 QUESTION = "When does the Zephyr cryogenic vault open?"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait(check: Callable[[], bool], what: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -88,7 +82,7 @@ class Worker:
 
     def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = logs / f"{name}.log"
         self.process = subprocess.Popen(
@@ -163,15 +157,10 @@ def workers(portal_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Worker
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def _credit_code() -> str:
-    body = f"91440101MC{secrets.randbelow(10**7):07d}"
-    return body + check_character(body)
-
-
 def _register(client: httpx.Client) -> dict[str, Any]:
     fields = {
         "company_name": "Two Workers Bio Ltd",
-        "credit_code": _credit_code(),
+        "credit_code": credit_code(),
         "contact_name": "Chen Jing",
         "phone": "0755-12345678",
         "email": f"two-workers-{secrets.token_hex(4)}@example.cn",

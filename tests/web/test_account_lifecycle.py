@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select, text
 
 from portal import accounts
 from portal.models import OutboxMessage
-from portal.uscc import check_character
+from tests.support.forms import credit_code, csrf_token
 from web.db import migrate
 
 PASSWORD = "correct horse battery staple"
@@ -21,19 +21,8 @@ NEW_PASSWORD = "seven lanterns over nansha bay"
 _serial = itertools.count(1)
 
 
-def _code() -> str:
-    body = f"91440106MC{next(_serial):07d}"
-    return body + check_character(body)
-
-
 def _email(name: str = "life") -> str:
     return f"{name}{next(_serial)}@example.cn"
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -55,12 +44,12 @@ def _register(browser: TestClient) -> str:
     email = _email("owner")
     fields = {
         "company_name": "广州示例基因治疗有限公司",
-        "credit_code": _code(),
+        "credit_code": credit_code(),
         "contact_name": "陈静",
         "phone": "020-12345678",
         "email": email,
         "password": PASSWORD,
-        "csrf_token": _csrf(browser.get("/register").text),
+        "csrf_token": csrf_token(browser.get("/register").text),
     }
     assert browser.post("/register", data=fields, follow_redirects=False).status_code == 303
     return email
@@ -111,7 +100,7 @@ def test_the_reset_form_answers_the_same_for_known_and_unknown_addresses(
     answers = []
     for email in (owner, _email("nobody")):
         browser = new_browser()
-        token = _csrf(browser.get("/password/forgot").text)
+        token = csrf_token(browser.get("/password/forgot").text)
         answered = browser.post(
             "/password/forgot", data={"email": email, "csrf_token": token}, follow_redirects=False
         )
@@ -130,13 +119,13 @@ def test_a_reset_through_the_outbox_sets_the_password_once_and_ends_other_sessio
     laptop = new_browser()
     email = _register(laptop)
     phone = new_browser()
-    token = _csrf(phone.get("/password/forgot").text)
+    token = csrf_token(phone.get("/password/forgot").text)
     phone.post("/password/forgot", data={"email": email, "csrf_token": token})
     link = _link(client, email, "/password/reset")
 
     form = phone.get(link)
     assert form.status_code == 200 and email in form.text
-    reset = {"token": link.split("=", 1)[1], "csrf_token": _csrf(form.text)}
+    reset = {"token": link.split("=", 1)[1], "csrf_token": csrf_token(form.text)}
     weak = phone.post(
         "/password/reset?lang=zh",
         data={**reset, "password": "1234567890", "password_again": "1234567890"},
@@ -157,7 +146,10 @@ def test_a_reset_through_the_outbox_sets_the_password_once_and_ends_other_sessio
     assert _signed_in(phone) and not _signed_in(laptop)
     _sign_in(new_browser(), email, NEW_PASSWORD)
     stranger = new_browser()
-    used = {"token": reset["token"], "csrf_token": _csrf(stranger.get("/password/forgot").text)}
+    used = {
+        "token": reset["token"],
+        "csrf_token": csrf_token(stranger.get("/password/forgot").text),
+    }
     again = stranger.post(
         "/password/reset", data={**used, "password": PASSWORD, "password_again": PASSWORD}
     )
@@ -179,7 +171,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(new_browse
     email = _register(browser)
     other = new_browser()
     _sign_in(other, email)
-    token = _csrf(browser.get("/account").text)
+    token = csrf_token(browser.get("/account").text)
 
     wrong = browser.post(
         "/account/password?lang=zh",
@@ -221,7 +213,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(new_browse
 
 
 def _invite(browser: TestClient, email: str, name: str = "王芳") -> int:
-    token = _csrf(browser.get("/account").text)
+    token = csrf_token(browser.get("/account").text)
     answer = browser.post(
         "/account/members",
         data={"name": name, "email": email, "csrf_token": token},
@@ -238,7 +230,7 @@ def _join(client: TestClient, browser: TestClient, email: str) -> None:
         "/invitation",
         data={
             "token": link.split("=", 1)[1],
-            "csrf_token": _csrf(page.text),
+            "csrf_token": csrf_token(page.text),
             "password": NEW_PASSWORD,
             "password_again": NEW_PASSWORD,
         },
@@ -271,7 +263,7 @@ def test_a_password_can_no_longer_be_given_to_a_colleagues_account(
     owner = new_browser()
     _register(owner)
     email = _email("colleague")
-    token = _csrf(owner.get("/account").text)
+    token = csrf_token(owner.get("/account").text)
     owner.post(
         "/account/members",
         data={"name": "赵磊", "email": email, "password": PASSWORD, "csrf_token": token},
@@ -299,7 +291,7 @@ def test_a_removed_member_is_signed_out_and_the_last_owner_stays(
             email: accounts.get_user_by_email(session=session, email=email).id  # type: ignore[union-attr]
             for email in (owner_email, colleague_email)
         }
-    token = _csrf(owner.get("/account").text)
+    token = csrf_token(owner.get("/account").text)
 
     last = owner.post(
         f"/account/members/{ids[owner_email]}/remove?lang=zh", data={"csrf_token": token}
@@ -330,7 +322,7 @@ def test_staff_send_a_reset_link_that_goes_to_the_users_own_address(
         )
     staff = new_browser()
     _sign_in(staff, staff_email)
-    token = _csrf(staff.get("/staff/password-reset").text)
+    token = csrf_token(staff.get("/staff/password-reset").text)
 
     sent = staff.post(
         "/staff/password-reset", data={"email": email, "csrf_token": token}, follow_redirects=False

@@ -3,94 +3,18 @@
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from portal import accounts, admin
 from portal.models import Service, Team
-from portal.uscc import check_character
+from tests.support.forms import PASSWORD, csrf_token, unique_email
+from tests.support.session import post_form, sign_in
+from tests.support.users import create_staff
 from web.core.components import Components
 
-PASSWORD = "correct horse battery"
-_serial = itertools.count(1)
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def _email(kind: str) -> str:
-    return f"admincase-{kind}{next(_serial)}-{id(object())}@gba-cgt.cn"
-
-
-def _sign_in(client: TestClient, email: str) -> TestClient:
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    response = browser.post("/login", data=data, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return browser
-
-
-def _user(components: Components, role: str, team_code: str | None = None) -> tuple[int, str]:
-    email = _email(role)
-    with components.sessions() as session:
-        user = accounts.create_user(
-            session=session,
-            email=email,
-            password=PASSWORD,
-            name=f"{role} 用户",
-            role=role,
-            team_code=team_code,
-        )
-        return user.id, email
-
-
-@pytest.fixture
-def boss(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in admin."""
-    browser = _sign_in(client, _user(components, "admin")[1])
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in member of the center's staff."""
-    browser = _sign_in(client, _user(components, "staff")[1])
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def company(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in company user."""
-    n = next(_serial)
-    body = f"91440400AD{n:07d}"
-    email = _email("company")
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name="深圳管理测试生物有限公司",
-            credit_code=body + check_character(body),
-            contact_name="王芳",
-            phone="0755-87654321",
-            email=email,
-            password=PASSWORD,
-        )
-    browser = _sign_in(client, email)
-    yield browser
-    browser.close()
-
-
-def _post(browser: TestClient, page_url: str, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
-    token = _token(browser.get(page_url).text)
-    return browser.post(url, data={**data, "csrf_token": token}, follow_redirects=False)
+_teams = itertools.count(1)
 
 
 # --- access --------------------------------------------------------------------------------
@@ -111,7 +35,7 @@ def test_staff_and_company_users_get_403_on_every_admin_url(
     who: str, request: pytest.FixtureRequest
 ) -> None:
     browser: TestClient = request.getfixturevalue(who)
-    token = _token(browser.get("/account").text)
+    token = csrf_token(browser.get("/account").text)
     for url in PAGES:
         assert browser.get(url, follow_redirects=False).status_code == 403, url
     for url in FORMS:
@@ -154,7 +78,7 @@ def test_admin_forms_require_the_csrf_token(boss: TestClient, components: Compon
 
 
 def test_admin_creates_a_staff_member_who_can_sign_in(boss: TestClient, client: TestClient) -> None:
-    email = _email("new")
+    email = unique_email("admincase-new", "gba-cgt.cn")
     data = {
         "email": email,
         "name": "新同事",
@@ -162,10 +86,10 @@ def test_admin_creates_a_staff_member_who_can_sign_in(boss: TestClient, client: 
         "role": "staff",
         "team_code": "testing",
     }
-    response = _post(boss, "/admin/staff", "/admin/staff", data)
+    response = post_form(boss, "/admin/staff", "/admin/staff", **data)
     assert response.status_code == 303 and response.headers["location"] == "/admin/staff"
     assert email in boss.get("/admin/staff").text
-    newcomer = _sign_in(client, email)
+    newcomer = sign_in(client, email)
     assert newcomer.get("/staff/queue").status_code == 200
     newcomer.close()
 
@@ -178,7 +102,7 @@ def test_staff_form_shows_errors_and_keeps_typed_values(boss: TestClient) -> Non
         "role": "admin",
         "team_code": "regulatory",
     }
-    response = _post(boss, "/admin/staff", "/admin/staff", data)
+    response = post_form(boss, "/admin/staff", "/admin/staff", **data)
     assert response.status_code == 422
     page = response.text
     assert 'id="e-new-email" class="form-error field-error" >' in page
@@ -190,14 +114,14 @@ def test_staff_form_shows_errors_and_keeps_typed_values(boss: TestClient) -> Non
 
 
 def test_admin_changes_role_and_team(boss: TestClient, components: Components) -> None:
-    user_id, _ = _user(components, "staff")
+    user_id, _ = create_staff(components, name="staff 用户")
     data = {"role": "admin", "team_code": "facilities"}
-    response = _post(boss, "/admin/staff", f"/admin/staff/{user_id}", data)
+    response = post_form(boss, "/admin/staff", f"/admin/staff/{user_id}", **data)
     assert response.status_code == 303
     with components.sessions() as session:
         user = accounts.get_user(session=session, user_id=user_id)
         assert (user.role, user.team_code) == ("admin", "facilities")
-    bad = _post(boss, "/admin/staff", f"/admin/staff/{user_id}", {"role": "company"})
+    bad = post_form(boss, "/admin/staff", f"/admin/staff/{user_id}", role="company")
     assert bad.status_code == 422
     assert f'id="e-user-{user_id}-role" class="form-error field-error" >' in bad.text
 
@@ -205,19 +129,19 @@ def test_admin_changes_role_and_team(boss: TestClient, components: Components) -
 def test_a_deactivated_staff_members_session_stops_working(
     boss: TestClient, client: TestClient, components: Components
 ) -> None:
-    user_id, email = _user(components, "staff")
-    victim = _sign_in(client, email)
+    user_id, email = create_staff(components, name="staff 用户")
+    victim = sign_in(client, email)
     assert victim.get("/staff/queue").status_code == 200
-    response = _post(boss, "/admin/staff", f"/admin/staff/{user_id}/active", {"active": "0"})
+    response = post_form(boss, "/admin/staff", f"/admin/staff/{user_id}/active", active="0")
     assert response.status_code == 303
     after = victim.get("/staff/queue", follow_redirects=False)
     assert after.status_code == 303 and after.headers["location"].startswith("/login")
     page = boss.get("/admin/staff").text
     assert f'<tr id="user-{user_id}" class="inactive">' in page
-    response = _post(boss, "/admin/staff", f"/admin/staff/{user_id}/active", {"active": "1"})
+    response = post_form(boss, "/admin/staff", f"/admin/staff/{user_id}/active", active="1")
     assert response.status_code == 303
     victim.close()
-    again = _sign_in(client, email)
+    again = sign_in(client, email)
     assert again.get("/staff/queue").status_code == 200
     again.close()
 
@@ -226,12 +150,12 @@ def test_a_deactivated_staff_members_session_stops_working(
 
 
 def test_admin_creates_and_renames_a_team(boss: TestClient, components: Components) -> None:
-    code = f"team_{next(_serial)}_{id(object()) % 10000}"
+    code = f"team_{next(_teams)}_{id(object()) % 10000}"
     data = {"code": code, "name_zh": "细胞治疗团队", "name_en": "Cell therapy"}
-    assert _post(boss, "/admin/teams", "/admin/teams", data).status_code == 303
+    assert post_form(boss, "/admin/teams", "/admin/teams", **data).status_code == 303
     assert "细胞治疗团队" in boss.get("/admin/teams").text
     rename = {"name_zh": "细胞与基因治疗团队", "name_en": "Cell and gene therapy"}
-    assert _post(boss, "/admin/teams", f"/admin/teams/{code}", rename).status_code == 303
+    assert post_form(boss, "/admin/teams", f"/admin/teams/{code}", **rename).status_code == 303
     with components.sessions() as session:
         team = session.get(Team, code)
         assert team is not None and team.name_en == "Cell and gene therapy"
@@ -242,13 +166,13 @@ def test_admin_creates_and_renames_a_team(boss: TestClient, components: Componen
 
 def test_team_forms_show_errors_and_keep_typed_values(boss: TestClient) -> None:
     data = {"code": "Not Valid", "name_zh": "保留的名字", "name_en": ""}
-    response = _post(boss, "/admin/teams", "/admin/teams", data)
+    response = post_form(boss, "/admin/teams", "/admin/teams", **data)
     assert response.status_code == 422
     assert 'id="e-new-code" class="form-error field-error" >' in response.text
     assert 'id="e-new-name_en" class="form-error field-error" >' in response.text
     assert 'value="Not Valid"' in response.text and 'value="保留的名字"' in response.text
     rename = {"name_zh": "", "name_en": "Kept"}
-    response = _post(boss, "/admin/teams", "/admin/teams/testing", rename)
+    response = post_form(boss, "/admin/teams", "/admin/teams/testing", **rename)
     assert response.status_code == 422
     assert 'id="e-team-testing-name_zh" class="form-error field-error" >' in response.text
     assert 'value="Kept"' in response.text
@@ -267,7 +191,7 @@ def test_admin_hides_reroutes_and_times_a_service(
         saved = (original.active, original.team_code, original.turnaround_days)
     try:
         data = {"team_code": "regulatory", "turnaround_days": "7", "position": "40"}
-        response = _post(boss, "/admin/services", f"/admin/services/{code}", data)
+        response = post_form(boss, "/admin/services", f"/admin/services/{code}", **data)
         assert response.status_code == 303
         with components.sessions() as session:
             service = session.get(Service, code)
@@ -280,7 +204,8 @@ def test_admin_hides_reroutes_and_times_a_service(
         assert f'<tr id="service-{code}" class="inactive">' in boss.get("/admin/services").text
         assert company.get(f"/requests/new?service={code}").status_code == 404
         data = {"active": "1", "team_code": "general", "turnaround_days": "15"}
-        assert _post(boss, "/admin/services", f"/admin/services/{code}", data).status_code == 303
+        response = post_form(boss, "/admin/services", f"/admin/services/{code}", **data)
+        assert response.status_code == 303
         assert company.get(f"/requests/new?service={code}").status_code == 200
     finally:
         with components.sessions() as session:
@@ -298,13 +223,13 @@ def test_admin_hides_reroutes_and_times_a_service(
 
 def test_service_form_shows_errors_and_keeps_typed_values(boss: TestClient) -> None:
     data = {"active": "1", "team_code": "testing", "turnaround_days": "lots", "position": "-3"}
-    response = _post(boss, "/admin/services", "/admin/services/training", data)
+    response = post_form(boss, "/admin/services", "/admin/services/training", **data)
     assert response.status_code == 422
     page = response.text
     assert 'id="e-service-training-turnaround_days" class="form-error field-error" >' in page
     assert 'value="lots"' in page
     data = {"active": "1", "team_code": "nope", "turnaround_days": "400"}
-    response = _post(boss, "/admin/services", "/admin/services/training", data)
+    response = post_form(boss, "/admin/services", "/admin/services/training", **data)
     assert response.status_code == 422
     assert 'id="e-service-training-team_code" class="form-error field-error" >' in response.text
     assert 'id="e-service-training-turnaround_days" class="form-error field-error" >' in (

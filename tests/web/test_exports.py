@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +14,7 @@ from openpyxl import load_workbook
 from portal import accounts
 from portal.models import ServiceRequest
 from portal.uscc import check_character
-from tests.web.test_staff import PASSWORD, _sign_in
+from tests.support.forms import PASSWORD
 from web.core.components import Components
 
 MANY = 523  # past the queue page's 500 that the CSV used to stop at
@@ -52,19 +51,6 @@ def crowded_company(components: Components) -> int:
             )
         session.commit()
     return company_id
-
-
-@pytest.fixture
-def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in member of staff."""
-    email = f"exporter-{uuid.uuid4().hex[:10]}@gba-cgt.cn"
-    with components.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="导出员", role="staff"
-        )
-    browser = _sign_in(client, email)
-    yield browser
-    browser.close()
 
 
 def test_the_csv_streams_every_matching_request_past_500(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -10,88 +9,24 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from portal import accounts
 from portal.models import Event, RequestAnswer
-from portal.uscc import check_character
+from tests.support.forms import PDF, csrf_token
+from tests.support.service_requests import RELEASE_FIELDS
+from tests.support.session import company_browser
 from web.core.components import Components
 
-PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HTMX = {"HX-Request": "true"}
 QUESTION = "南沙的企业所得税优惠税率是多少？"
-_serial = itertools.count(1)
-FIELDS = {
-    "product_type": "car_t",
-    "development_stage": "clinical",
-    "sample_type": "CAR-T",
-    "sample_quantity": "2",
-    "cold_chain": "liquid_nitrogen",
-    "tests_requested": ["sterility"],
-    "report_language": "zh",
-}
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 def _answer_ids(page: str) -> list[str]:
     return re.findall(r'class="answer-actions" id="a-([0-9a-f]{32})"', page)
 
 
-def _sign_in(client: TestClient, email: str) -> TestClient:
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    response = browser.post("/login", data=data, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return browser
-
-
-def _company(components: Components, client: TestClient, name: str) -> TestClient:
-    n = next(_serial)
-    body = f"91440500MF{n:07d}"
-    email = f"feedback{n}-{id(object())}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name=name,
-            credit_code=body + check_character(body),
-            contact_name="陈静",
-            phone="0755-87654321",
-            email=email,
-            password=PASSWORD,
-        )
-    return _sign_in(client, email)
-
-
-@pytest.fixture
-def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in member of the center's staff."""
-    email = f"fbstaff{next(_serial)}-{id(object())}@gba-cgt.cn"
-    with components.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="钱工", role="staff"
-        )
-    browser = _sign_in(client, email)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def company(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in company user."""
-    browser = _company(components, client, "珠海反馈测试生物有限公司")
-    yield browser
-    browser.close()
-
-
 @pytest.fixture
 def rival(components: Components, client: TestClient) -> Iterator[TestClient]:
     """A user of another company."""
-    browser = _company(components, client, "东莞另一家生物有限公司")
+    browser = company_browser(components, client, "东莞另一家生物有限公司")
     yield browser
     browser.close()
 
@@ -118,12 +53,12 @@ def _submit(company: TestClient, answer_id: str | None = None) -> str:
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
     data = {
-        "csrf_token": _token(page),
+        "csrf_token": csrf_token(page),
         "idempotency_key": key.group(1),
         "service_code": "release_lot_testing",
         "title": "放行检测咨询",
         "description": "按助手答复的税率安排预算。",
-        **FIELDS,
+        **RELEASE_FIELDS,
     }
     if answer_id:
         assert f'name="answer_id" value="{answer_id}"' in page
@@ -300,7 +235,7 @@ def test_a_company_attaches_an_answer_and_staff_see_what_was_said(
     answer_id, page = _ask_in_chat(company)
     assert f'<option value="{number}">' in page and "new-with-answer" in page
 
-    token = _token(company.get("/chat").text)
+    token = csrf_token(company.get("/chat").text)
     attach = company.post(
         f"/chat/answers/{answer_id}/attach",
         data={"tracking_number": number, "csrf_token": token},
@@ -332,7 +267,7 @@ def test_a_company_attaches_an_answer_and_staff_see_what_was_said(
 
     # Another company can neither attach this answer nor attach anything to this request.
     rival_number = _submit(rival)
-    rival_token = _token(rival.get("/chat").text)
+    rival_token = csrf_token(rival.get("/chat").text)
     stolen = rival.post(
         f"/chat/answers/{answer_id}/attach",
         data={"tracking_number": rival_number, "csrf_token": rival_token},

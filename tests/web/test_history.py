@@ -10,17 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from portal.uscc import check_character
+from tests.support.forms import csrf_token
 
 PASSWORD = "correct horse battery staple"
 _serial = itertools.count(1)
 TAX = "南沙的企业所得税优惠税率是多少？"
 DECREE = "When does Decree 818 take effect?"
-
-
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
 
 
 def _register(browser: TestClient) -> None:
@@ -32,13 +27,13 @@ def _register(browser: TestClient) -> None:
         "phone": "0756-1234567",
         "email": f"history{next(_serial)}-{id(browser)}@example.cn",
         "password": PASSWORD,
-        "csrf_token": _csrf(browser.get("/register").text),
+        "csrf_token": csrf_token(browser.get("/register").text),
     }
     assert browser.post("/register", data=fields, follow_redirects=False).status_code == 303
 
 
 def _ask(browser: TestClient, question: str, conversation_id: str = "") -> str:
-    token = _csrf(browser.get("/chat").text)
+    token = csrf_token(browser.get("/chat").text)
     answer = browser.post(
         "/chat",
         data={"question": question, "conversation_id": conversation_id, "csrf_token": token},

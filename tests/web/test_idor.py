@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,40 +9,12 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from portal import accounts
-from portal.uscc import check_character
+from tests.support.forms import csrf_token
+from tests.support.session import company_browser
 from web.core.components import Components
 
-PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MISSING = "GBA-CGT-2026-999999"
-_serial = itertools.count(1)
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def _company(components: Components, client: TestClient) -> TestClient:
-    n = next(_serial)
-    body = f"91440500ME{n:07d}"
-    email = f"idor{n}-{id(object())}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name=f"越权测试公司{n}",
-            credit_code=body + check_character(body),
-            contact_name="周强",
-            phone="0756-1234567",
-            email=email,
-            password=PASSWORD,
-        )
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    browser.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    return browser
 
 
 @dataclass
@@ -57,12 +28,13 @@ class Victim:
 @pytest.fixture(scope="module")
 def pair(components: Components, client: TestClient) -> Iterator[tuple[Victim, TestClient]]:
     """Company A's request with an attachment, and company B's signed-in browser."""
-    a, b = _company(components, client), _company(components, client)
+    a = company_browser(components, client, "越权测试公司A")
+    b = company_browser(components, client, "越权测试公司B")
     page = a.get("/requests/new?service=release_lot_testing").text
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
     data = {
-        "csrf_token": _token(page),
+        "csrf_token": csrf_token(page),
         "idempotency_key": key.group(1),
         "service_code": "release_lot_testing",
         "title": "A 的机密请求",
@@ -87,7 +59,7 @@ def pair(components: Components, client: TestClient) -> Iterator[tuple[Victim, T
 
 
 def _b_post(b: TestClient, path: str, **data: str) -> int:
-    token = _token(b.get("/requests").text)
+    token = csrf_token(b.get("/requests").text)
     return b.post(path, data={"csrf_token": token, **data}, follow_redirects=False).status_code
 
 

@@ -3,7 +3,6 @@ its old version, and staff notify the affected companies once, through the outbo
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -12,26 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from knowledge.loaders import load_bytes
-from portal import accounts
 from portal.models import Event, OutboxMessage, ServiceRequest
-from portal.uscc import check_character
 from retrieval import curated
 from retrieval.curated import CitationDraft, CuratedDraft
+from tests.support.forms import PDF, csrf_token
+from tests.support.service_requests import RELEASE_FIELDS
+from tests.support.session import sign_in, staff_browser
+from tests.support.users import register_company
 from web.app import create_app
 from web.core.components import Components
 
-PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-_serial = itertools.count(1)
-FIELDS = {
-    "product_type": "car_t",
-    "development_stage": "clinical",
-    "sample_type": "CAR-T",
-    "sample_quantity": "2",
-    "cold_chain": "liquid_nitrogen",
-    "tests_requested": ["sterility"],
-    "report_language": "zh",
-}
 QUESTION = "What is the cleanroom subsidy rate?"
 
 
@@ -58,12 +47,6 @@ NEW = _doc(
 )
 
 
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
 @pytest.fixture
 def app_client(fresh_components: Components) -> Iterator[TestClient]:
     """The app over a small index of its own (these tests change documents)."""
@@ -76,44 +59,9 @@ def app_client(fresh_components: Components) -> Iterator[TestClient]:
         yield client
 
 
-def _sign_in(client: TestClient, email: str) -> TestClient:
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    response = browser.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return browser
-
-
 def _company(parts: Components, client: TestClient, name: str) -> tuple[TestClient, int]:
-    n = next(_serial)
-    body = f"91440700MF{n:07d}"
-    email = f"impact{n}-{id(object())}@example.cn"
-    with parts.sessions() as session:
-        user = accounts.register_company(
-            session=session,
-            company_name=name,
-            credit_code=body + check_character(body),
-            contact_name="周敏",
-            phone="0755-87654321",
-            email=email,
-            password=PASSWORD,
-        )
-        company_id = user.company_id
-    assert company_id is not None
-    return _sign_in(client, email), company_id
-
-
-def _staff(parts: Components, client: TestClient) -> TestClient:
-    email = f"impactstaff{next(_serial)}@gba-cgt.cn"
-    with parts.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="孙工", role="staff"
-        )
-    return _sign_in(client, email)
+    company_id, email = register_company(parts, name=name, contact="周敏")
+    return sign_in(client, email), company_id
 
 
 def _ask(browser: TestClient) -> dict:  # type: ignore[type-arg]
@@ -130,13 +78,13 @@ def _submit_with(company: TestClient, answer_id: str) -> str:
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
     data = {
-        "csrf_token": _token(page),
+        "csrf_token": csrf_token(page),
         "idempotency_key": key.group(1),
         "answer_id": answer_id,
         "service_code": "release_lot_testing",
         "title": "洁净室补贴咨询",
         "description": "按助手答复准备申报材料。",
-        **FIELDS,
+        **RELEASE_FIELDS,
     }
     response = company.post(
         "/requests",
@@ -158,7 +106,7 @@ def test_superseding_a_document_lists_its_answers_and_notifies_once(
     number = _submit_with(company, attached["answer_id"])
     _ask(other)  # asked, attached to nothing: the company still hears of it
     anonymous = _ask(TestClient(app_client.app))
-    staff = _staff(parts, app_client)
+    staff = staff_browser(parts, app_client, name="孙工")
     url = f"/staff/knowledge/{OLD.id}/impact"
 
     page = staff.get(url + "?lang=en").text
@@ -175,7 +123,9 @@ def test_superseding_a_document_lists_its_answers_and_notifies_once(
     assert "南沙洁净室生物有限公司" in page and "Visitor (not signed in)" in page
     assert f'data-answer-id="{anonymous["answer_id"]}"' in page
 
-    notify = staff.post(url + "/notify", data={"csrf_token": _token(page)}, follow_redirects=False)
+    notify = staff.post(
+        url + "/notify", data={"csrf_token": csrf_token(page)}, follow_redirects=False
+    )
     assert notify.status_code == 303
     report = staff.get(notify.headers["location"] + "&lang=en").text
     assert "2 notified (1 requests, 1 companies); 0 had already been told." in report
@@ -202,7 +152,9 @@ def test_superseding_a_document_lists_its_answers_and_notifies_once(
     assert "Cleanroom Subsidy Measures 2024" in inbox
 
     # Once per request or company: a second click sends nothing.
-    again = staff.post(url + "/notify", data={"csrf_token": _token(page)}, follow_redirects=False)
+    again = staff.post(
+        url + "/notify", data={"csrf_token": csrf_token(page)}, follow_redirects=False
+    )
     report = staff.get(again.headers["location"] + "&lang=en").text
     assert "0 notified (0 requests, 0 companies); 2 had already been told." in report
     with parts.sessions() as session:
@@ -224,7 +176,7 @@ def test_an_edited_document_lists_only_answers_that_quoted_an_older_version(
     after = _ask(company)
     assert {c["version"] for c in after["citations"] if c["document_id"] == OLD.id} == {2}
     assert any(c["document_id"] == OLD.id for c in after["citations"])
-    staff = _staff(parts, app_client)
+    staff = staff_browser(parts, app_client, name="孙工")
 
     page = staff.get(f"/staff/knowledge/{OLD.id}/impact?lang=en").text
 
@@ -237,10 +189,10 @@ def test_impact_pages_are_for_staff_and_known_documents_only(
     fresh_components: Components, app_client: TestClient
 ) -> None:
     company, _ = _company(fresh_components, app_client, "深圳权限测试生物有限公司")
-    staff = _staff(fresh_components, app_client)
+    staff = staff_browser(fresh_components, app_client, name="孙工")
     url = f"/staff/knowledge/{OLD.id}/impact"
     assert company.get(url).status_code == 403
-    token = _token(company.get("/chat").text)
+    token = csrf_token(company.get("/chat").text)
     assert company.post(url + "/notify", data={"csrf_token": token}).status_code == 403
     visitor = TestClient(app_client.app).get(url, follow_redirects=False)
     assert visitor.status_code == 303 and visitor.headers["location"].startswith("/login")
@@ -269,7 +221,7 @@ def test_a_staff_answer_citing_a_superseded_document_is_listed_and_stops_being_g
         curated_id = row.id
     parts.assistant.refresh()
     assert parts.assistant.answer(QUESTION).curated_id == curated_id
-    staff = _staff(parts, app_client)
+    staff = staff_browser(parts, app_client, name="孙工")
     url = f"/staff/knowledge/{OLD.id}/impact?lang=en"
     assert "Still given: its quote is in the current text" in staff.get(url).text
 

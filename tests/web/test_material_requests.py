@@ -6,17 +6,18 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.web.test_staff import _post, _submit, company, staff  # noqa: F401  (fixtures)
+from tests.support.service_requests import submit_release_testing
+from tests.support.session import post_form
 
 
 def test_asking_for_an_unlisted_material_without_a_reason_is_sent_back(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
 ) -> None:
-    number = _submit(company)
+    number = submit_release_testing(company)
     url = f"/staff/requests/{number}?lang=en"
     assert 'id="ask-material"' in staff.get(url).text
-    response = _post(
+    response = post_form(
         staff,
         url,
         f"/staff/requests/{number}/materials",
@@ -29,13 +30,13 @@ def test_asking_for_an_unlisted_material_without_a_reason_is_sent_back(
 
 
 def test_an_unlisted_material_with_its_reason_reaches_the_company_and_the_dashboard(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
 ) -> None:
-    number = _submit(company)
+    number = submit_release_testing(company)
     url = f"/staff/requests/{number}?lang=en"
     before = staff.get("/staff/dashboard?lang=en").text
-    response = _post(
+    response = post_form(
         staff,
         url,
         f"/staff/requests/{number}/materials",
@@ -61,11 +62,11 @@ def test_an_unlisted_material_with_its_reason_reaches_the_company_and_the_dashbo
 
 
 def test_asking_for_a_listed_material_needs_no_reason(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
 ) -> None:
-    number = _submit(company)
+    number = submit_release_testing(company)
     url = f"/staff/requests/{number}?lang=en"
-    response = _post(staff, url, f"/staff/requests/{number}/materials", material="methods")
+    response = post_form(staff, url, f"/staff/requests/{number}/materials", material="methods")
     assert response.status_code == 303
     assert "Specifications or methods" in company.get(f"/requests/{number}?lang=en").text

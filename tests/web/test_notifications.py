@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import email
-import itertools
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,8 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import accounts, notifications
 from portal.models import OutboxMessage, User
-from portal.uscc import check_character
 from retrieval.embeddings import EmbeddingModel
+from tests.support.forms import PASSWORD, credit_code, csrf_token
+from tests.support.live_server import free_port
+from tests.support.session import company_browser
 from web.app import create_app
 from web.core.components import Components, build
 from web.core.mailer import DeliveryLoop, SmtpSender, deliver_once
@@ -32,44 +32,7 @@ from web.settings import Settings
 
 SENDER = "noreply@gba-cgt.example.cn"
 BODY = "您好，您的申请已受理。受理编号 GBA-CGT-2026-000001。"
-PASSWORD = "correct horse battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-_serial = itertools.count(1)
-
-
-def _code() -> str:
-    body = f"91440300MN{next(_serial):07d}"  # MN: apart from the other test modules' codes
-    return body + check_character(body)
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def company_user(components: Components, client: TestClient) -> TestClient:
-    """Register a company and return a browser signed in as its first user."""
-    address = f"notify{next(_serial)}-{id(object())}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name="广州示例细胞科技有限公司",
-            credit_code=_code(),
-            contact_name="李明",
-            phone="020-12345678",
-            email=address,
-            password=PASSWORD,
-        )
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    response = browser.post(
-        "/login",
-        data={"email": address, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return browser
 
 
 def submit_request(browser: TestClient) -> str:
@@ -78,7 +41,7 @@ def submit_request(browser: TestClient) -> str:
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key
     data = {
-        "csrf_token": _token(page),
+        "csrf_token": csrf_token(page),
         "idempotency_key": key.group(1),
         "service_code": "general_consultation",
         "title": "咨询细胞治疗备案",
@@ -100,7 +63,7 @@ def _badge(page: str) -> int:
 def test_company_sees_its_confirmation_and_the_unread_badge(
     components: Components, client: TestClient
 ) -> None:
-    browser = company_user(components, client)
+    browser = company_browser(components, client)
     number = submit_request(browser)
 
     page = browser.get("/notifications?lang=en")
@@ -114,7 +77,7 @@ def test_company_sees_its_confirmation_and_the_unread_badge(
 
 
 def test_mark_all_read_clears_the_badge(components: Components, client: TestClient) -> None:
-    browser = company_user(components, client)
+    browser = company_browser(components, client)
     submit_request(browser)
     page = browser.get("/notifications").text
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
@@ -132,7 +95,7 @@ def test_mark_all_read_clears_the_badge(components: Components, client: TestClie
 
 
 def test_mark_read_without_csrf_is_refused(components: Components, client: TestClient) -> None:
-    browser = company_user(components, client)
+    browser = company_browser(components, client)
     submit_request(browser)
 
     response = browser.post("/notifications/read", follow_redirects=False)
@@ -144,9 +107,9 @@ def test_mark_read_without_csrf_is_refused(components: Components, client: TestC
 def test_another_user_never_sees_the_notification(
     components: Components, client: TestClient
 ) -> None:
-    owner = company_user(components, client)
+    owner = company_browser(components, client)
     number = submit_request(owner)
-    stranger = company_user(components, client)
+    stranger = company_browser(components, client)
 
     page = stranger.get("/notifications?lang=en").text
 
@@ -187,17 +150,11 @@ class Inbox:
         return [email.message_from_bytes(r, policy=default_policy) for r in raw]  # type: ignore[misc]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on 127.0.0.1 and a free port, for the duration of a test."""
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
@@ -211,12 +168,12 @@ def outbox_db(tmp_path: Path) -> sessionmaker[Session]:
 
 
 def _user_with_message(sessions: sessionmaker[Session]) -> tuple[str, int]:
-    email_address = f"mail-{_code()}@example.cn".lower()  # accounts keep addresses lowercase
+    email_address = f"mail-{credit_code()}@example.cn".lower()  # accounts keep addresses lowercase
     with sessions() as session:
         accounts.register_company(
             session=session,
             company_name="深圳示例基因治疗有限公司",
-            credit_code=_code(),
+            credit_code=credit_code(),
             contact_name="王芳",
             phone="0755-12345678",
             email=email_address,
@@ -291,7 +248,7 @@ def test_an_unreachable_server_records_the_error_without_raising(
 ) -> None:
     _, message_id = _user_with_message(outbox_db)
 
-    report = deliver_once(sessions=outbox_db, send=_sender(_free_port()))
+    report = deliver_once(sessions=outbox_db, send=_sender(free_port()))
 
     assert report.failed == 1
     with outbox_db() as session:

@@ -1,4 +1,4 @@
-"""Pages for people: the chat and the document library, with and without htmx."""
+"""The chat page, with and without htmx: language, asking, follow-ups and escaping."""
 
 from __future__ import annotations
 
@@ -7,18 +7,12 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+
+from tests.support.pages import HTMX, page_language
 
 CIT_ZH = "南沙的企业所得税优惠税率是多少？"
-HTMX = {"HX-Request": "true"}
 REDIRECT = re.compile(r"^/chat\?c=(?P<id>[A-Za-z0-9_-]+)#latest$")
 XSS = "<script>alert(1)</script>"
-
-
-def _lang(page: Response) -> str:
-    match = re.search(r'<html lang="([^"]+)"', page.text)
-    assert match, "not a full page"
-    return match.group(1)
 
 
 def _ask_without_js(client: TestClient, question: str, conversation_id: str = "") -> str:
@@ -55,7 +49,7 @@ def test_chat_page_is_in_chinese_by_default(fresh_client: TestClient) -> None:
     page = fresh_client.get("/chat")
 
     assert page.status_code == 200
-    assert _lang(page) == "zh-CN"
+    assert page_language(page) == "zh-CN"
     assert "政策与法规问答" in page.text
     assert '<form id="ask" method="post" action="/chat"' in page.text
     assert "set-cookie" not in page.headers
@@ -76,7 +70,7 @@ def test_chat_page_follows_accept_language(
 ) -> None:
     page = fresh_client.get("/chat", headers={"Accept-Language": accept_language})
 
-    assert _lang(page) == expected
+    assert page_language(page) == expected
     title = "Ask about policies and regulations" if expected == "en" else "政策与法规问答"
     assert title in page.text
 
@@ -91,19 +85,19 @@ def test_lang_parameter_switches_to_english_and_is_remembered_in_a_cookie(
     back = fresh_client.get("/documents?lang=zh", headers=chinese_browser)
     after_back = fresh_client.get("/chat", headers=chinese_browser)
 
-    assert _lang(switched) == "en"
+    assert page_language(switched) == "en"
     assert "Ask about policies and regulations" in switched.text
     assert "lang=en" in switched.headers["set-cookie"]
     assert "httponly" in switched.headers["set-cookie"].lower()
-    assert _lang(later) == "en"
-    assert _lang(back) == "zh-CN"
-    assert _lang(after_back) == "zh-CN"
+    assert page_language(later) == "en"
+    assert page_language(back) == "zh-CN"
+    assert page_language(after_back) == "zh-CN"
 
 
 def test_unknown_lang_parameter_is_ignored_and_not_remembered(fresh_client: TestClient) -> None:
     page = fresh_client.get("/chat?lang=fr", headers={"Accept-Language": "en"})
 
-    assert _lang(page) == "en"
+    assert page_language(page) == "en"
     assert "set-cookie" not in page.headers
 
 
@@ -208,7 +202,7 @@ def test_empty_question_without_js_re_renders_the_form_with_an_error(
     page = fresh_client.post("/chat", data={"question": question}, follow_redirects=False)
 
     assert page.status_code == 422
-    assert _lang(page) == "zh-CN"
+    assert page_language(page) == "zh-CN"
     error = re.search(r'<p id="form-error"([^>]*)>([^<]*)</p>', page.text)
     assert error and error.group(2) == "请输入问题。"
     assert "hidden" not in error.group(1)
@@ -338,159 +332,3 @@ def test_script_in_a_library_search_is_escaped(client: TestClient) -> None:
 
     assert XSS not in page
     assert 'value="&#34;&lt;script&gt;' in page or 'value="&quot;&lt;script&gt;' in page
-
-
-# --- the document library ----------------------------------------------------------------
-
-
-def _count(page: str) -> int:
-    match = re.search(r'<p class="count">(?:共 )?(\d+)', page)
-    assert match, "no document count"
-    return int(match.group(1))
-
-
-def _listed_ids(page: str) -> list[str]:
-    return re.findall(r'<li>\s*<a href="/documents/([^"]+)">', page)
-
-
-def test_library_lists_every_document(client: TestClient) -> None:
-    page = client.get("/documents")
-    expected = len(client.get("/api/v1/documents").json())
-
-    assert page.status_code == 200
-    assert _lang(page) in {"zh-CN", "en"}
-    assert expected >= 80
-    assert _count(page.text) == expected
-    assert len(_listed_ids(page.text)) == expected
-    assert '<form class="filters"' in page.text
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {"category": "regulation"},
-        {"status": "superseded"},
-        {"language": "en"},
-        {"jurisdiction": "nansha", "language": "zh"},
-        {"q": "818"},
-    ],
-)
-def test_library_filters_match_the_api(client: TestClient, params: dict[str, str]) -> None:
-    page = client.get("/documents", params=params).text
-    expected = [d["id"] for d in client.get("/api/v1/documents", params=params).json()]
-
-    assert expected
-    assert _listed_ids(page) == expected
-    assert _count(page) == len(expected)
-    for name, value in params.items():
-        if name != "q":
-            assert re.search(rf'<option value="{value}" selected>', page), (name, value)
-
-
-def test_library_ignores_unknown_filter_values_instead_of_failing(client: TestClient) -> None:
-    everything = _count(client.get("/documents").text)
-
-    page = client.get("/documents", params={"category": "bogus", "status": "x"})
-
-    assert page.status_code == 200
-    assert _count(page.text) == everything
-
-
-def test_library_search_without_match_says_so(fresh_client: TestClient) -> None:
-    page = fresh_client.get("/documents", params={"q": "zzzz-no-such-document", "lang": "en"}).text
-
-    assert "No document matches." in page
-    assert _listed_ids(page) == []
-
-
-def test_library_htmx_request_returns_only_the_results_block(client: TestClient) -> None:
-    response = client.get("/documents", params={"category": "guideline"}, headers=HTMX)
-
-    assert response.status_code == 200
-    fragment = response.text.strip()
-    assert fragment.startswith('<div id="results">')
-    assert "<html" not in fragment and "<form" not in fragment
-    expected = client.get("/api/v1/documents", params={"category": "guideline"}).json()
-    assert _listed_ids(fragment) == [d["id"] for d in expected]
-    assert "HX-Request" in response.headers["vary"]
-
-
-# --- the document viewer -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def citation(client: TestClient) -> dict[str, str]:
-    """The first citation of the answer about Nansha's tax rate."""
-    body = client.post("/api/v1/chat", json={"question": CIT_ZH}).json()
-    return body["citations"][0]
-
-
-def test_document_page_marks_exactly_the_cited_quote(
-    client: TestClient, citation: dict[str, str]
-) -> None:
-    page = client.get(citation["url"])
-
-    assert page.status_code == 200
-    marks = re.findall(r'<mark id="highlight">(.*?)</mark>', page.text, flags=re.S)
-    assert [html.unescape(m) for m in marks] == [citation["quote"]]
-    assert 'href="#highlight"' in page.text
-
-
-def test_document_page_marks_the_cited_passage_section(
-    client: TestClient, citation: dict[str, str]
-) -> None:
-    page = client.get(citation["url"]).text
-
-    cited = re.findall(r'<section class="passage cited" id="passage-([^"]+)">', page)
-    assert cited == [citation["chunk_id"]]
-    section = page.split(f'id="passage-{citation["chunk_id"]}">', 1)[1].split("</section>", 1)[0]
-    assert '<mark id="highlight">' in section
-
-
-def test_every_citation_of_an_answer_highlights_its_quote(client: TestClient) -> None:
-    body = client.post("/api/v1/chat", json={"question": "When does Decree 818 take effect?"})
-
-    for c in body.json()["citations"]:
-        page = client.get(c["url"]).text
-        marks = re.findall(r'<mark id="highlight">(.*?)</mark>', page, flags=re.S)
-        # A quote over several lines is highlighted line by line.
-        shown = "".join(html.unescape(m) for m in marks)
-        assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", c["quote"]), c["url"]
-        assert f'<section class="passage cited" id="passage-{c["chunk_id"]}">' in page
-
-
-@pytest.mark.parametrize("hl", ["", "abc", "5-2", "0-99999999", "-1-5", "1-2-3", "0-9999999"])
-def test_document_page_ignores_a_malformed_or_out_of_range_highlight(
-    client: TestClient, hl: str
-) -> None:
-    page = client.get("/documents/decree-818-en", params={"hl": hl})
-
-    assert page.status_code == 200
-    assert "<mark" not in page.text
-    assert 'class="passage cited"' not in page.text
-    assert "1 May 2026" in page.text
-
-
-def test_document_page_shows_metadata_and_links_its_translation(
-    fresh_client: TestClient,
-) -> None:
-    page = fresh_client.get("/documents/decree-818-en?lang=en").text
-
-    assert "State Council Decree No. 818" in page
-    assert "<mark" not in page
-    assert 'href="/documents/decree-818-zh"' in page
-    assert re.search(r'<section class="passage" id="passage-\w+">', page)
-
-
-@pytest.mark.parametrize("path", ["/documents/no-such-document", "/no/such/page"])
-def test_unknown_page_is_a_404_page_in_the_user_language(
-    fresh_client: TestClient, path: str
-) -> None:
-    chinese = fresh_client.get(path, headers={"Accept-Language": "zh-CN"})
-    english = fresh_client.get(path, headers={"Accept-Language": "en"})
-
-    assert chinese.status_code == english.status_code == 404
-    assert chinese.headers["content-type"].startswith("text/html")
-    assert "找不到该页面或文档。" in chinese.text
-    assert "This page or document does not exist." in english.text
-    assert _lang(english) == "en"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from portal import accounts
-from tests.web.test_staff import PASSWORD, _company, _sign_in, _submit, _token
+from tests.support.forms import csrf_token
+from tests.support.service_requests import submit_release_testing
+from tests.support.session import company_browser, staff_browser
 from web.core.components import Components
 
 TRUE_RATE = "南沙先行启动区符合条件的鼓励类产业企业，企业所得税减按15%的税率征收。"
@@ -20,21 +20,16 @@ FALSE_RATE = "南沙先行启动区符合条件的鼓励类产业企业，企业
 @pytest.fixture
 def desk(components: Components, client: TestClient) -> Iterator[tuple[TestClient, str]]:
     """A signed-in staff member and a company's request to answer."""
-    company = _company(components, client, "广州起草测试生物有限公司")
-    number = _submit(company, title="南沙企业所得税优惠税率是多少？")
+    company = company_browser(components, client, "广州起草测试生物有限公司")
+    number = submit_release_testing(company, title="南沙企业所得税优惠税率是多少？")
     company.close()
-    email = f"drafter-{uuid.uuid4().hex[:10]}@gba-cgt.cn"
-    with components.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="起草员", role="staff"
-        )
-    staff = _sign_in(client, email)
+    staff = staff_browser(components, client, name="起草员")
     yield staff, number
     staff.close()
 
 
 def _send(staff: TestClient, number: str, body: str, **extra: str) -> object:
-    token = _token(staff.get(f"/staff/requests/{number}").text)
+    token = csrf_token(staff.get(f"/staff/requests/{number}").text)
     data = {"csrf_token": token, "visibility": "public", "body": body, **extra}
     return staff.post(
         f"/staff/requests/{number}/messages", data=data, files=[], follow_redirects=False
@@ -43,7 +38,7 @@ def _send(staff: TestClient, number: str, body: str, **extra: str) -> object:
 
 def test_suggest_fills_the_reply_box_with_cited_passages(desk: tuple[TestClient, str]) -> None:
     staff, number = desk
-    token = _token(staff.get(f"/staff/requests/{number}").text)
+    token = csrf_token(staff.get(f"/staff/requests/{number}").text)
     response = staff.post(
         f"/staff/requests/{number}/reply/suggest?lang=zh",
         data={"csrf_token": token, "body": "您好，", "question": "南沙企业所得税优惠税率是多少？"},
@@ -75,7 +70,7 @@ def test_the_draft_box_is_its_own_form_before_the_reply_form(desk: tuple[TestCli
 
 def test_a_refused_question_leaves_the_body_and_says_so(desk: tuple[TestClient, str]) -> None:
     staff, number = desk
-    token = _token(staff.get(f"/staff/requests/{number}").text)
+    token = csrf_token(staff.get(f"/staff/requests/{number}").text)
     response = staff.post(
         f"/staff/requests/{number}/reply/suggest?lang=en",
         data={"csrf_token": token, "body": "Dear client,", "question": "明天南沙天气怎么样？"},

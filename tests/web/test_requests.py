@@ -2,102 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from portal import accounts
-from portal.uscc import check_character
-from web.core.components import Components
-
-PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-_serial = itertools.count(1)
-
-TESTING_FIELDS = {
-    "product_type": "car_t",
-    "development_stage": "clinical",
-    "sample_type": "CAR-T 细胞成品",
-    "sample_quantity": "3",
-    "cold_chain": "liquid_nitrogen",
-    "tests_requested": ["sterility", "mycoplasma"],
-    "report_language": "bilingual",
-}
-
-
-def _code() -> str:
-    body = f"91440300MC{next(_serial):07d}"
-    return body + check_character(body)
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def company_user(components: Components, client: TestClient) -> tuple[TestClient, str]:
-    """Register a company (service) and return a signed-in browser for its first user."""
-    email = f"req{next(_serial)}-{id(object())}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name="广州示例细胞科技有限公司",
-            credit_code=_code(),
-            contact_name="李明",
-            phone="020-12345678",
-            email=email,
-            password=PASSWORD,
-        )
-    return sign_in(client, email), email
-
-
-def sign_in(client: TestClient, email: str) -> TestClient:
-    """A browser with its own cookies, signed in through the login form."""
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    response = browser.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    return browser
-
-
-def new_form(browser: TestClient, service: str = "release_lot_testing") -> dict[str, str]:
-    """The hidden fields of a freshly rendered request form (CSRF and idempotency key)."""
-    page = browser.get(f"/requests/new?service={service}").text
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-    assert key
-    return {"csrf_token": _token(page), "idempotency_key": key.group(1), "service_code": service}
-
-
-def submit(browser: TestClient, hidden: dict[str, str], **changes: object) -> object:
-    """POST the testing form with a PDF attached; return the response (not followed)."""
-    data = {
-        **hidden,
-        "title": "CAR-T 放行检测",
-        "description": "需要无菌和支原体检测。",
-        **TESTING_FIELDS,
-        **changes,
-    }
-    files = [("material_sample_info", ("sample-info.pdf", PDF, "application/pdf"))]
-    return browser.post("/requests", data=data, files=files, follow_redirects=False)
-
-
-@pytest.fixture
-def company(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in company user's browser."""
-    browser, _ = company_user(components, client)
-    yield browser
-    browser.close()
-
+from tests.support.forms import PDF, csrf_token
+from tests.support.service_requests import TESTING_FIELDS, new_form, submit
 
 # --- the form -------------------------------------------------------------------------------
 
@@ -214,7 +127,7 @@ def test_attachment_downloads_as_an_attachment_with_nosniff(company: TestClient)
 
 def test_company_reply_with_a_file_appears_on_the_timeline(company: TestClient) -> None:
     number = _created(company)
-    token = _token(company.get(f"/requests/{number}").text)
+    token = csrf_token(company.get(f"/requests/{number}").text)
 
     response = company.post(
         f"/requests/{number}/messages",
@@ -230,7 +143,7 @@ def test_company_reply_with_a_file_appears_on_the_timeline(company: TestClient) 
 
 def test_empty_reply_is_refused_with_a_message(company: TestClient) -> None:
     number = _created(company)
-    token = _token(company.get(f"/requests/{number}").text)
+    token = csrf_token(company.get(f"/requests/{number}").text)
 
     response = company.post(
         f"/requests/{number}/messages?lang=en", data={"body": " ", "csrf_token": token}
@@ -242,7 +155,7 @@ def test_empty_reply_is_refused_with_a_message(company: TestClient) -> None:
 
 def test_withdraw_ends_the_request_and_hides_the_reply_form(company: TestClient) -> None:
     number = _created(company)
-    token = _token(company.get(f"/requests/{number}").text)
+    token = csrf_token(company.get(f"/requests/{number}").text)
 
     response = company.post(
         f"/requests/{number}/withdraw", data={"csrf_token": token}, follow_redirects=False
@@ -256,7 +169,7 @@ def test_withdraw_ends_the_request_and_hides_the_reply_form(company: TestClient)
 
 def test_rating_an_open_request_is_refused(company: TestClient) -> None:
     number = _created(company)
-    token = _token(company.get(f"/requests/{number}").text)
+    token = csrf_token(company.get(f"/requests/{number}").text)
 
     response = company.post(f"/requests/{number}/rating", data={"rating": "5", "csrf_token": token})
 
@@ -280,7 +193,7 @@ def test_suggestions_show_cited_answers_for_a_description(company: TestClient) -
         data={
             "description": "南沙的企业所得税优惠税率是多少？",
             "service_code": "general_consultation",
-            "csrf_token": _token(company.get("/requests").text),
+            "csrf_token": csrf_token(company.get("/requests").text),
         },
         headers={"HX-Request": "true"},
     )
@@ -291,7 +204,7 @@ def test_suggestions_show_cited_answers_for_a_description(company: TestClient) -
     deflection = re.search(r"/requests/suggestions/(\d+)/feedback", response.text)
     assert deflection
     assert 1 <= response.text.count('class="deflect"') <= 3
-    token = _token(company.get("/requests").text)
+    token = csrf_token(company.get("/requests").text)
     answered = company.post(
         f"/requests/suggestions/{deflection.group(1)}/feedback",
         data={"helpful": "yes", "csrf_token": token},
@@ -373,7 +286,7 @@ def test_api_refuses_a_request_without_the_files_its_service_requires(company: T
 
 
 def test_api_multipart_submit_stores_the_files_and_is_idempotent(company: TestClient) -> None:
-    token = _token(company.get("/requests/new?service=release_lot_testing").text)
+    token = csrf_token(company.get("/requests/new?service=release_lot_testing").text)
     form = {
         "service_code": "release_lot_testing",
         "title": "Lot 7",
@@ -409,7 +322,7 @@ def test_api_multipart_submit_stores_the_files_and_is_idempotent(company: TestCl
 def test_api_multipart_submit_refuses_bad_input_with_the_field(
     company: TestClient, fields: str | None, files: list[Any], field: str
 ) -> None:
-    token = _token(company.get("/requests/new?service=release_lot_testing").text)
+    token = csrf_token(company.get("/requests/new?service=release_lot_testing").text)
     form = {
         "service_code": "release_lot_testing",
         "title": "Lot 8",

@@ -9,16 +9,9 @@ from sqlalchemy import select
 
 from portal import accounts
 from portal.models import Event, ServiceRequest
-from tests.web.test_staff import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    _company,
-    _post,
-    _sign_in,
-    _submit,
-    _token,
-    company,
-    staff,
-)
+from tests.support.forms import PASSWORD, csrf_token
+from tests.support.service_requests import submit_release_testing
+from tests.support.session import post_form
 from web.core.components import Components
 
 
@@ -30,13 +23,13 @@ def _id_of(components: Components, number: str) -> int:
 
 
 def test_a_saved_view_appears_in_the_sidebar_with_its_count_and_opens_its_filters(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
     components: Components,
 ) -> None:
-    number = _submit(company, title="视图测试：细胞库检定")
+    number = submit_release_testing(company, title="视图测试：细胞库检定")
     company_id = _company_id(components, number)
-    response = _post(
+    response = post_form(
         staff,
         "/staff/queue",
         "/staff/views",
@@ -44,8 +37,8 @@ def test_a_saved_view_appears_in_the_sidebar_with_its_count_and_opens_its_filter
         shared="",
         query=f"company={company_id}&sort=newest&junk=1",
     )
-    assert response.status_code == 303  # type: ignore[attr-defined]
-    assert response.headers["location"] == f"/staff/queue?company={company_id}&sort=newest"  # type: ignore[attr-defined]
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/staff/queue?company={company_id}&sort=newest"
     page = staff.get("/staff/queue?lang=zh").text
     link = r'<a href="(/staff/queue\?[^"]+)" >这家企业</a>'
     match = re.search(link + r'\s*<span class="view-count"[^>]*>(\d+)</span>', page)
@@ -61,20 +54,20 @@ def _company_id(components: Components, number: str) -> int:
         ).one()
 
 
-def test_a_view_without_a_name_comes_back_with_the_message(staff: TestClient) -> None:  # noqa: F811
-    response = _post(staff, "/staff/queue", "/staff/views", name="  ", query="sort=oldest")
-    assert response.status_code == 422  # type: ignore[attr-defined]
-    assert "此项为必填项" in response.text or "This field is required" in response.text  # type: ignore[attr-defined]
+def test_a_view_without_a_name_comes_back_with_the_message(staff: TestClient) -> None:
+    response = post_form(staff, "/staff/queue", "/staff/views", name="  ", query="sort=oldest")
+    assert response.status_code == 422
+    assert "此项为必填项" in response.text or "This field is required" in response.text
 
 
 def test_bulk_assignment_assigns_every_ticked_request(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
     components: Components,
 ) -> None:
-    numbers = [_submit(company, title=f"批量分派 {n}") for n in range(2)]
+    numbers = [submit_release_testing(company, title=f"批量分派 {n}") for n in range(2)]
     ids = [_id_of(components, n) for n in numbers]
-    token = _token(staff.get("/staff/queue").text)
+    token = csrf_token(staff.get("/staff/queue").text)
     response = staff.post(
         "/staff/queue/bulk",
         data={
@@ -99,19 +92,19 @@ def test_bulk_assignment_assigns_every_ticked_request(
 
 
 def test_an_illegal_bulk_status_change_changes_nothing_and_unticks_the_refused_rows(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
     components: Components,
 ) -> None:
-    numbers = [_submit(company, title=f"批量状态 {n}") for n in range(2)]
+    numbers = [submit_release_testing(company, title=f"批量状态 {n}") for n in range(2)]
     ids = [_id_of(components, n) for n in numbers]
-    _post(
+    post_form(
         staff,
         f"/staff/requests/{numbers[1]}",
         f"/staff/requests/{numbers[1]}/status",
         target="in_progress",
     )
-    token = _token(staff.get("/staff/queue").text)
+    token = csrf_token(staff.get("/staff/queue").text)
     response = staff.post(
         "/staff/queue/bulk?lang=en",
         data={
@@ -141,8 +134,8 @@ def test_an_illegal_bulk_status_change_changes_nothing_and_unticks_the_refused_r
         assert sorted(s.value for s in statuses) == ["in_progress", "submitted"]
 
 
-def test_nothing_ticked_is_explained(staff: TestClient) -> None:  # noqa: F811
-    token = _token(staff.get("/staff/queue").text)
+def test_nothing_ticked_is_explained(staff: TestClient) -> None:
+    token = csrf_token(staff.get("/staff/queue").text)
     response = staff.post(
         "/staff/queue/bulk?lang=en",
         data={"csrf_token": token, "action": "priority", "priority_to": "high"},
@@ -151,12 +144,12 @@ def test_nothing_ticked_is_explained(staff: TestClient) -> None:  # noqa: F811
 
 
 def test_the_request_page_shows_the_customer_panel_and_links_all_its_requests(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
     components: Components,
 ) -> None:
-    first = _submit(company, title="客户面板 一")
-    second = _submit(company, title="客户面板 二")
+    first = submit_release_testing(company, title="客户面板 一")
+    second = submit_release_testing(company, title="客户面板 二")
     page = staff.get(f"/staff/requests/{second}?lang=en").text
     panel = page[page.index('id="customer"') :]
     panel = panel[: panel.index("</section>")]
@@ -170,30 +163,30 @@ def test_the_request_page_shows_the_customer_panel_and_links_all_its_requests(
 
 
 def test_merging_a_duplicate_from_the_request_page(
-    staff: TestClient,  # noqa: F811
-    company: TestClient,  # noqa: F811
+    staff: TestClient,
+    company: TestClient,
     components: Components,
 ) -> None:
-    kept = _submit(company, title="合并：保留")
-    duplicate = _submit(company, title="合并：重复")
-    response = _post(
+    kept = submit_release_testing(company, title="合并：保留")
+    duplicate = submit_release_testing(company, title="合并：重复")
+    response = post_form(
         staff,
         f"/staff/requests/{duplicate}",
         f"/staff/requests/{duplicate}/merge",
         target=kept.lower(),
     )
-    assert response.status_code == 303  # type: ignore[attr-defined]
-    assert response.headers["location"] == f"/staff/requests/{kept}#timeline"  # type: ignore[attr-defined]
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/staff/requests/{kept}#timeline"
     page = staff.get(f"/staff/requests/{duplicate}?lang=en").text
     assert "merged into" in page and f'href="/staff/requests/{kept}">{kept}</a>' in page
-    again = _post(
+    again = post_form(
         staff,
         f"/staff/requests/{kept}",
         f"/staff/requests/{kept}/merge",
         target="GBA-CGT-1999-000001",
     )
-    assert again.status_code == 422  # type: ignore[attr-defined]
-    assert "没有这个受理编号的请求" in again.text or "No request has" in again.text  # type: ignore[attr-defined]
+    assert again.status_code == 422
+    assert "没有这个受理编号的请求" in again.text or "No request has" in again.text
 
 
 def test_staff_land_on_the_queue_and_admins_on_the_dashboard(
@@ -207,7 +200,7 @@ def test_staff_land_on_the_queue_and_admins_on_the_dashboard(
                 session=session, email=email, password=PASSWORD, name="落地", role=role
             )
         browser = TestClient(client.app)
-        token = _token(browser.get("/login").text)
+        token = csrf_token(browser.get("/login").text)
         response = browser.post(
             "/login",
             data={"email": email, "password": PASSWORD, "csrf_token": token},

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import quote
 
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.test_requests import PDF, TESTING_FIELDS, company_user, new_form
-from web.core.components import Components
-
-
-@pytest.fixture
-def company(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in company user's browser."""
-    browser, _ = company_user(components, client)
-    yield browser
-    browser.close()
+from tests.support.forms import PDF
+from tests.support.service_requests import TESTING_FIELDS, new_form
 
 
 def test_the_catalog_is_public_and_lists_every_service(fresh_client: TestClient) -> None:

@@ -4,109 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
 from portal import accounts
-from portal.uscc import check_character
+from tests.support.forms import PASSWORD, csrf_token, unique_email
+from tests.support.service_requests import submit_release_testing
+from tests.support.session import post_form
 from web.core.components import Components
-
-PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-_serial = itertools.count(1)
-FIELDS = {
-    "product_type": "car_t",
-    "development_stage": "clinical",
-    "sample_type": "CAR-T",
-    "sample_quantity": "2",
-    "cold_chain": "liquid_nitrogen",
-    "tests_requested": ["sterility"],
-    "report_language": "zh",
-}
-
-
-def _token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
-    assert match, "no CSRF field on the page"
-    return match.group(1)
-
-
-def _sign_in(client: TestClient, email: str) -> TestClient:
-    browser = TestClient(client.app)
-    token = _token(browser.get("/login").text)
-    data = {"email": email, "password": PASSWORD, "csrf_token": token}
-    response = browser.post("/login", data=data, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return browser
-
-
-def _company(components: Components, client: TestClient, name: str) -> TestClient:
-    n = next(_serial)
-    body = f"91440400MD{n:07d}"
-    email = f"staffcase{n}-{id(object())}@example.cn"
-    with components.sessions() as session:
-        accounts.register_company(
-            session=session,
-            company_name=name,
-            credit_code=body + check_character(body),
-            contact_name="王芳",
-            phone="0755-87654321",
-            email=email,
-            password=PASSWORD,
-        )
-    return _sign_in(client, email)
-
-
-@pytest.fixture
-def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in member of the center's staff."""
-    email = f"staff{next(_serial)}-{id(object())}@gba-cgt.cn"
-    with components.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="赵工", role="staff"
-        )
-    browser = _sign_in(client, email)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def company(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in company user."""
-    browser = _company(components, client, "深圳流程测试生物有限公司")
-    yield browser
-    browser.close()
-
-
-def _submit(company: TestClient, title: str = "CAR-T 放行检测（紧急）") -> str:
-    page = company.get("/requests/new?service=release_lot_testing").text
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-    assert key
-    data = {
-        "csrf_token": _token(page),
-        "idempotency_key": key.group(1),
-        "service_code": "release_lot_testing",
-        "title": title,
-        "description": "临床急需，需要无菌检查。",
-        **FIELDS,
-    }
-    sheet = [("material_sample_info", ("coa.pdf", PDF, "application/pdf"))]
-    response = company.post("/requests", data=data, follow_redirects=False, files=sheet)
-    assert response.status_code == 303, response.text
-    return response.headers["location"].split("/")[2].split("?")[0]
-
-
-def _post(browser: TestClient, page_url: str, action: str, **data: object) -> object:
-    token = _token(browser.get(page_url).text)
-    return browser.post(action, data={"csrf_token": token, **data}, follow_redirects=False)
 
 
 def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: TestClient) -> None:
-    number = _submit(company)
+    number = submit_release_testing(company)
     staff_page = f"/staff/requests/{number}"
 
     # The queue shows it, with its triage suggestion on the request page.
@@ -117,20 +27,22 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     assert "Keywords" in page  # a reason is shown
 
     # Accept: the request is triaged, the decision recorded in the audit trail.
-    assert _post(staff, staff_page, f"{staff_page}/triage/accept").status_code == 303
+    assert post_form(staff, staff_page, f"{staff_page}/triage/accept").status_code == 303
     page = staff.get(staff_page + "?lang=en").text
     assert "Accepted" in page and "Triage accepted" in page
     assert "triage_accepted" not in page and "release_lot_testing" not in page  # words, not codes
-    assert _post(staff, staff_page, f"{staff_page}/claim").status_code == 303
+    assert post_form(staff, staff_page, f"{staff_page}/claim").status_code == 303
 
     # Ask for information: awaiting the company, who sees the question.
-    _post(staff, staff_page, f"{staff_page}/status", target="in_progress")
-    _post(staff, staff_page, f"{staff_page}/messages", body="请提供批记录。", visibility="public")
-    _post(
+    post_form(staff, staff_page, f"{staff_page}/status", target="in_progress")
+    post_form(
+        staff, staff_page, f"{staff_page}/messages", body="请提供批记录。", visibility="public"
+    )
+    post_form(
         staff, staff_page, f"{staff_page}/messages", body="内部：等待批记录", visibility="internal"
     )
     assert (
-        _post(staff, staff_page, f"{staff_page}/status", target="awaiting_company").status_code
+        post_form(staff, staff_page, f"{staff_page}/status", target="awaiting_company").status_code
         == 303
     )
     company_page = company.get(f"/requests/{number}?lang=en").text
@@ -139,7 +51,7 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     assert "The center needs more information" in company_page
 
     # The company replies with a file: back to in progress.
-    token = _token(company_page)
+    token = csrf_token(company_page)
     reply = company.post(
         f"/requests/{number}/messages",
         data={"body": "已附批记录。", "csrf_token": token},
@@ -151,8 +63,8 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
     assert "batch.csv" in page and "In progress" in page
 
     # Resolve; the company rates it.
-    _post(staff, staff_page, f"{staff_page}/status", target="resolved", note="检测完成。")
-    rated = _post(
+    post_form(staff, staff_page, f"{staff_page}/status", target="resolved", note="检测完成。")
+    rated = post_form(
         company, f"/requests/{number}", f"/requests/{number}/rating", rating="5", comment="很快"
     )
     assert rated.status_code == 303
@@ -183,10 +95,10 @@ def test_the_whole_flow_from_submission_to_rating(company: TestClient, staff: Te
 def test_illegal_transition_is_refused_with_a_message(
     company: TestClient, staff: TestClient
 ) -> None:
-    number = _submit(company, "非法流转测试")
+    number = submit_release_testing(company, "非法流转测试")
     staff_page = f"/staff/requests/{number}"
 
-    response = _post(staff, staff_page, f"{staff_page}/status", target="closed")
+    response = post_form(staff, staff_page, f"{staff_page}/status", target="closed")
     api = staff.patch(f"/api/v1/requests/{number}", json={"status": "closed"})
 
     assert response.status_code == 409
@@ -195,7 +107,7 @@ def test_illegal_transition_is_refused_with_a_message(
 
 
 def test_request_page_offers_only_legal_transitions(company: TestClient, staff: TestClient) -> None:
-    number = _submit(company, "合法流转按钮")
+    number = submit_release_testing(company, "合法流转按钮")
 
     page = staff.get(f"/staff/requests/{number}").text
     offered = set(re.findall(r'name="target" value="(\w+)"', page))
@@ -206,7 +118,7 @@ def test_request_page_offers_only_legal_transitions(company: TestClient, staff: 
 def test_api_patch_changes_status_priority_and_assignee(
     company: TestClient, staff: TestClient
 ) -> None:
-    number = _submit(company, "API 修改")
+    number = submit_release_testing(company, "API 修改")
     me = staff.get("/staff/queue")  # any page: the user id comes from the assignee select
     assert me.status_code == 200
 
@@ -224,7 +136,7 @@ def test_api_patch_changes_status_priority_and_assignee(
 def test_queue_filters_and_htmx_renders_only_the_results(
     company: TestClient, staff: TestClient
 ) -> None:
-    number = _submit(company, "筛选测试 XYZZY")
+    number = submit_release_testing(company, "筛选测试 XYZZY")
 
     full = staff.get("/staff/queue?q=XYZZY&lang=en")
     fragment = staff.get("/staff/queue?q=XYZZY", headers={"HX-Request": "true"})
@@ -248,7 +160,7 @@ def test_breaching_requests_are_highlighted_first(staff: TestClient) -> None:
 def test_canned_replies_can_be_created_edited_inserted_and_deleted(
     company: TestClient, staff: TestClient
 ) -> None:
-    created = _post(
+    created = post_form(
         staff, "/staff/canned", "/staff/canned", title="请补充材料", body="您好，请补充样品信息表。"
     )
     assert created.status_code == 303
@@ -257,7 +169,7 @@ def test_canned_replies_can_be_created_edited_inserted_and_deleted(
     assert reply_id and "请补充材料" in page
     rid = reply_id.group(1)
 
-    edited = _post(
+    edited = post_form(
         staff,
         f"/staff/canned/{rid}/edit",
         f"/staff/canned/{rid}",
@@ -266,14 +178,14 @@ def test_canned_replies_can_be_created_edited_inserted_and_deleted(
     )
     assert edited.status_code == 303
 
-    number = _submit(company, "常用回复插入")
+    number = submit_release_testing(company, "常用回复插入")
     inserted = staff.get(f"/staff/requests/{number}?canned={rid}", headers={"HX-Request": "true"})
     assert "请补充样品信息表和批记录。" in inserted.text and "<html" not in inserted.text
 
-    empty = _post(staff, "/staff/canned", "/staff/canned", title="", body="")
+    empty = post_form(staff, "/staff/canned", "/staff/canned", title="", body="")
     assert empty.status_code == 422
 
-    deleted = _post(staff, "/staff/canned", f"/staff/canned/{rid}/delete")
+    deleted = post_form(staff, "/staff/canned", f"/staff/canned/{rid}/delete")
     assert deleted.status_code == 303
     assert f"/staff/canned/{rid}/edit" not in staff.get("/staff/canned").text
 
@@ -281,15 +193,15 @@ def test_canned_replies_can_be_created_edited_inserted_and_deleted(
 def test_mentioned_colleague_is_notified(
     components: Components, company: TestClient, staff: TestClient
 ) -> None:
-    email = f"colleague{next(_serial)}@gba-cgt.cn"
+    email = unique_email("colleague", "gba-cgt.cn")
     with components.sessions() as session:
         colleague = accounts.create_user(
             session=session, email=email, password=PASSWORD, name="钱工", role="staff"
         )
-    number = _submit(company, "提及同事")
+    number = submit_release_testing(company, "提及同事")
     staff_page = f"/staff/requests/{number}"
 
-    _post(
+    post_form(
         staff,
         staff_page,
         f"{staff_page}/messages",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,29 +10,20 @@ from markupsafe import escape
 
 from knowledge import registry
 from retrieval import curated
-from tests.web.test_staff import _company, _sign_in, _token
+from tests.support.forms import csrf_token
+from tests.support.session import company_browser
 from web.core.components import Components
 
 # The knowledge base has nothing on pets: these are refused or answered with low confidence.
 PETS = ["Can I bring my pet dog to the center's office?", "可以带宠物狗来中心办公室吗？"]
 PARAPHRASE = "Are dogs allowed in the center's office?"
 ANSWER = "Pets are not allowed in the center's offices, except assistance dogs [1]."
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def staff(components: Components, client: TestClient) -> Iterator[TestClient]:
-    """A signed-in member of the center's staff."""
-    from portal import accounts
-
-    email = f"gaps-staff-{uuid.uuid4().hex[:12]}@gba-cgt.cn"
-    with components.sessions() as session:
-        accounts.create_user(
-            session=session, email=email, password=PASSWORD, name="孙工", role="staff"
-        )
-    browser = _sign_in(client, email)
-    yield browser
-    browser.close()
+def staff_name() -> str:
+    """The staff member's name, which the pages show."""
+    return "孙工"
 
 
 def _quote(components: Components) -> tuple[str, str]:
@@ -65,7 +54,7 @@ def _group_of(page: str, question: str) -> int:
 def test_companies_are_refused_and_visitors_are_sent_to_sign_in(
     components: Components, client: TestClient
 ) -> None:
-    company = _company(components, client, "深圳缺口测试生物有限公司")
+    company = company_browser(components, client, "深圳缺口测试生物有限公司")
     visitor = TestClient(client.app)
     for url in (
         "/staff/unanswered",
@@ -76,7 +65,7 @@ def test_companies_are_refused_and_visitors_are_sent_to_sign_in(
         assert company.get(url).status_code == 403
         response = visitor.get(url, follow_redirects=False)
         assert response.status_code == 303 and "/login" in response.headers["location"]
-    token = _token(company.get("/requests").text)
+    token = csrf_token(company.get("/requests").text)
     response = company.post("/staff/curated", data={"csrf_token": token, "answer": "x"})
     assert response.status_code == 403
 
@@ -98,7 +87,7 @@ def test_staff_answer_a_group_of_refused_questions_and_the_assistant_uses_it(
         assert str(escape(question)) in form
     document_id, quote = _quote(components)
     data = {
-        "csrf_token": _token(form),
+        "csrf_token": csrf_token(form),
         "group_id": str(group),
         "questions": "\n".join(PETS),
         "language": "en",
@@ -153,7 +142,7 @@ def test_bad_input_re_renders_the_form_with_the_reason_and_keeps_what_was_typed(
     form = staff.get("/staff/curated/new?lang=en").text
     document_id, quote = _quote(components)
     data = {
-        "csrf_token": _token(form),
+        "csrf_token": csrf_token(form),
         "questions": "\n".join(PETS),
         "answer": ANSWER,
         "cite_document": document_id,
@@ -182,7 +171,7 @@ def test_a_group_can_be_dismissed_and_reopened(client: TestClient, staff: TestCl
 
     response = staff.post(
         f"/staff/unanswered/{group}/dismiss",
-        data={"csrf_token": _token(page)},
+        data={"csrf_token": csrf_token(page)},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -190,9 +179,9 @@ def test_a_group_can_be_dismissed_and_reopened(client: TestClient, staff: TestCl
     dismissed = _unanswered(staff, "&status=dismissed")
     assert f'id="group-{group}"' in dismissed and "孙工" in dismissed
 
-    staff.post(f"/staff/unanswered/{group}/reopen", data={"csrf_token": _token(page)})
+    staff.post(f"/staff/unanswered/{group}/reopen", data={"csrf_token": csrf_token(page)})
     assert f'id="group-{group}"' in _unanswered(staff)
-    missing = staff.post("/staff/unanswered/999999/dismiss", data={"csrf_token": _token(page)})
+    missing = staff.post("/staff/unanswered/999999/dismiss", data={"csrf_token": csrf_token(page)})
     assert missing.status_code == 404
 
 
@@ -250,7 +239,7 @@ def test_staff_edit_and_deactivate_a_curated_answer(
     edit = staff.get(f"/staff/curated/{row.id}/edit?lang=en").text
     assert str(escape(quote)) in edit and "Does the center lend microscopes" in edit
     data = {
-        "csrf_token": _token(edit),
+        "csrf_token": csrf_token(edit),
         "questions": "Can visitors borrow a microscope?",
         "answer": "No [1].",
         "cite_document": document_id,
@@ -263,7 +252,7 @@ def test_staff_edit_and_deactivate_a_curated_answer(
     assert saved.status_code == 303
     off = staff.post(
         f"/staff/curated/{row.id}/deactivate",
-        data={"csrf_token": _token(edit)},
+        data={"csrf_token": csrf_token(edit)},
         follow_redirects=False,
     )
     assert off.status_code == 303

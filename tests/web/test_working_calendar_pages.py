@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from portal import working_calendar
 from portal.models import Holiday
-from tests.web.test_admin import _post, boss, staff  # noqa: F401  (fixtures)
+from tests.support.session import post_form
 from web.core.components import Components
 from web.routes import health
 
@@ -26,7 +26,7 @@ def _clean_year(components: Components) -> None:
         session.commit()
 
 
-def test_the_admin_page_shows_the_package_days_with_their_source(boss: TestClient) -> None:  # noqa: F811
+def test_the_admin_page_shows_the_package_days_with_their_source(boss: TestClient) -> None:
     page = boss.get("/admin/holidays?year=2026&lang=en")
     assert page.status_code == 200
     assert 'id="day-2026-02-17"' in page.text and "State Council (package)" in page.text
@@ -34,33 +34,31 @@ def test_the_admin_page_shows_the_package_days_with_their_source(boss: TestClien
 
 
 def test_an_admin_overrides_a_day_and_removes_the_override(
-    boss: TestClient,  # noqa: F811
+    boss: TestClient,
     components: Components,
 ) -> None:
     url = f"/admin/holidays?year={YEAR}"
     data = {"day": f"{YEAR}-03-05", "name": "园区停电", "kind": "holiday"}
-    response = _post(boss, url, "/admin/holidays", data)
+    response = post_form(boss, url, "/admin/holidays", **data)
     assert response.status_code == 303
     page = boss.get(f"{url}&lang=en").text
     assert "园区停电" in page and "Our override" in page
     with components.sessions() as session:
         assert session.get(Holiday, date(YEAR, 3, 5)) is not None
-    response = _post(boss, url, f"/admin/holidays/{YEAR}-03-05/delete", {})
+    response = post_form(boss, url, f"/admin/holidays/{YEAR}-03-05/delete")
     assert response.status_code == 303
     with components.sessions() as session:
         assert session.get(Holiday, date(YEAR, 3, 5)) is None
 
 
-def test_a_bad_day_comes_back_with_its_message_and_what_was_typed(boss: TestClient) -> None:  # noqa: F811
-    response = _post(
-        boss, "/admin/holidays?lang=zh", "/admin/holidays", {"day": "", "name": "半天假"}
-    )
+def test_a_bad_day_comes_back_with_its_message_and_what_was_typed(boss: TestClient) -> None:
+    response = post_form(boss, "/admin/holidays?lang=zh", "/admin/holidays", day="", name="半天假")
     assert response.status_code == 422
     assert "此项为必填项" in response.text and 'value="半天假"' in response.text
 
 
 def test_an_import_with_a_bad_line_stores_nothing_and_says_which_line(
-    boss: TestClient,  # noqa: F811
+    boss: TestClient,
     components: Components,
 ) -> None:
     token_page = boss.get("/admin/holidays?lang=en").text
@@ -88,7 +86,7 @@ def test_an_import_with_a_bad_line_stores_nothing_and_says_which_line(
         assert session.get(Holiday, date(YEAR, 2, 3)).working  # type: ignore[union-attr]
 
 
-def test_staff_cannot_open_the_calendar_page(staff: TestClient) -> None:  # noqa: F811
+def test_staff_cannot_open_the_calendar_page(staff: TestClient) -> None:
     assert staff.get("/admin/holidays").status_code == 403
 
 
@@ -126,7 +124,7 @@ def test_the_cli_imports_and_lists_overrides(
 
 
 def test_the_dashboard_and_the_queue_warn_in_december_without_next_years_calendar(
-    staff: TestClient,  # noqa: F811
+    staff: TestClient,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from web.routes import staff as staff_routes
