@@ -24,6 +24,7 @@ from typing import Literal
 
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 Access = Literal["public", "login_form", "user", "company", "staff", "admin"]
@@ -226,3 +227,28 @@ def fill(path: str, ids: dict[str, str]) -> str:
 def is_api(path: str) -> bool:
     """Whether the path belongs to the JSON API (401, not a redirect, for visitors)."""
     return path.startswith("/api/")
+
+
+ROUTES = sorted(TABLE)
+
+
+def call(client: TestClient, method: str, path: str, csrf: str | None = None):  # type: ignore[no-untyped-def]
+    """Call a route: GET plainly, the API with a JSON body, pages with a form."""
+    if method == "GET":
+        return client.get(path, follow_redirects=False)
+    if is_api(path):
+        return client.request(method, path, json={}, follow_redirects=False)
+    data = {"csrf_token": csrf} if csrf else {"x": "1"}
+    return client.request(method, path, data=data, follow_redirects=False)
+
+
+def rightful(world, rule: Rule):  # type: ignore[no-untyped-def]
+    """The user a route is meant for: company A's user, staff or an admin."""
+    return {
+        "public": world.a,
+        "login_form": world.a,
+        "user": world.a,
+        "company": world.a,
+        "staff": world.staff,
+        "admin": world.admin,
+    }[rule.access]

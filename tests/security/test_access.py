@@ -10,11 +10,18 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.security.access_table import STATE_CHANGING, TABLE, Rule, app_routes, fill, is_api
+from tests.security.access_table import (
+    ROUTES,
+    STATE_CHANGING,
+    TABLE,
+    app_routes,
+    call,
+    fill,
+    is_api,
+    rightful,
+)
 
 # --- the tests ------------------------------------------------------------------------------
-
-ROUTES = sorted(TABLE)
 
 
 def _ids(keys: list[tuple[str, str]]) -> list[str]:
@@ -42,29 +49,8 @@ def _served(world, key: tuple[str, str]) -> None:  # type: ignore[no-untyped-def
         pytest.skip(f"{key} is in the table but not served (see test_every_route_is_classified)")
 
 
-def _call(client: TestClient, method: str, path: str, csrf: str | None = None):  # type: ignore[no-untyped-def]
-    """Call a route: GET plainly, the API with a JSON body, pages with a form."""
-    if method == "GET":
-        return client.get(path, follow_redirects=False)
-    if is_api(path):
-        return client.request(method, path, json={}, follow_redirects=False)
-    data = {"csrf_token": csrf} if csrf else {"x": "1"}
-    return client.request(method, path, data=data, follow_redirects=False)
-
-
 def _is_login_redirect(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code == 303 and response.headers["location"].startswith("/login?next=")
-
-
-def _rightful(world, rule: Rule):  # type: ignore[no-untyped-def]
-    return {
-        "public": world.a,
-        "login_form": world.a,
-        "user": world.a,
-        "company": world.a,
-        "staff": world.staff,
-        "admin": world.admin,
-    }[rule.access]
 
 
 def test_every_route_is_classified(world) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +67,7 @@ def test_visitors_are_refused_everything_but_public_routes(world, key) -> None: 
     _served(world, key)
     method, path = key
     rule = TABLE[key]
-    response = _call(world.fresh(), method, fill(path, world.ids))
+    response = call(world.fresh(), method, fill(path, world.ids))
 
     if rule.access == "public":
         assert response.status_code < 500
@@ -100,7 +86,7 @@ def test_companies_are_refused_staff_and_admin_routes(world, key) -> None:  # ty
     _served(world, key)
     method, path = key
 
-    response = _call(world.a.client, method, fill(path, world.ids), csrf=world.a.csrf)
+    response = call(world.a.client, method, fill(path, world.ids), csrf=world.a.csrf)
 
     assert response.status_code == 403, response.text[:300]
 
@@ -110,7 +96,7 @@ def test_staff_are_refused_admin_routes(world, key) -> None:  # type: ignore[no-
     _served(world, key)
     method, path = key
 
-    response = _call(world.staff.client, method, fill(path, world.ids), csrf=world.staff.csrf)
+    response = call(world.staff.client, method, fill(path, world.ids), csrf=world.staff.csrf)
 
     assert response.status_code == 403, response.text[:300]
 
@@ -120,7 +106,7 @@ def test_another_company_gets_404_for_owned_objects(world, key) -> None:  # type
     _served(world, key)
     method, path = key
 
-    response = _call(world.b.client, method, fill(path, world.ids), csrf=world.b.csrf)
+    response = call(world.b.client, method, fill(path, world.ids), csrf=world.b.csrf)
 
     assert response.status_code == 404, response.text[:300]
     assert "A 的机密请求" not in response.text and "plan.pdf" not in response.text
@@ -131,9 +117,9 @@ def test_the_rightful_user_is_let_in(world, key) -> None:  # type: ignore[no-unt
     """The control: each refusal above is about who asks, not a route that always fails."""
     _served(world, key)
     rule = TABLE[key]
-    client = world.fresh() if rule.access == "public" else _rightful(world, rule).client
+    client = world.fresh() if rule.access == "public" else rightful(world, rule).client
 
-    response = _call(client, "GET", fill(key[1], world.ids))
+    response = call(client, "GET", fill(key[1], world.ids))
 
     if key[1] in NO_FIXTURE_OBJECT:  # the route is reached: it looked for the object
         assert response.status_code in (200, 404), (response.status_code, response.text[:300])
@@ -155,7 +141,7 @@ def _refused_as_csrf(response) -> bool:  # type: ignore[no-untyped-def]
 def test_forms_with_a_session_cookie_need_the_right_csrf_token(world, key) -> None:  # type: ignore[no-untyped-def]
     _served(world, key)
     method, path = key
-    browser = _rightful(world, TABLE[key])
+    browser = rightful(world, TABLE[key])
     other = world.b if browser is not world.b else world.a
     url = fill(path, world.ids)
 

@@ -109,7 +109,7 @@ DERIVED_CACHE_REFRESH = {"/staff/unanswered"}
 def test_no_get_route_writes_to_the_database(world) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import event
 
-    from tests.security.test_access import ROUTES, TABLE, _call, _rightful, fill
+    from tests.security.access_table import ROUTES, TABLE, call, fill, rightful
 
     writes: list[str] = []
 
@@ -125,9 +125,9 @@ def test_no_get_route_writes_to_the_database(world) -> None:  # type: ignore[no-
             if method != "GET" or path in DERIVED_CACHE_REFRESH:
                 continue
             rule = TABLE[(method, path)]
-            client = world.fresh() if rule.access == "public" else _rightful(world, rule).client
+            client = world.fresh() if rule.access == "public" else rightful(world, rule).client
             writes.clear()
-            _call(client, "GET", fill(path, world.ids) + "?q=" + QUESTION)
+            call(client, "GET", fill(path, world.ids) + "?q=" + QUESTION)
             if writes:
                 changed[path] = list(writes)
     finally:
