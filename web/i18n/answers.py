@@ -1,9 +1,11 @@
-"""Answer feedback, attached answers and impact recall in Chinese and English (merged into MESSAGES)."""
+"""Answer feedback, attached answers and impact recall in Chinese and English."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
-ANSWER_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+ANSWER_MESSAGES: Messages = {
     "nav.feedback": {"zh": "答复反馈", "en": "Answer feedback"},
     # feedback on an answer in the chat
     "feedback.ask": {"zh": "这个回答有帮助吗？", "en": "Was this answer helpful?"},

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-DESK_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+DESK_MESSAGES: Messages = {
     # Drafting a reply from the knowledge base
     "reply.draft.question": {
         "zh": "从知识库起草回复（问题）",

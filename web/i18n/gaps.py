@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-GAPS_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+GAPS_MESSAGES: Messages = {
     "nav.unanswered": {"zh": "未解答问题", "en": "Unanswered"},
     "nav.curated": {"zh": "人工答复", "en": "Staff answers"},
     "chat.staff_answer": {"zh": "中心工作人员答复", "en": "Staff answer"},

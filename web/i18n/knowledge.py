@@ -1,9 +1,11 @@
-"""The staff knowledge-base pages in Simplified Chinese and English (merged into MESSAGES)."""
+"""The staff knowledge-base pages in Simplified Chinese and English."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
-KNOWLEDGE_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+KNOWLEDGE_MESSAGES: Messages = {
     "nav.knowledge": {"zh": "知识库维护", "en": "Knowledge base"},
     "kb.title": {"zh": "知识库维护", "en": "Knowledge base maintenance"},
     "kb.intro": {

@@ -1,13 +1,12 @@
-"""The working calendar, saved views, bulk actions and the customer panel (merged into MESSAGES)."""
+"""The working calendar, saved views, bulk actions and the customer panel."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
 from portal import working_calendar
+from web.i18n.tables import Messages, field_errors, merge
 
-_M = dict[str, dict[str, str]]
-
-QUEUE_MESSAGES: _M = {
+_PAGES: Messages = {
     # the working calendar (admin page, dashboard and queue warnings)
     "calendar.title": {"zh": "工作日历", "en": "Working calendar"},
     "calendar.intro": {
@@ -163,5 +162,9 @@ QUEUE_MESSAGES: _M = {
     },
 }
 
-for _key, (_zh, _en) in working_calendar.MESSAGES.items():
-    QUEUE_MESSAGES.setdefault(f"field_error.{_key}", {"zh": _zh, "en": _en})
+QUEUE_MESSAGES: Messages = merge(
+    {
+        "queue (pages)": _PAGES,
+        "portal.working_calendar (field errors)": field_errors(working_calendar.MESSAGES),
+    }
+)

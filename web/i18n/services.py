@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from portal import material_requests
+from web.i18n.tables import Messages, field_errors, merge
 
-_M = dict[str, dict[str, str]]
-
-SERVICE_MESSAGES: _M = {
+_PAGES: Messages = {
     "nav.services": {"zh": "办事指南", "en": "Service guides"},
     "services.title": {"zh": "服务目录与办事指南", "en": "Services and how to apply"},
     "services.intro": {
@@ -145,5 +144,9 @@ SERVICE_MESSAGES: _M = {
     },
 }
 
-for _key, (_zh, _en) in material_requests.MESSAGES.items():
-    SERVICE_MESSAGES.setdefault(f"field_error.{_key}", {"zh": _zh, "en": _en})
+SERVICE_MESSAGES: Messages = merge(
+    {
+        "services (pages)": _PAGES,
+        "portal.material_requests (field errors)": field_errors(material_requests.MESSAGES),
+    }
+)
