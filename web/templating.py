@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from portal import notifications
 from portal.models import User
 from web import auth
-from web.i18n import UiLanguage, translate, translate_message
+from web.i18n import UiLanguage, has_text, translate, translate_message, translate_plural
 from web.i18n.labels import labeller
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
@@ -98,7 +98,9 @@ def render(
         "request": request,
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
+        "tn": lambda key, count, **values: translate_plural(key, language, count, **values),
         "tm": lambda message: translate_message(message, language),
+        "has_text": has_text,
         "label": labeller(language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         "csrf_token": auth.csrf_token(request),

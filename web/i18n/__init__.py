@@ -36,6 +36,7 @@ __all__ = [
     "DuplicateKey",
     "Messages",
     "UiLanguage",
+    "has_text",
     "missing_keys",
     "negotiate",
     "translate",
@@ -68,6 +69,11 @@ _missing: set[tuple[str, str]] = set()
 def missing_keys() -> frozenset[tuple[str, str]]:
     """The (key, language) pairs looked up since start-up that had no text of their own."""
     return frozenset(_missing)
+
+
+def has_text(key: str) -> bool:
+    """Whether the catalogue has `key` (for a page that falls back to another text on purpose)."""
+    return key in MESSAGES
 
 
 def _text(key: str, language: UiLanguage) -> str:

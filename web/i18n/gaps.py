@@ -59,9 +59,13 @@ GAPS_MESSAGES: Messages = {
     "curated.deactivate": {"zh": "停用", "en": "Deactivate"},
     "curated.activate": {"zh": "重新启用", "en": "Activate"},
     "curated.updated": {"zh": "更新于", "en": "Updated"},
-    "curated.from_group": {
-        "zh": "针对一组被问过 {n} 次的问题：",
-        "en": "For a group of questions asked {n} times:",
+    "curated.from_group.one": {
+        "zh": "针对一组被问过 {count} 次的问题：",
+        "en": "For a group of questions asked {count} time:",
+    },
+    "curated.from_group.other": {
+        "zh": "针对一组被问过 {count} 次的问题：",
+        "en": "For a group of questions asked {count} times:",
     },
     "curated.questions": {"zh": "适用的问题", "en": "Questions it answers"},
     "curated.questions_hint": {

@@ -18,7 +18,8 @@ _PAGES: Messages = {
         "zh": "例如：无菌检查、人类遗传资源、洁净车间",
         "en": "e.g. sterility, HGR, clean room",
     },
-    "services.count": {"zh": "共 {n} 项服务", "en": "{n} services"},
+    "services.count.one": {"zh": "共 {count} 项服务", "en": "{count} service"},
+    "services.count.other": {"zh": "共 {count} 项服务", "en": "{count} services"},
     "services.none": {
         "zh": "没有符合的服务。可以换个关键词，或在“政策问答”中提问。",
         "en": "No service matches. Try another word, or ask the assistant.",
@@ -69,7 +70,8 @@ _PAGES: Messages = {
         "zh": "待定（中心尚未公布）",
         "en": "To be confirmed (not yet published by the center)",
     },
-    "guide.days": {"zh": "{n} 个工作日", "en": "{n} working days"},
+    "guide.days.one": {"zh": "{count} 个工作日", "en": "{count} working day"},
+    "guide.days.other": {"zh": "{count} 个工作日", "en": "{count} working days"},
     "guide.proposed_notice": {
         "zh": "本服务是中心拟议的服务，尚未正式公布；服务范围、收费和时限以中心确认为准。",
         "en": "This is a service the center proposes and has not yet published; its scope, fee and time are as the center confirms them.",
@@ -89,9 +91,13 @@ _PAGES: Messages = {
         "zh": "已完成 {done}/{total} 项必需内容",
         "en": "{done} of {total} required items done",
     },
-    "check.missing_title": {
-        "zh": "提交前还缺少以下 {n} 项：",
-        "en": "{n} things are still missing before this can be sent:",
+    "check.missing_title.one": {
+        "zh": "提交前还缺少以下 {count} 项：",
+        "en": "{count} thing is still missing before this can be sent:",
+    },
+    "check.missing_title.other": {
+        "zh": "提交前还缺少以下 {count} 项：",
+        "en": "{count} things are still missing before this can be sent:",
     },
     "check.complete": {
         "zh": "必需内容已齐全，可以提交。",
