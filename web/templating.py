@@ -70,6 +70,7 @@ templates.env.filters["with_param"] = with_param
 templates.env.filters["web_url"] = web_url
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 templates.env.globals["csrf_input"] = csrf_input
+templates.env.globals["has_text"] = has_text  # the same in every language; macros see it too
 
 
 def is_htmx(request: Request) -> bool:
@@ -100,7 +101,6 @@ def render(
         "t": lambda key, **values: translate(key, language, **values),
         "tn": lambda key, count, **values: translate_plural(key, language, count, **values),
         "tm": lambda message: translate_message(message, language),
-        "has_text": has_text,
         "label": labeller(language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),
         "csrf_token": auth.csrf_token(request),

@@ -340,3 +340,12 @@ def test_the_library_counts_one_document_in_the_singular(client: TestClient) -> 
     assert f'<p class="count">共 {len(ids)} 份文档</p>' in zh
     everything = client.get("/documents", params={"lang": "en"}).text
     assert f'<p class="count">{len(documents_)} documents</p>' in everything
+
+
+def test_a_macro_that_counts_gets_tn_as_an_argument() -> None:
+    # Macros are imported without the page's context: t, tn and tm reach them as arguments.
+    macro = re.compile(r"{%-?\s*macro\s+\w+\(([^)]*)\)\s*-?%}(.*?){%-?\s*endmacro", re.S)
+    for name, text in _templates():
+        for arguments, body in macro.findall(text):
+            if re.search(r"\btn\(", body):
+                assert "tn" in re.findall(r"\w+", arguments), name
