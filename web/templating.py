@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from portal import notifications
 from portal.models import User
 from web import auth
-from web.i18n import UiLanguage, translate, translate_message
+from web.i18n import UiLanguage, has_text, translate, translate_message, translate_plural
 from web.i18n.labels import labeller
 
 templates = Jinja2Blocks(directory=str(Path(__file__).parent / "templates"))
@@ -70,6 +70,7 @@ templates.env.filters["with_param"] = with_param
 templates.env.filters["web_url"] = web_url
 templates.env.globals["new_id"] = lambda: secrets.token_hex(4)
 templates.env.globals["csrf_input"] = csrf_input
+templates.env.globals["has_text"] = has_text  # the same in every language; macros see it too
 
 
 def is_htmx(request: Request) -> bool:
@@ -98,6 +99,7 @@ def render(
         "request": request,
         "lang": language,
         "t": lambda key, **values: translate(key, language, **values),
+        "tn": lambda key, count, **values: translate_plural(key, language, count, **values),
         "tm": lambda message: translate_message(message, language),
         "label": labeller(language),
         "switch_url": switch_language_url(request, "en" if language == "zh" else "zh"),

@@ -1,9 +1,11 @@
-"""Answer feedback, attached answers and impact recall in Chinese and English (merged into MESSAGES)."""
+"""Answer feedback, attached answers and impact recall in Chinese and English."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
-ANSWER_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+ANSWER_MESSAGES: Messages = {
     "nav.feedback": {"zh": "答复反馈", "en": "Answer feedback"},
     # feedback on an answer in the chat
     "feedback.ask": {"zh": "这个回答有帮助吗？", "en": "Was this answer helpful?"},
@@ -44,7 +46,8 @@ ANSWER_MESSAGES: dict[str, dict[str, str]] = {
     },
     "feedback.filter.verdict": {"zh": "评价", "en": "Verdict"},
     "feedback.filter.all": {"zh": "全部", "en": "All"},
-    "feedback.count": {"zh": "共 {n} 条反馈", "en": "{n} feedback entries"},
+    "feedback.count.one": {"zh": "共 {count} 条反馈", "en": "{count} feedback entry"},
+    "feedback.count.other": {"zh": "共 {count} 条反馈", "en": "{count} feedback entries"},
     "feedback.none": {"zh": "暂无符合条件的反馈。", "en": "No feedback matches."},
     "feedback.question": {"zh": "问题", "en": "Question"},
     "feedback.answer": {"zh": "答复", "en": "Answer"},
@@ -127,9 +130,13 @@ ANSWER_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已通知 {n} 项（申请 {requests} 个、企业 {companies} 家）；{skipped} 项此前已通知。",
         "en": "{n} notified ({requests} requests, {companies} companies); {skipped} had already been told.",
     },
-    "impact.already": {
-        "zh": "此版本已发出 {n} 条通知。",
-        "en": "{n} notices were already sent for this version.",
+    "impact.already.one": {
+        "zh": "此版本已发出 {count} 条通知。",
+        "en": "{count} notice was already sent for this version.",
+    },
+    "impact.already.other": {
+        "zh": "此版本已发出 {count} 条通知。",
+        "en": "{count} notices were already sent for this version.",
     },
     "impact.nobody": {
         "zh": "没有可通知的企业（未登录访客的答复无法通知）。",

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-DESK_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+DESK_MESSAGES: Messages = {
     # Drafting a reply from the knowledge base
     "reply.draft.question": {
         "zh": "从知识库起草回复（问题）",
@@ -27,9 +29,13 @@ DESK_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "知识库索引尚未就绪，暂时无法起草。",
         "en": "The knowledge base index is not ready yet; no draft can be made now.",
     },
-    "reply.check.title": {
-        "zh": "有 {n} 句话中的数字或机关在知识库中找不到依据。",
-        "en": "{n} sentence(s) state a figure or authority that no knowledge-base passage supports.",
+    "reply.check.title.one": {
+        "zh": "有 {count} 句话中的数字或机关在知识库中找不到依据。",
+        "en": "{count} sentence states a figure or authority that no knowledge-base passage supports.",
+    },
+    "reply.check.title.other": {
+        "zh": "有 {count} 句话中的数字或机关在知识库中找不到依据。",
+        "en": "{count} sentences state a figure or authority that no knowledge-base passage supports.",
     },
     "reply.check.explain": {
         "zh": "下面标黄的句子包含日期、金额、比例、期限或机关名称，但检索到的文档段落都没有写明。请修改，或确认无误后仍然发送。",

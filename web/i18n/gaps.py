@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-GAPS_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+GAPS_MESSAGES: Messages = {
     "nav.unanswered": {"zh": "未解答问题", "en": "Unanswered"},
     "nav.curated": {"zh": "人工答复", "en": "Staff answers"},
     "chat.staff_answer": {"zh": "中心工作人员答复", "en": "Staff answer"},
@@ -57,9 +59,13 @@ GAPS_MESSAGES: dict[str, dict[str, str]] = {
     "curated.deactivate": {"zh": "停用", "en": "Deactivate"},
     "curated.activate": {"zh": "重新启用", "en": "Activate"},
     "curated.updated": {"zh": "更新于", "en": "Updated"},
-    "curated.from_group": {
-        "zh": "针对一组被问过 {n} 次的问题：",
-        "en": "For a group of questions asked {n} times:",
+    "curated.from_group.one": {
+        "zh": "针对一组被问过 {count} 次的问题：",
+        "en": "For a group of questions asked {count} time:",
+    },
+    "curated.from_group.other": {
+        "zh": "针对一组被问过 {count} 次的问题：",
+        "en": "For a group of questions asked {count} times:",
     },
     "curated.questions": {"zh": "适用的问题", "en": "Questions it answers"},
     "curated.questions_hint": {

@@ -1,9 +1,11 @@
-"""The staff knowledge-base pages in Simplified Chinese and English (merged into MESSAGES)."""
+"""The staff knowledge-base pages in Simplified Chinese and English."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
-KNOWLEDGE_MESSAGES: dict[str, dict[str, str]] = {
+from web.i18n.tables import Messages
+
+KNOWLEDGE_MESSAGES: Messages = {
     "nav.knowledge": {"zh": "知识库维护", "en": "Knowledge base"},
     "kb.title": {"zh": "知识库维护", "en": "Knowledge base maintenance"},
     "kb.intro": {
@@ -11,7 +13,8 @@ KNOWLEDGE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Upload new documents, edit metadata, upload new versions, mark documents superseded or withdraw them. Indexing runs in the background; the old version keeps answering until the new one is indexed.",
     },
     "kb.upload": {"zh": "上传新文档", "en": "Upload a document"},
-    "kb.count": {"zh": "共 {n} 份文档", "en": "{n} documents"},
+    "kb.count.one": {"zh": "共 {count} 份文档", "en": "{count} document"},
+    "kb.count.other": {"zh": "共 {count} 份文档", "en": "{count} documents"},
     "kb.none": {"zh": "没有符合条件的文档。", "en": "No document matches."},
     "kb.search": {"zh": "标题、文号、发布机关或正文", "en": "Title, number, issuer or text"},
     "kb.include_withdrawn": {"zh": "包括已撤回的文档", "en": "Include withdrawn documents"},

@@ -1,13 +1,13 @@
-"""The service-request pages in Simplified Chinese and English (merged into web.i18n.MESSAGES)."""
+"""The service-request pages in Simplified Chinese and English (one area of web.i18n)."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
 from portal import attachments, catalog
+from web.i18n.tables import Messages, field_errors, merge
 
-_M = dict[str, dict[str, str]]
-
-PORTAL_MESSAGES: _M = {
+# The request pages, the queue, the dashboard, notifications and administration.
+_PAGES: Messages = {
     "nav.requests": {"zh": "我的申请", "en": "My requests"},
     "nav.queue": {"zh": "工单队列", "en": "Queue"},
     "nav.dashboard": {"zh": "数据看板", "en": "Dashboard"},
@@ -151,7 +151,8 @@ PORTAL_MESSAGES: _M = {
     "queue.sort.oldest": {"zh": "最早提交", "en": "Oldest"},
     "queue.sort.updated": {"zh": "最近更新", "en": "Recently updated"},
     "queue.sort.priority": {"zh": "优先级", "en": "Priority"},
-    "queue.count": {"zh": "共 {n} 条", "en": "{n} requests"},
+    "queue.count.one": {"zh": "共 {count} 条", "en": "{count} request"},
+    "queue.count.other": {"zh": "共 {count} 条", "en": "{count} requests"},
     "queue.none": {"zh": "没有符合条件的申请。", "en": "No request matches."},
     "queue.csv": {"zh": "导出 CSV", "en": "Export CSV"},
     "queue.sla_state": {"zh": "时限状态", "en": "SLA state"},
@@ -229,7 +230,14 @@ PORTAL_MESSAGES: _M = {
     "dash.median_resolution": {"zh": "办结中位时长", "en": "Median resolution"},
     "dash.breach_rate": {"zh": "超时率", "en": "SLA breach rate"},
     "dash.ratings": {"zh": "满意度评分", "en": "Ratings"},
-    "dash.rating_avg": {"zh": "平均 {avg}（{n} 条）", "en": "Average {avg} ({n} ratings)"},
+    "dash.rating_avg.one": {
+        "zh": "平均 {avg}（{count} 条）",
+        "en": "Average {avg} ({count} rating)",
+    },
+    "dash.rating_avg.other": {
+        "zh": "平均 {avg}（{count} 条）",
+        "en": "Average {avg} ({count} ratings)",
+    },
     "dash.deflection_rate": {"zh": "自助解答率", "en": "Deflection rate"},
     "dash.total": {"zh": "申请总数", "en": "Requests in total"},
     "dash.none": {"zh": "暂无数据", "en": "No data yet"},
@@ -284,102 +292,97 @@ PORTAL_MESSAGES: _M = {
     "admin.position": {"zh": "排序", "en": "Position"},
 }
 
-# The portal's language-neutral validation keys, with their texts.
-for _key, (_zh, _en) in {**catalog.MESSAGES, **attachments.MESSAGES}.items():
-    PORTAL_MESSAGES.setdefault(f"field_error.{_key}", {"zh": _zh, "en": _en})
-PORTAL_MESSAGES.update(
-    {
-        "field_error.too_many_files": {
-            "zh": "一次最多上传 10 个文件",
-            "en": "Attach at most 10 files at a time",
-        },
-        "field_error.not_staff": {
-            "zh": "只能分配给中心员工",
-            "en": "Assign to a member of the center's staff",
-        },
-        "field_error.unknown_team": {"zh": "未知的团队", "en": "Unknown team"},
-        "field_error.invalid_team_code": {
-            "zh": "代码须以小写字母开头，由 2 到 40 个小写字母、数字或下划线组成",
-            "en": "Use 2 to 40 lower-case letters, digits or underscores, starting with a letter",
-        },
-        "field_error.team_exists": {
-            "zh": "已有使用该代码的团队",
-            "en": "A team with this code exists",
-        },
-        "field_error.invalid_role": {
-            "zh": "角色须为员工或管理员",
-            "en": "The role must be staff or admin",
-        },
-        "field_error.not_yourself": {
-            "zh": "不能更改自己的角色或停用自己的账号",
-            "en": "You cannot change your own role or deactivate yourself",
-        },
-        "field_error.out_of_range_days": {
-            "zh": "请填写 1 到 365 之间的天数",
-            "en": "Enter 1 to 365 days",
-        },
-        "field_error.out_of_range_position": {
-            "zh": "请填写 0 到 10000 之间的数字",
-            "en": "Enter a number from 0 to 10000",
-        },
-        "field_error.out_of_range": {"zh": "请选择 1 到 5 分", "en": "Choose 1 to 5"},
-    }
-)
-
-# Registration confirmed by e-mail (issue 14: the answer is the same whatever exists).
-PORTAL_MESSAGES.update(
-    {
-        "account.confirm.sent_title": {"zh": "请查收邮件", "en": "Check your e-mail"},
-        "account.confirm.sent": {
-            "zh": "我们已向您填写的邮箱发送了一封邮件。请打开其中的链接确认注册，然后即可登录。",
-            "en": "We sent a message to the e-mail address you gave. Open its link to confirm "
-            "the registration, then sign in.",
-        },
-        "account.confirm.title": {"zh": "确认注册", "en": "Confirm your registration"},
-        "account.confirm.submit": {"zh": "确认并登录", "en": "Confirm and sign in"},
-        "account.confirm.invalid": {
-            "zh": "该确认链接无效或已过期。",
-            "en": "This confirmation link is not valid or has expired.",
-        },
-        "account.members.invited": {
-            "zh": "已向 {email} 发送确认邮件；对方确认后即可登录。",
-            "en": "A confirmation e-mail was sent to {email}; they can sign in once they confirm.",
-        },
-    }
-)
+# Validation codes of the staff and admin forms.
+_STAFF_FIELD_ERRORS: Messages = {
+    "field_error.too_many_files": {
+        "zh": "一次最多上传 10 个文件",
+        "en": "Attach at most 10 files at a time",
+    },
+    "field_error.not_staff": {
+        "zh": "只能分配给中心员工",
+        "en": "Assign to a member of the center's staff",
+    },
+    "field_error.unknown_team": {"zh": "未知的团队", "en": "Unknown team"},
+    "field_error.invalid_team_code": {
+        "zh": "代码须以小写字母开头，由 2 到 40 个小写字母、数字或下划线组成",
+        "en": "Use 2 to 40 lower-case letters, digits or underscores, starting with a letter",
+    },
+    "field_error.team_exists": {
+        "zh": "已有使用该代码的团队",
+        "en": "A team with this code exists",
+    },
+    "field_error.invalid_role": {
+        "zh": "角色须为员工或管理员",
+        "en": "The role must be staff or admin",
+    },
+    "field_error.not_yourself": {
+        "zh": "不能更改自己的角色或停用自己的账号",
+        "en": "You cannot change your own role or deactivate yourself",
+    },
+    "field_error.out_of_range_days": {
+        "zh": "请填写 1 到 365 之间的天数",
+        "en": "Enter 1 to 365 days",
+    },
+    "field_error.out_of_range_position": {
+        "zh": "请填写 0 到 10000 之间的数字",
+        "en": "Enter a number from 0 to 10000",
+    },
+    "field_error.out_of_range": {"zh": "请选择 1 到 5 分", "en": "Choose 1 to 5"},
+}
 
 # The progress view and the SLA in words (issue 12: working hours and a calendar deadline).
-PORTAL_MESSAGES.update(
+
+_PROGRESS: Messages = {
+    "chat.enter_hint": {
+        "zh": "按 Enter 发送，Shift+Enter 换行",
+        "en": "Enter sends; Shift+Enter starts a new line",
+    },
+    "docs.back_to_chat": {"zh": "返回对话", "en": "Back to the conversation"},
+    "nav.skip": {"zh": "跳到正文", "en": "Skip to content"},
+    "nav.menu": {"zh": "菜单", "en": "Menu"},
+    "nav.label": {"zh": "主导航", "en": "Main navigation"},
+    "progress.title": {"zh": "办理进度", "en": "Progress"},
+    "progress.center": {"zh": "服务中心", "en": "The center"},
+    "progress.waiting": {"zh": "等待中", "en": "Waiting"},
+    "progress.since": {"zh": "{when} 起", "en": "since {when}"},
+    "progress.not_yet": {"zh": "尚未开始", "en": "Not yet"},
+    "progress.skipped": {"zh": "不再办理", "en": "Will not happen"},
+    "sla.title": {"zh": "办理时限", "en": "Time limits"},
+    "sla.hours_left": {"zh": "剩余 {n} 个工作小时", "en": "{n} working hours left"},
+    "sla.under_an_hour_left": {
+        "zh": "剩余不到 1 个工作小时",
+        "en": "less than 1 working hour left",
+    },
+    "sla.hours_overdue": {"zh": "已超时 {n} 个工作小时", "en": "{n} working hours overdue"},
+    "sla.under_an_hour_overdue": {
+        "zh": "已超时不到 1 个工作小时",
+        "en": "less than 1 working hour overdue",
+    },
+    "sla.deadline": {"zh": "截止 {when}", "en": "due {when}"},
+    "sla.calendar": {
+        "zh": "工作时间按北京时间周一至周五 {start}–{end} 计算；法定节假日不计，调休上班日计入。",
+        "en": "Working hours are Monday to Friday, {start}–{end} Beijing time; public holidays do not count, official make-up working days do.",
+    },
+}
+
+# The portal's language-neutral validation codes, with their texts. The rating's own wording
+# of `out_of_range` (above) has always been shown instead of the catalogue's generic one.
+_DATA_FIELD_ERRORS: Messages = {
+    key: texts
+    for key, texts in merge(
+        {
+            "portal.catalog": field_errors(catalog.MESSAGES),
+            "portal.attachments": field_errors(attachments.MESSAGES),
+        }
+    ).items()
+    if key not in _STAFF_FIELD_ERRORS
+}
+
+PORTAL_MESSAGES: Messages = merge(
     {
-        "chat.enter_hint": {
-            "zh": "按 Enter 发送，Shift+Enter 换行",
-            "en": "Enter sends; Shift+Enter starts a new line",
-        },
-        "docs.back_to_chat": {"zh": "返回对话", "en": "Back to the conversation"},
-        "nav.skip": {"zh": "跳到正文", "en": "Skip to content"},
-        "nav.menu": {"zh": "菜单", "en": "Menu"},
-        "nav.label": {"zh": "主导航", "en": "Main navigation"},
-        "progress.title": {"zh": "办理进度", "en": "Progress"},
-        "progress.center": {"zh": "服务中心", "en": "The center"},
-        "progress.waiting": {"zh": "等待中", "en": "Waiting"},
-        "progress.since": {"zh": "{when} 起", "en": "since {when}"},
-        "progress.not_yet": {"zh": "尚未开始", "en": "Not yet"},
-        "progress.skipped": {"zh": "不再办理", "en": "Will not happen"},
-        "sla.title": {"zh": "办理时限", "en": "Time limits"},
-        "sla.hours_left": {"zh": "剩余 {n} 个工作小时", "en": "{n} working hours left"},
-        "sla.under_an_hour_left": {
-            "zh": "剩余不到 1 个工作小时",
-            "en": "less than 1 working hour left",
-        },
-        "sla.hours_overdue": {"zh": "已超时 {n} 个工作小时", "en": "{n} working hours overdue"},
-        "sla.under_an_hour_overdue": {
-            "zh": "已超时不到 1 个工作小时",
-            "en": "less than 1 working hour overdue",
-        },
-        "sla.deadline": {"zh": "截止 {when}", "en": "due {when}"},
-        "sla.calendar": {
-            "zh": "工作时间按北京时间周一至周五 {start}–{end} 计算；法定节假日不计，调休上班日计入。",
-            "en": "Working hours are Monday to Friday, {start}–{end} Beijing time; public holidays do not count, official make-up working days do.",
-        },
+        "portal (pages)": _PAGES,
+        "portal (staff field errors)": _STAFF_FIELD_ERRORS,
+        "portal (field errors of the catalogue and attachments)": _DATA_FIELD_ERRORS,
+        "portal (progress and SLA)": _PROGRESS,
     }
 )

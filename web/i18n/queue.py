@@ -1,13 +1,12 @@
-"""The working calendar, saved views, bulk actions and the customer panel (merged into MESSAGES)."""
+"""The working calendar, saved views, bulk actions and the customer panel."""
 # ruff: noqa: E501  (message catalogue: CJK strings count double in width)
 
 from __future__ import annotations
 
 from portal import working_calendar
+from web.i18n.tables import Messages, field_errors, merge
 
-_M = dict[str, dict[str, str]]
-
-QUEUE_MESSAGES: _M = {
+_PAGES: Messages = {
     # the working calendar (admin page, dashboard and queue warnings)
     "calendar.title": {"zh": "工作日历", "en": "Working calendar"},
     "calendar.intro": {
@@ -84,7 +83,8 @@ QUEUE_MESSAGES: _M = {
         "zh": "要么全部生效，要么都不生效：有请求不能按此变更时，什么都不改，并列出原因。每项变更都记入各请求的审计记录。",
         "en": "All or nothing: if any selected request cannot take the change, nothing changes and the reasons are listed. Each change is audited on its request.",
     },
-    "bulk.done": {"zh": "已更新 {n} 个请求。", "en": "{n} requests updated."},
+    "bulk.done.one": {"zh": "已更新 {count} 个请求。", "en": "{count} request updated."},
+    "bulk.done.other": {"zh": "已更新 {count} 个请求。", "en": "{count} requests updated."},
     "bulk.refused": {
         "zh": "{n} 个请求不能按此变更，因此没有任何改动。已取消勾选它们，可再次点击“应用”处理其余请求：",
         "en": "{n} of the selected requests cannot take this change, so nothing was changed. They are now unticked; apply again to change the others:",
@@ -125,9 +125,13 @@ QUEUE_MESSAGES: _M = {
         "zh": "该企业没有其他请求。",
         "en": "No other requests from this company.",
     },
-    "customer.all_requests": {
-        "zh": "查看该企业全部 {n} 个请求",
-        "en": "All {n} requests of this company",
+    "customer.all_requests.one": {
+        "zh": "查看该企业全部 {count} 个请求",
+        "en": "The {count} request of this company",
+    },
+    "customer.all_requests.other": {
+        "zh": "查看该企业全部 {count} 个请求",
+        "en": "All {count} requests of this company",
     },
     # merging a duplicate
     "merge.title": {"zh": "合并重复请求", "en": "Merge as duplicate"},
@@ -163,5 +167,9 @@ QUEUE_MESSAGES: _M = {
     },
 }
 
-for _key, (_zh, _en) in working_calendar.MESSAGES.items():
-    QUEUE_MESSAGES.setdefault(f"field_error.{_key}", {"zh": _zh, "en": _en})
+QUEUE_MESSAGES: Messages = merge(
+    {
+        "queue (pages)": _PAGES,
+        "portal.working_calendar (field errors)": field_errors(working_calendar.MESSAGES),
+    }
+)

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from portal import material_requests
+from web.i18n.tables import Messages, field_errors, merge
 
-_M = dict[str, dict[str, str]]
-
-SERVICE_MESSAGES: _M = {
+_PAGES: Messages = {
     "nav.services": {"zh": "办事指南", "en": "Service guides"},
     "services.title": {"zh": "服务目录与办事指南", "en": "Services and how to apply"},
     "services.intro": {
@@ -19,7 +18,8 @@ SERVICE_MESSAGES: _M = {
         "zh": "例如：无菌检查、人类遗传资源、洁净车间",
         "en": "e.g. sterility, HGR, clean room",
     },
-    "services.count": {"zh": "共 {n} 项服务", "en": "{n} services"},
+    "services.count.one": {"zh": "共 {count} 项服务", "en": "{count} service"},
+    "services.count.other": {"zh": "共 {count} 项服务", "en": "{count} services"},
     "services.none": {
         "zh": "没有符合的服务。可以换个关键词，或在“政策问答”中提问。",
         "en": "No service matches. Try another word, or ask the assistant.",
@@ -70,7 +70,8 @@ SERVICE_MESSAGES: _M = {
         "zh": "待定（中心尚未公布）",
         "en": "To be confirmed (not yet published by the center)",
     },
-    "guide.days": {"zh": "{n} 个工作日", "en": "{n} working days"},
+    "guide.days.one": {"zh": "{count} 个工作日", "en": "{count} working day"},
+    "guide.days.other": {"zh": "{count} 个工作日", "en": "{count} working days"},
     "guide.proposed_notice": {
         "zh": "本服务是中心拟议的服务，尚未正式公布；服务范围、收费和时限以中心确认为准。",
         "en": "This is a service the center proposes and has not yet published; its scope, fee and time are as the center confirms them.",
@@ -90,9 +91,13 @@ SERVICE_MESSAGES: _M = {
         "zh": "已完成 {done}/{total} 项必需内容",
         "en": "{done} of {total} required items done",
     },
-    "check.missing_title": {
-        "zh": "提交前还缺少以下 {n} 项：",
-        "en": "{n} things are still missing before this can be sent:",
+    "check.missing_title.one": {
+        "zh": "提交前还缺少以下 {count} 项：",
+        "en": "{count} thing is still missing before this can be sent:",
+    },
+    "check.missing_title.other": {
+        "zh": "提交前还缺少以下 {count} 项：",
+        "en": "{count} things are still missing before this can be sent:",
     },
     "check.complete": {
         "zh": "必需内容已齐全，可以提交。",
@@ -145,5 +150,9 @@ SERVICE_MESSAGES: _M = {
     },
 }
 
-for _key, (_zh, _en) in material_requests.MESSAGES.items():
-    SERVICE_MESSAGES.setdefault(f"field_error.{_key}", {"zh": _zh, "en": _en})
+SERVICE_MESSAGES: Messages = merge(
+    {
+        "services (pages)": _PAGES,
+        "portal.material_requests (field errors)": field_errors(material_requests.MESSAGES),
+    }
+)
