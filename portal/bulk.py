@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notifications, service_requests, texts
+from portal import notifications, request_transitions, texts
 from portal.errors import PortalError, ValidationFailed
 from portal.models import ServiceRequest, User
 from portal.sla import WorkingCalendar
@@ -91,7 +91,7 @@ def apply(
         if r.status == target:
             outcome.unchanged.append(r.tracking_number)
             continue
-        service_requests.stage_transition(
+        request_transitions.stage_transition(
             session=session,
             actor=actor,
             request=r,

@@ -1,7 +1,7 @@
 """The service catalog: services and teams in the database, and the check of a service's form.
 
 The services' definitions (forms, materials, routing defaults) are data files read by
-`portal.service_specs`; their names are available here too (`catalog.SPECS`, `catalog.spec_for`).
+`portal.service_specs` (`service_specs.SPECS`, `service_specs.spec_for`).
 Validation messages are language-neutral keys (their zh/en texts are `portal.texts.FIELD_ERRORS`),
 so that `web` shows them in the user's language next to each field.
 """
@@ -19,12 +19,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import NotFound, ValidationFailed
 from portal.models import Service, Team
-from portal.service_specs import SERVICE_CODES as SERVICE_CODES
 from portal.service_specs import SPECS, TEAMS, FieldSpec
-from portal.service_specs import AttachmentSpec as AttachmentSpec
-from portal.service_specs import Choice as Choice
-from portal.service_specs import ServiceSpec as ServiceSpec
-from portal.service_specs import spec_for as spec_for
 from portal.texts import FIELD_ERRORS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

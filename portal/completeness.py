@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from portal.catalog import ServiceSpec
+from portal.service_specs import ServiceSpec
 
 ItemKind = Literal["basic", "field", "material"]
 # The two texts every request has, besides the service's own fields.

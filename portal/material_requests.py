@@ -13,7 +13,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import catalog, service_requests, texts
+from portal import (
+    request_messages,
+    request_transitions,
+    service_specs,
+    texts,
+)
 from portal.errors import ValidationFailed
 from portal.models import Event, ServiceRequest, User
 from portal.sla import WorkingCalendar
@@ -51,7 +56,7 @@ def ask(
     """Ask the company for a material; one the guide does not list needs a recorded reason."""
     ensure_staff(user=actor)
     ensure_visible(user=actor, request=request)
-    spec = catalog.spec_for(service_code=request.service_code)
+    spec = service_specs.spec_for(service_code=request.service_code)
     listed = {a.key: a for a in spec.attachments}
     name, reason = (name or "").strip(), (reason or "").strip()
     errors: dict[str, str] = {}
@@ -85,12 +90,12 @@ def ask(
     if reason:
         body += f"\n\n{reason}"
     # The message commits the event with it and notifies the company.
-    service_requests.add_message(
+    request_messages.add_message(
         session=session, user=actor, request=request, body=body, calendar=calendar, now=now
     )
     status = Status(request.status)
     if status != Status.AWAITING_COMPANY and Status.AWAITING_COMPANY in TRANSITIONS[status]:
-        service_requests.transition(
+        request_transitions.transition(
             session=session,
             actor=actor,
             request=request,

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal import catalog
+from portal import service_specs
 from portal.dashboard import QueueFilters, queue
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import SavedView, User
@@ -31,7 +31,7 @@ def _keep(key: str, value: str) -> bool:
     """Whether a query parameter is a valid queue filter (anything else is dropped)."""
     checks: dict[str, Any] = {
         "status": lambda v: v == "all" or v in Status._value2member_map_,
-        "service": lambda v: v in catalog.SPECS,
+        "service": lambda v: v in service_specs.SPECS,
         "priority": lambda v: v in Priority._value2member_map_,
         "assignee": lambda v: v in ("me", "unassigned") or _ID.fullmatch(v),
         "team": lambda v: _TEAM.fullmatch(v),

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from portal.attachments import EXTENSIONS
-from portal.catalog import SPECS, AttachmentSpec, FieldSpec, ServiceSpec
+from portal.catalog import FieldSpec
+from portal.service_specs import SPECS, AttachmentSpec, ServiceSpec
 
 GuideLanguage = Literal["zh", "en"]
 

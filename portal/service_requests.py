@@ -1,7 +1,6 @@
 """Service requests: submitting one, finding and reading them, and the company's rating.
 
-The rest of a request's life has its own module, and its functions are reachable from here
-too, so callers keep `service_requests.<verb>`:
+The rest of a request's life has its own module:
 
 - `portal.request_messages`: replies, company messages and internal notes (`add_message`);
 - `portal.request_files`: storing a request's files and downloading them (`get_attachment`);
@@ -26,26 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import catalog, notifications, texts, triage
+from portal import catalog, notifications, service_specs, texts, triage
 from portal.attachments import AttachmentStore, Content, StoredFile
 from portal.completeness import slot_name
-from portal.dashboard import QueueFilters as QueueFilters  # the staff queue lives there
-from portal.dashboard import QueueResult as QueueResult
-from portal.dashboard import queue as queue
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Attachment, Event, Message, ServiceRequest, User
-from portal.request_assignment import assign as assign
-from portal.request_assignment import claim as claim
-from portal.request_assignment import set_priority as set_priority
-from portal.request_assignment import set_service as set_service
 from portal.request_files import attach_files, store_files
-from portal.request_files import get_attachment as get_attachment
 from portal.request_messages import MAX_TEXT
-from portal.request_messages import Visibility as Visibility
-from portal.request_messages import add_message as add_message
-from portal.request_transitions import stage_transition as stage_transition
-from portal.request_transitions import transition as transition
-from portal.request_transitions import withdraw as withdraw
 from portal.sla import as_utc, moment_or_now
 from portal.tracking import ensure_visible, next_tracking_number, record_event
 from portal.workflow import Status
@@ -111,7 +97,7 @@ def submit(
         clean = catalog.validate_fields(service_code=service_code, raw=fields)
     except ValidationFailed as exc:
         errors.update(exc.errors)
-    spec = catalog.spec_for(service_code=service_code)
+    spec = service_specs.spec_for(service_code=service_code)
     if materials is not None:
         for a in spec.attachments:
             if a.required and a.key not in materials:

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import notifications, texts
-from portal.catalog import SHANGHAI, SPECS, get_service
+from portal.catalog import SHANGHAI, get_service
 from portal.db import utcnow
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest, Team, TriageSuggestion, User
+from portal.service_specs import SPECS
 from portal.tracking import ensure_staff, ensure_visible, record_event
 from portal.workflow import Priority, Status, check_transition
 

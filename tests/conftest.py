@@ -208,3 +208,17 @@ def fresh_components(
     parts = build(settings, embeddings=use_model)
     yield parts
     parts.engine.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a page looked up an interface text the catalogue does not have.
+
+    In production a missing key falls back and is logged (web.i18n); in the tests it is an error.
+    Only lookups in this process count: live servers and browsers run in their own.
+    """
+    from web.i18n import missing_keys
+
+    missing = sorted(k for k in missing_keys() if not k[0].startswith("no.such"))
+    if missing:
+        print(f"\ninterface texts looked up but missing from web/i18n: {missing}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import registry
 from knowledge.registry import DocumentRow
-from portal import catalog, dashboard, saved_views, service_requests
+from portal import dashboard, saved_views, service_requests, service_specs
 from portal.models import ServiceRequest, User
 from portal.sla import WorkingCalendar
 from portal.workflow import Priority, Status
@@ -146,7 +146,7 @@ def queue_filters(
         chosen_assignee = parse_int(assignee, field="assignee", minimum=1)
     return dashboard.QueueFilters(
         status=statuses,
-        service=service if service in catalog.SPECS else None,
+        service=service if service in service_specs.SPECS else None,
         priority=Priority(priority) if priority in Priority._value2member_map_ else None,
         assignee=chosen_assignee,
         team=team if re.fullmatch(r"[a-z0-9_]{2,40}", team) else None,

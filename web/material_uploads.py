@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from fastapi import Request
 
-from portal import catalog, completeness
+from portal import completeness, service_specs
 from portal.attachments import AttachmentStore, StoredFile, keep_uploads
 from portal.models import User
 from web import auth
@@ -70,7 +70,7 @@ def read_slots(
     values: Mapping[str, str | list[str]],
 ) -> SlotResult:
     """Check each slot's new file on its own; a slot without one keeps its earlier file."""
-    spec = catalog.spec_for(service_code=service_code)
+    spec = service_specs.spec_for(service_code=service_code)
     slots = {completeness.slot_name(a.key): a.key for a in spec.attachments}
     fresh = {slots[name]: upload for name, upload in uploads.items() if name in slots}
     stored, problems = keep_uploads(store=store, uploads=fresh)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import delete
 
-from portal import accounts, service_requests
+from portal import accounts, request_assignment, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Holiday, ServiceRequest, User
 from portal.uscc import check_character
@@ -224,7 +224,7 @@ def test_screenshots_of_the_queue_and_the_request_page(
     with components.sessions() as session:
         staff_id = session.query(User.id).filter(User.email == email).scalar()
         request = session.query(ServiceRequest).filter_by(tracking_number=numbers[0]).one()
-        service_requests.assign(
+        request_assignment.assign(
             session=session,
             actor=session.get(User, staff_id),  # type: ignore[arg-type]
             request=request,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import admin, catalog
+from portal import admin, catalog, service_specs
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Event, User
 
@@ -59,7 +59,7 @@ def test_admin_renames_a_team_with_before_and_after(session: Session, boss: User
         session=session, actor=boss, code="testing", name_zh="检测团队", name_en="Testing"
     )
     [event] = _events(session, "admin.team_renamed")
-    assert event.before["name_zh"] == catalog.TEAMS["testing"][0]
+    assert event.before["name_zh"] == service_specs.TEAMS["testing"][0]
     assert event.after == {"code": "testing", "name_zh": "检测团队", "name_en": "Testing"}
     with pytest.raises(NotFound):
         admin.rename_team(session=session, actor=boss, code="nope", name_zh="a", name_en="b")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import attached_answers, service_requests
+from portal import attached_answers, request_transitions
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Event, ImpactNotice, OutboxMessage
 from portal.workflow import Status
@@ -96,7 +96,7 @@ def test_other_companies_staff_and_closed_requests_cannot_attach(
         attached_answers.attach(
             session=session, user=people["a"], request=request, snapshot=_snapshot(answer_id="")
         )
-    service_requests.withdraw(session=session, user=people["a"], request=request)
+    request_transitions.withdraw(session=session, user=people["a"], request=request)
     with pytest.raises(PermissionDenied):
         attached_answers.attach(
             session=session, user=people["a"], request=request, snapshot=_snapshot()
@@ -116,7 +116,7 @@ def test_open_requests_with_answers_leaves_closed_requests_out(
     attached_answers.attach(
         session=session, user=people["b"], request=closed, snapshot=_snapshot("2" * 32)
     )
-    service_requests.withdraw(session=session, user=people["b"], request=closed)
+    request_transitions.withdraw(session=session, user=people["b"], request=closed)
     assert closed.status == Status.WITHDRAWN
 
     found = attached_answers.open_requests_with(

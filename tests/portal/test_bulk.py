@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import bulk, merging, saved_views, service_requests
+from portal import (
+    bulk,
+    merging,
+    request_assignment,
+    request_messages,
+    request_transitions,
+    saved_views,
+)
 from portal.customers import customer_panel
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
 from portal.models import Attachment, Event, Message, OutboxMessage, ServiceRequest
@@ -74,7 +81,7 @@ def test_bulk_priority_skips_requests_already_at_it(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     one, two = submit_one(people["a"]), submit_one(people["a"])
-    service_requests.set_priority(
+    request_assignment.set_priority(
         session=session, actor=people["staff"], request=two, priority=Priority.URGENT
     )
     outcome = bulk.apply(
@@ -92,7 +99,7 @@ def test_bulk_status_with_one_illegal_step_changes_nothing_and_names_it(
     session: Session, people: dict[str, Any], submit_one: Any, calendar: WorkingCalendar
 ) -> None:
     one, two = submit_one(people["a"]), submit_one(people["a"])
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=two,
@@ -138,7 +145,7 @@ def test_merging_moves_messages_and_files_closes_the_duplicate_and_tells_the_com
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     kept, duplicate = submit_one(people["a"]), submit_one(people["a2"])
-    service_requests.add_message(
+    request_messages.add_message(
         session=session, user=people["a2"], request=duplicate, body="样品已寄出"
     )
     merging.merge(session=session, actor=people["staff"], duplicate=duplicate, target=kept)
@@ -167,7 +174,7 @@ def test_merging_refuses_another_companys_request_and_closed_ones(
     with pytest.raises(ValidationFailed):
         merging.merge(session=session, actor=people["staff"], duplicate=mine, target=mine)
     other = submit_one(people["a"])
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=other,

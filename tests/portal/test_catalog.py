@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from portal import catalog
+from portal import catalog, service_specs
 from portal.errors import NotFound, ValidationFailed
 from portal.models import Team
 
@@ -32,9 +32,9 @@ class Doc:
 
 
 def test_twelve_services_each_with_fields_and_a_team() -> None:
-    assert len(catalog.SERVICE_CODES) == 12
-    for spec in catalog.SPECS.values():
-        assert spec.fields and spec.team_code in catalog.TEAMS
+    assert len(service_specs.SERVICE_CODES) == 12
+    for spec in service_specs.SPECS.values():
+        assert spec.fields and spec.team_code in service_specs.TEAMS
         names = [f.name for f in spec.fields]
         assert len(names) == len(set(names)), spec.code
 
@@ -113,9 +113,9 @@ _values = st.one_of(st.text(max_size=300), st.lists(st.text(max_size=30), max_si
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
-    code=st.sampled_from(catalog.SERVICE_CODES),
+    code=st.sampled_from(service_specs.SERVICE_CODES),
     raw=st.dictionaries(
-        st.sampled_from(sorted({f.name for s in catalog.SPECS.values() for f in s.fields}))
+        st.sampled_from(sorted({f.name for s in service_specs.SPECS.values() for f in s.fields}))
         | st.text(max_size=10),
         _values,
         max_size=12,
@@ -129,4 +129,4 @@ def test_validation_never_raises_anything_but_validation_failed(
     except ValidationFailed as exc:
         assert exc.errors and all(m in catalog.MESSAGES for m in exc.errors.values())
     else:
-        assert set(clean) <= {f.name for f in catalog.SPECS[code].fields}
+        assert set(clean) <= {f.name for f in service_specs.SPECS[code].fields}

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge import documents
 from knowledge.tables import JobStatus
-from portal import attached_answers, labels, progress, service_requests, sla
+from portal import attached_answers, labels, progress, request_messages, service_requests, sla
 from portal.models import ROLES
 from portal.workflow import Priority, Status
 
@@ -24,7 +24,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "sla_state": get_args(sla.SlaState),
     "sla_clock": ("first_response", "resolution"),
     "role": ROLES,
-    "visibility": get_args(service_requests.Visibility),
+    "visibility": get_args(request_messages.Visibility),
     "triage_decision": ("accepted", "overridden"),
     "answer_change": get_args(attached_answers.Change),
     "doc_status": get_args(documents.Status),

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import service_requests
+from portal import (
+    request_assignment,
+    request_files,
+    request_messages,
+    request_transitions,
+    service_requests,
+)
 from portal.attachments import AttachmentStore
 from portal.errors import NotFound, PermissionDenied
 from portal.models import ServiceRequest
@@ -40,10 +46,10 @@ def _idor_calls(
             session=session, user=intruder, tracking_number=request.tracking_number
         ),
         lambda: service_requests.timeline(session=session, user=intruder, request=request),
-        lambda: service_requests.add_message(
+        lambda: request_messages.add_message(
             session=session, user=intruder, request=request, body="hi"
         ),
-        lambda: service_requests.add_message(
+        lambda: request_messages.add_message(
             session=session,
             user=intruder,
             request=request,
@@ -51,19 +57,19 @@ def _idor_calls(
             files=[("a.pdf", PDF)],
             store=store,
         ),
-        lambda: service_requests.transition(
+        lambda: request_transitions.transition(
             session=session, actor=intruder, request=request, target=Status.WITHDRAWN
         ),
-        lambda: service_requests.withdraw(session=session, user=intruder, request=request),
+        lambda: request_transitions.withdraw(session=session, user=intruder, request=request),
         lambda: service_requests.rate(session=session, user=intruder, request=request, rating=5),
-        lambda: service_requests.assign(
+        lambda: request_assignment.assign(
             session=session, actor=intruder, request=request, assignee_id=intruder.id
         ),
-        lambda: service_requests.claim(session=session, actor=intruder, request=request),
-        lambda: service_requests.set_priority(
+        lambda: request_assignment.claim(session=session, actor=intruder, request=request),
+        lambda: request_assignment.set_priority(
             session=session, actor=intruder, request=request, priority=Priority.URGENT
         ),
-        lambda: service_requests.set_service(
+        lambda: request_assignment.set_service(
             session=session, actor=intruder, request=request, service_code="training"
         ),
     ]
@@ -91,7 +97,7 @@ def test_other_company_gets_not_found_from_every_function(
         if i.attachment
     )
     calls.append(
-        lambda: service_requests.get_attachment(
+        lambda: request_files.get_attachment(
             session=session, user=people["b"], attachment_id=attachment.id
         )
     )
@@ -122,11 +128,11 @@ def test_company_cannot_use_staff_actions(
 ) -> None:
     request = submit_one(people["a"])
     for call in (
-        lambda: service_requests.claim(session=session, actor=people["a"], request=request),
-        lambda: service_requests.set_priority(
+        lambda: request_assignment.claim(session=session, actor=people["a"], request=request),
+        lambda: request_assignment.set_priority(
             session=session, actor=people["a"], request=request, priority=Priority.URGENT
         ),
-        lambda: service_requests.add_message(
+        lambda: request_messages.add_message(
             session=session, user=people["a"], request=request, body="secret", visibility="internal"
         ),
     ):

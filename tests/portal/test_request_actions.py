@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import service_requests
+from portal import request_assignment, request_messages, request_transitions, service_requests
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import OutboxMessage
 from portal.workflow import Status
@@ -22,7 +22,7 @@ def test_rating_only_when_resolved_only_company_only_once(
         service_requests.rate(session=session, user=people["a"], request=request, rating=5)
     request.status = Status.IN_PROGRESS
     session.commit()
-    service_requests.transition(
+    request_transitions.transition(
         session=session, actor=people["staff"], request=request, target=Status.RESOLVED
     )
     with pytest.raises(PermissionDenied):
@@ -42,11 +42,13 @@ def test_withdraw_is_the_companys_and_closed_requests_take_no_company_messages(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(PermissionDenied):
-        service_requests.withdraw(session=session, user=people["staff"], request=request)
-    service_requests.withdraw(session=session, user=people["a"], request=request, note="Not needed")
+        request_transitions.withdraw(session=session, user=people["staff"], request=request)
+    request_transitions.withdraw(
+        session=session, user=people["a"], request=request, note="Not needed"
+    )
     assert request.status == Status.WITHDRAWN and request.closed_at is not None
     with pytest.raises(PermissionDenied):
-        service_requests.add_message(session=session, user=people["a"], request=request, body="hm")
+        request_messages.add_message(session=session, user=people["a"], request=request, body="hm")
 
 
 def test_assign_requires_a_staff_assignee_and_notifies(
@@ -54,10 +56,10 @@ def test_assign_requires_a_staff_assignee_and_notifies(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(ValidationFailed):
-        service_requests.assign(
+        request_assignment.assign(
             session=session, actor=people["staff"], request=request, assignee_id=people["a"].id
         )
-    service_requests.assign(
+    request_assignment.assign(
         session=session, actor=people["staff"], request=request, assignee_id=people["staff2"].id
     )
     assert request.assignee_id == people["staff2"].id
@@ -75,7 +77,7 @@ def test_set_service_moves_team_and_records_events(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    service_requests.set_service(
+    request_assignment.set_service(
         session=session,
         actor=people["staff"],
         request=request,
@@ -94,7 +96,7 @@ def test_notifications_name_statuses_in_words_and_never_say_received_before_the_
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     item = submit_one(people["a"])
-    service_requests.transition(
+    request_transitions.transition(
         session=session, actor=people["staff"], request=item, target=Status.IN_PROGRESS
     )
 

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import notifications, service_requests
+from portal import (
+    notifications,
+    request_assignment,
+    request_files,
+    request_messages,
+    request_transitions,
+    service_requests,
+)
 from portal.attachments import AttachmentStore
 from portal.errors import NotFound
 from portal.models import Mention
@@ -20,8 +27,8 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
 ) -> None:
     request = submit_one(people["a"])
     staff = people["staff"]
-    service_requests.claim(session=session, actor=staff, request=request)
-    service_requests.add_message(
+    request_assignment.claim(session=session, actor=staff, request=request)
+    request_messages.add_message(
         session=session,
         user=staff,
         request=request,
@@ -30,7 +37,7 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
         files=[("n.txt", b"note")],
         store=store,
     )
-    service_requests.add_message(session=session, user=staff, request=request, body="We are on it")
+    request_messages.add_message(session=session, user=staff, request=request, body="We are on it")
     company_view = service_requests.timeline(session=session, user=people["a"], request=request)
     staff_view = service_requests.timeline(session=session, user=staff, request=request)
     assert [i.message.body for i in company_view if i.message] == ["We are on it"]
@@ -45,19 +52,19 @@ def test_timeline_hides_internal_notes_and_events_from_the_company(
     assert times == sorted(times)
     with pytest.raises(NotFound):
         att = next(i.attachment for i in staff_view if i.attachment and i.internal)
-        service_requests.get_attachment(session=session, user=people["a"], attachment_id=att.id)
+        request_files.get_attachment(session=session, user=people["a"], attachment_id=att.id)
 
 
 def test_staff_public_reply_sets_first_response_once_and_notifies(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    service_requests.add_message(
+    request_messages.add_message(
         session=session, user=people["staff"], request=request, body="Hello"
     )
     first = request.first_response_at
     assert first is not None
-    service_requests.add_message(
+    request_messages.add_message(
         session=session, user=people["staff"], request=request, body="Again"
     )
     assert request.first_response_at == first
@@ -71,7 +78,7 @@ def test_company_reply_while_awaiting_moves_back_to_in_progress_and_pauses(
     from datetime import timedelta
 
     request = submit_one(people["a"], now=now)
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=request,
@@ -80,7 +87,7 @@ def test_company_reply_while_awaiting_moves_back_to_in_progress_and_pauses(
         calendar=calendar,
     )
     assert request.awaiting_since is not None and request.first_response_at is not None
-    service_requests.add_message(
+    request_messages.add_message(
         session=session,
         user=people["a"],
         request=request,
@@ -97,7 +104,7 @@ def test_mentions_create_rows_and_notices(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    note = service_requests.add_message(
+    note = request_messages.add_message(
         session=session,
         user=people["staff"],
         request=request,
@@ -114,7 +121,7 @@ def test_public_message_does_not_mention_anyone(
     session: Session, people: dict[str, Any], submit_one: Any
 ) -> None:
     request = submit_one(people["a"])
-    service_requests.add_message(
+    request_messages.add_message(
         session=session, user=people["a"], request=request, body="@王芳 hi"
     )
     assert session.scalar(select(func.count()).select_from(Mention)) == 0

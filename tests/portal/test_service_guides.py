@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import catalog, completeness, material_requests, service_guides
+from portal import completeness, material_requests, service_guides, service_specs
 from portal.attachments import AttachmentStore, keep_uploads
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import Attachment, Event
@@ -63,7 +63,7 @@ class Doc:
 def test_a_guide_takes_its_sections_from_the_description_and_its_materials_from_the_catalog() -> (
     None
 ):
-    spec = catalog.spec_for(service_code="release_lot_testing")
+    spec = service_specs.spec_for(service_code="release_lot_testing")
     guide = service_guides.build(spec=spec, document=Doc(), language="zh")
     assert guide.summary == ("放行检测是中心拟受理的服务请求。放行检测尚未正式公布。",)
     assert guide.covers == ("放行检测拟覆盖无菌检查。",)
@@ -78,7 +78,7 @@ def test_a_guide_takes_its_sections_from_the_description_and_its_materials_from_
 
 
 def test_a_guide_shows_no_fee_or_time_until_the_description_gives_one() -> None:
-    spec = catalog.spec_for(service_code="release_lot_testing")
+    spec = service_specs.spec_for(service_code="release_lot_testing")
     unknown = service_guides.build(spec=spec, document=Doc(), language="zh")
     assert unknown.fee is None and unknown.turnaround_days is None
     published = Doc(
@@ -91,8 +91,10 @@ def test_a_guide_shows_no_fee_or_time_until_the_description_gives_one() -> None:
 
 
 def test_guides_are_found_by_any_word_of_their_text_or_materials() -> None:
-    guides = service_guides.build_all(codes=catalog.SERVICE_CODES, documents=[Doc()], language="zh")
-    assert len(guides) == len(catalog.SERVICE_CODES)
+    guides = service_guides.build_all(
+        codes=service_specs.SERVICE_CODES, documents=[Doc()], language="zh"
+    )
+    assert len(guides) == len(service_specs.SERVICE_CODES)
     assert [g.code for g in service_guides.search(guides, "无菌检查")] == ["release_lot_testing"]
     assert "release_lot_testing" in [g.code for g in service_guides.search(guides, "样品信息表")]
     assert service_guides.search(guides, "无菌检查 没有这个词") == []
@@ -100,7 +102,7 @@ def test_guides_are_found_by_any_word_of_their_text_or_materials() -> None:
 
 
 def test_the_checklist_lists_every_required_item_and_ticks_what_is_given() -> None:
-    spec = catalog.spec_for(service_code="release_lot_testing")
+    spec = service_specs.spec_for(service_code="release_lot_testing")
     empty = completeness.check(spec=spec, values={})
     missing = [i.name for i in empty.missing]
     assert missing[:2] == ["title", "description"]

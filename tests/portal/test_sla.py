@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from portal import service_requests
+from portal import request_assignment, request_messages, request_transitions
 from portal.models import Holiday
 from portal.sla import WorkingCalendar, sla_status
 from portal.workflow import Priority, Status
@@ -70,7 +70,7 @@ def test_sla_states_pause_and_breach(
     assert sla_status(request=request, now=wed_3pm, calendar=CAL).state == "breached"
 
     tuesday_10 = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=request,
@@ -81,7 +81,7 @@ def test_sla_states_pause_and_breach(
     paused = sla_status(request=request, now=tuesday_10 + timedelta(days=1), calendar=CAL)
     assert paused.state == "paused"
     assert paused.resolution_remaining == 15 * 9 * 3600 - 3 * 3600  # frozen at the pause
-    service_requests.add_message(
+    request_messages.add_message(
         session=session,
         user=people["a"],
         request=request,
@@ -97,7 +97,7 @@ def test_sla_states_pause_and_breach(
 
 def test_priority_scales_targets(session: Session, people: dict[str, Any], submit_one: Any) -> None:
     request = submit_one(people["a"], now=FRIDAY_4PM.astimezone(UTC))
-    service_requests.set_priority(
+    request_assignment.set_priority(
         session=session, actor=people["staff"], request=request, priority=Priority.URGENT
     )
     status = sla_status(request=request, now=FRIDAY_4PM, calendar=CAL)
@@ -110,7 +110,7 @@ def test_resolved_in_time_is_met(session: Session, people: dict[str, Any], submi
     request.status = Status.IN_PROGRESS
     session.commit()
     tuesday = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=request,

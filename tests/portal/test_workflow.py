@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from portal import service_requests
+from portal import request_transitions, service_requests
 from portal.errors import InvalidTransition, PermissionDenied
 from portal.workflow import COMPANY_STEPS, TRANSITIONS, Status, check_transition
 
@@ -41,7 +41,7 @@ def test_staff_may_take_every_allowed_step(
 ) -> None:
     request = submit_one(people["a"])
     _force(session, request, current)
-    service_requests.transition(
+    request_transitions.transition(
         session=session, actor=people["staff"], request=request, target=target
     )
     assert request.status == target
@@ -54,13 +54,13 @@ def test_company_may_take_only_company_steps(
     request = submit_one(people["a"])
     _force(session, request, current)
     if (current, target) in COMPANY_STEPS:
-        service_requests.transition(
+        request_transitions.transition(
             session=session, actor=people["a2"], request=request, target=target
         )
         assert request.status == target
     else:
         with pytest.raises(PermissionDenied):
-            service_requests.transition(
+            request_transitions.transition(
                 session=session, actor=people["a2"], request=request, target=target
             )
         assert request.status == current
@@ -71,7 +71,7 @@ def test_refused_transition_changes_nothing_and_writes_no_event(
 ) -> None:
     request = submit_one(people["a"])
     with pytest.raises(InvalidTransition):
-        service_requests.transition(
+        request_transitions.transition(
             session=session, actor=people["staff"], request=request, target=Status.CLOSED
         )
     session.rollback()
@@ -87,7 +87,7 @@ def test_transition_records_event_and_notifies_company(
 
     request = submit_one(people["a"])
     before = len(notifications.unread_for(session=session, user=people["a2"]))
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=people["staff"],
         request=request,

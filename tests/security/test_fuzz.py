@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from knowledge.chunking import chunk_document
 from knowledge.documents import DocumentMeta, SourceDocument
-from portal import accounts, catalog
+from portal import accounts, catalog, service_specs
 from portal.errors import ValidationFailed
 from portal.uscc import CHARSET, check_character, validate_credit_code
 
@@ -247,7 +247,7 @@ _any_value = st.one_of(
 )
 
 
-def _form_for(spec: catalog.ServiceSpec) -> st.SearchStrategy[dict[str, Any]]:
+def _form_for(spec: service_specs.ServiceSpec) -> st.SearchStrategy[dict[str, Any]]:
     def value(field: catalog.FieldSpec) -> st.SearchStrategy[Any]:
         good: st.SearchStrategy[Any]
         if field.kind in ("select", "multiselect"):
@@ -274,7 +274,7 @@ def _form_for(spec: catalog.ServiceSpec) -> st.SearchStrategy[dict[str, Any]]:
 def test_any_typed_form_is_stored_cleanly_or_sent_back_with_reasons(world, data) -> None:  # type: ignore[no-untyped-def]
     spec = data.draw(
         st.sampled_from(
-            [s for s in catalog.SPECS.values() if not any(a.required for a in s.attachments)]
+            [s for s in service_specs.SPECS.values() if not any(a.required for a in s.attachments)]
         ),
         label="service",
     )
@@ -308,7 +308,7 @@ def test_any_typed_form_is_stored_cleanly_or_sent_back_with_reasons(world, data)
     assert stored == clean
 
 
-def _as_raw(form: list[tuple[str, str]], spec: catalog.ServiceSpec) -> dict[str, Any]:
+def _as_raw(form: list[tuple[str, str]], spec: service_specs.ServiceSpec) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for name, value in form:
         if name in {f.name for f in spec.fields}:

@@ -27,7 +27,7 @@ from portal import attached_answers, bulk, invitations, saved_views, sla, triage
 from portal.labels import LABELS
 from portal.models import ROLES
 from portal.workflow import Priority, Status
-from retrieval import answer_log, claim_check, gaps, knowledge_admin
+from retrieval import claim_check, feedback, gaps, knowledge_admin
 from web import i18n
 from web.i18n.language import PLURAL_FORMS, plural_form
 from web.i18n.tables import DuplicateKey, merge
@@ -91,7 +91,7 @@ DYNAMIC: dict[str, Iterable[str]] = {
     "calendar.source.": get_args(working_calendar.Source),
     "category.": get_args(documents.Category),
     "docs.verified.": ("true", "false"),
-    "feedback.reason.": answer_log.REASONS,
+    "feedback.reason.": feedback.REASONS,
     "field_error.": sorted(_field_error_codes()),
     "gaps.reason.": ("no_match", "low_confidence"),
     "gaps.status.": gaps.STATUSES,

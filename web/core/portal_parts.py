@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
-from portal import catalog
+from portal import catalog, service_specs
 from portal.attachments import AttachmentStore
 from retrieval.assistant import Assistant
 from retrieval.cited_answer import Answer, Citation
@@ -53,7 +53,7 @@ class CatalogMatcher:
             for service in services:
                 parts = [service.name_zh, service.name_en]
                 try:
-                    spec = catalog.spec_for(service_code=service.code)
+                    spec = service_specs.spec_for(service_code=service.code)
                     parts += [spec.name_zh, spec.name_en]
                 except Exception:  # a service without a spec is matched on its names alone
                     spec = None

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Header, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import catalog, service_requests
+from portal import (
+    catalog,
+    request_assignment,
+    request_messages,
+    request_transitions,
+    service_requests,
+    service_specs,
+)
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
 from portal.sla import SlaStatus
@@ -175,7 +182,7 @@ def list_services(session: SessionDep) -> list[ServiceOut]:
     """List the service catalog with each service's form fields."""
     out = []
     for service in catalog.list_services(session=session):
-        spec = catalog.spec_for(service_code=service.code)
+        spec = service_specs.spec_for(service_code=service.code)
         out.append(
             ServiceOut(
                 code=service.code,
@@ -335,7 +342,7 @@ def post_message(
     calendar: CalendarDep,
 ) -> MessageOut:
     """Add a message (a company answering the center moves the request back to in progress)."""
-    message = service_requests.add_message(
+    message = request_messages.add_message(
         session=session,
         user=user,
         request=item,
@@ -378,7 +385,7 @@ def update_request(
         raise ValidationFailed({"body": "nothing to change"})
     # The status first: an illegal transition (409) then leaves everything else unchanged.
     if patch.status is not None and patch.status != item.status:
-        service_requests.transition(
+        request_transitions.transition(
             session=session,
             actor=user,
             request=item,
@@ -387,11 +394,11 @@ def update_request(
             calendar=calendar,
         )
     if "assignee_id" in patch.model_fields_set:
-        service_requests.assign(
+        request_assignment.assign(
             session=session, actor=user, request=item, assignee_id=patch.assignee_id or None
         )
     if patch.priority is not None:
-        service_requests.set_priority(
+        request_assignment.set_priority(
             session=session, actor=user, request=item, priority=patch.priority
         )
     return RequestOut.of(item, sla_of(item, calendar), staff=True)

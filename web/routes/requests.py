@@ -11,7 +11,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from portal import catalog, completeness, deflection, service_requests
+from portal import (
+    catalog,
+    completeness,
+    deflection,
+    request_files,
+    request_messages,
+    request_transitions,
+    service_requests,
+    service_specs,
+)
 from portal.errors import NotFound as DomainNotFound
 from portal.errors import PermissionDenied, ValidationFailed
 from portal.models import ServiceRequest
@@ -71,7 +80,7 @@ def _form_context(
     service = None
     checklist = None
     if service_code:
-        spec = catalog.spec_for(service_code=service_code)
+        spec = service_specs.spec_for(service_code=service_code)
         service = catalog.get_service(session=session, service_code=service_code)
         checklist = completeness.check(
             spec=spec, values=values or {}, materials=slots.materials if slots else ()
@@ -124,7 +133,7 @@ def submit_request(
     key = form.text("idempotency_key")
     deflection_id = _int_or_none(form.text("deflection_id"))
     try:
-        spec = catalog.spec_for(service_code=code)
+        spec = service_specs.spec_for(service_code=code)
     except DomainNotFound:
         return RedirectResponse("/requests/new", status_code=303)
     raw = {f.name: form.values.get(f.name, "") for f in spec.fields}
@@ -263,7 +272,7 @@ def reply(
 ) -> Response:
     """Add information or files (answering the center moves it back to in progress)."""
     try:
-        service_requests.add_message(
+        request_messages.add_message(
             session=session,
             user=user,
             request=item,
@@ -282,7 +291,7 @@ def reply(
 @router.post("/requests/{tracking_number}/withdraw")
 def withdraw(session: SessionDep, user: CurrentUser, item: VisibleRequest) -> Response:
     """Withdraw the request (only while it is open)."""
-    service_requests.withdraw(session=session, user=user, request=item)
+    request_transitions.withdraw(session=session, user=user, request=item)
     return _back(item)
 
 
@@ -321,7 +330,7 @@ def download(
     portal: PortalDep,
 ) -> Response:
     """Download an attachment the user may see (always as a download, never rendered)."""
-    row = service_requests.get_attachment(session=session, user=user, attachment_id=attachment_id)
+    row = request_files.get_attachment(session=session, user=user, attachment_id=attachment_id)
     if row.request_id != item.id:
         raise NotFound("attachment", str(attachment_id))
     data = portal.store.read(row.sha256)

@@ -9,7 +9,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from portal import catalog, dashboard, material_requests, saved_views, service_requests, triage
+from portal import (
+    catalog,
+    dashboard,
+    material_requests,
+    request_assignment,
+    request_messages,
+    request_transitions,
+    saved_views,
+    triage,
+)
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
 from portal.workflow import Priority, Status
@@ -95,7 +104,7 @@ def override_triage(
 @router.post("/requests/{tracking_number}/claim")
 def claim(session: SessionDep, user: CurrentStaff, item: StaffRequest) -> Response:
     """Take the request: assign it to yourself."""
-    service_requests.claim(session=session, actor=user, request=item)
+    request_assignment.claim(session=session, actor=user, request=item)
     return _back(item)
 
 
@@ -108,7 +117,7 @@ def assign(
 ) -> Response:
     """Assign the request to a colleague (empty: unassign)."""
     target = parse_int(assignee_id, field="assignee_id", minimum=1)
-    service_requests.assign(session=session, actor=user, request=item, assignee_id=target)
+    request_assignment.assign(session=session, actor=user, request=item, assignee_id=target)
     return _back(item)
 
 
@@ -122,7 +131,7 @@ def set_priority(
     """Change the priority (and so the SLA targets)."""
     if priority not in Priority._value2member_map_:
         raise ValidationFailed({"priority": "invalid_choice"})
-    service_requests.set_priority(
+    request_assignment.set_priority(
         session=session, actor=user, request=item, priority=Priority(priority)
     )
     return _back(item)
@@ -140,7 +149,7 @@ def change_status(
     """Move the request along the workflow (an illegal step answers 409 with the reason)."""
     if target not in Status._value2member_map_:
         raise ValidationFailed({"target": "invalid_choice"})
-    service_requests.transition(
+    request_transitions.transition(
         session=session,
         actor=user,
         request=item,
@@ -180,7 +189,7 @@ def post_message(
             )
             return page(request, "staff/request.html", context, language=language, status_code=422)
     try:
-        service_requests.add_message(
+        request_messages.add_message(
             session=session,
             user=user,
             request=item,

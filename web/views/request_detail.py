@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from portal import accounts, attached_answers, canned, catalog, service_requests, triage
+from portal import (
+    accounts,
+    attached_answers,
+    canned,
+    catalog,
+    service_requests,
+    service_specs,
+    triage,
+)
 from portal.customers import customer_panel
 from portal.errors import ValidationFailed
 from portal.models import ServiceRequest
@@ -22,7 +30,7 @@ def detail_context(
     *, session: Any, user: Any, item: ServiceRequest, calendar: WorkingCalendar
 ) -> dict[str, Any]:
     """What the request page shows the company (and staff build on)."""
-    spec = catalog.spec_for(service_code=item.service_code)
+    spec = service_specs.spec_for(service_code=item.service_code)
     timeline = service_requests.timeline(session=session, user=user, request=item)
     return {
         "item": item,

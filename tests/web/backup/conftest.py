@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from portal import accounts, catalog, service_requests
+from portal import accounts, catalog, request_messages, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Attachment, Event, Message
 from retrieval.embeddings import EmbeddingModel
@@ -63,7 +63,7 @@ def _populate(components: Components) -> dict[str, Any]:
             files=[("plan.pdf", PDF)],
             store=store,
         )
-        service_requests.add_message(
+        request_messages.add_message(
             session=session,
             user=owner,
             request=request,

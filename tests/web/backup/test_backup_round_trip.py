@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
-from portal import accounts, catalog, service_requests
+from portal import accounts, catalog, request_messages, service_requests
 from portal.attachments import AttachmentStore
 from portal.models import Event
 from tests.web.backup.tables import PASSWORD, PDF, archived_rows
@@ -107,7 +107,7 @@ def test_new_rows_after_a_restore_get_fresh_ids(
         request = service_requests.get_for_user(
             session=session, user=user, tracking_number=source["tracking_number"]
         )
-        service_requests.add_message(
+        request_messages.add_message(
             session=session, user=user, request=request, body="还有一个问题。"
         )
         newest = max(session.scalars(select(Event.id)))
