@@ -25,7 +25,9 @@ from knowledge.documents import SourceDocument
 from knowledge.loaders import bundled_sources, load_path
 from retrieval.embeddings import EmbeddingModel, make_embeddings
 from retrieval.index import chunk_units
-from retrieval.indexer import GROUP, IngestReport
+from retrieval.indexer import IngestReport
+from retrieval.ingest_groups import groups
+from retrieval.units import embedding_texts
 from web.core.components import Components
 from web.settings import Settings
 
@@ -35,12 +37,19 @@ EDIT = "\n\nThis paragraph was added by the ingest benchmark to change the docum
 
 
 def embedding_calls(documents: Sequence[SourceDocument]) -> list[list[str]]:
-    """The texts ingest embeds into an empty index, batched into the calls it makes."""
+    """The texts ingest embeds into an empty index, batched into the calls it makes.
+
+    As retrieval.indexer does: groups of about GROUP_PASSAGES passages across documents, each
+    passage embedded once, and its units (with their lead-ins) only when it has several.
+    """
     calls = []
-    for start in range(0, len(documents), GROUP):
-        pairs = [(d, c) for d in documents[start : start + GROUP] for c in chunk_document(d)]
+    for group in groups(documents):
+        pairs = [(p.document, c) for p in group for c in p.chunks]
         texts = [c.embedding_text(d.meta.title) for d, c in pairs]
-        texts += [u.text for _, c in pairs for u in chunk_units(c)]
+        for _, c in pairs:
+            units = chunk_units(c)
+            if len(units) > 1:
+                texts += embedding_texts(c.text, units)
         calls.append(texts)
     return calls
 

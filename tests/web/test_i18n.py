@@ -152,6 +152,28 @@ def _template_keys() -> tuple[dict[str, set[str]], set[str], set[str]]:
     return static, plurals, prefixes
 
 
+def _plural_calls(tree: ast.AST) -> list[ast.Call]:
+    """The translate_plural("stem", …) calls of a module: their keys are plural stems."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "translate_plural"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def _code_plural_stems() -> set[str]:
+    """The plural stems web/ passes to translate_plural."""
+    return {
+        call.args[0].value  # type: ignore[attr-defined]
+        for path in (ROOT / "web").rglob("*.py")
+        if "i18n" not in path.parts
+        for call in _plural_calls(ast.parse(path.read_text(encoding="utf-8")))
+    }
+
+
 def _code_keys() -> dict[str, set[str]]:
     """Key-like string literals in web/ and retrieval/ whose namespace the catalogue has."""
     namespaces = {key.split(".")[0] for key in i18n.MESSAGES}
@@ -167,11 +189,12 @@ def _code_keys() -> dict[str, set[str]]:
                 if isinstance(node, ast.JoinedStr)
                 for part in node.values
             }
+            plural_stems = {id(node.args[0]) for node in _plural_calls(tree)}
             for node in ast.walk(tree):
                 if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
                     continue
                 value = node.value
-                if id(node) in in_fstrings or value in NOT_KEYS:
+                if id(node) in in_fstrings or id(node) in plural_stems or value in NOT_KEYS:
                     continue
                 if _KEY.match(value) and value.split(".")[0] in namespaces:
                     if not _FILE.search(value):
@@ -280,6 +303,23 @@ def test_every_key_the_code_passes_on_exists() -> None:
     assert {"error.not_found", "curated.error.quote_empty", "reply.draft.sources"} <= set(found)
     missing = {key: sorted(found[key]) for key in _missing(found)}
     assert missing == {}
+
+
+def test_every_plural_key_the_code_passes_on_has_every_form() -> None:
+    stems = _code_plural_stems()
+    assert {"sla.hours_left", "sla.hours_overdue", "account.login.limited"} <= stems
+    assert _missing(f"{stem}.{form}" for stem in stems for form in PLURAL_FORMS) == []
+
+
+def test_working_hours_and_minutes_read_in_the_singular_for_one() -> None:
+    from web.views.progress import working_hours_text
+
+    assert working_hours_text(3600, "en") == "1 working hour left"
+    assert working_hours_text(2 * 3600 + 59, "en") == "2 working hours left"
+    assert working_hours_text(-3600, "en") == "1 working hour overdue"
+    assert working_hours_text(1800, "en") == "less than 1 working hour left"
+    assert working_hours_text(3 * 3600, "zh") == "剩余 3 个工作小时"
+    assert i18n.translate_plural("account.login.limited", "en", 1).endswith("in 1 minute.")
 
 
 def test_every_value_of_a_key_built_in_code_has_a_text() -> None:

@@ -24,9 +24,13 @@ _SIGN_IN: Messages = {
         "zh": "邮箱或密码不正确。",
         "en": "The email or password is not correct.",
     },
-    "account.login.limited": {
-        "zh": "登录失败次数过多，请在 {minutes} 分钟后再试。",
-        "en": "Too many failed sign-ins; try again in {minutes} minutes.",
+    "account.login.limited.one": {
+        "zh": "登录失败次数过多，请在 {count} 分钟后再试。",
+        "en": "Too many failed sign-ins; try again in {count} minute.",
+    },
+    "account.login.limited.other": {
+        "zh": "登录失败次数过多，请在 {count} 分钟后再试。",
+        "en": "Too many failed sign-ins; try again in {count} minutes.",
     },
     "account.login.no_account": {"zh": "还没有账户？", "en": "No account yet?"},
     "account.register.title": {"zh": "企业注册", "en": "Register your company"},

@@ -348,12 +348,20 @@ _PROGRESS: Messages = {
     "progress.not_yet": {"zh": "尚未开始", "en": "Not yet"},
     "progress.skipped": {"zh": "不再办理", "en": "Will not happen"},
     "sla.title": {"zh": "办理时限", "en": "Time limits"},
-    "sla.hours_left": {"zh": "剩余 {n} 个工作小时", "en": "{n} working hours left"},
+    "sla.hours_left.one": {"zh": "剩余 {count} 个工作小时", "en": "{count} working hour left"},
+    "sla.hours_left.other": {"zh": "剩余 {count} 个工作小时", "en": "{count} working hours left"},
     "sla.under_an_hour_left": {
         "zh": "剩余不到 1 个工作小时",
         "en": "less than 1 working hour left",
     },
-    "sla.hours_overdue": {"zh": "已超时 {n} 个工作小时", "en": "{n} working hours overdue"},
+    "sla.hours_overdue.one": {
+        "zh": "已超时 {count} 个工作小时",
+        "en": "{count} working hour overdue",
+    },
+    "sla.hours_overdue.other": {
+        "zh": "已超时 {count} 个工作小时",
+        "en": "{count} working hours overdue",
+    },
     "sla.under_an_hour_overdue": {
         "zh": "已超时不到 1 个工作小时",
         "en": "less than 1 working hour overdue",

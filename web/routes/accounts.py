@@ -16,7 +16,7 @@ from portal.models import User
 from web import auth, confirmation
 from web.account_page import render_account
 from web.deps import CurrentUser, LanguageDep, OptionalUser, SessionDep
-from web.i18n import translate
+from web.i18n import translate, translate_plural
 from web.settings import Settings
 from web.templating import render
 
@@ -141,8 +141,8 @@ def login(
             now=_now(),
         )
     except RateLimited as limited:
-        message = translate(
-            "account.login.limited", language, minutes=max(1, -(-limited.retry_after // 60))
+        message = translate_plural(
+            "account.login.limited", language, max(1, -(-limited.retry_after // 60))
         )
         response = render(
             request,

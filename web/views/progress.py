@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.sla import SlaStatus, WorkingCalendar, as_utc
-from web.i18n import UiLanguage, translate
+from web.i18n import UiLanguage, translate, translate_plural
 
 _WEEKDAYS = {
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
@@ -32,11 +32,12 @@ def deadline_text(moment: datetime, calendar: WorkingCalendar, language: UiLangu
 def working_hours_text(seconds: int, language: UiLanguage) -> str:
     """Working time left (or overdue when negative), in whole working hours."""
     hours = abs(int(seconds)) // 3600
+    if hours < 1:
+        key = "sla.under_an_hour_left" if seconds >= 0 else "sla.under_an_hour_overdue"
+        return translate(key, language)
     if seconds >= 0:
-        key = "sla.hours_left" if hours >= 1 else "sla.under_an_hour_left"
-    else:
-        key = "sla.hours_overdue" if hours >= 1 else "sla.under_an_hour_overdue"
-    return translate(key, language, n=hours)
+        return translate_plural("sla.hours_left", language, hours)
+    return translate_plural("sla.hours_overdue", language, hours)
 
 
 def calendar_text(calendar: WorkingCalendar, language: UiLanguage) -> str:
