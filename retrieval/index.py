@@ -25,6 +25,7 @@ from knowledge import registry
 from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
 from knowledge.glossary import get_glossary
+from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.references import DocumentNames, strip_title
 from retrieval.tables import PassageTokensRow, PassageVectorsRow
@@ -112,7 +113,7 @@ class Passage:
         return tuple(u.text for u in self.units)
 
 
-def chunk_units(chunk: registry.ChunkRow | Chunk) -> list[Unit]:
+def chunk_units(chunk: ChunkRow | Chunk) -> list[Unit]:
     """The quotable units of a chunk (stored or just cut)."""
     return passage_units(
         chunk.text,
@@ -200,7 +201,7 @@ class KnowledgeIndex:
         missing = [p for p in wanted if p not in found]
         if missing:
             with self.sessions() as session:
-                loaded = self._load(session, registry.ChunkRow.id.in_(missing))
+                loaded = self._load(session, ChunkRow.id.in_(missing))
             self.remember(loaded)
             found.update((p.id, p) for p in loaded)
         return {p: found[p] for p in wanted if p in found}
@@ -214,7 +215,7 @@ class KnowledgeIndex:
         if document_id not in self.documents:
             return []
         with self.sessions() as session:
-            loaded = self._load(session, registry.ChunkRow.document_id == document_id)
+            loaded = self._load(session, ChunkRow.document_id == document_id)
         return loaded
 
     def article_passages(self, document_id: str, article_key: str) -> list[Passage]:
@@ -224,8 +225,7 @@ class KnowledgeIndex:
         with self.sessions() as session:
             return self._load(
                 session,
-                (registry.ChunkRow.document_id == document_id)
-                & (registry.ChunkRow.article_key == article_key),
+                (ChunkRow.document_id == document_id) & (ChunkRow.article_key == article_key),
             )
 
     def article_count(self, document_id: str) -> int:
@@ -234,7 +234,7 @@ class KnowledgeIndex:
 
     def _load(self, session: Session, where: ColumnElement[bool]) -> list[Passage]:
         """Passages matching a condition on the chunks, with their vectors, in reading order."""
-        chunk, vectors, tokens = registry.ChunkRow, PassageVectorsRow, PassageTokensRow
+        chunk, vectors, tokens = ChunkRow, PassageVectorsRow, PassageTokensRow
         rows = session.execute(
             select(
                 chunk.id,

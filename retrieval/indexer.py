@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from knowledge import jobs, registry
 from knowledge.chunking import CHUNKING_VERSION, Chunk, chunk_document
 from knowledge.documents import SourceDocument
+from knowledge.tables import ChunkRow, IndexJobRow
 from retrieval import fulltext
 from retrieval.embeddings import EmbeddingModel
 from retrieval.index import chunk_units, pack_vectors
@@ -213,19 +214,17 @@ class Indexer:
         deleted from the vector store.
         """
         with self.sessions() as session:
-            known = set(session.scalars(select(registry.ChunkRow.id)))
+            known = set(session.scalars(select(ChunkRow.id)))
             busy = set(
                 session.scalars(
-                    select(jobs.IndexJobRow.document_id).where(
-                        jobs.IndexJobRow.status.in_(jobs.ACTIVE)
-                    )
+                    select(IndexJobRow.document_id).where(IndexJobRow.status.in_(jobs.ACTIVE))
                 )
             )
             orphans = sorted(fulltext.indexed_chunk_ids(session) - known)
             fulltext.remove(session, orphans)
             session.execute(
                 delete(PassageVectorsRow).where(
-                    ~PassageVectorsRow.chunk_id.in_(select(registry.ChunkRow.id))
+                    ~PassageVectorsRow.chunk_id.in_(select(ChunkRow.id))
                 )
             )
             session.commit()

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from queue import Full, Queue
 from typing import TypeVar
 
-from knowledge import registry
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import DocumentMeta, SourceDocument
+from knowledge.tables import ChunkRow
 from retrieval import fulltext
 from retrieval.index import chunk_units
 from retrieval.keyword import identifiers, tokenize
@@ -87,7 +87,7 @@ def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
         stop.set()
 
 
-def index_tokens(meta: DocumentMeta, chunk: Chunk | registry.ChunkRow) -> fulltext.PassageTokens:
+def index_tokens(meta: DocumentMeta, chunk: Chunk | ChunkRow) -> fulltext.PassageTokens:
     """What the keyword index stores of a passage: its tokens (its document's title and number
     included) and each unit's, from one pass of the tokenizer over its text."""
     units = [tokenize(unit.text) for unit in chunk_units(chunk)]

@@ -20,7 +20,7 @@ from knowledge.documents import SourceDocument
 from knowledge.extraction import ExtractionLimits
 from knowledge.jobs import JobView
 from knowledge.registry import STAFF_ORIGIN
-from knowledge.tables import SUPERSEDED_BY, DocumentRow, IndexJobRow, JobStatus
+from knowledge.tables import SUPERSEDED_BY, DocumentRow, DocumentVersionRow, IndexJobRow, JobStatus
 from knowledge.uploads import (
     EDITABLE,
     UploadRejected,
@@ -299,12 +299,12 @@ class KnowledgeAdmin:
                 for doc_id, job in jobs.latest_by_document(session=session).items()
             }
 
-    def versions(self, document_id: str) -> list[registry.DocumentVersionRow]:
+    def versions(self, document_id: str) -> list[DocumentVersionRow]:
         """A document's versions, newest first."""
         with self.sessions() as session:
             return registry.versions_of(session=session, document_id=document_id)
 
-    def version(self, document_id: str, version: int) -> registry.DocumentVersionRow | None:
+    def version(self, document_id: str, version: int) -> DocumentVersionRow | None:
         """One version of a document (its full text), or None."""
         with self.sessions() as session:
             return registry.get_version(session=session, document_id=document_id, version=version)

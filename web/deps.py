@@ -11,7 +11,7 @@ from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from knowledge import registry
-from knowledge.registry import DocumentRow
+from knowledge.tables import DocumentRow
 from portal import dashboard, saved_views, service_requests, service_specs
 from portal.models import ServiceRequest, User
 from portal.sla import WorkingCalendar

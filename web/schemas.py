@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knowledge.registry import DocumentRow
+from knowledge.tables import DocumentRow
 from retrieval.answer_log import Turn
 from retrieval.assistant import MAX_QUESTION_CHARS
 from retrieval.cited_answer import Answer, Citation

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from knowledge import registry
 from knowledge.loaders import load_bytes
+from knowledge.tables import IndexJobRow, JobStatus, StateRow
 from retrieval.tables import PassageVectorsRow
 from web.core.components import Components
 
@@ -193,8 +194,6 @@ def test_the_sweep_removes_stale_vectors_but_not_those_of_a_job_under_way(
 ) -> None:
     import numpy as np
 
-    from knowledge import jobs
-
     parts = fresh_components
     parts.indexer.ingest([ALPHA], origin="local", prune=False)
     alpha_ids, _, _ = _state(parts, "alpha-en")
@@ -207,13 +206,13 @@ def test_the_sweep_removes_stale_vectors_but_not_those_of_a_job_under_way(
     )
     with parts.sessions() as session:
         session.add(
-            jobs.IndexJobRow(
+            IndexJobRow(
                 document_id="upload-en",
                 kind="upload",
                 target_version=1,
                 filename="u.md",
                 staged_path="/nowhere",
-                status=jobs.JobStatus.INDEXING,
+                status=JobStatus.INDEXING,
                 created_at=datetime.now(UTC),
             )
         )
@@ -233,9 +232,7 @@ def test_a_library_from_before_the_engine_index_is_tokenised_once_at_the_next_in
     parts.indexer.ingest([ALPHA, BETA], origin="local", prune=False)
     with parts.sessions() as session:  # as a database migrated from before issue 11 is
         fulltext.clear(session)
-        session.execute(
-            registry.StateRow.__table__.delete().where(registry.StateRow.key == FULLTEXT_STATE)
-        )
+        session.execute(StateRow.__table__.delete().where(StateRow.key == FULLTEXT_STATE))
         session.commit()
     assert not parts.assistant.refresh().keyword.search("talent housing", 1)
 

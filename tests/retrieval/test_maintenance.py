@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from knowledge import jobs, registry
-from knowledge.tables import JobStatus
+from knowledge.tables import IndexJobRow, JobStatus
 from knowledge.uploads import UploadRejected
 from retrieval.index_worker import IndexWorker
 from retrieval.knowledge_admin import KnowledgeAdmin
@@ -176,7 +176,7 @@ def test_a_second_upload_with_a_taken_id_is_refused_and_nothing_is_stored(
         upload(admin, "cleanroom-en", NEW, "Another")
     assert caught.value.code == "id_taken"
     with fresh_components.sessions() as session:
-        assert len(list(session.scalars(select(jobs.IndexJobRow)))) == 1
+        assert len(list(session.scalars(select(IndexJobRow)))) == 1
     assert len(list(admin.staging.rglob("*.md"))) == 1
 
 

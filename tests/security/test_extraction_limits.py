@@ -18,6 +18,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from knowledge import jobs
 from knowledge.extraction import ExtractionLimits, load_bytes_limited
 from knowledge.loaders import LoaderError
+from knowledge.tables import JobStatus
 
 TIGHT = ExtractionLimits(cpu_seconds=2, memory_mb=1024, timeout_seconds=20)
 META = {"id": "bomb", "title": "Bomb", "language": "en", "category": "news"}
@@ -134,7 +135,7 @@ def test_a_running_job_can_be_cancelled_and_its_document_withdrawn(world) -> Non
             meta={},
             requested_by="staff",
         )
-        job.status, job.started_at = jobs.JobStatus.INDEXING, datetime.now(UTC)
+        job.status, job.started_at = JobStatus.INDEXING, datetime.now(UTC)
         job.heartbeat_at = datetime.now(UTC)
         session.commit()
         job_id = job.id

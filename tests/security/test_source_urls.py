@@ -26,7 +26,7 @@ def test_a_javascript_source_url_is_refused_at_ingest(attack) -> None:  # type: 
 
 def test_a_javascript_source_url_in_the_database_never_becomes_a_link(world, attack) -> None:  # type: ignore[no-untyped-def]
     """Defence in depth: a row written by another path (an edit, a migration) stays inert."""
-    from knowledge.registry import DocumentRow
+    from knowledge.tables import DocumentRow
 
     with world.components.sessions() as session:
         row = session.get(DocumentRow, "xss-payload-doc")

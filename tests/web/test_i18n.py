@@ -21,8 +21,7 @@ from fastapi.testclient import TestClient
 
 import web
 from knowledge import documents, uploads
-from knowledge.jobs import JobStatus
-from knowledge.registry import CHANGES
+from knowledge.tables import CHANGES, JobStatus
 from portal import attached_answers, bulk, invitations, saved_views, sla, triage, working_calendar
 from portal.labels import LABELS
 from portal.models import ROLES

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from knowledge import registry
-from knowledge.registry import DocumentRow
+from knowledge.tables import DocumentRow
 from knowledge.uploads import EDITABLE, UploadRejected
 from retrieval.knowledge_admin import KnowledgeAdmin
 from web.deps import CurrentStaff, KnowledgeDep, LanguageDep, StaffDocument
