@@ -17,7 +17,6 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from portal.errors import NotFound, ValidationFailed
-from portal.texts import FILE_ERRORS
 
 MiB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -26,7 +25,6 @@ CHUNK = 256 * 1024
 Content = bytes | BinaryIO
 
 # Language-neutral reasons (zh, en); ValidationFailed({"files": key}).
-MESSAGES = FILE_ERRORS
 
 EXTENSIONS: dict[str, str] = {
     ".pdf": "application/pdf",

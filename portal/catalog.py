@@ -20,10 +20,8 @@ from sqlalchemy.orm import Session
 from portal.errors import NotFound, ValidationFailed
 from portal.models import Service, Team
 from portal.service_specs import SPECS, TEAMS, FieldSpec
-from portal.texts import FIELD_ERRORS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MESSAGES = FIELD_ERRORS  # validation keys -> (zh, en); web shows them next to each field
 
 
 class ServiceDocument(Protocol):

@@ -31,8 +31,6 @@ OTHER = "_other"  # the form's choice for a material the guide does not list
 MAX_NAME = 200
 MAX_REASON = 2000
 
-MESSAGES = texts.MATERIAL_ERRORS  # validation keys -> (zh, en)
-
 
 @dataclass(frozen=True)
 class ExtraCount:

@@ -20,7 +20,6 @@ import holidays
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal import texts
 from portal.admin import ensure_admin
 from portal.errors import ValidationFailed
 from portal.models import Holiday, User
@@ -30,7 +29,6 @@ Source = Literal["package", "override"]
 MAX_NAME = 100
 MAX_IMPORT_ROWS = 2000
 # Validation keys of an import file, with their texts (web shows them; the CLI prints English).
-MESSAGES = texts.CALENDAR_ERRORS
 YEARS_BACK = 3  # requests older than this are long closed; their clocks are not recounted
 
 

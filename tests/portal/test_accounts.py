@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal import accounts, notifications, passwords
+from portal import accounts, notifications, passwords, texts
 from portal.db import PortalBase
 from portal.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from portal.models import Team, User
@@ -315,7 +315,7 @@ def test_the_owner_is_notified_once_failures_pile_up(session: Session) -> None:
         sign_in(session, user.email, "wrong", client_ip=f"198.51.100.{n}")
 
     messages = notifications.list_for(session=session, user=user)
-    assert [m.subject for m in messages] == [accounts.FAILED_SIGN_INS_SUBJECT]
+    assert [m.subject for m in messages] == [texts.FAILED_SIGN_INS_SUBJECT]
     assert "198.51.100.4" in messages[0].body
 
 

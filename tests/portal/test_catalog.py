@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from portal import catalog, service_specs
+from portal import catalog, service_specs, texts
 from portal.errors import NotFound, ValidationFailed
 from portal.models import Team
 
@@ -99,7 +99,7 @@ def test_each_rule_gives_its_message_key(
             service_code="release_lot_testing", raw={**testing_fields, field: value}, today=TODAY
         )
     assert info.value.errors == {field: message}
-    assert message in catalog.MESSAGES
+    assert message in texts.FIELD_ERRORS
 
 
 def test_unknown_service_code_fails_validation() -> None:
@@ -127,6 +127,6 @@ def test_validation_never_raises_anything_but_validation_failed(
     try:
         clean = catalog.validate_fields(service_code=code, raw=raw, today=TODAY)
     except ValidationFailed as exc:
-        assert exc.errors and all(m in catalog.MESSAGES for m in exc.errors.values())
+        assert exc.errors and all(m in texts.FIELD_ERRORS for m in exc.errors.values())
     else:
         assert set(clean) <= {f.name for f in service_specs.SPECS[code].fields}

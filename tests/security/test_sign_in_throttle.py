@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from portal import accounts
+from portal import accounts, texts
 from portal.models import OutboxMessage
 
 
@@ -46,7 +46,7 @@ def test_the_owner_is_notified_of_failed_sign_ins(world) -> None:  # type: ignor
         subjects = list(
             session.scalars(select(OutboxMessage.subject).where(OutboxMessage.user_id == user.id))
         )
-    assert subjects == [accounts.FAILED_SIGN_INS_SUBJECT]
+    assert subjects == [texts.FAILED_SIGN_INS_SUBJECT]
 
 
 def test_one_address_has_a_ceiling_whatever_the_emails(world) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ def register(app: typer.Typer, *, load_settings: SettingsFactory) -> None:
         ],
     ) -> None:
         """Store every day of the file as an override of the package's calendar (all or none)."""
-        from portal import working_calendar
+        from portal import texts, working_calendar
         from portal.errors import ValidationFailed
         from web.db.engine import build_sessions
 
@@ -40,7 +40,7 @@ def register(app: typer.Typer, *, load_settings: SettingsFactory) -> None:
             except ValidationFailed as error:
                 console.print("[red]Not imported (nothing was stored):[/]")
                 for where, key in error.errors.items():
-                    text = working_calendar.MESSAGES.get(key, ("", key))[1]
+                    text = texts.CALENDAR_ERRORS.get(key, ("", key))[1]
                     console.print(f"  {where}: {text}", highlight=False)
                 raise typer.Exit(code=2) from error
         console.print(f"Imported {count} days from {file}.", highlight=False)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal import attachments, catalog
+from portal import texts
 from web.i18n.tables import Messages, field_errors, merge
 
 # The request pages, the queue, the dashboard, notifications and administration.
@@ -376,11 +376,11 @@ _PROGRESS: Messages = {
 # The portal's language-neutral validation codes, with their texts. The rating's own wording
 # of `out_of_range` (above) has always been shown instead of the catalogue's generic one.
 _DATA_FIELD_ERRORS: Messages = {
-    key: texts
-    for key, texts in merge(
+    key: both
+    for key, both in merge(
         {
-            "portal.catalog": field_errors(catalog.MESSAGES),
-            "portal.attachments": field_errors(attachments.MESSAGES),
+            "portal.catalog": field_errors(texts.FIELD_ERRORS),
+            "portal.attachments": field_errors(texts.FILE_ERRORS),
         }
     ).items()
     if key not in _STAFF_FIELD_ERRORS

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal import working_calendar
+from portal import texts
 from web.i18n.tables import Messages, field_errors, merge
 
 _PAGES: Messages = {
@@ -170,6 +170,6 @@ _PAGES: Messages = {
 QUEUE_MESSAGES: Messages = merge(
     {
         "queue (pages)": _PAGES,
-        "portal.working_calendar (field errors)": field_errors(working_calendar.MESSAGES),
+        "portal.working_calendar (field errors)": field_errors(texts.CALENDAR_ERRORS),
     }
 )

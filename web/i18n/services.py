@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal import material_requests
+from portal import texts
 from web.i18n.tables import Messages, field_errors, merge
 
 _PAGES: Messages = {
@@ -153,6 +153,6 @@ _PAGES: Messages = {
 SERVICE_MESSAGES: Messages = merge(
     {
         "services (pages)": _PAGES,
-        "portal.material_requests (field errors)": field_errors(material_requests.MESSAGES),
+        "portal.material_requests (field errors)": field_errors(texts.MATERIAL_ERRORS),
     }
 )
