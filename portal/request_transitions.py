@@ -80,14 +80,13 @@ def transition(
     calendar: WorkingCalendar | None = None,
 ) -> ServiceRequest:
     """Move a request to another status if the table and the actor's role allow it."""
-    ensure_visible(user=actor, request=request)
-    move(
+    stage_transition(
         session=session,
         actor=actor,
         request=request,
-        target=Status(target),
+        target=target,
         note=note,
-        now=moment_or_now(now),
+        now=now,
         calendar=calendar,
     )
     session.commit()
