@@ -10,7 +10,8 @@ import itertools
 import pytest
 from starlette.datastructures import UploadFile
 
-from portal.attachments import CHUNK, MESSAGES, AttachmentStore
+from portal.attachments import CHUNK, AttachmentStore
+from portal.texts import FILE_ERRORS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 _keys = itertools.count(1)
@@ -85,4 +86,4 @@ def test_a_company_over_its_storage_quota_is_refused_with_a_reason(world, quota)
 
     assert first.status_code == 303, first.text[:300]
     assert second.status_code == 422
-    assert MESSAGES["quota_exceeded"][1] in html.unescape(second.text)
+    assert FILE_ERRORS["quota_exceeded"][1] in html.unescape(second.text)

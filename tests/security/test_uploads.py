@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from portal.texts import FILE_ERRORS
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
@@ -36,7 +38,7 @@ def _bomb(part: str, size: int = 30 * 1024 * 1024) -> bytes:
 
 JAR = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\nMain-Class: Evil\n"})
 
-# name, bytes, the reason's message key (portal/attachments.py MESSAGES)
+# name, bytes, the reason's message key (portal/texts.py FILE_ERRORS)
 REFUSED = {
     "pdf that is also html": (
         "report.pdf",
@@ -122,8 +124,6 @@ def uploader(world):  # type: ignore[no-untyped-def]
 def test_hostile_files_are_refused_with_a_reason_and_nothing_is_stored(
     world, uploader, attack, case: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from portal.attachments import MESSAGES
-
     name, data, reason = REFUSED[case]
     if data == "OVERSIZED":
         data = PDF + b"0" * attack.UPLOAD_LIMIT
@@ -133,18 +133,16 @@ def test_hostile_files_are_refused_with_a_reason_and_nothing_is_stored(
     response = _post(world, uploader, name, data)
 
     assert response.status_code == 422, (response.status_code, response.text[:300])
-    assert MESSAGES[reason][1] in html.unescape(response.text)
+    assert FILE_ERRORS[reason][1] in html.unescape(response.text)
     assert uploader.client.get("/api/v1/requests").json() == []
     assert _files_under(uploads) == before
 
 
 def test_the_reason_is_given_in_chinese_on_the_chinese_page(world, uploader) -> None:  # type: ignore[no-untyped-def]
-    from portal.attachments import MESSAGES
-
     response = _post(world, uploader, "report.pdf", PDF + JAR, lang="zh")
 
     assert response.status_code == 422
-    assert MESSAGES["file_polyglot"][0] in response.text
+    assert FILE_ERRORS["file_polyglot"][0] in response.text
 
 
 def test_a_body_over_the_apps_limit_is_refused_before_it_is_read(world, uploader, attack) -> None:  # type: ignore[no-untyped-def]
@@ -217,8 +215,6 @@ def test_html_in_a_text_file_is_served_as_inert_text(world) -> None:  # type: ig
 
 
 def test_replies_refuse_hostile_files_too(world, attack) -> None:  # type: ignore[no-untyped-def]
-    from portal.attachments import MESSAGES
-
     company = world.new_company("回复附件公司")
     number = world.submit(company, title="回复测试", description="回复附件。")
     before = company.client.get(f"/api/v1/requests/{number}").json()["timeline"]
@@ -230,7 +226,7 @@ def test_replies_refuse_hostile_files_too(world, attack) -> None:  # type: ignor
     )
 
     assert response.status_code == 422
-    assert MESSAGES["file_polyglot"][1] in html.unescape(response.text)
+    assert FILE_ERRORS["file_polyglot"][1] in html.unescape(response.text)
     assert company.client.get(f"/api/v1/requests/{number}").json()["timeline"] == before
 
 
