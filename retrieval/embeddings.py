@@ -62,11 +62,13 @@ class UseEmbeddings(EmbeddingModel):
 
     model_id = "use-m3"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, ingest_threads: int = 1) -> None:
         # USE() defaults to 4 BLAS threads and pays ~200 ms per call switching thread pools
         # on a 2-core machine. One thread: a question in ~2 ms, and no collapse when other
         # work competes for the cores (2 threads: p95 224 ms under load, see benchmarks/).
+        # Ingest instead runs `ingest_threads` forward passes side by side, one BLAS thread each.
         self.threads = threads
+        self.ingest_threads = ingest_threads
         self._lock = threading.Lock()
 
     @cached_property
@@ -93,7 +95,7 @@ class UseEmbeddings(EmbeddingModel):
 
         model = self._model
         with self._lock:
-            return UsePassageEncoder(model, layout).encode(passages)
+            return UsePassageEncoder(model, layout, self.ingest_threads).encode(passages)
 
 
 class SentenceTransformerEmbeddings(EmbeddingModel):
@@ -140,11 +142,11 @@ class FakeEmbeddings(EmbeddingModel):
         return out / np.where(norms == 0, 1.0, norms)
 
 
-def make_embeddings(spec: str, *, threads: int = 1) -> EmbeddingModel:
+def make_embeddings(spec: str, *, threads: int = 1, ingest_threads: int = 1) -> EmbeddingModel:
     """Build the embedding model a setting names (see the module docstring)."""
     kind, _, argument = spec.partition(":")
     if kind == "use":
-        return UseEmbeddings(threads=threads)
+        return UseEmbeddings(threads=threads, ingest_threads=ingest_threads)
     if kind == "sentence-transformers" and argument:
         return SentenceTransformerEmbeddings(argument)
     if kind == "fake":

@@ -23,14 +23,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from retrieval.tables import PassageTokensRow, TermRow
 
 FTS_TABLE = "rt_fulltext"
+_TERMS = TermRow.__tablename__
+_ADD_TO_COUNT = text(  # the same text on SQLite and PostgreSQL
+    f"INSERT INTO {_TERMS} (term, passages) VALUES (:term, :passages) "
+    f"ON CONFLICT (term) DO UPDATE SET passages = {_TERMS}.passages + excluded.passages"
+)
 # The FTS5 table over rt_passage_tokens (external content: the tokens are stored once).
 SQLITE_FTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -158,16 +161,10 @@ def _count(session: Session, token_sets: list[set[str]], *, sign: int) -> None:
     counts[PASSAGES] = len(token_sets)
     counts[LENGTH] = sum(len(tokens) for tokens in token_sets)
     # Sorted: concurrent ingests take the rows' locks in one order (no deadlock on PostgreSQL).
+    # One plain statement run for every row (executemany): a multi-row VALUES statement is
+    # compiled anew for every length, which cost ingest more than the counting itself.
     values = [{"term": t, "passages": sign * n} for t, n in sorted(counts.items())]
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    for start in range(0, len(values), 2000):
-        statement = insert(TermRow).values(values[start : start + 2000])
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[TermRow.term],
-                set_={"passages": TermRow.passages + statement.excluded.passages},
-            )
-        )
+    session.execute(_ADD_TO_COUNT, values)
     if sign < 0:
         session.execute(delete(TermRow).where(TermRow.passages <= 0))
 

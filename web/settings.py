@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(
         default=1, ge=1, le=16, description="BLAS threads of the USE model (1 is safest)"
     )
+    ingest_threads: int = Field(
+        default=2, ge=1, le=16, description="USE passes side by side at ingest, 1 BLAS thread each"
+    )
     chroma_host: str | None = Field(default=None, description="Chroma server; default: embedded")
     chroma_port: int = 8000
     chroma_collection: str = Field(

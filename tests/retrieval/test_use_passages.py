@@ -133,3 +133,14 @@ def test_any_model_embeds_the_passage_and_each_unit_as_texts_of_their_own() -> N
         ["条例\n" + text, "应当具备下列条件： （一）场地；", "（一）场地；"]
     )
     assert np.array_equal(rows, expected)
+
+
+def test_passes_side_by_side_give_the_same_vectors(
+    use_model: EmbeddingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passages = _passages() * 40  # several forward passes
+    monkeypatch.setattr(use_model, "ingest_threads", 1)
+    one = use_model.embed_passages(passages)
+    monkeypatch.setattr(use_model, "ingest_threads", 2)
+    two = use_model.embed_passages(passages)
+    assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))

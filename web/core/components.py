@@ -45,7 +45,11 @@ def build(settings: Settings, *, embeddings: EmbeddingModel | None = None) -> Co
     engine = build_engine(settings)
     create_schema(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    model = embeddings or make_embeddings(settings.embeddings, threads=settings.embedding_threads)
+    model = embeddings or make_embeddings(
+        settings.embeddings,
+        threads=settings.embedding_threads,
+        ingest_threads=settings.ingest_threads,
+    )
     # Workers starting together would race to create an empty embedded store's own tables
     # ("table collections already exists"): one opens it first, the others then find it.
     with cross_process_lock(engine, "vector-store"):
