@@ -27,7 +27,7 @@ sum, version 0.1.x); ``tests/retrieval/test_use_passages.py`` checks that it sti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
@@ -111,45 +111,34 @@ class UsePassageEncoder:
         if not passages:
             return []
         backend = self._use._model
-        plan = _Plan([], [], [])
-        sizes = []
-        cuts = [0]  # sequence index where each forward pass starts
-        tokens = 0
-        for passage in passages:
-            first = len(plan.sequences)
-            self._plan(passage, plan)
-            sizes.append(1 + len(passage.units))
-            tokens += sum(len(seq) for seq in plan.sequences[first:])
-            if tokens > TOKEN_BUDGET:  # a pass ends between passages: it owns their rows
-                cuts.append(len(plan.sequences))
-                tokens = 0
-        if cuts[-1] != len(plan.sequences):
-            cuts.append(len(plan.sequences))
-        rows = np.zeros((len(plan.counts), backend._feat_dim), dtype=np.float32)
-        by_sequence: dict[int, list[tuple[int, int, int]]] = {}
-        for row, sequence, start, end in plan.stretches:
-            by_sequence.setdefault(sequence, []).append((row, start, end))
-
-        def forward(lo: int, hi: int) -> None:
-            group = plan.sequences[lo:hi]
-            feats = _features(backend, self._layout, group, sum(map(len, group)))
-            offset = 0
-            for index in range(lo, hi):
-                for row, start, end in by_sequence.get(index, ()):
-                    rows[row] += feats[offset + start : offset + end].sum(axis=0)
-                offset += len(plan.sequences[index])
-
-        passes = list(zip(cuts, cuts[1:], strict=False))
-        # The BLAS limit is process-wide: set once here, around every worker's passes.
-        with _blas_threads(backend):
-            if self._workers > 1 and len(passes) > 1:
-                with ThreadPoolExecutor(self._workers) as pool:
-                    list(pool.map(lambda bounds: forward(*bounds), passes))
-            else:
-                for lo, hi in passes:
-                    forward(lo, hi)
-            vectors = _head(backend, rows, np.asarray(plan.counts))
+        sizes = [1 + len(p.units) for p in passages]
+        passes: list[Future[tuple[np.ndarray, list[int]]]] = []
+        # The BLAS limit is process-wide: set once here, around every worker's passes. Each
+        # pass is handed to the workers as soon as it is planned (tokenising is pure Python).
+        with _blas_threads(backend), ThreadPoolExecutor(self._workers) as pool:
+            plan = _Plan([], [], [])
+            for passage in passages:
+                self._plan(passage, plan)
+                if sum(map(len, plan.sequences)) > TOKEN_BUDGET:  # a pass ends between passages
+                    passes.append(pool.submit(self._forward, backend, plan))
+                    plan = _Plan([], [], [])
+            if plan.sequences:
+                passes.append(pool.submit(self._forward, backend, plan))
+            done = [future.result() for future in passes]
+            rows = np.vstack([rows for rows, _ in done])
+            counts = np.asarray([n for _, pass_counts in done for n in pass_counts])
+            vectors = _head(backend, rows, counts)
         return np.split(vectors, np.cumsum(sizes)[:-1])
+
+    def _forward(self, backend: Any, plan: _Plan) -> tuple[np.ndarray, list[int]]:
+        """One forward pass over the plan's sequences: its rows' sums, and their token counts."""
+        feats = _features(backend, self._layout, plan.sequences, sum(map(len, plan.sequences)))
+        starts = np.concatenate([[0], np.cumsum([len(seq) for seq in plan.sequences])])
+        rows = np.zeros((len(plan.counts), feats.shape[1]), dtype=np.float32)
+        for row, sequence, start, end in plan.stretches:
+            offset = starts[sequence]
+            rows[row] += feats[offset + start : offset + end].sum(axis=0)
+        return rows, plan.counts
 
     def _plan(self, passage: PassageSpans, plan: _Plan) -> None:
         """Add the passage's sequence, its units' edge windows and the rows to sum."""
