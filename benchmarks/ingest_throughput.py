@@ -26,10 +26,9 @@ from knowledge.chunking import chunk_document
 from knowledge.documents import SourceDocument
 from knowledge.loaders import bundled_sources, load_path
 from retrieval.embeddings import EmbeddingModel, make_embeddings
-from retrieval.index import chunk_units
+from retrieval.index import passage_spans
 from retrieval.indexer import IngestReport
 from retrieval.ingest_groups import groups
-from retrieval.units import unit_spans
 from retrieval.use_passages import PassageSpans
 from web.core.components import Components
 from web.settings import Settings
@@ -47,17 +46,7 @@ def embedding_calls(documents: Sequence[SourceDocument]) -> list[list[PassageSpa
     """
     calls = []
     for group in groups(documents):
-        calls.append(
-            [
-                PassageSpans(
-                    c.embedding_head(p.document.meta.title),
-                    c.text,
-                    unit_spans(units) if len(units := chunk_units(c)) > 1 else [],
-                )
-                for p in group
-                for c in p.chunks
-            ]
-        )
+        calls.append([passage_spans(p.document.meta.title, c) for p in group for c in p.chunks])
     return calls
 
 

@@ -27,8 +27,7 @@ from knowledge.chunking import chunk_document
 from knowledge.loaders import bundled_sources, load_path
 from retrieval.embeddings import EmbeddingModel, UseEmbeddings
 from retrieval.evaluation.real_set import corpus_root, load_documents, load_real_set
-from retrieval.index import chunk_units
-from retrieval.units import unit_spans
+from retrieval.index import passage_spans
 from retrieval.use_passages import PassageSpans
 
 NAME = "passage_vectors"
@@ -40,11 +39,7 @@ def passages(laws: int) -> list[PassageSpans]:
     documents = list(load_documents(real_set, corpus_root(real_set)).values())[:laws]
     documents += [load_path(path) for path in bundled_sources()]
     return [
-        PassageSpans(
-            chunk.embedding_head(document.meta.title),
-            chunk.text,
-            unit_spans(units) if len(units := chunk_units(chunk)) > 1 else [],
-        )
+        passage_spans(document.meta.title, chunk)
         for document in documents
         for chunk in chunk_document(document)
     ]

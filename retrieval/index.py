@@ -29,7 +29,8 @@ from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.references import DocumentNames, strip_title
 from retrieval.tables import PassageTokensRow, PassageVectorsRow
-from retrieval.units import Unit, passage_units
+from retrieval.units import Unit, passage_units, unit_spans
+from retrieval.use_passages import PassageSpans
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +120,14 @@ def chunk_units(chunk: ChunkRow | Chunk) -> list[Unit]:
         chunk.text,
         article_key=getattr(chunk, "article_key", None),
         paragraph_start=getattr(chunk, "paragraph_start", None),
+    )
+
+
+def passage_spans(title: str, chunk: Chunk) -> PassageSpans:
+    """What ingest embeds for a chunk: its heading and text, and its units if it has several."""
+    units = chunk_units(chunk)
+    return PassageSpans(
+        chunk.embedding_head(title), chunk.text, unit_spans(units) if len(units) > 1 else []
     )
 
 

@@ -26,11 +26,10 @@ from knowledge.documents import SourceDocument
 from knowledge.tables import ChunkRow, IndexJobRow
 from retrieval import fulltext
 from retrieval.embeddings import EmbeddingModel
-from retrieval.index import chunk_units, pack_vectors
+from retrieval.index import chunk_units, pack_vectors, passage_spans
 from retrieval.ingest_groups import GROUP_PASSAGES, ahead, groups, index_tokens
 from retrieval.tables import PassageVectorsRow
-from retrieval.units import UNITS_VERSION, unit_spans
-from retrieval.use_passages import PassageSpans
+from retrieval.units import UNITS_VERSION
 from retrieval.vector_store import VectorStore
 
 Progress = Callable[[str, int], None]  # (document id, chunks embedded)
@@ -345,14 +344,7 @@ class Indexer:
             return 0, 0
         # Few large calls: the model pays a fixed cost per call, Chroma per upsert. A passage of
         # several units embeds them too (unit_rows); the model may do both in one pass.
-        passages = [
-            PassageSpans(
-                c.embedding_head(d.meta.title),
-                c.text,
-                unit_spans(units) if len(units := chunk_units(c)) > 1 else [],
-            )
-            for d, c in missing
-        ]
+        passages = [passage_spans(d.meta.title, c) for d, c in missing]
         rows_of = self.embeddings.embed_passages(passages)
         self.vector_store.add_vectors(
             ids=[c.id for _, c in missing],

@@ -13,8 +13,7 @@ from knowledge.chunking import chunk_document
 from knowledge.loaders import load_bytes
 from retrieval.embeddings import EmbeddingModel, FakeEmbeddings
 from retrieval.evaluation.real_set import CorpusMissing, corpus_root, load_documents, load_real_set
-from retrieval.index import chunk_units
-from retrieval.units import unit_spans
+from retrieval.index import passage_spans
 from retrieval.use_passages import PassageSpans, segments
 
 LAW = """# 示例管理条例
@@ -34,12 +33,7 @@ LAW = """# 示例管理条例
 
 def _passages() -> list[PassageSpans]:
     document = load_bytes(LAW.encode(), filename="示例管理条例.md")
-    out = []
-    for chunk in chunk_document(document):
-        units = chunk_units(chunk)
-        spans = unit_spans(units) if len(units) > 1 else []
-        out.append(PassageSpans(chunk.embedding_head(document.meta.title), chunk.text, spans))
-    return out
+    return [passage_spans(document.meta.title, chunk) for chunk in chunk_document(document)]
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -74,11 +68,7 @@ def test_on_real_laws_one_pass_gives_the_vectors_of_each_text_alone(
         pytest.skip(str(missing))
     documents = list(load_documents(real_set, root).values())[:6]
     passages = [
-        PassageSpans(
-            chunk.embedding_head(document.meta.title),
-            chunk.text,
-            unit_spans(units) if len(units := chunk_units(chunk)) > 1 else [],
-        )
+        passage_spans(document.meta.title, chunk)
         for document in documents
         for chunk in chunk_document(document)
     ]
