@@ -4,7 +4,7 @@ The data lives in ``knowledge/glossary/*.yaml``, one list of entries per file::
 
     - zh: [药品上市许可持有人, 上市许可持有人]   # the first form is the preferred one
       en: [marketing authorization holder, MAH]
-      kind: term        # term | authority | document | phrase
+      kind: term        # term | authority | document | phrase | place | jurisdiction
 
 Every form of a language belongs to one entry only (merge the entries if two want the same
 form), so a match names exactly one entry. A document whose Chinese title starts with
@@ -33,7 +33,7 @@ import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 5× faster
 GLOSSARY_DIR = Path(__file__).parent / "glossary"
-KINDS = frozenset({"term", "authority", "document", "phrase"})
+KINDS = frozenset({"term", "authority", "document", "phrase", "place", "jurisdiction"})
 _PRC = "中华人民共和国"
 _PRC_EN = re.compile(r"\s+of the People['’]s Republic of China$", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9]+")

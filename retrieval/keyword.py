@@ -37,7 +37,23 @@ IDENTIFIER = re.compile(
 _CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-z]{2,}\b")
 # An acronym (FDA, EMA, PMDA): an agency or product the documents may never mention.
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{3,6}(?![A-Za-z])")
-_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nt", "nz"})
+# Places, organisations, other proper nouns. Not "nr" (people): jieba gives it to ordinary
+# words (易燃), and a person's name is never what makes a regulatory question unanswerable.
+_NAME_TAGS = frozenset({"ns", "nrt", "nt", "nz"})
+# Who asks, not what is asked about: "our Swiss parent", "a US-based sponsor", 美国母公司.
+_PARTY = re.compile(
+    r"(?:-(?:based|owned|invested|funded|listed))?\s*(?:parent|compan(?:y|ies)|"
+    r"subsidiar(?:y|ies)|affiliates?|investors?|partners?|shareholders?|sponsors?|"
+    r"suppliers?|clients?|customers?|employees?|staff|nationals?|citizens?|firms?|group|"
+    r"headquarters|head office|colleagues?)\b"
+    r"|(?:母公司|子公司|总公司|分公司|公司|企业|集团|投资者|投资方|外资|股东|合作方|合作伙伴|"
+    r"总部|客户|供应商|员工|籍)",
+    re.IGNORECASE,
+)
+# A count, not a topic: 十个月, 好几家, 三年, 几天.
+_QUANTITY = re.compile(
+    r"[一二三四五六七八九十百千万两几数好半多每\d]+[个年月日天周次家批件名种项条位份台只瓶盒]*"
+)
 # jieba sometimes tags a question phrase ("哪些项目") as a name: those are not names.
 _QUESTION_WORD = re.compile(r"[哪几谁]|什么|多少|怎么|如何")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.%][a-z0-9]+)*%?|[\u4e00-\u9fff]+")
@@ -186,7 +202,7 @@ class KeywordIndex:
         relevance is borrowed from its context, so what it names must be known ("明天南沙天气
         怎么样？"), while an everyday verb may still be the company's own word (违反了罚多少？).
         """
-        tokens = {t for t in tokenize(query) if not t.startswith("§")}
+        tokens = _topical({t for t in tokenize(query) if not t.startswith("§")})
         if not tokens:
             return 0.0
         nouns: set[str] = set()
@@ -233,7 +249,13 @@ class KeywordIndex:
                 if p.flag in _NAME_TAGS and len(p.word) > 1 and not _QUESTION_WORD.search(p.word)
             ]
         return [
-            n for n in names if not _is_term(n) and not self.mentions(n) and not self._known_as(n)
+            n
+            for n in names
+            if not _is_term(n)
+            and not _is_place(n)
+            and not _names_party(query, n)
+            and not self.mentions(n)
+            and not self._known_as(n)
         ]
 
     def _known_as(self, name: str) -> bool:
@@ -261,6 +283,40 @@ class KeywordIndex:
             return fulltext.search(
                 session, tokens, k, stats=self.totals, df=df, documents=documents
             )
+
+
+def _topical(tokens: set[str]) -> set[str]:
+    """The tokens whose absence from the library says something about the topic.
+
+    Not counts (十个月), nor places of the mainland, where national law applies. A word jieba
+    made up from characters it could not place (时离 in 到港时离过期) is judged by the
+    dictionary words inside it (none here): it is an accident of segmentation, not a term.
+    """
+    judged: set[str] = set()
+    for token in tokens:
+        if _QUANTITY.fullmatch(token) or _is_place(token):
+            continue
+        if "\u4e00" <= token[:1] <= "\u9fff" and len(token) > 1:
+            with _JIEBA_LOCK:
+                made_up = not jieba.dt.FREQ.get(token)  # a prefix of a word is there as 0
+                pieces = jieba.lcut(token, HMM=False) if made_up else []
+            if made_up:
+                judged.update(p for p in pieces if len(p) > 1 and not _QUANTITY.fullmatch(p))
+                continue
+        judged.add(token)
+    return judged
+
+
+def _is_place(name: str) -> bool:
+    """Whether a name is a place of the Chinese mainland the glossary knows (上海, Pudong)."""
+    matches = find_english(name) or find_chinese(name)
+    return any(m.text == name and m.entry.kind == "place" for m in matches)
+
+
+def _names_party(query: str, name: str) -> bool:
+    """Whether every mention of a name says who asks ("our Swiss parent", 美国母公司)."""
+    ends = [m.end() for m in re.finditer(re.escape(name), query)]
+    return bool(ends) and all(_PARTY.match(query, end) for end in ends)
 
 
 def _is_term(name: str) -> bool:

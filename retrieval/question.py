@@ -69,6 +69,9 @@ class ReadQuestion:
     concepts: tuple[tuple[str, ...], ...] = ()  # an English question's glossary concepts (forms)
 
 
+_PLACES = frozenset({"place", "jurisdiction"})
+
+
 def own_subject(question: str, refs: References) -> bool:
     """Whether a question names something of its own (a document, an article or content words)."""
     if refs.documents or refs.missing:
@@ -163,7 +166,9 @@ def read(
         terms = list(dict.fromkeys(m.entry.preferred_zh for m in matches))
         if terms:
             keyword_query = f"{keyword_query} {' '.join(terms)}"
-        own = find_english(simplified)
+        # Places stay for the names check (retrieval.keyword.unknown_names): Shanghai is known
+        # as 上海, "our Swiss parent" says who asks, "in Japan" asks about another law.
+        own = [m for m in find_english(simplified) if m.entry.kind not in _PLACES]
         for match in sorted(own, key=lambda m: -m.start):
             gate_names = gate_names[: match.start] + " " + gate_names[match.end :]
         gate_names = _CHINA.sub(" ", gate_names)  # every text of the library is Chinese law

@@ -35,11 +35,14 @@ _ASKS = {
 }
 # Numbers as laws write them: 六十个工作日, 不少于六个月, 一万元以上, 百分之五十.
 _CN = "零〇一二三四五六七八九十百千万两"
-# A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost".
+# A fee or price, as opposed to a fine: "收费", "多少钱", "fee", "cost"; and the amount of a
+# subsidy or award ("多少租金补贴", "how much funding"): money only a published text can state.
 _FEE_ASKED = re.compile(
     r"多少钱|收费|收多少|交多少|缴多少|付多少|价格|价钱|售价|定价|(?:费|费用)(?:是|要|为|大概|一般)?(?:多少|几)"
+    r"|多少[^，,。？?]{0,6}(?:补贴|补助|奖励|资助|奖金)|(?:补贴|补助|奖励|资助|奖金)[^，,。？?]{0,6}多少"
     r"|\b(?:fees?|pric(?:e|es|ing)|charged?)\b|\bcost of\b"
-    r"|\b(?:how much|what) (?:does|do|will|would|did)\b[^?？]*\bcost\b",
+    r"|\b(?:how much|what) (?:does|do|will|would|did)\b[^?？]*\bcost\b"
+    r"|\bhow much (?:\w+ ){0,3}(?:subsid|grant|funding|reward|bonus)",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
@@ -58,7 +61,8 @@ _UNPUBLISHED = re.compile(
 
 
 def asks_fee(question: str) -> bool:
-    """Whether a question asks what something costs (a fee or a price, not a fine)."""
+    """Whether a question asks what something costs (a fee or a price, not a fine), or how much
+    a subsidy or award pays."""
     return bool(_FEE_ASKED.search(question)) and not _PENALTY.search(question)
 
 

@@ -25,9 +25,8 @@ def _found(question: str) -> list[tuple[str, str]]:
 def test_the_bundled_glossary_loads_and_holds_hundreds_of_pairs() -> None:
     entries = get_glossary().entries
     assert len(entries) >= 300
-    assert all(
-        e.zh and e.en and e.kind in {"term", "authority", "document", "phrase"} for e in entries
-    )
+    kinds = {"term", "authority", "document", "phrase", "place", "jurisdiction"}
+    assert all(e.zh and e.en and e.kind in kinds for e in entries)
 
 
 def test_finds_terms_and_abbreviations_in_an_english_question() -> None:

@@ -93,3 +93,29 @@ def test_a_word_is_mentioned_only_whole_not_inside_another(database_url: str) ->
     assert index.unknown_names("Does the FDA accept it?") == ["FDA"]
     # A glossary term (contract research organization) is vocabulary, not a name to know.
     assert index.unknown_names("Can our CRO file it?") == []
+
+
+def test_a_mainland_place_or_the_asker_s_nationality_is_not_an_unknown_name(
+    database_url: str,
+) -> None:
+    index = keyword_index(
+        ["非居民企业取得的特许权使用费所得，适用税率为百分之二十。"], url=database_url
+    )
+    # National law applies in every mainland place, whether the library names it or not.
+    assert index.unknown_names("我们在苏州的工厂适用什么税率？") == []
+    assert index.unknown_names("What rate applies to our lab in Suzhou?") == []
+    # Who asks is not what is asked about ...
+    assert index.unknown_names("What rate applies to royalties our Swiss parent receives?") == []
+    assert index.unknown_names("我们的美国母公司收取特许权使用费，适用什么税率？") == []
+    # ... but another jurisdiction's rules are outside the library.
+    assert index.unknown_names("What rate applies to royalties in Switzerland?") == ["Switzerland"]
+    assert index.unknown_names("在日本特许权使用费适用什么税率？") == ["日本"]
+
+
+def test_counts_and_words_jieba_made_up_are_not_unknown_topics(database_url: str) -> None:
+    index = keyword_index(["进口药品应当在有效期内办理进口备案手续。"], url=database_url)
+    # 好几个月 is a count; 时离 (到港时离有效期) is two characters jieba could not place.
+    assert index.unknown_share("进口药品办理备案手续要好几个月吗？") == 0.0
+    assert index.unknown_share("进口药品到港时离有效期还有多久？") == 0.0
+    # A topic the text never mentions still counts.
+    assert index.unknown_share("进口药品的基因测序报告由谁出具？") > 0.0

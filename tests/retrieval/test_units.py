@@ -100,6 +100,10 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
     assert asks_fee("How much is the application fee?")
     assert not asks_fee("超范围执业会被罚多少钱？")
     assert not asks_fee("业务招待费能扣多少？")
+    # The amount of a subsidy or award is money only a published text can state.
+    assert asks_fee("南沙的生物医药企业可以享受多少租金补贴？")
+    assert asks_fee("How much funding can a start-up get?")
+    assert not asks_fee("研发补贴需要提交哪些材料？")
     assert states_fee("检测费为每批5000元。")
     assert states_fee("临床研究阶段不得向受试者收费。")
     assert states_fee("No published information was found on fees.")
