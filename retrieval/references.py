@@ -121,6 +121,12 @@ def _english_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(words) + r"\b")
 
 
+# A short name is at most this long; one that drops its title's opening words is at least
+# _INNER_NAME long and half its title (shorter ones would match titles by accident).
+_LONGEST_NAME = 20
+_INNER_NAME = 6
+
+
 def _is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -173,12 +179,17 @@ class DocumentNames:
                 self._en.setdefault(name.lower(), []).append(doc_id)
         # Titles by (first character, kind word): short names are looked up among few.
         self._by_head: dict[tuple[str, str], list[str]] = {}
+        # ... and by (two characters inside, kind word): a short name that drops the title's
+        # opening (张江生物医药创新高地建设规定 for 上海市浦东新区促进张江生物医药产业…规定).
+        self._by_pair: dict[tuple[str, str], list[str]] = {}
         for doc_id, title in self._stripped.items():
             suffix = title_suffix(title)
             if suffix:
                 for kind in TITLE_SUFFIXES:
                     if title.endswith(kind):
                         self._by_head.setdefault((title[0], kind), []).append(doc_id)
+                        for pair in {title[i : i + 2] for i in range(1, len(title) - 1)}:
+                            self._by_pair.setdefault((pair, kind), []).append(doc_id)
         self._zh_sorted = sorted(self._zh, key=len, reverse=True)
         # Names by their first character, with their rank in _zh_sorted: a question is scanned
         # once, not once per name (thousands of documents, three or four names each).
@@ -333,6 +344,13 @@ class DocumentNames:
             for doc_id in self._by_head.get((span[0], suffix), [])
             if self._stripped[doc_id] != span and _is_subsequence(span, self._stripped[doc_id])
         ]
+        if not matches and len(span) >= _INNER_NAME:
+            matches = [
+                doc_id
+                for doc_id in self._by_pair.get((span[:2], suffix), [])
+                if 2 * len(span) >= len(self._stripped[doc_id])
+                and _is_subsequence(span, self._stripped[doc_id])
+            ]
         titles = {self._stripped[d] for d in matches}
         if len(titles) != 1:  # none, or ambiguous: never guess between two regulations
             return None
@@ -346,7 +364,7 @@ class DocumentNames:
                 end = match.end()
                 if any(taken[match.start() : end]):
                     continue
-                for length in range(min(12, end), len(suffix) + 1, -1):
+                for length in range(min(_LONGEST_NAME, end), len(suffix) + 1, -1):
                     start = end - length
                     if any(taken[start:end]) or not re.fullmatch(
                         r"[\u4e00-\u9fff]+", text[start:end]

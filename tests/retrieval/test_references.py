@@ -89,3 +89,15 @@ def test_a_short_name_that_fits_two_regulations_is_not_guessed() -> None:
 def test_ordinary_words_are_not_taken_for_names() -> None:
     refs = NAMES.find("按照法律规定本条例怎么办")
     assert refs.documents == () and refs.missing == ()
+
+
+def test_a_short_name_may_drop_the_opening_words_of_a_long_title() -> None:
+    documents = DOCUMENTS | {
+        "zj": _meta("zj", "上海市浦东新区促进张江生物医药产业创新高地建设规定"),
+        "pd": _meta("pd", "上海市浦东新区绿色金融发展若干规定"),
+    }
+    names = DocumentNames(documents)
+    found = names.find("张江生物医药创新高地建设规定第七条规定了什么？")
+    assert found.documents == ("zj",) and [a.key for a in found.articles] == ["7"]
+    # Too short to tell which title it abbreviates: never guessed.
+    assert names.find("新区建设规定第七条").documents == ()
