@@ -101,3 +101,11 @@ def test_a_short_name_may_drop_the_opening_words_of_a_long_title() -> None:
     assert found.documents == ("zj",) and [a.key for a in found.articles] == ["7"]
     # Too short to tell which title it abbreviates: never guessed.
     assert names.find("新区建设规定第七条").documents == ()
+
+
+def test_a_good_practice_rule_the_library_lacks_is_missing_a_technical_norm_is_not() -> None:
+    names = DocumentNames(DOCUMENTS, known_titles=["药物临床试验质量管理规范", "细胞培养技术规范"])
+    assert names.find("药物临床试验质量管理规范对申办者的监查有什么要求？").missing == (
+        "药物临床试验质量管理规范",
+    )
+    assert names.find("细胞培养技术规范对洁净区有什么要求？").missing == ()
