@@ -52,17 +52,19 @@ def raw_throughput(model: Any, texts: Sequence[str], batch: int = BATCH) -> dict
     }
 
 
-def open_collection(chroma_path: Path) -> Any:
-    """The embedded store's passage collection (named `…-chunks-…`, else the largest one)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def open_collection(chroma_path: Path | None = None, client: Any = None) -> Any:
+    """The store's passage collection (named `…-chunks-…`, else the largest one): the embedded
+    store in chroma_path, or the collection a Chroma server's client holds."""
+    if client is None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
 
-    client = chromadb.PersistentClient(
-        path=str(chroma_path), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+        client = chromadb.PersistentClient(
+            path=str(chroma_path), settings=ChromaSettings(anonymized_telemetry=False)
+        )
     collections = [client.get_collection(c.name) for c in client.list_collections()]
     if not collections:
-        raise RuntimeError(f"no Chroma collection in {chroma_path}")
+        raise RuntimeError(f"no Chroma collection in {chroma_path or client}")
     passages = [c for c in collections if "-chunks-" in c.name] or collections
     return max(passages, key=lambda c: c.count())
 

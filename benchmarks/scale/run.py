@@ -32,6 +32,7 @@ from benchmarks.common import (
 from benchmarks.scale import client, corpus, measure
 from benchmarks.scale.chart import scale_panels, svg
 from benchmarks.scale.product import Portal, disk_usage, process_cpu_seconds
+from benchmarks.scale.servers import Servers
 
 STAFF_EMAIL = "scale-benchmark@example.com"
 CHANGE_TIMEOUT = 600.0  # seconds a change may take to become answerable before we give up
@@ -110,8 +111,15 @@ def change_answerable(
     return outcome
 
 
-def serve_and_ask(portal: Portal, work: Path, laws: Path, n_questions: int) -> dict[str, Any]:
-    """Serve the library; memory idle, after the questions and after two changes; latencies."""
+def serve_and_ask(
+    portal: Portal, work: Path, laws: Path, n_questions: int, servers: Servers | None = None
+) -> dict[str, Any]:
+    """Serve the library; memory idle, after the questions and after two changes; latencies.
+    With servers, their own memory is read at the same moments as the worker's."""
+
+    def memory() -> dict[str, float]:
+        return portal.memory() | (servers.memory() if servers else {})
+
     password = secrets.token_urlsafe(16)
     portal.run(
         "users",
@@ -127,7 +135,7 @@ def serve_and_ask(portal: Portal, work: Path, laws: Path, n_questions: int) -> d
     )
     ready = portal.serve()
     time.sleep(2.0)  # let start-up threads settle before the idle reading
-    memory = {"idle": portal.memory()}
+    readings = {"idle": memory()}
     questions = corpus.questions()
     measured, warm = questions[:n_questions], questions[n_questions : n_questions + 3]
     with httpx.Client(base_url=portal.url, timeout=CHANGE_TIMEOUT) as http:
@@ -137,13 +145,13 @@ def serve_and_ask(portal: Portal, work: Path, laws: Path, n_questions: int) -> d
         meter, server_cpu = Contention(), process_cpu_seconds(portal.pid)
         answers = client.answer_many(http, measured)
         share = meter.share(process_cpu_seconds(portal.pid) - server_cpu)
-        memory["after_questions"] = portal.memory()
+        readings["after_questions"] = memory()
         change = change_answerable(portal, http, work / "change", laws, password)
-        memory["end"] = portal.memory()
+        readings["end"] = memory()
     portal.stop()
     return {
         "ready_seconds": ready,
-        "memory_mb": memory,
+        "memory_mb": readings,
         "http_ms": http_ms,
         "answer_seconds": answers.pop("seconds"),
         "answers": answers,
@@ -152,12 +160,16 @@ def serve_and_ask(portal: Portal, work: Path, laws: Path, n_questions: int) -> d
     }
 
 
-def model_and_index(data_dir: Path, n_questions: int) -> dict[str, Any]:
-    """With the server stopped: the embedding floor, raw throughput and HNSW recall."""
+def model_and_index(data_dir: Path, n_questions: int, servers: Servers | None) -> dict[str, Any]:
+    """With the worker stopped: the embedding floor, raw throughput and HNSW recall."""
     model = measure.embedding_model()
     questions = corpus.questions()
     floor = measure.query_floor(model, [q.text for q in questions[:n_questions]])
-    collection = measure.open_collection(data_dir / "chroma")
+    collection = (
+        measure.open_collection(client=servers.client())
+        if servers
+        else measure.open_collection(data_dir / "chroma")
+    )
     ids, matrix, texts = measure.stored_vectors(collection)
     raw = measure.raw_throughput(model, measure.sample(texts, RAW_SAMPLE))
     bundled = corpus.questions(corpus.REAL_SET.parent / "dev_questions")
@@ -231,7 +243,7 @@ def targets_of(results: dict[str, Any], size: str, label: str) -> list[Target]:
 def summary_lines(r: dict[str, Any]) -> list[str]:
     """The short summary printed after a run."""
     m, change = r["memory_mb"], r["change_answerable"]
-    return [
+    lines = [
         f"library: {r['documents']} documents, {r['passages']} passages "
         f"({r['characters'] / 1e6:.1f} M characters, selection {r['selection']['digest']})",
         f"ingest: {r['ingest']['seconds']:.0f} s, {r['ingest']['passages_per_second']} passages/s, "
@@ -252,6 +264,15 @@ def summary_lines(r: dict[str, Any]) -> list[str]:
         f"{r['hnsw_recall']['queries']} queries); "
         f"data dir {r['disk_bytes']['end']['total'] / 2**20:.0f} MB",
     ]
+    if "chroma_server_rss" in m["end"]:
+        disk = r["disk_bytes"]["end"]
+        lines.append(
+            f"servers: Chroma server {m['idle']['chroma_server_rss']} MB idle, "
+            f"{m['end']['chroma_server_rss']} MB at the end; PostgreSQL (all processes) "
+            f"{m['end']['postgresql_rss']} MB; on disk Chroma {disk['chroma'] / 2**20:.0f} MB, "
+            f"PostgreSQL {disk['postgresql'] / 2**20:.0f} MB"
+        )
+    return lines
 
 
 def redraw_chart() -> Path:
@@ -275,13 +296,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--archive", type=Path, default=corpus.ARCHIVE)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--servers",
+        action="store_true",
+        help="run on throwaway PostgreSQL + Chroma servers (scripts/test-servers.sh) instead of "
+        "SQLite + embedded Chroma; results get the label 'servers' unless --label says otherwise",
+    )
     args = parser.parse_args(argv)
     if not args.archive.is_file():
         print(f"the corpus archive is missing: {args.archive} (see ../shared/corpus/README.md)")
         return 2
+    if args.servers and not args.label:
+        args.label = "servers"
     name = f"scale-{args.size}" + (f"-{args.label}" if args.label else "")
     work = Path(tempfile.mkdtemp(prefix="cgt-scale-"))
     portal = Portal(work / "data", work / "portal.log")
+    servers: Servers | None = None
     started, uptime = time.time(), _uptime()
     # At the start: the code that is measured, not what was edited while it ran.
     git = {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "--porcelain"))}
@@ -298,18 +328,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         library = corpus.stage(laws, selected, work / "library")
         portal.data_dir.mkdir()
+        if args.servers:
+            work.chmod(0o755)  # PostgreSQL runs as its own user under root: it must get in
+            servers = Servers.start(work / "servers")
+            portal.env |= servers.settings()
         print(f"ingesting {len(selected)} documents …", flush=True)
         meter = Contention()
         ingest = portal.ingest(library)
         ingest["other_share"] = meter.share()
-        disk_after_ingest = disk_usage(portal.data_dir)
+        disk_after_ingest = disk_usage(portal.data_dir) | (servers.disk() if servers else {})
         print(f"ingested in {ingest['seconds']:.0f} s; serving and asking …", flush=True)
-        served = serve_and_ask(portal, work, laws, args.questions)
-        disk_end = disk_usage(portal.data_dir)
+        served = serve_and_ask(portal, work, laws, args.questions, servers)
+        disk_end = disk_usage(portal.data_dir) | (servers.disk() if servers else {})
         print("measuring the model and the index …", flush=True)
-        offline = model_and_index(portal.data_dir, args.questions)
+        offline = model_and_index(portal.data_dir, args.questions, servers)
     finally:
         portal.stop()
+        if servers:
+            servers.stop()
         if args.keep:
             print(f"kept {work}")
         else:
@@ -329,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "scale",
         "size": args.size,
         "label": args.label or None,
+        "engines": "postgresql + chroma server" if servers else "sqlite + embedded chroma",
         "git": git,
         "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "uptime_at_start": uptime,

@@ -1,0 +1,109 @@
+"""Throwaway PostgreSQL and Chroma servers for a scale run on the server configuration.
+
+`--servers` runs the benchmark the way a scaled-out deployment runs (docs/deploy.md): the
+worker keeps no index of its own, PostgreSQL holds the rows and the keyword index, a Chroma
+server the vectors. The servers are the ones the tests' server pass uses
+(`scripts/test-servers.sh`), started fresh for the run and deleted after it; their own memory is
+measured beside the worker's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scale.corpus import ROOT
+from benchmarks.scale.product import PAGE, disk_usage
+
+SCRIPT = ROOT / "scripts" / "test-servers.sh"
+
+
+@dataclass(frozen=True)
+class Servers:
+    """A running PostgreSQL cluster and Chroma server in one folder."""
+
+    folder: Path
+    database_url: str
+    chroma_host: str
+    chroma_port: int
+
+    @classmethod
+    def start(cls, folder: Path) -> Servers:
+        """Start both (a fresh cluster and store in folder) and wait until they answer."""
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "start", str(folder)], cwd=ROOT, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the test servers did not start:\n{done.stderr[-2000:]}")
+        found: dict[str, str] = {}
+        for line in (folder / "env").read_text("utf-8").splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            found[key] = value
+        return cls(
+            folder,
+            found["CGT_TEST_DATABASE_URL"],
+            found["CGT_TEST_CHROMA_HOST"],
+            int(found["CGT_TEST_CHROMA_PORT"]),
+        )
+
+    def settings(self) -> dict[str, str]:
+        """The portal's CGT_PORTAL_* settings that point it at these servers."""
+        return {
+            "CGT_PORTAL_DATABASE_URL": self.database_url,
+            "CGT_PORTAL_CHROMA_HOST": self.chroma_host,
+            "CGT_PORTAL_CHROMA_PORT": str(self.chroma_port),
+        }
+
+    def client(self) -> Any:
+        """A Chroma client of the server."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        return chromadb.HttpClient(
+            host=self.chroma_host,
+            port=self.chroma_port,
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+
+    def memory(self) -> dict[str, float]:
+        """Resident MB of the Chroma server and of the PostgreSQL cluster (all its processes)."""
+        chroma = int((self.folder / "chroma.pid").read_text("ascii").split()[0])
+        postmaster = int((self.folder / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+        return {
+            "chroma_server_rss": _tree_rss_mb(chroma),
+            "postgresql_rss": _tree_rss_mb(postmaster),
+        }
+
+    def disk(self) -> dict[str, int]:
+        """Bytes on disk of the Chroma store and the PostgreSQL cluster."""
+        return {
+            "chroma": disk_usage(self.folder / "chroma")["total"],
+            "postgresql": disk_usage(self.folder / "pg")["total"],
+        }
+
+    def stop(self) -> None:
+        """Stop both and delete their folder."""
+        subprocess.run(["bash", str(SCRIPT), "stop", str(self.folder)], cwd=ROOT, check=False)
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (shared pages counted once
+    per process, so PostgreSQL's shared buffers are counted in each backend that touched them:
+    an upper bound)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text("ascii").rsplit(")", 1)[1].split()
+        except (OSError, UnicodeDecodeError):
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * PAGE
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return round(sum(rss.get(pid, 0) for pid in tree) / 2**20, 1)
