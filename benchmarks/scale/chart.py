@@ -100,12 +100,15 @@ def _panel(panel: Panel, left: float) -> list[str]:
 def svg(panels: Sequence[Panel], caption: str = "") -> str:
     """The panels side by side in one SVG document, with an optional caption line."""
     width = WIDTH * max(1, len(panels))
-    height = HEIGHT + (20 if caption else 0)
+    # The legends (two entries a row, under each plot) may need more room than one panel.
+    rows = max((len(p.series) + 1) // 2 for p in panels) if panels else 0
+    bottom = max(HEIGHT, HEIGHT - MARGIN["bottom"] + 52 + 16 * max(rows - 1, 0) + 10)
+    height = bottom + (20 if caption else 0)
     body: list[str] = []
     for i, panel in enumerate(panels):
         body += _panel(panel, i * WIDTH)
     if caption:
-        body.append(f'<text x="8" y="{HEIGHT + 12}" fill="#555">{escape(caption)}</text>')
+        body.append(f'<text x="8" y="{bottom + 12}" fill="#555">{escape(caption)}</text>')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">\n'
