@@ -49,7 +49,7 @@ _EN_TITLE = re.compile(
 _TITLE_WORDS = re.compile(
     r"(?i)laws?|regulations?|measures|rules|provisions|ordinance|administration|management"
 )
-# The good-practice rules (GCP, GMP, GSP: 质量管理规范) are regulations too; a technical 规范 is not.
+# Good-practice rules (GCP, GMP, GSP: 质量管理规范) are regulations; a technical 规范 is not.
 _LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定|质量管理规范)$")
 # What follows a law's name in the title of another text made under it (专利法实施细则).
 _ANOTHER_TEXT = re.compile(
