@@ -154,6 +154,7 @@ def read(
     synonyms = [
         form
         for m in find_chinese(query)
+        if m.entry.kind not in _PLACES  # 广州市 for 广州 finds nothing new, and scores as found
         for form in m.entry.zh
         if form != m.form and form not in query
     ]

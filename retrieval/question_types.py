@@ -45,9 +45,11 @@ _FEE_ASKED = re.compile(
     r"|\bhow much (?:\w+ ){0,3}(?:subsid|grant|funding|reward|bonus)",
     re.IGNORECASE,
 )
+# An amount of money, or a share of one: a fee rate or a subsidy is often a percentage
+# (按投资额的15%给予奖励, "15% of the fixed-asset investment").
 _AMOUNT = re.compile(
     r"\d[\d,.]*\s*(?:万|亿)?元|[零一二三四五六七八九十百千万两]+元|(?:RMB|USD|HKD)\s*[\d,.]+"
-    r"|\b\d[\d,.]*\s*(?:yuan|RMB)\b",
+    r"|\b\d[\d,.]*\s*(?:yuan|RMB)\b|\d[\d.]*\s*[%％]|百分之[零一二三四五六七八九十百点]+",
     re.IGNORECASE,
 )
 _PENALTY = re.compile(r"罚|没收|\bfines?\b|\bfined\b|penalt", re.IGNORECASE)

@@ -108,4 +108,7 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
     assert states_fee("临床研究阶段不得向受试者收费。")
     assert states_fee("No published information was found on fees.")
     assert not states_fee("处2万元以上10万元以下的罚款。")
+    assert states_fee("The cleanroom reward is 15% of the fixed-asset investment.")
+    assert states_fee("按设备投资额的百分之三十给予补贴。")
+    assert not states_fee("处货值金额百分之五十以上三倍以下的罚款。")
     assert not states_fee("申请人应当提交申请材料。")
