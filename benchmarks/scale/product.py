@@ -45,17 +45,35 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def children_rss_mb(pid: int) -> float:
-    """Resident memory of the process's direct children (extraction helpers), in MB."""
-    total = 0
+def processes() -> dict[int, tuple[int, int]]:
+    """Every process now: pid -> (parent pid, resident bytes), from /proc/PID/stat."""
+    table: dict[int, tuple[int, int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text("ascii").rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            total += int(fields[21]) * PAGE
+        except (OSError, UnicodeDecodeError):
+            continue  # ended while we looked
+        table[int(stat.parent.name)] = (int(fields[1]), int(fields[21]) * PAGE)
+    return table
+
+
+def children_rss_mb(pid: int) -> float:
+    """Resident memory of the process's direct children (extraction helpers), in MB."""
+    total = sum(rss for parent, rss in processes().values() if parent == pid)
     return round(total / 2**20, 1)
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MB (shared pages counted once
+    per process, so PostgreSQL's shared buffers are counted in each backend that touched them:
+    an upper bound)."""
+    table = processes()
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, (parent, _) in table.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return round(sum(table[pid][1] for pid in tree if pid in table) / 2**20, 1)
 
 
 def disk_usage(path: Path) -> dict[str, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.scale.corpus import ROOT
-from benchmarks.scale.product import PAGE, disk_usage
+from benchmarks.scale.product import disk_usage, tree_rss_mb
 
 SCRIPT = ROOT / "scripts" / "test-servers.sh"
 
@@ -72,8 +72,8 @@ class Servers:
         chroma = int((self.folder / "chroma.pid").read_text("ascii").split()[0])
         postmaster = int((self.folder / "pg" / "data" / "postmaster.pid").read_text().split()[0])
         return {
-            "chroma_server_rss": _tree_rss_mb(chroma),
-            "postgresql_rss": _tree_rss_mb(postmaster),
+            "chroma_server_rss": tree_rss_mb(chroma),
+            "postgresql_rss": tree_rss_mb(postmaster),
         }
 
     def disk(self) -> dict[str, int]:
@@ -86,24 +86,3 @@ class Servers:
     def stop(self) -> None:
         """Stop both and delete their folder."""
         subprocess.run(["bash", str(SCRIPT), "stop", str(self.folder)], cwd=ROOT, check=False)
-
-
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (shared pages counted once
-    per process, so PostgreSQL's shared buffers are counted in each backend that touched them:
-    an upper bound)."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text("ascii").rsplit(")", 1)[1].split()
-        except (OSError, UnicodeDecodeError):
-            continue
-        pid = int(stat.parent.name)
-        parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * PAGE
-    tree, grew = {root}, True
-    while grew:
-        found = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= found
-        grew = bool(found)
-    return round(sum(rss.get(pid, 0) for pid in tree) / 2**20, 1)
