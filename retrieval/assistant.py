@@ -181,7 +181,10 @@ class Assistant:
             return staff
         # A named document is preferred, not imposed: other documents may explain it better.
         prefer = _with_translations(index, refs.documents) or (
-            self._context_documents(index, context) if context else set()
+            (self._context_documents(index, context) if context else set())
+            # A local rule of the place the question names says more than the national law it
+            # implements ("our Pudong site": the Pudong regulation first).
+            | index.titled(read.places)
         )
         hits = self.searcher.search(
             index,

@@ -237,6 +237,13 @@ class KnowledgeIndex:
                 (ChunkRow.document_id == document_id) & (ChunkRow.article_key == article_key),
             )
 
+    def titled(self, forms: Iterable[str]) -> set[str]:
+        """The documents whose title names one of these forms (a place: 浦东新区, 上海市)."""
+        forms = [f for f in forms if len(f) > 1]
+        if not forms:
+            return set()
+        return {d for d, meta in self.documents.items() if any(f in meta.title for f in forms)}
+
     def article_count(self, document_id: str) -> int:
         """How many articles a document has (0 for a text without articles)."""
         return self._article_counts.get(document_id, 0)

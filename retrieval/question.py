@@ -67,6 +67,7 @@ class ReadQuestion:
     general: bool  # asks what a named article or document says, nothing more specific
     gate_names: str  # where it looks for unknown names: the words the glossary did not know
     concepts: tuple[tuple[str, ...], ...] = ()  # an English question's glossary concepts (forms)
+    places: tuple[str, ...] = ()  # the Chinese forms of the mainland places it names (浦东新区)
 
 
 _PLACES = frozenset({"place", "jurisdiction"})
@@ -176,6 +177,13 @@ def read(
         # Over Chinese texts, English words prove nothing by being absent: only the glossary's
         # concepts are judged for unknown words (in any of their forms), the rest for names.
         concepts = tuple(dict.fromkeys(m.entry.zh + m.entry.en for m in own))
+    named_places = [
+        *find_chinese(simplified),
+        *(find_english(simplified) if language == "en" else []),
+    ]
+    places = tuple(
+        dict.fromkeys(form for m in named_places if m.entry.kind == "place" for form in m.entry.zh)
+    )
     return ReadQuestion(
         text=question,
         simplified=simplified,
@@ -188,4 +196,5 @@ def read(
         general=asks_generally(simplified, refs),
         gate_names=gate_names,
         concepts=concepts,
+        places=places,
     )

@@ -32,6 +32,17 @@ _ASKS = {
         r"罚|处罚|处分|法律责任|后果|\bpenalt|\bfines?\b|\bfined\b|\bsanction|\bpunish",
         re.IGNORECASE,
     ),
+    # Who bears a cost: the law answers "费用由用人单位承担", which names no authority.
+    "payer": re.compile(
+        r"钱?谁[来]?(?:出|付|掏|承担|负担|买单|支付)|谁出钱|由谁(?:承担|负担|支付|付)"
+        r"|\bwho (?:pays|bears|covers|funds|foots)\b|\bat whose (?:cost|expense)\b",
+        re.IGNORECASE,
+    ),
+    # An age limit: the law writes 未满十八周岁, the question "a 17-year-old", 多大年纪.
+    "age": re.compile(
+        r"\d+\s*(?:周)?岁|几岁|多大年纪|年龄|未成年|\d+-year-olds?\b|\b(?:age|aged|minors?)\b",
+        re.IGNORECASE,
+    ),
 }
 # Numbers as laws write them: 六十个工作日, 不少于六个月, 一万元以上, 百分之五十.
 _CN = "零〇一二三四五六七八九十百千万两"
@@ -83,7 +94,7 @@ _HOLDS = {
     ),
     "penalty": re.compile(r"罚款|罚金|吊销|没收|责令|处分|拘留|\bfines?\b|\bpenalt", re.IGNORECASE),
     "amount": re.compile(
-        r"\d[\d,.]*\s*(?:%|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|日|年|个工作日|倍|人|次"
+        r"\d[\d,.]*\s*(?:%|％|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|日|年|个工作日|倍|人|次"
         r"|working days|days|years|million|billion|products|companies|articles|items)"
         r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
         rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
@@ -99,11 +110,17 @@ _HOLDS = {
         r"委员会|管理局|监督管理|国务院|部|局|集团|公司|医院|中心|生物|医药|Commission|Administration"
         r"|Council|Ministry|Bureau|Group|Hospital|Cent(?:er|re)|Therapeutics|Bio|Pharma|NHC|NMPA|CDE",
     ),
+    "payer": re.compile(
+        r"由[^。；，,]{1,15}(?:承担|负担|支付|缴纳|列支)|(?:borne|paid|covered) by",
+        re.IGNORECASE,
+    ),
+    "age": re.compile(r"周岁|年龄|未成年|\bage[ds]?\b|\bminors?\b", re.IGNORECASE),
 }
 
 
 def asked_types(question: str) -> set[str]:
-    """What kind of fact a question asks for: a date, an amount, an organisation, a fee."""
+    """What kind of fact a question asks for: a date, an amount, an organisation, a fee, who
+    pays, an age."""
     asked = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     return asked | {"fee"} if asks_fee(question) else asked
 

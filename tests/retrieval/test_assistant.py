@@ -7,6 +7,7 @@ import re
 import pytest
 
 from knowledge import registry
+from knowledge.documents import DocumentMeta, SourceDocument
 from retrieval.evaluation.run import evaluate, load_questions
 from web.core.components import Components
 
@@ -127,3 +128,35 @@ def test_development_set_scores_stay_at_the_measured_level(components: Component
     assert result.key_fact_accuracy >= 0.85
     assert result.retrieval["hybrid"].hit_at_5 >= 0.9
     assert result.retrieval["hybrid"].mrr >= result.retrieval["vector"].mrr
+
+
+def test_a_question_naming_a_place_prefers_that_places_own_rules(
+    fresh_components: Components,
+) -> None:
+    """A local rule of the place asked about says more than a national one on the same topic."""
+    national = SourceDocument(
+        DocumentMeta(
+            id="import-rules", title="研发用物品进口管理办法", language="zh", category="regulation"
+        ),
+        "第一条 为了规范研发用物品的进口，制定本办法。\n\n"
+        "第八条 进口的研发用材料、试剂，由海关按照有关规定实施监管。\n",
+    )
+    local = SourceDocument(
+        DocumentMeta(
+            id="pudong-rules",
+            title="浦东新区生物医药研发用物品管理规定",
+            language="zh",
+            category="regulation",
+        ),
+        "第一条 为了促进浦东新区生物医药研发，制定本规定。\n\n"
+        "第六条 企业跨境研发所需的材料、试剂，可以实施保税监管。\n",
+    )
+    parts = fresh_components
+    parts.indexer.ingest([national, local], origin="local", prune=False)
+    parts.assistant.refresh()
+    here = parts.assistant.answer("我们浦东的研发中心进口的试剂可以怎么监管？")
+    assert not here.refused
+    assert here.citations[0].document_id == "pudong-rules"
+    elsewhere = parts.assistant.answer("Can our Pudong lab keep imported reagents bonded?")
+    assert not elsewhere.refused
+    assert elsewhere.citations[0].document_id == "pudong-rules"

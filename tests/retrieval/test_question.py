@@ -68,6 +68,14 @@ def test_traditional_characters_are_read_as_simplified() -> None:
     assert not plain.traditional and plain.simplified == plain.text
 
 
+def test_the_mainland_places_a_question_names_are_read_in_chinese() -> None:
+    got = read("Can our Pudong site keep R&D reagents bonded?", context=None, names=NAMES)
+    assert "浦东新区" in got.places
+    assert "上海" in read("我们在上海的App要怎么取得同意？", context=None, names=NAMES).places
+    # Another jurisdiction is not a place whose local rules the library would hold.
+    assert read("在日本需要审批吗？", context=None, names=NAMES).places == ()
+
+
 def test_english_questions_search_the_glossarys_chinese_terms_too() -> None:
     got = read(
         "Who is the marketing authorization holder responsible to?", context=None, names=NAMES

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.documents import DocumentMeta
 from retrieval.cited_answer import Citation
 from retrieval.framing import frame_quote
-from retrieval.question_types import asks_fee, states_fee
+from retrieval.question_types import answer_type_match, asked_types, asks_fee, states_fee
 from retrieval.units import legal_units, passage_units
 
 ARTICLE = (
@@ -112,3 +114,40 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
     assert states_fee("按设备投资额的百分之三十给予补贴。")
     assert not states_fee("处货值金额百分之五十以上三倍以下的罚款。")
     assert not states_fee("申请人应当提交申请材料。")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "holds", "lacks"),
+    [
+        # Who bears a cost: the law names a party, not an authority.
+        (
+            "入职体检的钱谁出？",
+            "payer",
+            "职业健康检查费用由用人单位承担。",
+            "用人单位应当组织体检。",
+        ),
+        ("Who pays for the medical check-ups?", "payer", "所需费用由申请人负担。", "应当检查。"),
+        # An age limit, written in 周岁.
+        (
+            "Can a 17-year-old donate a kidney?",
+            "age",
+            "不得获取未满18周岁公民的活体器官。",
+            "捐献应当自愿。",
+        ),
+        (
+            "未成年人可以参加临床试验吗？",
+            "age",
+            "未满十八周岁的受试者参加试验，应当取得其监护人的书面同意。",
+            "试验应当自愿。",
+        ),
+        # A rate, with the full-width percent sign laws print.
+        ("非居民企业适用什么税率？", "amount", "适用税率为20％。", "依照本法缴纳企业所得税。"),
+    ],
+)
+def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
+    question: str, kind: str, holds: str, lacks: str
+) -> None:
+    asked = asked_types(question)
+    assert kind in asked
+    assert answer_type_match(asked, holds) == 1.0
+    assert answer_type_match({kind}, lacks) == 0.0
