@@ -107,7 +107,7 @@ class Indexer:
         # any of them changes, every document given is cut and embedded again.
         model_key = f"model:{self.embeddings.model_id}:c{CHUNKING_VERSION}u{UNITS_VERSION}"
         with self.sessions() as session:
-            rows = {row.id: row for row in registry.all_documents(session=session)}
+            rows = registry.stored_documents(session=session)
             upgrade = registry.get_state(session=session, key=model_key) is None and bool(rows)
             if upgrade:
                 # First ingest under this model (or chunker): every document must be cut and

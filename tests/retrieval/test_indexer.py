@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from knowledge import registry
 from knowledge.loaders import load_bytes
@@ -242,3 +242,26 @@ def test_a_library_from_before_the_engine_index_is_tokenised_once_at_the_next_in
     assert parts.indexer.ensure_fulltext() == 0, "and it happens once"
     hits = parts.assistant.refresh().keyword.search("talent housing", 1)
     assert [h.document_id for h in hits] == ["beta-en"]
+
+
+def test_indexing_one_document_reads_no_other_documents_text(
+    fresh_components: Components,
+) -> None:
+    """An upload into a library of thousands of texts must not read them all into memory."""
+    parts = fresh_components
+    parts.indexer.ingest([ALPHA], origin="local", prune=False)
+    selected: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            selected.append(" ".join(statement.split()))
+
+    event.listen(parts.engine, "before_cursor_execute", record)
+    try:
+        parts.indexer.ingest([BETA], origin="local", prune=True)
+    finally:
+        event.remove(parts.engine, "before_cursor_execute", record)
+    texts = [s for s in selected if "kb_documents.text" in s]
+    # Only the document being saved is read whole, by its id.
+    assert all("WHERE kb_documents.id =" in s for s in texts), texts
+    assert any("kb_documents.content_hash" in s for s in selected)
