@@ -261,9 +261,16 @@ def list_documents(
     language: str | None = None,
     query: str | None = None,
     include_withdrawn: bool = False,
+    with_text: bool = False,
 ) -> list[DocumentRow]:
-    """Documents matching the filters, newest issue date first; withdrawn ones only if asked."""
+    """Documents matching the filters, newest issue date first; withdrawn ones only if asked.
+
+    Without `with_text` the rows' texts are not loaded (reading one raises): a listing of a
+    library of thousands of laws would otherwise carry all of them into the worker's memory.
+    """
     stmt = select(DocumentRow)
+    if not with_text:
+        stmt = stmt.options(defer(DocumentRow.text, raiseload=True))
     if not include_withdrawn:
         stmt = stmt.where(DocumentRow.withdrawn_at.is_(None))
     for column, value in (

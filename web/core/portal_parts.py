@@ -176,5 +176,5 @@ def sync_catalog(sessions: sessionmaker[Session]) -> None:
     # App workers start together: without the lock both insert the same teams (on PostgreSQL
     # the second one failed with a unique violation and its worker exited).
     with cross_process_lock(sessions.kw["bind"], "catalog"), sessions() as session:
-        documents = registry.list_documents(session=session, category="service")
+        documents = registry.list_documents(session=session, category="service", with_text=True)
         catalog.sync_catalog(session=session, documents=documents)

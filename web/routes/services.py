@@ -27,7 +27,7 @@ TEMPLATES: dict[str, str] = {"sample_info": "sample-information-template.csv"}
 def guides_for(*, session: SessionDep, language: UiLanguage) -> list[ServiceGuide]:
     """Every active service's guide in the interface language, in catalog order."""
     codes = [s.code for s in catalog.list_services(session=session)]
-    documents = registry.list_documents(session=session, category="service")
+    documents = registry.list_documents(session=session, category="service", with_text=True)
     return service_guides.build_all(codes=codes, documents=documents, language=language)
 
 
