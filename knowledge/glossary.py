@@ -24,9 +24,9 @@ found by ``find_english``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -91,6 +91,7 @@ class Match:
     entry: Entry
 
 
+@lru_cache(maxsize=65536)  # a pure function of a word, called for every word of every question
 def _stem(word: str) -> str:
     """Fold one lower-case word to a crude stem: spelling, plural and -ed/-ing endings."""
     for pattern, replacement in _SPELLING:
@@ -132,6 +133,14 @@ def _greedy(candidates: list[tuple[int, int, str, Entry]], text: str) -> list[Ma
     return sorted(chosen, key=lambda m: m.start)
 
 
+def _lengths_by_first(forms: Iterable[Sequence[str]]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the forms starting with each first character (or word), longest first."""
+    lengths: dict[str, set[int]] = {}
+    for form in forms:
+        lengths.setdefault(form[0], set()).add(len(form))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
 class Glossary:
     """The loaded glossary with its lookup tables."""
 
@@ -153,8 +162,11 @@ class Glossary:
                     self._abbr.setdefault(words, (form, entry))
                 else:  # the first of an entry's forms with one stem names the match
                     self._en.setdefault(tuple(_stem(w.lower()) for w in words), (form, entry))
-        self._zh_lengths = sorted({len(f) for f in self._zh}, reverse=True)
-        self._en_lengths = sorted({len(k) for k in (*self._en, *self._abbr)}, reverse=True)
+        # The lengths of the forms that begin with each character or word, longest first: a
+        # question is scanned once, trying only the lengths its next character could open.
+        self._zh_lengths = _lengths_by_first(self._zh)
+        self._en_lengths = _lengths_by_first(self._en)
+        self._abbr_lengths = _lengths_by_first(self._abbr)
 
     def find_english(self, text: str) -> list[Match]:
         """Find the glossary's English terms and abbreviations in a text, longest first."""
@@ -167,7 +179,11 @@ class Glossary:
         ]
         candidates = []
         for i in range(len(tokens)):
-            for length in self._en_lengths:
+            lengths = sorted(
+                {*self._abbr_lengths.get(words[i], ()), *self._en_lengths.get(stems[i], ())},
+                reverse=True,
+            )
+            for length in lengths:
                 if i + length > len(tokens):
                     continue
                 hit = self._abbr.get(tuple(words[i : i + length])) or self._en.get(
@@ -183,8 +199,10 @@ class Glossary:
         """Find the glossary's Chinese terms in a (Simplified) text, longest first."""
         candidates = []
         folded = text.translate(_BRACKETS)
-        for i in range(len(text)):
-            for length in self._zh_lengths:
+        for i, first in enumerate(folded):
+            for length in self._zh_lengths.get(first, ()):
+                if i + length > len(folded):
+                    continue
                 hit = self._zh.get(folded[i : i + length])
                 if hit:
                     candidates.append((i, i + length, hit[0], hit[1]))
