@@ -9,6 +9,7 @@ through exact identifiers and a small, normalised keyword term.
 from __future__ import annotations
 
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,6 +18,9 @@ import numpy as np
 from retrieval.index import KnowledgeIndex
 from retrieval.keyword import identifiers
 from retrieval.vector_store import VectorStore
+
+# Threads that run the vector search while the keyword search runs in the caller's thread.
+_ENGINES = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vector-search")
 
 Method = Literal["vector", "bm25", "rrf", "hybrid"]
 METHODS: tuple[Method, ...] = ("vector", "bm25", "rrf", "hybrid")
@@ -150,8 +154,11 @@ class Searcher:
         if not index.size:  # an empty library: nothing to score
             return []
         bonus = w.context_bonus if prefer_bonus is None else prefer_bonus
-        dense = self.vector_store.search(vector.tolist(), k=w.candidates)
+        # The two engines answer at the same time: on the servers each is a round trip (Chroma
+        # over HTTP, PostgreSQL), embedded each runs outside the GIL (Rust, SQLite).
+        dense_future = _ENGINES.submit(self.vector_store.search, vector.tolist(), k=w.candidates)
         sparse = index.keyword.search(question, w.candidates)
+        dense = dense_future.result()
         top_keyword = sparse[0].score if sparse else 0.0
         keyword = {h.chunk_id: h.score / top_keyword for h in sparse}
         # The candidates only, fetched by id: their vectors, units and identifiers.
