@@ -64,7 +64,9 @@ _STOPWORDS = frozenset(
     哪些 哪个 怎么 如何 是否 请问 我们 我 公司 一下 时候 什么时候 哪 哪天 哪份 哪类 哪款 哪家 多久
     几年 几类 几 想 帮 帮忙 你们 你 一共 给 最多 最多能 大概 有没有 打算 所说 是从 以后 一直 能 吗
     did get gets want wants please me my like far else tell any so if also then there
-    than""".split()
+    than
+    多长时间 多长 长时间 多大 多远 多高 多少钱 多少天 几天 几次 几种 怎样 怎么样 怎么办
+    为什么 为何 哪里 哪儿 何时""".split()
 )
 
 

@@ -119,3 +119,11 @@ def test_counts_and_words_jieba_made_up_are_not_unknown_topics(database_url: str
     assert index.unknown_share("进口药品到港时离有效期还有多久？") == 0.0
     # A topic the text never mentions still counts.
     assert index.unknown_share("进口药品的基因测序报告由谁出具？") > 0.0
+
+
+def test_question_words_are_not_unknown_topics(database_url: str) -> None:
+    """多长时间 asks; it is no topic the library would have to use (nor its pieces 多长, 长时间)."""
+    index = keyword_index(["网络运营者应当留存相关的网络日志不少于六个月。"], url=database_url)
+    assert index.unknown_share("网络日志需要留存多长时间？") == 0.0
+    assert index.unknown_share("网络日志怎么样留存？为什么？") == 0.0
+    assert index.unknown_share("网络日志的基因测序多长时间？") > 0.0
