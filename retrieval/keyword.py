@@ -200,7 +200,8 @@ class KeywordIndex:
         An everyday Chinese word (还是, 吃饭, 客户: frequent in jieba's general dictionary) the
         documents do not use says nothing about the topic and does not count as unknown: a
         company asks in its own words, the law is written in others. Names are judged by
-        `unknown_names`. `strict` counts everyday nouns and time words too: a follow-up's
+        `unknown_names`. A word the glossary knows by a form the library uses (药检所 for
+        药品检验所) is known. `strict` counts everyday nouns and time words too: a follow-up's
         relevance is borrowed from its context, so what it names must be known ("明天南沙天气
         怎么样？"), while an everyday verb may still be the company's own word (违反了罚多少？).
         """
@@ -212,9 +213,15 @@ class KeywordIndex:
             with _JIEBA_LOCK:
                 nouns = {p.word for p in pseg.lcut(query) if p.flag[:1] in ("n", "t")}
         known = self.frequencies(tokens)
-        return sum(not known[t] and not (is_everyday(t) and t not in nouns) for t in tokens) / len(
-            tokens
-        )
+        unknown = [
+            t
+            for t in tokens
+            if not known[t]
+            and not (is_everyday(t) and t not in nouns)
+            # The glossary knows it by a form the library uses (药检所: 药品检验所).
+            and not self._known_as(t)
+        ]
+        return len(unknown) / len(tokens)
 
     def mentions(self, text: str) -> bool:
         """Whether one passage uses every word of this text (a name, a term)."""

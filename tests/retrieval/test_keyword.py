@@ -127,3 +127,15 @@ def test_question_words_are_not_unknown_topics(database_url: str) -> None:
     assert index.unknown_share("网络日志需要留存多长时间？") == 0.0
     assert index.unknown_share("网络日志怎么样留存？为什么？") == 0.0
     assert index.unknown_share("网络日志的基因测序多长时间？") > 0.0
+
+
+def test_a_short_name_the_glossary_knows_is_known_when_the_library_uses_its_long_form(
+    database_url: str,
+) -> None:
+    index = keyword_index(
+        ["口岸药品检验所应当在收到样品之日起二十日内完成检验。"], url=database_url
+    )
+    assert index.unknown_names("口岸药检所多久出检验结果？") == []
+    assert index.unknown_share("口岸药检所多久出检验结果？") < 0.34
+    # A short name the glossary does not know still counts.
+    assert index.unknown_share("口岸药检所的质检科多久出检验结果？") > 0.0
