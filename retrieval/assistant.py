@@ -176,6 +176,9 @@ class Assistant:
         t1 = time.perf_counter()
         if refs.document and refs.articles and index.article_count(refs.document):
             return self._article(index, read, vector)
+        if refs.document and read.about and index.article_count(refs.document):
+            # What a law is for and what it governs are its first two articles.
+            return self._article(index, read, vector, keys=("1", "2"))
         staff = self._staff_answer(read.simplified, read.query, vector, language)
         if staff is not None:
             return staff
@@ -266,13 +269,24 @@ class Assistant:
             )
         return Answer(text, True, read.language, reason="missing_regulation")
 
-    def _article(self, index: KnowledgeIndex, read: ReadQuestion, vector: np.ndarray) -> Answer:
-        """Answer from the article a question names, or say that it does not exist."""
+    def _article(
+        self,
+        index: KnowledgeIndex,
+        read: ReadQuestion,
+        vector: np.ndarray,
+        keys: tuple[str, ...] | None = None,
+    ) -> Answer:
+        """Answer from the article a question names (or these `keys`), or say that it does not
+        exist."""
         document_id = read.refs.documents[0]
         meta = index.documents[document_id]
         passages: list[Passage] = []
-        for ref in read.refs.articles:
-            passages.extend(index.article_passages(document_id, ref.key))
+        for key in keys or tuple(ref.key for ref in read.refs.articles):
+            passages.extend(index.article_passages(document_id, key))
+        if not passages and keys is not None:  # a text whose articles start elsewhere
+            return Answer(
+                refusal("no_match", read.language), True, read.language, reason="no_match"
+            )
         if not passages:  # only documents with articles come here
             count = index.article_count(document_id)
             ref = read.refs.articles[0]
@@ -289,7 +303,7 @@ class Assistant:
             question=read.query,
             vector=vector,
             language=read.language,
-            general=read.general,
+            general=read.general or keys is not None,
         )
         return Answer(
             _with_script_note(text, read), False, read.language, citations, confidence=1.0

@@ -52,6 +52,19 @@ _ASKING = re.compile(
 )
 
 
+# Asking what a document is for or what it governs: its first articles answer (purpose, scope).
+_ABOUT = re.compile(
+    r"(?:是)?管(?:的是)?(?:什么|哪些)(?:事情|事|内容|方面)?的?|是干什么的|是做什么的"
+    r"|(?:是)?为了?什么(?:而)?制定的?|制定(?:的)?目的|立法目的|目的是什么"
+    r"|适用(?:于)?(?:什么|哪些)(?:范围|情形|活动|事项)?|适用范围|调整(?:什么|哪些)(?:关系|活动)?"
+    r"|是关于什么的?|讲(?:的是)?什么|主要内容"
+    r"|\bwhat (?:is|are)\b.{0,120}?\b(?:about|for)\b"
+    r"|\bwhat does\b.{0,120}?\b(?:govern|cover|regulate)\b"
+    r"|\b(?:purpose|scope) of\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class ReadQuestion:
     """A question as the assistant reads it."""
@@ -68,6 +81,7 @@ class ReadQuestion:
     gate_names: str  # where it looks for unknown names: the words the glossary did not know
     concepts: tuple[tuple[str, ...], ...] = ()  # an English question's glossary concepts (forms)
     places: tuple[str, ...] = ()  # the Chinese forms of the mainland places it names (浦东新区)
+    about: bool = False  # asks only what a named document is for or governs (its first articles)
 
 
 _PLACES = frozenset({"place", "jurisdiction"})
@@ -124,6 +138,18 @@ def asks_generally(question: str, refs: References) -> bool:
         flags=re.IGNORECASE,
     )
     rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", rest))
+    return not [t for t in tokenize(rest) if not t.startswith("§")]
+
+
+def asks_about_document(question: str, refs: References) -> bool:
+    """Whether a question names a document and asks only what it is for or what it governs
+    (网络安全法是为了什么制定的？ / 第4号令是管什么的？ / What is the Drug Law about?)."""
+    if not refs.documents or refs.articles or not _ABOUT.search(question):
+        return False
+    rest = question
+    for name in refs.names:
+        rest = rest.replace(name, " ")
+    rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", _ABOUT.sub(" ", rest)))
     return not [t for t in tokenize(rest) if not t.startswith("§")]
 
 
@@ -197,4 +223,5 @@ def read(
         gate_names=gate_names,
         concepts=concepts,
         places=places,
+        about=asks_about_document(simplified, refs),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.documents import DocumentMeta
-from retrieval.question import asks_generally, is_follow_up, read
+from retrieval.question import asks_about_document, asks_generally, is_follow_up, read
 from retrieval.references import DocumentNames
 
 NAMES = DocumentNames(
@@ -111,3 +111,21 @@ def test_a_question_of_only_common_and_everyday_words_continues_the_topic() -> N
         idf=lambda t: topical.get(t, 2.0),
     )
     assert not got.follow_up
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("中医药法是为了什么制定的？", True),
+        ("《中医药法》管的是哪些事情？", True),
+        ("中医药法是管什么的？", True),
+        ("中医药法对中医诊所备案怎么规定？", False),  # asks something in it
+        ("中医药法的适用范围包括民族医药吗？", False),
+        ("中医药法第二条是管什么的？", False),  # names an article: that article answers
+        ("中医诊所是管什么的？", False),  # names no document
+    ],
+)
+def test_asking_what_a_document_is_for_is_told_from_asking_something_in_it(
+    question: str, about: bool
+) -> None:
+    assert asks_about_document(question, NAMES.find(question)) is about

@@ -77,6 +77,16 @@ def test_a_named_article_is_quoted_from_that_article_of_that_document(
     assert answer.answer.startswith("《中华人民共和国中医药法》第十四条规定：“举办中医医疗机构")
 
 
+def test_asking_what_a_law_is_for_quotes_its_first_articles(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    parts, ids = real
+    answer = parts.assistant.answer("中医药法是为了什么制定的？")
+    assert not answer.refused
+    assert {c.document_id for c in answer.citations} == {ids["行政法/中医药法(2016-12-25).md"]}
+    assert [c.article for c in answer.citations] == ["第一条", "第二条"]
+
+
 def test_an_article_that_does_not_exist_is_answered_as_such(
     real: tuple[Components, dict[str, str]],
 ) -> None:
