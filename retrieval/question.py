@@ -52,6 +52,10 @@ _ASKING = re.compile(
 )
 
 
+# An article named in the question (第十条之一, Article 19-1).
+_ARTICLE_NAMED = re.compile(
+    r"第\s*[^\s条]{1,8}\s*条(?:\s*之\s*\S)?|\barticles?\s*\d+(?:-\d)?", re.IGNORECASE
+)
 # Asking what a document is for or what it governs: its first articles answer (purpose, scope).
 _ABOUT = re.compile(
     r"(?:是)?管(?:的是)?(?:什么|哪些)(?:事情|事|内容|方面)?的?|是干什么的|是做什么的"
@@ -87,15 +91,23 @@ class ReadQuestion:
 _PLACES = frozenset({"place", "jurisdiction"})
 
 
+def _words_beyond(question: str, refs: References, *asking: re.Pattern[str]) -> list[str]:
+    """The question's words once the names it gives, these asking phrases and the words that
+    only ask (_ASKING) are taken out: what it asks about beyond them."""
+    rest = question
+    for name in refs.names:
+        rest = rest.replace(name, " ")
+    for pattern in asking:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", rest))
+    return [t for t in tokenize(rest) if not t.startswith("§")]
+
+
 def own_subject(question: str, refs: References) -> bool:
     """Whether a question names something of its own (a document, an article or content words)."""
     if refs.documents or refs.missing:
         return True
-    rest = question
-    for name in refs.names:
-        rest = rest.replace(name, " ")
-    rest = _ASKING.sub(" ", rest)
-    return bool([t for t in tokenize(rest) if not t.startswith("§")])
+    return bool(_words_beyond(question, refs))
 
 
 def is_follow_up(
@@ -128,17 +140,7 @@ def is_follow_up(
 
 def asks_generally(question: str, refs: References) -> bool:
     """Whether a question about a named article asks only what it says."""
-    rest = question
-    for name in refs.names:
-        rest = rest.replace(name, " ")
-    rest = re.sub(
-        r"第\s*[^\s条]{1,8}\s*条(?:\s*之\s*\S)?|\barticles?\s*\d+(?:-\d)?",
-        " ",
-        rest,
-        flags=re.IGNORECASE,
-    )
-    rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", rest))
-    return not [t for t in tokenize(rest) if not t.startswith("§")]
+    return not _words_beyond(question, refs, _ARTICLE_NAMED)
 
 
 def asks_about_document(question: str, refs: References) -> bool:
@@ -146,11 +148,7 @@ def asks_about_document(question: str, refs: References) -> bool:
     (网络安全法是为了什么制定的？ / 第4号令是管什么的？ / What is the Drug Law about?)."""
     if not refs.documents or refs.articles or not _ABOUT.search(question):
         return False
-    rest = question
-    for name in refs.names:
-        rest = rest.replace(name, " ")
-    rest = re.sub(r"[《》]", " ", _ASKING.sub(" ", _ABOUT.sub(" ", rest)))
-    return not [t for t in tokenize(rest) if not t.startswith("§")]
+    return not _words_beyond(question, refs, _ABOUT)
 
 
 def read(
