@@ -189,15 +189,26 @@ class Assistant:
             # implements ("our Pudong site": the Pudong regulation first).
             | index.titled(read.places)
         )
-        hits = self.searcher.search(
-            index,
-            read.keyword_query,
-            vector,
-            k=self.config.top_k,
-            method=self.config.method,
-            prefer=prefer or None,
-            prefer_bonus=0.1 if refs.documents else None,
-        )
+
+        def search(vector: np.ndarray) -> list[Hit]:
+            return self.searcher.search(
+                index,
+                read.keyword_query,
+                vector,
+                k=self.config.top_k,
+                method=self.config.method,
+                prefer=prefer or None,
+                prefer_bonus=0.1 if refs.documents else None,
+            )
+
+        hits = search(vector)
+        crossing = read.over_chinese
+        if crossing and refusal_gate.found_in(index, hits) == "zh":
+            # An English question over Chinese texts: searched again with its glossary terms
+            # in Chinese in the vector too (docs/retrieval.md). Questions that find English
+            # texts keep their own vector, so the bilingual knowledge base is untouched.
+            vector = self.embeddings.embed_array([crossing])[0]
+            hits = search(vector)
         t2 = time.perf_counter()
         best, relevance = refusal_gate.relevance(
             index, read.keyword_query, hits, config=self.config

@@ -87,6 +87,15 @@ class ReadQuestion:
     places: tuple[str, ...] = ()  # the Chinese forms of the mainland places it names (浦东新区)
     about: bool = False  # asks only what a named document is for or governs (its first articles)
 
+    @property
+    def over_chinese(self) -> str | None:
+        """What to embed when an English question lands on Chinese texts: the question with the
+        glossary's Chinese terms, which sit closer to the texts' own words; None when the
+        glossary knows none of its terms (or the question is not English)."""
+        if self.language != "en" or self.keyword_query == self.query:
+            return None
+        return self.keyword_query
+
 
 _PLACES = frozenset({"place", "jurisdiction"})
 

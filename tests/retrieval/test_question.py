@@ -84,6 +84,16 @@ def test_english_questions_search_the_glossarys_chinese_terms_too() -> None:
     assert "marketing authorization holder" not in got.gate_names.lower()
 
 
+def test_an_english_question_brings_its_chinese_terms_to_chinese_texts() -> None:
+    got = read("Can a clinical trial application be deemed approved?", context=None, names=NAMES)
+    assert got.over_chinese is not None
+    assert got.over_chinese.startswith("Can a clinical trial application")
+    assert "临床试验申请" in got.over_chinese
+    # Nothing to add: no glossary term, or a Chinese question (its words are the texts' own).
+    assert read("What is the weather like?", context=None, names=NAMES).over_chinese is None
+    assert read("临床试验申请多久答复？", context=None, names=NAMES).over_chinese is None
+
+
 @pytest.mark.parametrize(
     ("question", "general"),
     [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from retrieval.embeddings import EmbeddingModel
@@ -116,6 +117,29 @@ def test_an_english_question_gets_the_chinese_article_framed_in_english(
         answer.answer,
     )
     assert "医疗、药品、医疗器械广告" in answer.answer
+
+
+def test_an_english_question_over_chinese_texts_is_searched_with_its_chinese_terms(
+    real: tuple[Components, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assistant = real[0].assistant
+    embedded: list[str] = []
+    embed = assistant.embeddings.embed_array
+
+    def recording(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(assistant.embeddings, "embed_array", recording)
+    question = "What fine can a TCM clinic get for practising beyond the scope it filed?"
+    answer = assistant.answer(question)
+    assert embedded[0] == question
+    assert len(embedded) == 2 and embedded[1].startswith(question)
+    assert "中医" in embedded[1], "the glossary's Chinese terms join the vector query"
+    assert not answer.refused and answer.language == "en"
+    embedded.clear()
+    assistant.answer("中医诊所超出备案范围执业怎么处罚？")
+    assert len(embedded) == 1, "a Chinese question is embedded once, as asked"
 
 
 def test_a_traditional_question_is_answered_with_the_simplified_quotes(
