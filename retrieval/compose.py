@@ -87,7 +87,9 @@ class ExtractiveComposer:
                     key=lambda p: -float(p.vector @ vector),
                 )
                 for twin in twins[:2]:
-                    pool.setdefault(twin.id, hit.score - 0.02)
+                    # Found already, at a lower score: the translation's rank counts, not how
+                    # well the other language's words matched the question.
+                    pool[twin.id] = max(pool.get(twin.id, -1.0), hit.score - 0.02)
                     found[twin.id] = twin
         ranked = sorted(pool.items(), key=lambda item: -item[1])
         same = [

@@ -34,6 +34,20 @@ def test_decree_818_question_gets_its_effective_date_in_english(components: Comp
     assert answer.citations[0].document_id.startswith("decree-818")
 
 
+def test_an_english_question_naming_a_chinese_document_number_quotes_the_english_translation(
+    components: Components,
+) -> None:
+    # The Chinese number matches the Chinese text better than its English translation does;
+    # the translation still answers an English question (both texts are the center's own).
+    answer = components.assistant.answer(
+        "What does 国办发〔2024〕53号 offer to a company developing a clinically urgent"
+        " CAR-T therapy?"
+    )
+    assert not answer.refused and answer.language == "en"
+    assert answer.citations[0].document_id == "priority-review-cgt-2024-en"
+    assert "priority review" in answer.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [
