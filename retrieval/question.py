@@ -37,6 +37,7 @@ _PREDICATE_FIRST = re.compile(
     r"^(?:适用|需要|需|要|可以|可|能|能否|是否|有没有|有|多久|多少|哪些|哪个|怎么|如何|什么时候|何时"
     r"|必须|应当|应该|会|还)"
 )
+_LATIN = re.compile(r"[A-Za-z]{2,}")
 _CHINA = re.compile(r"\b(?:the\s+)?(?:People'?s Republic of China|PRC|China|Chinese)\b")
 # A word used by at least one passage in fifty is no topic of its own (违反, 罚款, 申请): the IDF
 # log(1 + N/df) of a rarer word is above log(51).
@@ -192,6 +193,14 @@ def read(
         for form in m.entry.zh
         if form != m.form and form not in query
     ]
+    if language == "zh" and _LATIN.search(query):
+        # English terms inside a Chinese question ("Hengli Biomedical Industrial Park有多大？",
+        # "white list或者green channel"): the library writes them in Chinese.
+        synonyms += [
+            m.entry.preferred_zh
+            for m in find_english(query)
+            if m.entry.kind not in _PLACES and m.entry.preferred_zh not in query
+        ]
     if synonyms:  # 研发费用 also finds the law's 研究开发费用
         keyword_query = f"{query} {' '.join(dict.fromkeys(synonyms))}"
     if language == "en":

@@ -84,6 +84,15 @@ def test_english_questions_search_the_glossarys_chinese_terms_too() -> None:
     assert "marketing authorization holder" not in got.gate_names.lower()
 
 
+def test_english_terms_inside_a_chinese_question_search_in_chinese_too() -> None:
+    got = read("我们要从国外进口细胞系，想走white list，中心能帮忙吗？", context=None, names=NAMES)
+    assert got.language == "zh"
+    assert "白名单" in got.keyword_query
+    assert got.over_chinese is None, "the question's vector stays as asked"
+    plain = read("我们要从国外进口细胞系，中心能帮忙吗？", context=None, names=NAMES)
+    assert plain.keyword_query == plain.query
+
+
 def test_an_english_question_brings_its_chinese_terms_to_chinese_texts() -> None:
     got = read("Can a clinical trial application be deemed approved?", context=None, names=NAMES)
     assert got.over_chinese is not None
