@@ -9,6 +9,7 @@ import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import jieba
@@ -140,16 +141,20 @@ class KeywordIndex:
     """Keyword search and word statistics of the library, asked of the database engine.
 
     Nothing per passage is held here (retrieval.fulltext keeps it in SQLite FTS5 or PostgreSQL);
-    the counts of the words questions use are remembered, up to a bound, for one index
-    generation (an instance serves one snapshot).
+    the counts of the words questions use, and the results of the last searches, are
+    remembered, up to a bound, for one index generation (an instance serves one snapshot).
     """
 
     CACHE = 50_000  # words whose passage counts are remembered
+    # Searches remembered: an English question over Chinese texts is searched again with
+    # another vector but the same words (retrieval.assistant), and questions repeat.
+    SEARCHES = 128
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
         self._df: dict[str, int] = {}
         self._mentioned: dict[str, bool] = {}
+        self._searches: OrderedDict[tuple[object, ...], list[fulltext.TokenHit]] = OrderedDict()
         self._lock = threading.Lock()
         with sessions() as session:
             self.totals = fulltext.totals(session)
@@ -287,11 +292,21 @@ class KeywordIndex:
         tokens = tokenize(query)
         if not tokens or not self.totals.passages:
             return []
+        key = (tuple(tokens), k, tuple(documents) if documents is not None else None)
+        with self._lock:
+            if key in self._searches:
+                self._searches.move_to_end(key)
+                return list(self._searches[key])
         df = self.frequencies(tokens)
         with self._sessions() as session:
-            return fulltext.search(
+            hits = fulltext.search(
                 session, tokens, k, stats=self.totals, df=df, documents=documents
             )
+        with self._lock:
+            self._searches[key] = hits
+            while len(self._searches) > self.SEARCHES:
+                self._searches.popitem(last=False)
+        return list(hits)
 
 
 def _topical(tokens: set[str]) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from retrieval import fulltext
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
@@ -66,6 +67,26 @@ def test_a_passage_added_or_removed_is_found_or_gone_at_once(database_url: str) 
     fresh = KeywordIndex(sessions)
     assert fresh.search("专项附加扣除", 3) == [] and fresh.size == 1
     assert fresh.frequencies(["专项"]) == {"专项": 0}, "the removed passage's words are forgotten"
+
+
+def test_a_snapshot_asks_the_database_once_for_a_search_it_has_made(database_url: str) -> None:
+    sessions = library(["企业所得税减按15%征收。", "个人所得税的专项附加扣除。"], url=database_url)
+    index = KeywordIndex(sessions)
+    statements: list[str] = []
+    engine = sessions.kw["bind"]
+    listen = event.listens_for(engine, "before_cursor_execute")
+
+    @listen
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    first = index.search("所得税", 3)
+    asked = len(statements)
+    assert asked and {h.chunk_id for h in first} == {"p0", "p1"}
+    assert index.search("所得税", 3) == first and len(statements) == asked
+    assert index.search("所得税", 3, documents=["d1"])[0].chunk_id == "p1"
+    assert len(statements) > asked, "another search (here: within documents) is asked"
+    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_unknown_names_and_coverage_flag_questions_about_things_never_mentioned(
