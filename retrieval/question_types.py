@@ -97,7 +97,7 @@ _HOLDS = {
         r"\d[\d,.]*\s*(?:%|％|万|亿|元|平方米|平方公里|km²|m²|个|家|项|条|天|日|年|个工作日|倍|人|次"
         r"|working days|days|years|million|billion|products|companies|articles|items)"
         r"|RMB\s*\d|USD\s*\d|\d+\s*(?:chapters|categories)"
-        rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+",
+        rf"|[{_CN}]+(?:个工作日|个月|日|天|年|元|万元|倍|人|次|毫升)|百分之[{_CN}]+|半(?:个月|年)",
         re.IGNORECASE,
     ),
     "duration": re.compile(

@@ -142,6 +142,8 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
         ),
         # A rate, with the full-width percent sign laws print.
         ("非居民企业适用什么税率？", "amount", "适用税率为20％。", "依照本法缴纳企业所得税。"),
+        # Half a year or half a month, as laws write a period.
+        ("多久报告一次？", "amount", "应当每半年向省级卫生行政部门报告。", "应当定期报告。"),
     ],
 )
 def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
