@@ -147,8 +147,9 @@ class KeywordIndex:
 
     CACHE = 50_000  # words whose passage counts are remembered
     # Searches remembered: an English question over Chinese texts is searched again with
-    # another vector but the same words (retrieval.assistant), and questions repeat.
-    SEARCHES = 128
+    # another vector but the same words, at once (retrieval.assistant). A search's hits carry
+    # their passages' tokens (~0.4 MB for 60 hits): a few are kept, not a history.
+    SEARCHES = 8
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
