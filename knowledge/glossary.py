@@ -6,6 +6,14 @@ The data lives in ``knowledge/glossary/*.yaml``, one list of entries per file::
       en: [marketing authorization holder, MAH]
       kind: term        # term | authority | document | phrase | place | jurisdiction
 
+``everyday.yaml`` gives the everyday words companies write for a term the law words its own
+way (牌子 for 商标, 刷脸 for 人脸识别), each attached to the entry whose Chinese form it names::
+
+    - {of: 商标, everyday: [牌子]}
+
+An everyday form finds its entry like any Chinese form, but it is never the entry's Chinese:
+``Entry.zh`` stays the law's words, so a search adds 商标 for 牌子, never 牌子 for 商标.
+
 Every form of a language belongs to one entry only (merge the entries if two want the same
 form), so a match names exactly one entry. A document whose Chinese title starts with
 中华人民共和国 is also found without it; an English name "… of the People's Republic of China"
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -68,6 +76,7 @@ class Entry:
     en: tuple[str, ...]
     kind: str
     source: str = ""
+    everyday: tuple[str, ...] = ()  # how companies say it (found, never given as its Chinese)
 
     @property
     def preferred_zh(self) -> str:
@@ -151,7 +160,7 @@ class Glossary:
         self._abbr: dict[tuple[str, ...], tuple[str, Entry]] = {}
         self._titles: dict[str, Entry] = {}
         for entry in self.entries:
-            for form in entry.zh:
+            for form in (*entry.zh, *entry.everyday):
                 if len(form) > 1:  # 条, 款, 日 alone would match inside every other word
                     self._zh.setdefault(form.translate(_BRACKETS), (form, entry))
                 if entry.kind == "document":
@@ -259,7 +268,7 @@ def _check_unique(entries: list[Entry]) -> None:
     """Refuse a form that two entries claim, so every match names exactly one entry."""
     owners: dict[tuple[str, object], str] = {}
     for entry in entries:
-        keys: list[tuple[str, object]] = [("zh", f) for f in entry.zh]
+        keys: list[tuple[str, object]] = [("zh", f) for f in (*entry.zh, *entry.everyday)]
         for form in entry.en:
             words = tuple(w for _, _, w in _tokens(form))
             abbr = _is_abbreviation(form)
@@ -270,15 +279,47 @@ def _check_unique(entries: list[Entry]) -> None:
             owners[key] = entry.source
 
 
+def _attach_everyday(entries: list[Entry], data: object, source: str) -> list[Entry]:
+    """Give entries the everyday words of ``everyday.yaml`` (each names its entry by `of`)."""
+    if not isinstance(data, list):
+        raise GlossaryError(f"{source}: expected a list of entries")
+    owner = {form: i for i, entry in enumerate(entries) for form in entry.zh}
+    added: dict[int, list[str]] = {}
+    for index, item in enumerate(data, 1):
+        where = f"{source} entry {index}"
+        if not isinstance(item, dict) or set(item) != {"of", "everyday"}:
+            raise GlossaryError(f"{where}: expected the keys of and everyday")
+        forms = item["everyday"]
+        forms = [forms] if isinstance(forms, str) else forms
+        if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+            raise GlossaryError(f"{where}: empty or malformed everyday side")
+        if item["of"] not in owner:
+            raise GlossaryError(f"{where}: no entry has the Chinese form {item['of']!r}")
+        added.setdefault(owner[item["of"]], []).extend(f.strip() for f in forms)
+    for i, forms in added.items():
+        everyday = tuple(dict.fromkeys((*entries[i].everyday, *forms)))
+        entries[i] = replace(entries[i], everyday=everyday)
+    return entries
+
+
+EVERYDAY = "everyday.yaml"
+
+
 def load_glossary(folder: Path = GLOSSARY_DIR) -> Glossary:
     """Load and validate every YAML file of a glossary folder."""
     entries: list[Entry] = []
     for path in sorted(folder.glob("*.yaml")):
-        entries += _parse(
-            yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or [], path.name
-        )
+        if path.name != EVERYDAY:
+            entries += _parse(_read(path), path.name)
+    if (folder / EVERYDAY).exists():
+        entries = _attach_everyday(entries, _read(folder / EVERYDAY), EVERYDAY)
     _check_unique(entries)
     return Glossary(entries)
+
+
+def _read(path: Path) -> object:
+    """One glossary file's data (an empty file is an empty list)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []
 
 
 @cache

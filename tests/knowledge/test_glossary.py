@@ -167,3 +167,50 @@ def _write(folder: Path, text: str) -> Path:
 def test_refuses_malformed_or_duplicate_data(tmp_path: Path, data: str, message: str) -> None:
     with pytest.raises(GlossaryError, match=message):
         load_glossary(_write(tmp_path, data))
+
+
+def test_an_everyday_word_finds_the_entry_of_the_laws_word() -> None:
+    # Companies write 牌子 and 刷脸; the law writes 商标 and 人脸识别.
+    question = "别人注册了和我们很像的牌子，App还能用刷脸登录吗"
+    found = {m.text: m.entry for m in find_chinese(question)}
+    assert found["牌子"].preferred_zh == "商标"
+    assert found["刷脸"].preferred_zh == "人脸识别"
+    # The everyday word is how it is found, never its Chinese.
+    assert "牌子" not in found["牌子"].zh
+    assert "牌子" in found["牌子"].everyday
+
+
+def _write_everyday(folder: Path, terms: str, everyday: str) -> Path:
+    (folder / "a.yaml").write_text(terms, encoding="utf-8")
+    (folder / "everyday.yaml").write_text(everyday, encoding="utf-8")
+    return folder
+
+
+def test_everyday_words_attach_to_the_entry_they_name(tmp_path: Path) -> None:
+    glossary = load_glossary(
+        _write_everyday(
+            tmp_path,
+            "- {zh: [商标], en: [trademark]}",
+            "- {of: 商标, everyday: [牌子]}\n- {of: 商标, everyday: [品牌名]}",
+        )
+    )
+    (entry,) = glossary.entries
+    assert entry.zh == ("商标",) and entry.everyday == ("牌子", "品牌名")
+    assert [m.entry for m in glossary.find_chinese("品牌名被抢注")] == [entry]
+
+
+@pytest.mark.parametrize(
+    ("everyday", "message"),
+    [
+        ("- {of: 药物, everyday: [药]}", "no entry has"),
+        ("- {of: 药品, everyday: []}", "empty"),
+        ("- {of: 药品, everyday: [吃的药], kind: term}", "of and everyday"),
+        ("- {of: 药品, everyday: [医疗器械]}", "already"),
+    ],
+)
+def test_refuses_everyday_words_without_an_entry_or_claimed_twice(
+    tmp_path: Path, everyday: str, message: str
+) -> None:
+    terms = "- {zh: [药品], en: [drug]}\n- {zh: [医疗器械], en: [medical device]}"
+    with pytest.raises(GlossaryError, match=message):
+        load_glossary(_write_everyday(tmp_path, terms, everyday))

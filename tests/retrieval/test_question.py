@@ -93,6 +93,16 @@ def test_english_terms_inside_a_chinese_question_search_in_chinese_too() -> None
     assert plain.keyword_query == plain.query
 
 
+def test_everyday_words_also_search_the_laws_words_and_not_the_reverse() -> None:
+    # 送好处 is what a company writes; the law writes 商业贿赂.
+    got = read("销售给采购负责人送好处换订单，公司要罚多少？", context=None, names=NAMES)
+    assert "商业贿赂" in got.keyword_query
+    assert got.over_chinese is None, "the question's vector stays as asked"
+    # A question in the law's words is searched as asked: no everyday words are added.
+    formal = read("商业贿赂要罚多少？", context=None, names=NAMES)
+    assert "送好处" not in formal.keyword_query and "好处费" not in formal.keyword_query
+
+
 def test_an_english_question_brings_its_chinese_terms_to_chinese_texts() -> None:
     got = read("Can a clinical trial application be deemed approved?", context=None, names=NAMES)
     assert got.over_chinese is not None
