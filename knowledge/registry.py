@@ -350,6 +350,20 @@ def document_metas(*, session: Session, include_withdrawn: bool = False) -> list
     return list(session.scalars(stmt))
 
 
+def titled_like(*, session: Session, title: str) -> list[DocumentRow]:
+    """The current documents whose title contains this one (its versions, among others),
+    without their text."""
+    stmt = (
+        select(DocumentRow)
+        .options(defer(DocumentRow.text, raiseload=True))
+        .where(
+            DocumentRow.withdrawn_at.is_(None),
+            DocumentRow.title.contains(title, autoescape=True),
+        )
+    )
+    return list(session.scalars(stmt))
+
+
 def article_counts(*, session: Session) -> dict[str, int]:
     """How many articles each document with articles has."""
     rows = session.execute(

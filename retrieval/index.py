@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from knowledge import registry
 from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
+from knowledge.editions import with_editions
 from knowledge.glossary import get_glossary
 from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
@@ -312,7 +313,8 @@ class KnowledgeIndex:
         with sessions() as session:
             generation = int(registry.get_state(session=session, key="generation") or 0)
             rows = registry.document_metas(session=session)
-            documents = {row.id: row.meta for row in rows}
+            # An older edition of a text the library holds in a newer one reads as superseded.
+            documents = with_editions({row.id: row.meta for row in rows})
             versions = {row.id: row.version or 1 for row in rows}
             counts = registry.article_counts(session=session)
         return cls(

@@ -79,6 +79,10 @@ KNOWLEDGE_MESSAGES: Messages = {
         "zh": "该文档已被中心撤回：仅作为历史记录保留，助手不再引用。",
         "en": "The center has withdrawn this document: it is kept as a record only and the assistant no longer cites it.",
     },
+    "docs.newer_edition": {
+        "zh": "文档库中有该文本的较新版本，本版本已被取代，助手只在问及过去时引用它。现行版本：",
+        "en": "The library holds a newer version of this text, so this one is superseded and the assistant quotes it only when asked about the past. The current version:",
+    },
     "docs.superseded_notice": {
         "zh": "该文档已被取代，现行文档：",
         "en": "This document has been superseded; the current one is",

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from knowledge import registry
+from knowledge import editions, registry
 from web.deps import ComponentsDep, DocumentDep, LanguageDep, OptionalUser
 from web.templating import render
 from web.views.documents import Span, parse_highlight, render_document
@@ -94,6 +94,7 @@ def view(
             if document.translation_of
             else None
         )
+        newer = editions.newer_edition(session=session, document=document)
     highlight = parse_highlight(hl, len(document.text))
     return render(
         request,
@@ -101,6 +102,7 @@ def view(
         {
             "document": document,
             "translation": translation,
+            "newer": newer,
             "body": None if withheld else render_document(document.text, spans, highlight),
             "highlight": None if withheld else highlight,
             "conversation": c,

@@ -1,0 +1,75 @@
+"""Two editions of one text in the library: answers quote the current one, the older one's
+page says which version replaced it, and withdrawing the newer makes the older current again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knowledge.loaders import load_bytes
+from web.app import create_app
+from web.core.components import Components
+
+QUESTION = "洁净车间补贴的比例是多少？"
+
+
+def _version(doc_id: str, issued: str, rate: str):  # type: ignore[no-untyped-def]
+    # As a real file carries it: no front matter, the date in the opening lines.
+    text = (
+        "南沙区洁净车间补贴办法\n\n"
+        f"（{issued[:4]}年{int(issued[5:7])}月{int(issued[8:])}日南沙区人民政府公布）\n\n"
+        "第一条 为支持生物医药企业建设洁净车间，制定本办法。\n\n"
+        f"第二条 洁净车间补贴按固定资产投资额的{rate}给予。\n"
+    )
+    return load_bytes(text.encode(), filename=f"{doc_id}.md")
+
+
+OLD = _version("cleanroom-2021", "2021-03-01", "百分之十")
+NEW = _version("cleanroom-2024", "2024-06-01", "百分之二十")
+
+
+@pytest.fixture
+def app_client(fresh_components: Components) -> Iterator[TestClient]:
+    """The app over the two editions only (the test withdraws one)."""
+    assert OLD.meta.title == NEW.meta.title and OLD.meta.issued < NEW.meta.issued
+    fresh_components.indexer.ingest([NEW, OLD], origin="local", prune=False)
+    fresh_components.assistant.refresh()
+    app = create_app(components=fresh_components)
+    with TestClient(app) as client:
+        assert app.state.ready.wait(120), app.state.startup_error
+        yield client
+
+
+def _cited(client: TestClient) -> list[dict[str, Any]]:
+    response = client.post("/api/v1/chat", json={"question": QUESTION})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body["refused"], body
+    return list(body["citations"])
+
+
+def test_answers_quote_the_current_edition_and_the_old_page_names_it(
+    app_client: TestClient, fresh_components: Components
+) -> None:
+    cited = _cited(app_client)
+    assert [c["document_id"] for c in cited][:1] == [NEW.id], cited
+    assert all(c["document_id"] != OLD.id for c in cited), "the older edition is not quoted"
+
+    old_page = app_client.get(f"/documents/{OLD.id}").text
+    assert f'href="/documents/{NEW.id}"' in old_page
+    assert "newer version of this text" in old_page or "较新版本" in old_page
+    assert "status-superseded" in old_page
+    new_page = app_client.get(f"/documents/{NEW.id}").text
+    assert "status-in_force" in new_page and "较新版本" not in new_page
+
+    # Withdrawing the newer edition makes the older one current again, at once.
+    knowledge = app_client.app.state.knowledge
+    assert knowledge.withdraw(document_id=NEW.id, changed_by="孙工")
+    fresh_components.assistant.refresh()
+    assert fresh_components.assistant.index().documents[OLD.id].status == "in_force"
+    assert [c["document_id"] for c in _cited(app_client)][:1] == [OLD.id]
+    old_page = app_client.get(f"/documents/{OLD.id}").text
+    assert "status-in_force" in old_page and f'href="/documents/{NEW.id}"' not in old_page
