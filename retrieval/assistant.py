@@ -18,7 +18,7 @@ from knowledge import registry
 from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
-from retrieval import answer_log, conversations, refusal_gate
+from retrieval import answer_log, conversations, places, refusal_gate
 from retrieval.answer_log import Turn
 from retrieval.cited_answer import Answer
 from retrieval.compose import ExtractiveComposer
@@ -190,6 +190,9 @@ class Assistant:
             | index.titled(read.places)
         )
 
+        # Beijing's or Shanghai's rule answers only a question about Beijing or Shanghai.
+        away = places.away(index.elsewhere, read.simplified, read.places) - prefer
+
         def search(vector: np.ndarray) -> list[Hit]:
             return self.searcher.search(
                 index,
@@ -199,6 +202,7 @@ class Assistant:
                 method=self.config.method,
                 prefer=prefer or None,
                 prefer_bonus=0.1 if refs.documents else None,
+                away=away or None,
             )
 
         hits = search(vector)

@@ -28,6 +28,7 @@ from knowledge.editions import with_editions
 from knowledge.glossary import get_glossary
 from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
+from retrieval.places import elsewhere
 from retrieval.references import DocumentNames, strip_title
 from retrieval.tables import PassageTokensRow, PassageVectorsRow
 from retrieval.units import Unit, passage_units, unit_spans
@@ -188,6 +189,7 @@ class KnowledgeIndex:
         self._article_counts = article_counts or {}
         self.keyword = KeywordIndex(sessions)
         self.names = document_names(documents)
+        self.elsewhere = elsewhere(documents)  # local rules of places outside the region
         self._cache: OrderedDict[str, Passage] = OrderedDict()
         self._lock = threading.Lock()
 
