@@ -351,7 +351,7 @@ def document_metas(*, session: Session, include_withdrawn: bool = False) -> list
 
 
 def titled_like(*, session: Session, title: str) -> list[DocumentRow]:
-    """The current documents whose title contains this one (its versions, among others),
+    """The current documents whose title contains this one (its editions, among others),
     without their text."""
     stmt = (
         select(DocumentRow)
