@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from knowledge import registry
@@ -87,10 +88,23 @@ def with_editions(documents: Mapping[str, DocumentMeta]) -> dict[str, DocumentMe
 
 
 def newer_edition(*, session: Session, document: DocumentRow) -> DocumentRow | None:
-    """The current edition of this document's text when the library holds a newer one."""
-    if document.withdrawn:
+    """The current edition of this document's text when the library holds a newer one.
+
+    A row whose metadata no longer validates (written by another path than the portal's)
+    takes no part: the page that asks still shows.
+    """
+    meta = _meta(document)
+    if document.withdrawn or meta is None:
         return None
-    meta = document.meta
     rows = registry.titled_like(session=session, title=text_key(meta)[0])
-    newer = newer_editions({row.id: row.meta for row in rows}).get(document.id)
+    metas = {row.id: m for row in rows if (m := _meta(row)) is not None}
+    newer = newer_editions(metas).get(document.id)
     return next((row for row in rows if row.id == newer), None)
+
+
+def _meta(row: DocumentRow) -> DocumentMeta | None:
+    """A row's metadata, or None when it does not validate."""
+    try:
+        return row.meta
+    except ValidationError:
+        return None
