@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -248,11 +249,7 @@ def _parse(data: object, source: str) -> list[Entry]:
             raise GlossaryError(f"{where}: expected the keys zh, en and kind")
         sides = {}
         for side in ("zh", "en"):
-            forms = item.get(side)
-            forms = [forms] if isinstance(forms, str) else forms
-            if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
-                raise GlossaryError(f"{where}: empty or malformed {side} side")
-            sides[side] = [f.strip() for f in forms]
+            sides[side] = _forms(item.get(side), where, side)
         kind = item.get("kind", "term")
         if kind not in KINDS:
             raise GlossaryError(f"{where}: unknown kind {kind!r}")
@@ -262,6 +259,14 @@ def _parse(data: object, source: str) -> list[Entry]:
         zh, en = tuple(dict.fromkeys(sides["zh"])), tuple(dict.fromkeys(sides["en"]))
         entries.append(Entry(zh=zh, en=en, kind=kind, source=where))
     return entries
+
+
+def _forms(value: Any, where: str, side: str) -> list[str]:
+    """One side of an entry (zh, en, everyday): a form or a list of them, none empty, stripped."""
+    forms = [value] if isinstance(value, str) else value
+    if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+        raise GlossaryError(f"{where}: empty or malformed {side} side")
+    return [f.strip() for f in forms]
 
 
 def _check_unique(entries: list[Entry]) -> None:
@@ -289,13 +294,10 @@ def _attach_everyday(entries: list[Entry], data: object, source: str) -> list[En
         where = f"{source} entry {index}"
         if not isinstance(item, dict) or set(item) != {"of", "everyday"}:
             raise GlossaryError(f"{where}: expected the keys of and everyday")
-        forms = item["everyday"]
-        forms = [forms] if isinstance(forms, str) else forms
-        if not forms or not all(isinstance(f, str) and f.strip() for f in forms):
-            raise GlossaryError(f"{where}: empty or malformed everyday side")
+        forms = _forms(item["everyday"], where, "everyday")
         if item["of"] not in owner:
             raise GlossaryError(f"{where}: no entry has the Chinese form {item['of']!r}")
-        added.setdefault(owner[item["of"]], []).extend(f.strip() for f in forms)
+        added.setdefault(owner[item["of"]], []).extend(forms)
     for i, forms in added.items():
         everyday = tuple(dict.fromkeys((*entries[i].everyday, *forms)))
         entries[i] = replace(entries[i], everyday=everyday)
