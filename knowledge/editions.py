@@ -96,7 +96,7 @@ def newer_edition(*, session: Session, document: DocumentRow) -> DocumentRow | N
     meta = _meta(document)
     if document.withdrawn or meta is None:
         return None
-    rows = registry.titled_like(session=session, title=text_key(meta)[0])
+    rows = registry.document_metas(session=session, title_contains=text_key(meta)[0])
     metas = {row.id: m for row in rows if (m := _meta(row)) is not None}
     newer = newer_editions(metas).get(document.id)
     return next((row for row in rows if row.id == newer), None)

@@ -335,8 +335,11 @@ def all_documents(*, session: Session) -> list[DocumentRow]:
     return list(session.scalars(select(DocumentRow).order_by(DocumentRow.id)))
 
 
-def document_metas(*, session: Session, include_withdrawn: bool = False) -> list[DocumentRow]:
-    """Every document without its text (which a large library would carry into memory).
+def document_metas(
+    *, session: Session, include_withdrawn: bool = False, title_contains: str | None = None
+) -> list[DocumentRow]:
+    """Every document without its text (which a large library would carry into memory); with
+    `title_contains`, only those whose title contains it (a text's editions, among others).
 
     The rows' `text` is not loaded; reading it raises rather than querying once per row.
     """
@@ -347,20 +350,8 @@ def document_metas(*, session: Session, include_withdrawn: bool = False) -> list
     )
     if not include_withdrawn:
         stmt = stmt.where(DocumentRow.withdrawn_at.is_(None))
-    return list(session.scalars(stmt))
-
-
-def titled_like(*, session: Session, title: str) -> list[DocumentRow]:
-    """The current documents whose title contains this one (its editions, among others),
-    without their text."""
-    stmt = (
-        select(DocumentRow)
-        .options(defer(DocumentRow.text, raiseload=True))
-        .where(
-            DocumentRow.withdrawn_at.is_(None),
-            DocumentRow.title.contains(title, autoescape=True),
-        )
-    )
+    if title_contains is not None:
+        stmt = stmt.where(DocumentRow.title.contains(title_contains, autoescape=True))
     return list(session.scalars(stmt))
 
 
