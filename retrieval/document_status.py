@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.documents import DocumentMeta
+from knowledge.editions import edition_date, text_key
 from knowledge.text import Language
 from retrieval.index import KnowledgeIndex
 
@@ -50,8 +51,12 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
     label = STATUS_LABELS[language].get(meta.status)
     replacement = superseded_by(meta) if meta.status == "superseded" else None
     if replacement is not None and replacement in index.documents:
-        title = index.documents[replacement].title
-        if language == "en":
-            return f"superseded by “{title}”"
-        return f"已被{title}取代" if title.startswith("《") else f"已被《{title}》取代"
+        newer = index.documents[replacement]
+        title = newer.title.strip("《》")
+        year = (edition_date(newer) or "")[:4]
+        if year and text_key(newer) == text_key(meta):  # a newer edition of the same text
+            if language == "en":
+                return f"superseded by the {year} edition of “{title}”"
+            return f"已被{year}年版《{title}》取代"
+        return f"superseded by “{title}”" if language == "en" else f"已被《{title}》取代"
     return label

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from knowledge.documents import DocumentMeta
+from knowledge.editions import edition_date
 from knowledge.glossary import find_english
 from knowledge.numerals import NUMERAL_CHARS, parse_number
 from knowledge.text import normalize
@@ -55,6 +56,10 @@ _LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定|质
 _ANOTHER_TEXT = re.compile(
     r"\s*(?:实施|条例|办法|细则|规定|规则|若干|解释|of\b|implementing)", re.I
 )
+# A year the question writes (2018年的国境卫生检疫法, the 2018 Law), not a document number's
+# (国发〔2022〕13号, Caishui [2022] No. 40): it picks that edition of a text the library holds
+# in several.
+_YEAR = re.compile(r"(?<![〔\[\d])((?:19|20)\d{2})(?!\s*[〕\]]|\d)")
 _EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
 
 
@@ -217,6 +222,7 @@ class DocumentNames:
         names: list[str] = []
         missing: list[str] = []
         taken = [False] * len(text)
+        years = frozenset(_YEAR.findall(text))
 
         def claim(start: int, end: int) -> bool:
             if any(taken[start:end]):
@@ -233,13 +239,13 @@ class DocumentNames:
         )
         for _, start, name in occurrences:
             if claim(start, start + len(name)):
-                found.append(self._newest(self._zh[name]))
+                found.append(self._newest(self._zh[name], years))
                 names.append(name)
         lowered = text.lower()
         for name in self._en_sorted:
             hit = _english_pattern(name).search(lowered)
             if hit and claim(hit.start(), hit.end()):
-                found.append(self._newest(self._en[name]))
+                found.append(self._newest(self._en[name], years))
                 names.append(text[hit.start() : hit.end()])
         # Regulations the glossary knows and names in 《》: held when a document's title holds
         # the name (a summary titled after the law it explains), else missing from the library.
@@ -257,7 +263,7 @@ class DocumentNames:
             inner = match.group(1)
             if any(taken[match.start(1) : match.end(1)]):
                 continue
-            doc_id = self._abbreviation(inner) or self._containing(strip_title(inner))
+            doc_id = self._abbreviation(inner) or self._containing(strip_title(inner), years=years)
             if doc_id:
                 found.append(doc_id)
                 names.append(inner)
@@ -305,7 +311,9 @@ class DocumentNames:
             return None  # two regulations fit: do not guess
         return self._newest(holding) if holding else ""
 
-    def _containing(self, name: str, *, english: bool = False) -> str | None:
+    def _containing(
+        self, name: str, *, english: bool = False, years: frozenset[str] = frozenset()
+    ) -> str | None:
         """The document whose title holds a name (the shortest such title, newest version)."""
         titles = self._titles_en if english else self._titles_zh
         key = name.lower() if english else strip_title(name)
@@ -319,12 +327,15 @@ class DocumentNames:
         if not holding:
             return None
         shortest = min(len(titles[d]) for d in holding)
-        return self._newest([d for d in holding if len(titles[d]) == shortest])
+        return self._newest([d for d in holding if len(titles[d]) == shortest], years)
 
-    def _newest(self, ids: list[str]) -> str:
-        """Of several documents with one name (versions of a law), the current newest one."""
+    def _newest(self, ids: list[str], years: frozenset[str] = frozenset()) -> str:
+        """Of several documents with one name (editions of a law), the current newest one, or
+        the newest of those of a year the question writes ("2018年的国境卫生检疫法")."""
         if len(ids) == 1:
             return ids[0]
+        of_year = [d for d in ids if (edition_date(self._documents[d]) or "")[:4] in years]
+        ids = of_year or ids
 
         def rank(doc_id: str) -> tuple[int, str]:
             meta = self._documents[doc_id]

@@ -79,6 +79,22 @@ def test_a_named_regulation_the_library_does_not_hold_is_reported_missing() -> N
     assert refs.documents == () and refs.missing == ("专利法",)
 
 
+@pytest.mark.parametrize(
+    ("question", "edition"),
+    [
+        ("专利法实施细则第一条", "pat-2023"),  # no year: the current edition
+        ("2010年的专利法实施细则第一条", "pat-2010"),
+        ("《专利法实施细则》（2010年修订）第一条", "pat-2010"),
+        ("2023年版专利法实施细则第一条", "pat-2023"),
+        ("2015年的专利法实施细则第一条", "pat-2023"),  # no edition of that year: the current one
+        # A document number's year is not an edition's.
+        ("按国知发〔2010〕5号，专利法实施细则第一条", "pat-2023"),
+    ],
+)
+def test_a_year_the_question_writes_picks_that_edition(question: str, edition: str) -> None:
+    assert NAMES.find(question).document == edition
+
+
 def test_a_short_name_that_fits_two_regulations_is_not_guessed() -> None:
     names = DocumentNames(
         {"a": _meta("a", "医疗机构管理条例"), "b": _meta("b", "医疗器械监督管理条例")}

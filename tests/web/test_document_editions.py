@@ -73,3 +73,23 @@ def test_answers_quote_the_current_edition_and_the_old_page_names_it(
     assert [c["document_id"] for c in _cited(app_client)][:1] == [OLD.id]
     old_page = app_client.get(f"/documents/{OLD.id}").text
     assert "status-in_force" in old_page and f'href="/documents/{NEW.id}"' not in old_page
+
+
+def test_a_question_naming_an_older_editions_year_is_answered_from_that_edition(
+    app_client: TestClient,
+) -> None:
+    """ "2021年的…办法第二条" asks about the 2021 edition; without a year, the current one."""
+    asked = {}
+    for question in ("2021年的南沙区洁净车间补贴办法第二条", "南沙区洁净车间补贴办法第二条"):
+        response = app_client.post("/api/v1/chat", json={"question": question})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert not body["refused"], body
+        asked[question] = body
+    old, new = asked.values()
+    assert [c["document_id"] for c in old["citations"]] == [OLD.id], old
+    assert "百分之十" in old["answer"] and "百分之二十" not in old["answer"]
+    assert [c["document_id"] for c in new["citations"]] == [NEW.id], new
+    assert "百分之二十" in new["answer"]
+    # The older edition is quoted as what it is: replaced by the 2024 edition of the text.
+    assert "已被2024年版《南沙区洁净车间补贴办法》取代" in old["answer"], old["answer"]
