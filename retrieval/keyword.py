@@ -82,6 +82,7 @@ def is_everyday(token: str) -> bool:
     if not ("\u4e00" <= token[:1] <= "\u9fff"):
         return False
     with _JIEBA_LOCK:
+        jieba.dt.check_initialized()  # its word frequencies are read on first use
         return jieba.dt.FREQ.get(token, 0) >= _EVERYDAY
 
 

@@ -17,7 +17,10 @@ from web.core.components import Components
         ("北京市精神卫生条例", ("北京", "北京市")),  # the glossary's place
         ("济南市院前医疗急救条例", ("济南市", "济南")),  # a place only jieba's dictionary knows
         ("《驻马店市饮用水水源保护条例》", ("驻马店市", "驻马店")),
+        ("东营市养犬管理条例", ("东营市", "东营")),  # jieba knows 东营, not 东营市
         ("中华人民共和国城市房地产管理法", ()),
+        ("中华人民共和国市场主体登记管理条例", ()),  # the country, not a 市
+        ("城市市容和环境卫生管理条例", ()),  # an everyday word before 市 is not a city
         ("证券交易所上市规则", ()),
         ("市场监督管理行政处罚程序规定", ()),
     ],
@@ -26,10 +29,13 @@ def test_a_title_names_the_place_it_opens_with(title: str, place: tuple[str, ...
     assert title_place(title) == place
 
 
-def _meta(doc_id: str, title: str, jurisdiction: str | None = None) -> DocumentMeta:
+def _meta(
+    doc_id: str, title: str, jurisdiction: str | None = None, issuer: str | None = None
+) -> DocumentMeta:
     return DocumentMeta.model_validate(
         {"id": doc_id, "title": title, "language": "zh", "category": "regulation"}
         | ({"jurisdiction": jurisdiction} if jurisdiction else {})
+        | ({"issuer": issuer} if issuer else {})
     )
 
 
@@ -52,6 +58,26 @@ def test_only_rules_of_places_outside_guangdong_are_elsewhere() -> None:
     # Asked about the place, in Chinese or (through the glossary) in English.
     assert away(local, "济南的急救中心要多久到？", ()) == {"bj"}
     assert away(local, "Can a patient in Beijing be admitted?", ("北京", "北京市")) == {"jn"}
+
+
+def test_a_title_without_a_place_is_read_by_its_issuer_and_rules_for_the_forces_by_title() -> None:
+    library = {
+        m.id: m
+        for m in (
+            _meta("zgc", "中关村国家自主创新示范区条例", issuer="北京市人民代表大会常务委员会"),
+            _meta("gd", "广东省实验动物管理条例", issuer="广东省人民代表大会常务委员会"),
+            _meta("law", "中华人民共和国药品管理法", issuer="全国人民代表大会常务委员会"),
+            _meta("pla", "中国人民解放军实施《中华人民共和国药品管理法》办法"),
+            # Issued with the Central Military Commission, but for everyone.
+            _meta("radio", "中华人民共和国无线电管理条例", issuer="国务院、中央军事委员会"),
+        )
+    }
+    local = elsewhere(library)
+    assert set(local) == {"zgc", "pla"}
+    assert {"北京", "中关村"} <= local["zgc"]
+    assert away(local, "药品的进口要经过哪些审批？", ()) == {"zgc", "pla"}
+    assert away(local, "中关村的企业可以享受哪些政策？", ()) == {"pla"}
+    assert away(local, "部队医院使用的药品由谁监督？", ()) == {"zgc"}
 
 
 def _law(doc_id: str, title: str, rule: str) -> object:
