@@ -14,8 +14,13 @@ _ASKS = {
         re.IGNORECASE,
     ),
     "amount": re.compile(
-        r"多少|几[个家项条年天]|多大|多高|多长|多久|规模|税率|比例|金额|面积|上限|how many|how much"
-        r"|how long|how large|how big|what rate|percentage|amount|size|area|cap\b|maximum",
+        r"多少|几[个家项条年天]|多高|多长|多久|规模|税率|比例|金额|上限|how many|how much"
+        r"|how long|what rate|percentage|amount|cap\b|maximum",
+        re.IGNORECASE,
+    ),
+    # How large a place is: an area, not any number (a date's 25日 or 8家 answers nothing).
+    "size": re.compile(
+        r"(?<!年纪)多大(?!年纪)|面积|占地|how large|how big|\bsize\b|\barea\b|floor space",
         re.IGNORECASE,
     ),
     # How long something takes: a number of days, or the honest "no time limit published yet".
@@ -115,6 +120,10 @@ _HOLDS = {
         re.IGNORECASE,
     ),
     "age": re.compile(r"周岁|年龄|未成年|\bage[ds]?\b|\bminors?\b", re.IGNORECASE),
+    "size": re.compile(
+        r"平方米|平方公里|万?亩|公顷|km²|m²|square (?:kilo)?met(?:er|re)s?|hectares?|sq\.? ?m",
+        re.IGNORECASE,
+    ),
 }
 
 

@@ -144,6 +144,14 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
         ("非居民企业适用什么税率？", "amount", "适用税率为20％。", "依照本法缴纳企业所得税。"),
         # Half a year or half a month, as laws write a period.
         ("多久报告一次？", "amount", "应当每半年向省级卫生行政部门报告。", "应当定期报告。"),
+        # How large: an area, not whatever number a sentence holds (a date's 25日, 8家).
+        (
+            "产业园有多大？",
+            "size",
+            "产业园占地约15万平方米。",
+            "产业园于6月25日开园，8家企业签约。",
+        ),
+        ("How large is the park?", "size", "The park covers 150,000 m².", "It opened on 25 June."),
     ],
 )
 def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
@@ -153,3 +161,4 @@ def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
     assert kind in asked
     assert answer_type_match(asked, holds) == 1.0
     assert answer_type_match({kind}, lacks) == 0.0
+    assert answer_type_match(asked, lacks) == 0.0, "nothing else the question asks matches it"
