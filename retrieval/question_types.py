@@ -94,7 +94,9 @@ def states_fee(text: str) -> bool:
 
 _HOLDS = {
     "date": re.compile(
-        rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}|\b(?:19|20)\d{{2}}\b"
+        # A year alone counts, not one in a document number (国发〔2022〕13号, Guofa [2022]).
+        rf"\d{{4}}年|\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}|\b(?:{_MONTHS}) \d{{4}}"
+        r"|(?<![〔\[])\b(?:19|20)\d{2}\b(?![〕\]])"
         r"|[〇零一二三四五六七八九]{4}年|[一二三四五六七八九十]+日(?:起|内|前)"
     ),
     "penalty": re.compile(r"罚款|罚金|吊销|没收|责令|处分|拘留|\bfines?\b|\bpenalt", re.IGNORECASE),

@@ -144,6 +144,13 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
         ("非居民企业适用什么税率？", "amount", "适用税率为20％。", "依照本法缴纳企业所得税。"),
         # Half a year or half a month, as laws write a period.
         ("多久报告一次？", "amount", "应当每半年向省级卫生行政部门报告。", "应当定期报告。"),
+        # A year, but not a document number's (国发〔2022〕13号 says nothing about when).
+        (
+            "When was 国发〔2022〕13号 issued?",
+            "date",
+            "The plan is dated 6 June 2022.",
+            "The plan was issued as 国发〔2022〕13号 (Guofa [2022] No. 13).",
+        ),
         # How large: an area, not whatever number a sentence holds (a date's 25日, 8家).
         (
             "产业园有多大？",
