@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import event, select
 
 from knowledge import registry
 from knowledge.loaders import load_bytes
-from knowledge.tables import IndexJobRow, JobStatus, StateRow
+from knowledge.tables import DocumentRow, IndexJobRow, JobStatus, StateRow
 from retrieval.tables import PassageVectorsRow
 from web.core.components import Components
 
@@ -265,3 +266,22 @@ def test_indexing_one_document_reads_no_other_documents_text(
     # Only the document being saved is read whole, by its id.
     assert all("WHERE kb_documents.id =" in s for s in texts), texts
     assert any("kb_documents.content_hash" in s for s in selected)
+
+
+def test_a_row_with_invalid_metadata_is_left_out_and_later_changes_still_load(
+    fresh_components: Components, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row edited past the portal (here a javascript: source URL) fails validation: the index
+    loads without it, logs why, and the next document ingested is answerable."""
+    parts = fresh_components
+    parts.indexer.ingest([ALPHA], origin="local", prune=False)
+    with parts.sessions() as session:
+        session.get(DocumentRow, ALPHA.id).source_url = "javascript:alert(1)"
+        session.commit()
+    parts.indexer.ingest([BETA], origin="local", prune=False)  # a new generation to load
+
+    index = parts.assistant.refresh()
+    assert set(index.documents) == {BETA.id}
+    assert f"document {ALPHA.id} left out of the index: invalid metadata (source_url" in caplog.text
+    answer = parts.assistant.answer("How much talent housing support can a person get?")
+    assert not answer.refused and answer.citations[0].document_id == BETA.id, answer
