@@ -93,3 +93,16 @@ def test_a_question_naming_an_older_editions_year_is_answered_from_that_edition(
     assert "百分之二十" in new["answer"]
     # The older edition is quoted as what it is: replaced by the 2024 edition of the text.
     assert "已被2024年版《南沙区洁净车间补贴办法》取代" in old["answer"], old["answer"]
+
+
+def test_the_library_list_shows_and_filters_the_status_answers_use(app_client: TestClient) -> None:
+    """The older edition's row stores "in force"; the list says superseded, as answers do."""
+    superseded = app_client.get("/documents", params={"status": "superseded"}).text
+    in_force = app_client.get("/documents", params={"status": "in_force"}).text
+    assert f'href="/documents/{OLD.id}"' in superseded
+    assert f'href="/documents/{NEW.id}"' not in superseded
+    assert f'href="/documents/{NEW.id}"' in in_force
+    assert f'href="/documents/{OLD.id}"' not in in_force
+    listing = app_client.get("/documents", params={"q": "洁净车间"}).text
+    old_row = listing[listing.index(f'href="/documents/{OLD.id}"') :].split("</li>")[0]
+    assert "status-superseded" in old_row, old_row

@@ -47,15 +47,21 @@ def library(
             session=session,
             category=filters["category"],
             jurisdiction=filters["jurisdiction"],
-            status=filters["status"],
             language=filters["language"],
             query=filters["q"],
         )
+    # The status answers use: an older edition of a text the library holds in a newer one is
+    # superseded (knowledge.editions), whatever status its row stores.
+    current = components.assistant.index().documents
+    statuses = {r.id: current[r.id].status if r.id in current else r.status for r in rows}
+    if filters["status"]:
+        rows = [r for r in rows if statuses[r.id] == filters["status"]]
     return render(
         request,
         "documents.html",
         {
             "documents": rows,
+            "document_statuses": statuses,
             "filters": filters,
             "categories": CATEGORIES,
             "jurisdictions": JURISDICTIONS,
