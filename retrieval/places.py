@@ -52,11 +52,11 @@ def title_place(title: str) -> tuple[str, ...]:
         name = bare[:end]
         if not _PLACE_END.search(name):
             continue
+        if name.startswith(_COUNTRY):  # 中华人民共和国市场…: the country's own rule
+            break
         short = _PLACE_END.sub("", name)
         # 济南市 is in jieba's dictionary as a place; 东营市 only as 东营 with its 市 (an
         # everyday word before 市 is not a place: 城市市容 is not a city's).
-        if name.startswith(_COUNTRY):
-            break
         if tags.get(name) == "ns" or (
             len(short) > 1 and tags.get(short) == "ns" and not is_everyday(short)
         ):
