@@ -76,6 +76,17 @@ def test_the_change_documents_and_questions_come_from_the_real_text_set() -> Non
     assert corpus.CHANGE_BY_CLI.path not in corpus.development_documents()
 
 
+def test_another_sets_questions_are_read_from_all_its_question_files() -> None:
+    """`benchmarks.scale.kept --questions` reads the second set's files (not part*.yaml),
+    never its corpus.yaml, and leaves out follow-ups, which need their previous turn."""
+    folder = corpus.REAL_SET.parent / "real_texts_b"
+    questions = corpus.questions(folder, "*.yaml")
+
+    assert len(questions) >= 59 and all(q.text for q in questions)
+    assert {q.id.split("-")[0] for q in questions} == {"b"}
+    assert corpus.questions(folder) == []  # it has no part*.yaml
+
+
 class ExactCollection:
     """A stand-in for a Chroma collection whose search returns given ids."""
 

@@ -154,11 +154,13 @@ class Question:
     key_facts: tuple[str, ...]
 
 
-def questions(folder: Path = REAL_SET) -> list[Question]:
-    """The set's questions that stand alone (follow-ups need their previous turn), by id hash."""
+def questions(folder: Path = REAL_SET, pattern: str = "part*.yaml") -> list[Question]:
+    """The set's questions that stand alone (follow-ups need their previous turn), by id hash;
+    `pattern` names the set's question files (the second and held-out sets: "*.yaml")."""
     found = [
         Question(item["id"], item["question"], tuple(item.get("key_facts") or ()))
-        for part in sorted(folder.glob("part*.yaml"))
+        for part in sorted(folder.glob(pattern))
+        if part.name != "corpus.yaml"
         for item in yaml.safe_load(part.read_text("utf-8")) or []
         if not item.get("previous")
     ]
