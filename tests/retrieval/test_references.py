@@ -95,6 +95,20 @@ def test_a_year_the_question_writes_picks_that_edition(question: str, edition: s
     assert NAMES.find(question).document == edition
 
 
+def test_an_english_name_with_a_year_picks_that_edition_too() -> None:
+    names = DocumentNames(
+        DOCUMENTS,
+        english_names={
+            "中华人民共和国专利法实施细则": [
+                "Implementing Regulations of the Patent Law of the People's Republic of China"
+            ]
+        },
+    )
+    asked = "What does Article 1 of the {}Implementing Regulations of the Patent Law say?"
+    assert names.find(asked.format("2010 ")).document == "pat-2010"
+    assert names.find(asked.format("")).document == "pat-2023"
+
+
 def test_a_short_name_that_fits_two_regulations_is_not_guessed() -> None:
     names = DocumentNames(
         {"a": _meta("a", "医疗机构管理条例"), "b": _meta("b", "医疗器械监督管理条例")}
