@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from knowledge import registry
@@ -93,18 +92,9 @@ def newer_edition(*, session: Session, document: DocumentRow) -> DocumentRow | N
     A row whose metadata no longer validates (written by another path than the portal's)
     takes no part: the page that asks still shows.
     """
-    meta = _meta(document)
+    meta = registry.valid_metas([document]).get(document.id)
     if document.withdrawn or meta is None:
         return None
     rows = registry.document_metas(session=session, title_contains=text_key(meta)[0])
-    metas = {row.id: m for row in rows if (m := _meta(row)) is not None}
-    newer = newer_editions(metas).get(document.id)
+    newer = newer_editions(registry.valid_metas(rows)).get(document.id)
     return next((row for row in rows if row.id == newer), None)
-
-
-def _meta(row: DocumentRow) -> DocumentMeta | None:
-    """A row's metadata, or None when it does not validate."""
-    try:
-        return row.meta
-    except ValidationError:
-        return None

@@ -8,15 +8,17 @@ text, so what an answer quoted can always be shown again. Withdrawal removes a d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.orm import Session, defer
 
 from knowledge.chunking import Chunk
-from knowledge.documents import SourceDocument
+from knowledge.documents import DocumentMeta, SourceDocument
 from knowledge.tables import (
     CHANGES,
     META_COLUMNS,
@@ -25,6 +27,8 @@ from knowledge.tables import (
     DocumentVersionRow,
     StateRow,
 )
+
+log = logging.getLogger(__name__)
 
 STAFF_ORIGIN = "staff"  # documents uploaded or edited by staff: file syncs leave them alone
 
@@ -353,6 +357,22 @@ def document_metas(
     if title_contains is not None:
         stmt = stmt.where(DocumentRow.title.contains(title_contains, autoescape=True))
     return list(session.scalars(stmt))
+
+
+def valid_metas(rows: Iterable[DocumentRow]) -> dict[str, DocumentMeta]:
+    """Each row's metadata, by id; a row whose metadata fails validation (written past the
+    portal: a hand edit, a migration) is left out with an error in the log, so that one bad
+    row neither keeps the index from reloading nor a page from showing."""
+    metas: dict[str, DocumentMeta] = {}
+    for row in rows:
+        try:
+            metas[row.id] = row.meta
+        except ValidationError as error:
+            reasons = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+            )
+            log.error("document %s left out of the index: invalid metadata (%s)", row.id, reasons)
+    return metas
 
 
 def article_counts(*, session: Session) -> dict[str, int]:

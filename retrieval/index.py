@@ -10,7 +10,6 @@ so a new document is answerable as soon as its indexing commits.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -18,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,15 +26,13 @@ from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
 from knowledge.editions import with_editions
 from knowledge.glossary import get_glossary
-from knowledge.tables import ChunkRow, DocumentRow
+from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.places import elsewhere
 from retrieval.references import DocumentNames, strip_title
 from retrieval.tables import PassageTokensRow, PassageVectorsRow
 from retrieval.units import Unit, passage_units, unit_spans
 from retrieval.use_passages import PassageSpans
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,7 +315,7 @@ class KnowledgeIndex:
         with sessions() as session:
             generation = int(registry.get_state(session=session, key="generation") or 0)
             rows = registry.document_metas(session=session)
-            metas = _valid_metas(rows)
+            metas = registry.valid_metas(rows)
             # An older edition of a text the library holds in a newer one reads as superseded.
             documents = with_editions(metas)
             versions = {row.id: row.version or 1 for row in rows if row.id in metas}
@@ -332,19 +328,3 @@ class KnowledgeIndex:
             versions=versions,
             article_counts=counts,
         )
-
-
-def _valid_metas(rows: Iterable[DocumentRow]) -> dict[str, DocumentMeta]:
-    """Each document's metadata; a row whose metadata fails validation (written past the
-    portal: a hand edit, a migration) is left out with an error in the log, so that one bad
-    row does not keep every later change from being answered."""
-    metas: dict[str, DocumentMeta] = {}
-    for row in rows:
-        try:
-            metas[row.id] = row.meta
-        except ValidationError as error:
-            reasons = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-            )
-            log.error("document %s left out of the index: invalid metadata (%s)", row.id, reasons)
-    return metas
