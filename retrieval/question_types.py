@@ -28,6 +28,25 @@ _ASKS = {
         r"多久|多长时间|几天|多少天|时限|周期|how long|turnaround|how many (?:working )?days",
         re.IGNORECASE,
     ),
+    # By when something must be done: a time limit (30个月内, 届满前), which no calendar date gives.
+    "deadline": re.compile(
+        r"最晚|最迟|截止|限期|(?:多久|多长时间|几天|几个月)(?:之|以)?内"
+        r"|(?:什么时候|何时)(?:之前|以前|前)|\bdeadline|\bby when\b|\bno later than\b|\bhow soon\b"
+        r"|\bwithin (?:how|what)\b",
+        re.IGNORECASE,
+    ),
+    # How often: a period (每半年, 每年, annually), not a length of time.
+    "frequency": re.compile(
+        r"(?:多久|多长时间|几年|几个月|多少年)[^，,。？?]{0,8}一次|每隔多久|每隔多长时间|频次|频率"
+        r"|\bhow (?:often|frequently)\b|\bat what intervals?\b",
+        re.IGNORECASE,
+    ),
+    # Which number a document or product carries: its approval or document number, not an amount.
+    "identifier": re.compile(
+        r"批准文号|文号|编号|注册证号|许可证号|证书编号"
+        r"|\b(?:approval|registration|document|licen[cs]e|permit|certificate) (?:number|no\b)",
+        re.IGNORECASE,
+    ),
     "who": re.compile(
         r"谁|哪家|哪个机构|哪个部门|哪些机构|由谁|哪个单位|\bwho\b|\bwhom\b"
         r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
@@ -113,6 +132,24 @@ _HOLDS = {
         r"|(?:no|not) (?:turnaround|reply time|time limit|time)[^.;]{0,24}published",
         re.IGNORECASE,
     ),
+    "deadline": re.compile(
+        rf"(?:\d+|[{_CN}]+)\s*(?:个)?(?:工作日|月|日|天|年|周|小时)(?:之|以)?(?:内|前)|届满前|期满前"
+        r"|\bwithin \d+|\bno later than\b"
+        r"|\b\d+ (?:working )?(?:days|months|hours) (?:of|after|from|before)\b",
+        re.IGNORECASE,
+    ),
+    "frequency": re.compile(
+        rf"每(?:[{_CN}半\d]+)?个?(?:年|季度|季|月|周|星期|日|天)|[{_CN}\d]+年一次"
+        r"|\bannual(?:ly)?\b|\bquarterly\b|\bmonthly\b"
+        r"|\bevery (?:\w+ )?(?:years?|quarters?|months?|weeks?)\b"
+        r"|\bonce (?:a|every)\b",
+        re.IGNORECASE,
+    ),
+    "identifier": re.compile(
+        r"国药准字|国械注|[〔\[]\s*(?:19|20)\d{2}\s*[〕\]]\s*(?:No\.\s*)?\d+\s*号?|第\s*\d+\s*号"
+        r"|\bNo\.\s*\d+|\b[A-Z]\d{8}\b",
+        re.IGNORECASE,
+    ),
     "who": re.compile(
         r"委员会|管理局|监督管理|国务院|部|局|集团|公司|医院|中心|生物|医药|Commission|Administration"
         r"|Council|Ministry|Bureau|Group|Hospital|Cent(?:er|re)|Therapeutics|Bio|Pharma|NHC|NMPA|CDE",
@@ -130,9 +167,13 @@ _HOLDS = {
 
 
 def asked_types(question: str) -> set[str]:
-    """What kind of fact a question asks for: a date, an amount, an organisation, a fee, who
-    pays, an age."""
+    """What kind of fact a question asks for: a date, a time limit, how often, an amount, an
+    organisation, an approval or document number, a fee, who pays, an age."""
     asked = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    if "frequency" in asked:  # 多久报告一次: a period answers, not any length of time
+        asked -= {"amount", "duration"}
+    if "identifier" in asked:  # 批准文号是多少: a number that names, not one that counts
+        asked -= {"amount"}
     return asked | {"fee"} if asks_fee(question) else asked
 
 

@@ -142,14 +142,51 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
         ),
         # A rate, with the full-width percent sign laws print.
         ("非居民企业适用什么税率？", "amount", "适用税率为20％。", "依照本法缴纳企业所得税。"),
-        # Half a year or half a month, as laws write a period.
-        ("多久报告一次？", "amount", "应当每半年向省级卫生行政部门报告。", "应当定期报告。"),
+        # How often: a period (每半年), not a time limit or any other length of time.
+        (
+            "多久报告一次？",
+            "frequency",
+            "应当每半年向省级卫生行政部门报告。",
+            "应当自发现之日起十五日内报告。",
+        ),
+        (
+            "How often do we have to report plasma collection?",
+            "frequency",
+            "The station shall report to the provincial authority every six months.",
+            "The station shall report within 15 days.",
+        ),
+        # By when: a time limit, which no calendar date or other number gives.
+        (
+            "PCT国际申请最晚什么时候要进入中国国家阶段？",
+            "deadline",
+            "申请人应当在优先权日起30个月内办理进入中国国家阶段的手续。",
+            "国务院专利行政部门应当明确进入中国国家阶段的日期。",
+        ),
+        (
+            "By when must a customs declaration be made?",
+            "deadline",
+            "The consignee shall declare within 14 days of the entry of the means of transport.",
+            "The consignee shall declare the goods truthfully.",
+        ),
         # A year, but not a document number's (国发〔2022〕13号 says nothing about when).
         (
             "When was 国发〔2022〕13号 issued?",
             "date",
             "The plan is dated 6 June 2022.",
             "The plan was issued as 国发〔2022〕13号 (Guofa [2022] No. 13).",
+        ),
+        # Which number a product or document carries: its approval number, not an amount.
+        (
+            "这款产品的批准文号是多少？",
+            "identifier",
+            "阿基仑赛注射液的批准文号为国药准字S20210019。",
+            "阿基仑赛注射液于2021年获批，覆盖3个适应症。",
+        ),
+        (
+            "What is the document number of the pilot notice?",
+            "identifier",
+            "The pilot was announced in 商资函〔2024〕568号.",
+            "The pilot covers 4 free trade zones.",
         ),
         # How large: an area, not whatever number a sentence holds (a date's 25日, 8家).
         (
