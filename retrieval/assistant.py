@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import zip_longest
 
 import numpy as np
 from sqlalchemy.exc import SQLAlchemyError
@@ -183,8 +184,9 @@ class Assistant:
         if staff is not None:
             return staff
         # A named document is preferred, not imposed: other documents may explain it better.
+        context_documents = self._context_documents(index, context) if context else set()
         prefer = _with_translations(index, refs.documents) or (
-            (self._context_documents(index, context) if context else set())
+            context_documents
             # A local rule of the place the question names says more than the national law it
             # implements ("our Pudong site": the Pudong regulation first).
             | index.titled(read.places)
@@ -213,6 +215,19 @@ class Assistant:
             # texts keep their own vector, so the bilingual knowledge base is untouched.
             vector = self.embeddings.embed_array([crossing])[0]
             hits = search(vector)
+        if read.own_keyword_query is not None and context_documents:
+            # A follow-up takes its subject from the conversation and its question from its own
+            # words: "多久报告一次采集情况？" after a question on 血液制品管理条例 is searched
+            # within that regulation on its own words too (the whole conversation's words find
+            # the previous answer first), and the two rankings take turns.
+            own = self.searcher.search(
+                index,
+                read.own_keyword_query,
+                self.embeddings.embed_array([read.simplified])[0],
+                k=self.config.top_k,
+                documents=context_documents,
+            )
+            hits = _interleaved(hits, own)
         t2 = time.perf_counter()
         best, relevance = refusal_gate.relevance(
             index, read.keyword_query, hits, config=self.config
@@ -437,3 +452,20 @@ def _with_script_note(text: str, read: ReadQuestion) -> str:
     if read.traditional and read.language == "zh" and text:
         return "（以下引文为文件原文，使用简体字。）" + text
     return text
+
+
+def _interleaved(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    """Two rankings of one question taking turns (first, second, first, …), each passage once,
+    scored by the first ranking's scores in the merged order."""
+    order: list[Hit] = []
+    seen: set[str] = set()
+    for pair in zip_longest(first, second):
+        for hit in pair:
+            if hit is not None and hit.passage_id not in seen:
+                seen.add(hit.passage_id)
+                order.append(hit)
+    scores = sorted((h.score for h in first), reverse=True) or [h.score for h in order]
+    return [
+        Hit(h.passage_id, scores[min(i, len(scores) - 1)] - 0.001 * i, h.similarity)
+        for i, h in enumerate(order)
+    ]

@@ -82,6 +82,9 @@ class ReadQuestion:
     follow_up: bool
     query: str  # what search matches: with a follow-up's context
     keyword_query: str  # the query plus the glossary's Chinese terms for an English question
+    # A follow-up's own words with their terms, without the previous question: what it asks
+    # about the documents the conversation is on. None for a question that is no follow-up.
+    own_keyword_query: str | None
     general: bool  # asks what a named article or document says, nothing more specific
     gate_names: str  # where it looks for unknown names: the words the glossary did not know
     concepts: tuple[tuple[str, ...], ...] = ()  # an English question's glossary concepts (forms)
@@ -161,6 +164,32 @@ def asks_about_document(question: str, refs: References) -> bool:
     return not _words_beyond(question, refs, _ABOUT)
 
 
+def with_terms(query: str, language: Language) -> str:
+    """The query with the law's own words for its terms: the glossary's other Chinese forms
+    (研发费用 also finds 研究开发费用) and, for English words, their Chinese terms."""
+    synonyms = [
+        form
+        for m in find_chinese(query)
+        if m.entry.kind not in _PLACES  # 广州市 for 广州 finds nothing new, and scores as found
+        for form in m.entry.zh
+        if form != m.form and form not in query
+    ]
+    if language == "zh" and _LATIN.search(query):
+        # English terms inside a Chinese question ("Hengli Biomedical Industrial Park有多大？",
+        # "white list或者green channel"): the library writes them in Chinese.
+        synonyms += [
+            m.entry.preferred_zh
+            for m in find_english(query)
+            if m.entry.kind not in _PLACES and m.entry.preferred_zh not in query
+        ]
+    if language == "en":
+        # The glossary's terms are known concepts: search them in Chinese too, and let the
+        # refusal gate judge the Chinese terms rather than their English words.
+        synonyms += [m.entry.preferred_zh for m in find_english(query)]
+    terms = list(dict.fromkeys(synonyms))
+    return f"{query} {' '.join(terms)}" if terms else query
+
+
 def read(
     question: str,
     *,
@@ -184,32 +213,9 @@ def read(
         previous = names.find(context)
         if not refs.documents and previous.documents:
             refs = replace(refs, documents=previous.documents)
-    keyword_query, gate_names = query, simplified
+    gate_names = simplified
     concepts: tuple[tuple[str, ...], ...] = ()
-    synonyms = [
-        form
-        for m in find_chinese(query)
-        if m.entry.kind not in _PLACES  # 广州市 for 广州 finds nothing new, and scores as found
-        for form in m.entry.zh
-        if form != m.form and form not in query
-    ]
-    if language == "zh" and _LATIN.search(query):
-        # English terms inside a Chinese question ("Hengli Biomedical Industrial Park有多大？",
-        # "white list或者green channel"): the library writes them in Chinese.
-        synonyms += [
-            m.entry.preferred_zh
-            for m in find_english(query)
-            if m.entry.kind not in _PLACES and m.entry.preferred_zh not in query
-        ]
-    if synonyms:  # 研发费用 also finds the law's 研究开发费用
-        keyword_query = f"{query} {' '.join(dict.fromkeys(synonyms))}"
     if language == "en":
-        # The glossary's terms are known concepts: search them in Chinese too, and let the
-        # refusal gate judge the Chinese terms rather than their English words.
-        matches = find_english(query)
-        terms = list(dict.fromkeys(m.entry.preferred_zh for m in matches))
-        if terms:
-            keyword_query = f"{keyword_query} {' '.join(terms)}"
         # Places stay for the names check (retrieval.keyword.unknown_names): Shanghai is known
         # as 上海, "our Swiss parent" says who asks, "in Japan" asks about another law.
         own = [m for m in find_english(simplified) if m.entry.kind not in _PLACES]
@@ -234,7 +240,8 @@ def read(
         refs=refs,
         follow_up=follow_up,
         query=query,
-        keyword_query=keyword_query,
+        keyword_query=with_terms(query, language),
+        own_keyword_query=with_terms(simplified, language) if follow_up else None,
         general=asks_generally(simplified, refs),
         gate_names=gate_names,
         concepts=concepts,

@@ -47,6 +47,17 @@ def test_a_question_without_a_subject_of_its_own_continues_the_topic(question: s
     got = read(question, context="南沙的企业所得税优惠税率是多少？", names=NAMES)
     assert got.follow_up
     assert got.query.startswith("南沙的企业所得税优惠税率是多少？")
+    # Its own words are searched too, without the previous question's.
+    assert got.own_keyword_query is not None
+    assert got.own_keyword_query.startswith(question) and "税率" not in got.own_keyword_query
+
+
+def test_only_a_follow_up_has_own_words_apart_from_the_conversation() -> None:
+    got = read("中医诊所备案", context="企业所得税优惠税率是多少？", names=NAMES)
+    assert got.own_keyword_query is None
+    english = read("What about the fee?", context="How do we file HGR?", names=NAMES)
+    assert english.own_keyword_query is not None
+    assert "费" in english.own_keyword_query, "an English follow-up's own terms in Chinese too"
 
 
 def test_a_follow_up_naming_an_article_keeps_the_previous_document() -> None:

@@ -152,6 +152,21 @@ def test_a_traditional_question_is_answered_with_the_simplified_quotes(
     assert all(c.quote in answer.answer or c.excerpt for c in answer.citations)
 
 
+def test_a_follow_up_is_also_searched_on_its_own_words_within_the_conversations_document(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    # Searched with the previous question's words, the regulation's articles on suppliers
+    # came first and the one on reporting was not among the candidates.
+    parts, ids = real
+    answer = parts.assistant.answer(
+        "多久报告一次采集情况？", context="单采血浆站可以给几家血液制品企业供浆？"
+    )
+    assert not answer.refused
+    first = answer.citations[0]
+    assert first.document_id == ids["行政法规/血液制品管理条例(2016-02-06).md"]
+    assert first.article == "第十八条" and "每半年" in first.quote
+
+
 def test_development_set_on_real_texts_stays_at_the_measured_level(
     result: EvaluationResult,
 ) -> None:
