@@ -10,12 +10,15 @@ passage at most.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from knowledge.documents import DocumentMeta
+from knowledge.legal_locators import article_key
+from knowledge.numerals import NUMERAL_CHARS, parse_number
 from knowledge.text import Language
 from retrieval.cited_answer import Citation
 from retrieval.document_status import asks_about_the_past, status_label, superseded_by
@@ -48,6 +51,7 @@ class CompositionRules:
     w_identifier: float = 0.06  # the unit names an identifier the question names
     w_deontic: float = 0.05  # a yes/no question: the unit says must / may / must not
     superseded_penalty: float = 0.25  # pushes superseded texts down unless the past is asked
+    referring: int = 3  # the best passages whose references to other articles are followed
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,31 @@ class ExtractiveComposer:
         # Nothing current at all: keep the old texts, which the answer then labels superseded.
         return sorted(kept, key=lambda h: -h.score) if kept else hits
 
+    def referenced_hits(
+        self, index: KnowledgeIndex, hits: list[Hit], vector: np.ndarray
+    ) -> list[Hit]:
+        """Bring along the articles the best passages refer to in their own text.
+
+        "依照本法第四十七条规定的经济补偿标准的二倍" found for a question on severance: the
+        standard itself is in 第四十七条, which the question's words may not have found. Each
+        referred article joins just below the passage that refers to it; the units then compete
+        as usual.
+        """
+        found = index.passages(h.passage_id for h in hits[: self.rules.referring])
+        seen = {h.passage_id for h in hits}
+        added: list[Hit] = []
+        for hit in hits[: self.rules.referring]:
+            passage = found.get(hit.passage_id)
+            if passage is None or passage.article_key is None:
+                continue
+            for key in referred_articles(passage.text, passage.article_key):
+                for other in index.article_passages(passage.document_id, key):
+                    if other.id not in seen:
+                        seen.add(other.id)
+                        similarity = float(other.vector @ vector)
+                        added.append(Hit(other.id, hit.score - 0.02, similarity))
+        return sorted([*hits, *added], key=lambda h: -h.score) if added else hits
+
     # -- composing --------------------------------------------------------------------------
 
     def compose(
@@ -141,6 +170,7 @@ class ExtractiveComposer:
     ) -> tuple[str, list[Citation]]:
         """The answer text and its citations."""
         hits = self.current_hits(index, hits, vector, question)
+        hits = self.referenced_hits(index, hits, vector)
         passages = self.candidates(index, hits, vector, language)
         demoted = set()
         if not asks_about_the_past(question):
@@ -148,7 +178,9 @@ class ExtractiveComposer:
             demoted = {
                 p.id for p, _ in passages if index.documents[p.document_id].status == "superseded"
             }
-        scored = self._score(question, vector, passages, demoted, index.keyword.idf)
+        scored = _reference_next(
+            self._score(question, vector, passages, demoted, index.keyword.idf)
+        )
         quotes = self._choose(scored, language)
         return self.render(index, quotes, language)
 
@@ -300,3 +332,40 @@ def _best_passages(
         return []
     passages = index.document_passages(document_id)
     return sorted(passages, key=lambda p: -float(p.vector @ vector))[:count]
+
+
+# "依照本法第四十七条规定的…标准": the rule of another article of the same text applies.
+# ("违反本法第三十七条规定" names the breached duty; the unit is whole without it.)
+_REFERENCE = re.compile(
+    r"(?:依照|按照|参照|依据|根据|适用)本(?:法|条例|办法|规定|细则|规则|决定)"
+    rf"第([{NUMERAL_CHARS}]+)条(?:之([{NUMERAL_CHARS}]+))?"
+)
+
+
+def referred_articles(text: str, own: str) -> list[str]:
+    """The keys of the other articles of its own text a passage refers to, in order."""
+    keys: list[str] = []
+    for m in _REFERENCE.finditer(text):
+        number = parse_number(m.group(1))
+        suffix = parse_number(m.group(2)) if m.group(2) else 0
+        if number is None:
+            continue
+        key = article_key(number, suffix or 0)
+        if key != own and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def _reference_next(scored: list[_Candidate]) -> list[_Candidate]:
+    """The best unit applies another article's rule ("依照本法第四十七条规定的经济补偿标准的
+    二倍"): that article's best unit among the candidates comes next, so the answer states the
+    rule the first quote relies on."""
+    top = scored[0] if scored else None
+    if top is None or top.passage.article_key is None:
+        return scored
+    keys = referred_articles(top.passage.units[top.index].text, top.passage.article_key)
+    for position, candidate in enumerate(scored[1:], start=1):
+        passage = candidate.passage
+        if passage.document_id == top.passage.document_id and passage.article_key in keys:
+            return [top, candidate, *scored[1:position], *scored[position + 1 :]]
+    return scored

@@ -1,0 +1,59 @@
+"""Extractive composition over a real index: which units an answer quotes, in which order."""
+
+from __future__ import annotations
+
+from knowledge.loaders import load_bytes
+from knowledge.numerals import format_number
+from retrieval.compose import referred_articles
+from web.core.components import Components
+
+# Articles worded closer to the question than the one that states the standard.
+FILLER = [
+    "用人单位与劳动者协商一致，可以解除劳动合同。",
+    "劳动者提前三十日以书面形式通知用人单位，可以解除劳动合同。",
+    "用人单位未及时足额支付劳动报酬的，劳动者可以解除劳动合同。",
+    "劳动者在试用期间被证明不符合录用条件的，用人单位可以解除劳动合同。",
+    "劳动者严重违反用人单位的规章制度的，用人单位可以解除劳动合同。",
+    "用人单位单方解除劳动合同，应当事先将理由通知工会。",
+    "用人单位违反本法规定未向劳动者出具解除或者终止劳动合同的书面证明，由劳动行政部门责令改正。",
+    "用人单位解除劳动合同时，应当出具解除劳动合同的证明，并在十五日内为劳动者办理档案转移手续。",
+    "劳动合同解除后，用人单位对已经解除的劳动合同的文本，至少保存二年备查。",
+    "用人单位违反本法规定解除劳动合同，劳动者要求继续履行劳动合同的，用人单位应当继续履行。",
+    "劳动者给用人单位造成损失的，应当承担赔偿责任。",
+    "用人单位与劳动者应当按照劳动合同的约定，全面履行各自的义务。",
+]
+
+
+def test_articles_a_text_applies_are_read_from_its_own_words() -> None:
+    text = (
+        "用人单位违反本法规定解除劳动合同的，应当依照本法第四十七条规定的经济补偿标准的二倍支付。"
+    )
+    assert referred_articles(text, "87") == ["47"]
+    assert referred_articles("依照本条例第十条之一的规定执行；参照本法第八十七条。", "10") == [
+        "10-1",
+        "87",
+    ]
+    # A breached duty is named, not applied: the unit is whole without it.
+    assert referred_articles("违反本法第三十七条规定，在境外存储网络数据的，处罚款。", "66") == []
+    assert referred_articles("依照本法第八十七条规定执行。", "87") == [], "not itself"
+
+
+def test_a_quote_applying_another_articles_standard_is_followed_by_that_article(
+    fresh_components: Components,
+) -> None:
+    articles = [*FILLER]
+    articles += [
+        "经济补偿按劳动者在本单位工作的年限，每满一年支付一个月工资的标准向劳动者支付。",
+        "用人单位违反本法规定解除或者终止劳动合同的，应当依照本法第十三条规定的经济补偿标准的"
+        "二倍向劳动者支付赔偿金。",
+    ]
+    body = "\n\n".join(f"第{format_number(i + 1)}条 {a}" for i, a in enumerate(articles))
+    text = f"中华人民共和国劳动合同法\n\n（2012年12月28日修正）\n\n{body}\n"
+    law = load_bytes(text.encode(), filename="labour.md")
+    fresh_components.indexer.ingest([law], origin="local", prune=False)
+    assistant = fresh_components.assistant
+    assistant.refresh()
+    answer = assistant.answer("公司违法解除劳动合同，员工能拿到多少赔偿金？")
+    assert not answer.refused
+    assert [c.article for c in answer.citations[:2]] == ["第十四条", "第十三条"]
+    assert "每满一年支付一个月工资" in answer.answer
