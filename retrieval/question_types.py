@@ -151,7 +151,8 @@ _HOLDS = {
         re.IGNORECASE,
     ),
     "who": re.compile(
-        r"委员会|管理局|监督管理|国务院|部|局|集团|公司|医院|中心|生物|医药|Commission|Administration"
+        r"委员会|管理局|监督管理|国务院|部|局|机关|人民政府|集团|公司|医院|中心|生物|医药"
+        r"|Commission|Administration"
         r"|Council|Ministry|Bureau|Group|Hospital|Cent(?:er|re)|Therapeutics|Bio|Pharma|NHC|NMPA|CDE",
     ),
     "payer": re.compile(

@@ -175,6 +175,13 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
             "The plan is dated 6 June 2022.",
             "The plan was issued as 国发〔2022〕13号 (Guofa [2022] No. 13).",
         ),
+        # Which authority: laws name it 机关 or 人民政府 as often as 部 or 局.
+        (
+            "采购剧毒化学品要找哪个部门？",
+            "who",
+            "应当向所在地县级人民政府公安机关申请取得剧毒化学品购买许可证。",
+            "应当如实记录购买单位的名称、地址。",
+        ),
         # Which number a product or document carries: its approval number, not an amount.
         (
             "这款产品的批准文号是多少？",
