@@ -28,7 +28,7 @@ from retrieval.embeddings import EmbeddingModel
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
-from retrieval.question_types import asks_fee, states_fee
+from retrieval.question_types import asks_fee, fee_for, states_fee
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
 
@@ -158,7 +158,9 @@ class Assistant:
     def retrieve(self, question: str, *, method: Method, k: int = 5) -> list[Hit]:
         """The passages a retrieval method finds for a question (for the evaluation)."""
         vector = self.embeddings.embed_array([question])[0]
-        return self.searcher.search(self.index(), question, vector, k=k, method=method)
+        return self.searcher.search(
+            self.index(), question, vector, k=k, method=method, language=detect_language(question)
+        )
 
     def answer(self, question: str, *, context: str | None = None) -> Answer:
         """Answer one question; `context` is the previous question of the conversation."""
@@ -205,6 +207,7 @@ class Assistant:
                 prefer=prefer or None,
                 prefer_bonus=0.1 if refs.documents else None,
                 away=away or None,
+                language=language,
             )
 
         hits = search(vector)
@@ -257,7 +260,9 @@ class Assistant:
             index=index, question=read.keyword_query, vector=vector, hits=hits, language=language
         )
         t3 = time.perf_counter()
-        if asks_fee(read.simplified) and not any(states_fee(c.quote) for c in citations):
+        if asks_fee(read.simplified) and not any(
+            states_fee(c.quote) and fee_for(read.keyword_query, c.quote) for c in citations
+        ):
             # Never a figure no source gives: the passages found do not state this price.
             self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
             return Answer(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.keyword import is_everyday, tokenize
+
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _ASKS = {
     "date": re.compile(
@@ -109,6 +111,25 @@ def states_fee(text: str) -> bool:
         return True
     amounts = [m for m in _AMOUNT.finditer(text)]
     return bool(amounts) and not (_PENALTY.search(text) and not _FEE_ASKED.search(text))
+
+
+# Words of a fee question that ask about money rather than name what it is for.
+_MONEY_WORD = re.compile(r"[费钱价]|^(?:多少|收取|缴纳|交|付|fee|cost|pric|charg|pay|much)", re.I)
+
+
+def fee_for(question: str, text: str) -> bool:
+    """Whether a text that states a fee (or that none is charged) states it for what the
+    question asks about: it shares a word of the question other than the money words.
+
+    "医疗纠纷人民调解委员会调解医疗纠纷，不得收取费用" says nothing about a 中医诊所's
+    备案费.
+    """
+    words = {
+        t
+        for t in tokenize(question)
+        if len(t) > 1 and not t.startswith("§") and not is_everyday(t) and not _MONEY_WORD.search(t)
+    }
+    return not words or bool(words & set(tokenize(text)))
 
 
 _HOLDS = {

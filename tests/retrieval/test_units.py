@@ -7,7 +7,13 @@ import pytest
 from knowledge.documents import DocumentMeta
 from retrieval.cited_answer import Citation
 from retrieval.framing import frame_quote
-from retrieval.question_types import answer_type_match, asked_types, asks_fee, states_fee
+from retrieval.question_types import (
+    answer_type_match,
+    asked_types,
+    asks_fee,
+    fee_for,
+    states_fee,
+)
 from retrieval.units import legal_units, passage_units
 
 ARTICLE = (
@@ -114,6 +120,15 @@ def test_fee_questions_are_told_from_fines_and_need_a_stated_fee() -> None:
     assert states_fee("按设备投资额的百分之三十给予补贴。")
     assert not states_fee("处货值金额百分之五十以上三倍以下的罚款。")
     assert not states_fee("申请人应当提交申请材料。")
+
+
+def test_a_stated_fee_answers_only_when_it_is_for_what_the_question_asks_about() -> None:
+    question = "中医诊所备案要交多少备案费？"
+    assert fee_for(question, "中医诊所备案不收取费用。")
+    assert not fee_for(question, "医疗纠纷人民调解委员会调解医疗纠纷，不得收取费用。")
+    english = "How much is the fee for HGR filing support?"
+    assert fee_for(english, "No fee for HGR filing support has been published.")
+    assert not fee_for(english, "Mediation of medical disputes is free of charge.")
 
 
 @pytest.mark.parametrize(
