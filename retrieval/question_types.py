@@ -114,7 +114,9 @@ def states_fee(text: str) -> bool:
 
 
 # Words of a fee question that ask about money rather than name what it is for.
-_MONEY_WORD = re.compile(r"[费钱价]|^(?:多少|收取|缴纳|交|付|fee|cost|pric|charg|pay|much)", re.I)
+_MONEY_WORD = re.compile(
+    r"[费钱价]|^(?:多少|收取|缴纳|交|付|much)$|^(?:fee|cost|pric|charg|pay)", re.IGNORECASE
+)
 
 
 def fee_for(question: str, text: str) -> bool:

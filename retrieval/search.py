@@ -44,8 +44,9 @@ class FusionWeights:
     keyword_weight: float = 0.05
     # A Chinese question's own words are the texts' words; an English question's keyword query
     # rests on the glossary's translations. Measured (docs/retrieval.md): 0.1 for Chinese raised
-    # the first real set 0.934 -> 0.954 and the whole archive 64 -> 65 of 88, the others level;
-    # 0.1 for every language cost B's English questions 0.944 -> 0.833.
+    # the first real set 0.934 -> 0.954 (with the fee check, question_types.fee_for, keeping its
+    # refusals) and the whole archive 64 -> 65 of 88, the others level; 0.1 for every language
+    # cost B's English questions 0.944 -> 0.833.
     keyword_weight_zh: float = 0.1
     candidates: int = 60
     context_bonus: float = 0.05  # passages of the documents the conversation is about
