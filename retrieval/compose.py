@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.documents import DocumentMeta
-from knowledge.legal_locators import article_key
-from knowledge.numerals import NUMERAL_CHARS, parse_number
+from knowledge.numerals import NUMERAL_CHARS
 from knowledge.text import Language
 from retrieval.cited_answer import Citation
 from retrieval.document_status import asks_about_the_past, status_label, superseded_by
@@ -27,6 +26,7 @@ from retrieval.index import KnowledgeIndex, Passage
 from retrieval.keyword import identifiers, tokenize
 from retrieval.question_types import answer_type_match, asked_types, is_yes_no, states_rule
 from retrieval.quotes import Quote, cite, is_whole_article, quote_length
+from retrieval.references import article_refs
 from retrieval.search import Hit
 
 
@@ -338,22 +338,14 @@ def _best_passages(
 # ("违反本法第三十七条规定" names the breached duty; the unit is whole without it.)
 _REFERENCE = re.compile(
     r"(?:依照|按照|参照|依据|根据|适用)本(?:法|条例|办法|规定|细则|规则|决定)"
-    rf"第([{NUMERAL_CHARS}]+)条(?:之([{NUMERAL_CHARS}]+))?"
+    rf"第[{NUMERAL_CHARS}]+条(?:之[{NUMERAL_CHARS}]+)?"
 )
 
 
 def referred_articles(text: str, own: str) -> list[str]:
     """The keys of the other articles of its own text a passage refers to, in order."""
-    keys: list[str] = []
-    for m in _REFERENCE.finditer(text):
-        number = parse_number(m.group(1))
-        suffix = parse_number(m.group(2)) if m.group(2) else 0
-        if number is None:
-            continue
-        key = article_key(number, suffix or 0)
-        if key != own and key not in keys:
-            keys.append(key)
-    return keys
+    keys = [ref.key for m in _REFERENCE.finditer(text) for ref in article_refs(m.group())]
+    return [key for key in dict.fromkeys(keys) if key != own]
 
 
 def _reference_next(scored: list[_Candidate]) -> list[_Candidate]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from knowledge.documents import DocumentMeta
 from knowledge.editions import edition_date
 from knowledge.glossary import find_english
+from knowledge.legal_locators import article_key
 from knowledge.numerals import NUMERAL_CHARS, parse_number
 from knowledge.text import normalize
 
@@ -73,7 +74,7 @@ class ArticleRef:
     @property
     def key(self) -> str:
         """The key chunks carry for their article ("19", "10-1")."""
-        return f"{self.number}-{self.suffix}" if self.suffix else str(self.number)
+        return article_key(self.number, self.suffix)
 
 
 @dataclass(frozen=True)

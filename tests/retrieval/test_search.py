@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.loaders import load_bytes
+from knowledge.text import Language
 from web.core.components import Components
 
 LAW = (
@@ -28,9 +29,10 @@ def test_a_chinese_questions_own_words_weigh_more_than_an_english_questions_glos
     question = "业务招待费能扣多少？"
     vector = assistant.embeddings.embed_array([question])[0]
 
-    def scores(language: str) -> dict[str, float]:
-        hits = searcher.search(index, question, vector, k=3, language=language)  # type: ignore[arg-type]
-        return {index.passages([h.passage_id])[h.passage_id].article_key: h.score for h in hits}  # type: ignore[misc]
+    def scores(language: Language) -> dict[str | None, float]:
+        hits = searcher.search(index, question, vector, k=3, language=language)
+        found = index.passages(h.passage_id for h in hits)
+        return {found[h.passage_id].article_key: h.score for h in hits}
 
     zh, en = scores("zh"), scores("en")
     weights = searcher.weights
