@@ -231,14 +231,17 @@ class KnowledgeIndex:
         return loaded
 
     def article_passages(self, document_id: str, article_key: str) -> list[Passage]:
-        """The passages of one article of a document, in reading order."""
+        """The passages of one article of a document, in reading order (remembered: the
+        composer looks up an article a quote applies again among its candidates)."""
         if document_id not in self.documents:
             return []
         with self.sessions() as session:
-            return self._load(
+            loaded = self._load(
                 session,
                 (ChunkRow.document_id == document_id) & (ChunkRow.article_key == article_key),
             )
+        self.remember(loaded)
+        return loaded
 
     def titled(self, forms: Iterable[str]) -> set[str]:
         """The documents whose title names one of these forms (a place: 浦东新区, 上海市)."""
