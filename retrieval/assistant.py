@@ -21,10 +21,11 @@ from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answer_log, conversations, places, refusal_gate
 from retrieval.answer_log import Turn
-from retrieval.cited_answer import Answer
+from retrieval.cited_answer import Answer, Citation
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
+from retrieval.framing import edition_note
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
@@ -274,7 +275,11 @@ class Assistant:
             )
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
         result = Answer(
-            _with_script_note(text, read), False, language, citations, confidence=relevance
+            _with_notes(text, read, index, citations),
+            False,
+            language,
+            citations,
+            confidence=relevance,
         )
         if self.phraser is not None:
             phrased = self.phraser.phrase(question=question, answer=result)
@@ -341,7 +346,11 @@ class Assistant:
             general=read.general or keys is not None,
         )
         return Answer(
-            _with_script_note(text, read), False, read.language, citations, confidence=1.0
+            _with_notes(text, read, index, citations),
+            False,
+            read.language,
+            citations,
+            confidence=1.0,
         )
 
     def curated_answers(self) -> CuratedSet:
@@ -450,6 +459,20 @@ def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set
             out.add(meta.translation_of)
     out |= {d for d, m in index.documents.items() if m.translation_of in documents}
     return out
+
+
+def _with_notes(
+    text: str, read: ReadQuestion, index: KnowledgeIndex, citations: list[Citation]
+) -> str:
+    """The answer with what a reader must know about its quotes: that they are Simplified (a
+    Traditional question), and from another edition than the year the question names."""
+    cited = {c.document_id for c in citations}
+    editions = "".join(
+        edition_note(index.documents[doc_id], year, read.language)
+        for doc_id, year in read.refs.other_editions
+        if doc_id in cited and doc_id in index.documents
+    )
+    return editions + _with_script_note(text, read) if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

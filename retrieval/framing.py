@@ -9,6 +9,7 @@ marks is ours.
 from __future__ import annotations
 
 from knowledge.documents import DocumentMeta
+from knowledge.editions import edition_date
 from knowledge.glossary import english_name
 from knowledge.legal_locators import locator_en
 from knowledge.text import Language
@@ -45,3 +46,24 @@ def frame_quote(
         return f"{place} of {where}{_year(meta)} provides (Chinese original): “{quote}” {marker}"
     where = where[0].upper() + where[1:]
     return f"{where}{_year(meta)} states (Chinese original): “{quote}” {marker}"
+
+
+def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
+    """Said before the quotes when a question asks for an edition of a year the library does
+    not hold ("2015年的专利法实施细则"): the quotes are from the edition it holds."""
+    held = (edition_date(meta) or "")[:4]
+    if language == "zh":
+        title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+        if not held:
+            return f"（本库收录的{title}未注明版本年份，无法确认是否为{year}年版。）"
+        return f"（本库没有{year}年版的{title}，以下引自其{held}年版。）"
+    name = english_name(meta.title)
+    where = f"the {name}" if name else f"《{meta.title}》"
+    if not held:
+        return (
+            f"(The library's copy of {where} gives no edition year: it may not be the {year} one.) "
+        )
+    return (
+        f"(The library holds no {year} edition of {where}; "
+        f"the quotes are from its {held} edition.) "
+    )

@@ -61,6 +61,15 @@ _ANOTHER_TEXT = re.compile(
 # (国发〔2022〕13号, Caishui [2022] No. 40): it picks that edition of a text the library holds
 # in several.
 _YEAR = re.compile(r"(?<![〔\[\d])((?:19|20)\d{2})(?!\s*[〕\]]|\d)")
+# A year written next to a name is the edition asked for: 2018年的国境卫生检疫法, 2023年版…,
+# the 2010 Implementing Regulations; …（2010年修订）, the Advertising Law (2015).
+_YEAR_BEFORE = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年\s*(?:版|修订版?|修正版?|修订|修正)?\s*的?)?\s*《?\s*$"
+)
+_YEAR_AFTER = re.compile(
+    r"^\s*》?\s*[（(]\s*((?:19|20)\d{2})\s*(?:年)?\s*(?:版|修订|修正|修订版|修正版|edition)?\s*[)）]",
+    re.IGNORECASE,
+)
 _EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
 
 
@@ -85,6 +94,9 @@ class References:
     articles: tuple[ArticleRef, ...] = ()
     missing: tuple[str, ...] = ()  # regulations named that the library does not hold
     names: tuple[str, ...] = field(default=(), compare=False)  # the names as written
+    # (document id, year) for a document named with a year of which the library holds no
+    # edition: answered from the edition it holds, and the answer says so.
+    other_editions: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def document(self) -> str | None:
@@ -224,6 +236,7 @@ class DocumentNames:
         missing: list[str] = []
         taken = [False] * len(text)
         years = frozenset(_YEAR.findall(text))
+        spans: list[tuple[str, int, int]] = []  # a document found, where its name is written
 
         def claim(start: int, end: int) -> bool:
             if any(taken[start:end]):
@@ -242,12 +255,14 @@ class DocumentNames:
             if claim(start, start + len(name)):
                 found.append(self._newest(self._zh[name], years))
                 names.append(name)
+                spans.append((found[-1], start, start + len(name)))
         lowered = text.lower()
         for name in self._en_sorted:
             hit = _english_pattern(name).search(lowered)
             if hit and claim(hit.start(), hit.end()):
                 found.append(self._newest(self._en[name], years))
                 names.append(text[hit.start() : hit.end()])
+                spans.append((found[-1], hit.start(), hit.end()))
         # Regulations the glossary knows and names in 《》: held when a document's title holds
         # the name (a summary titled after the law it explains), else missing from the library.
         for name, zh_title in self._known_en.items():
@@ -268,6 +283,7 @@ class DocumentNames:
             if doc_id:
                 found.append(doc_id)
                 names.append(inner)
+                spans.append((doc_id, match.start(), match.end()))
             else:
                 missing.append(strip_title(inner))
             claim(match.start(), match.end())
@@ -289,7 +305,25 @@ class DocumentNames:
             articles=tuple(article_refs(text)),
             missing=tuple(dict.fromkeys(missing)),
             names=tuple(names),
+            other_editions=self._other_editions(text, spans),
         )
+
+    def _other_editions(
+        self, text: str, spans: list[tuple[str, int, int]]
+    ) -> tuple[tuple[str, str], ...]:
+        """The documents named with a year (next to the name) whose edition is of another year:
+        the library holds no edition of the year asked."""
+        out: list[tuple[str, str]] = []
+        for doc_id, start, end in spans:
+            near = _YEAR_BEFORE.search(text[max(0, start - 16) : start]) or _YEAR_AFTER.match(
+                text[end : end + 16]
+            )
+            if near is None:
+                continue
+            edition = edition_date(self._documents[doc_id]) or ""
+            if edition[:4] != near.group(1):
+                out.append((doc_id, near.group(1)))
+        return tuple(dict.fromkeys(out))
 
     def _by_concepts(self, phrase: str) -> str | None:
         """The document an English title phrase describes by its concepts, "" when the library

@@ -152,6 +152,27 @@ def test_a_traditional_question_is_answered_with_the_simplified_quotes(
     assert all(c.quote in answer.answer or c.excerpt for c in answer.citations)
 
 
+def test_an_edition_the_library_does_not_hold_is_said_before_the_quotes_of_the_one_it_holds(
+    real: tuple[Components, dict[str, str]],
+) -> None:
+    # The library holds the Advertising Law as amended in 2021. Before, a question about its
+    # 2015 edition was answered from the 2021 text without a word.
+    assistant = real[0].assistant
+    answer = assistant.answer("2015年版广告法第十六条规定了什么？")
+    assert not answer.refused
+    assert answer.answer.startswith(
+        "（本库没有2015年版的《中华人民共和国广告法》，以下引自其2021年版。）"
+        "《中华人民共和国广告法》第十六条规定："
+    )
+    english = assistant.answer("What does Article 16 of the 2015 Advertising Law say?")
+    assert english.answer.startswith(
+        "(The library holds no 2015 edition of the Advertising Law of the People's Republic of "
+        "China; the quotes are from its 2021 edition.) Article 16"
+    )
+    for held in ("2021年广告法第十六条规定了什么？", "广告法第十六条规定了什么？"):
+        assert assistant.answer(held).answer.startswith("《中华人民共和国广告法》第十六条规定：")
+
+
 def test_a_follow_up_is_also_searched_on_its_own_words_within_the_conversations_document(
     real: tuple[Components, dict[str, str]],
 ) -> None:

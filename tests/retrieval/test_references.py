@@ -95,6 +95,26 @@ def test_a_year_the_question_writes_picks_that_edition(question: str, edition: s
     assert NAMES.find(question).document == edition
 
 
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("2015年的专利法实施细则第一条", (("pat-2023", "2015"),)),  # answered from 2023's
+        ("《专利法实施细则》（2015年修订）第一条", (("pat-2023", "2015"),)),
+        ("1999年版广告法第十六条", (("ads", "1999"),)),
+        ("What does Article 16 of the 2015 Advertising Law say?", (("ads", "2015"),)),
+        ("2010年的专利法实施细则第一条", ()),  # the library holds that edition
+        ("广告法（2021）第十六条", ()),
+        # A year not next to the name is not an edition: when the company did something.
+        ("我们2015年按广告法做过备案，第十六条怎么说？", ()),
+        ("按国知发〔2015〕5号，专利法实施细则第一条", ()),
+    ],
+)
+def test_a_year_written_with_a_name_the_library_holds_no_edition_of_is_reported(
+    question: str, other: tuple[tuple[str, str], ...]
+) -> None:
+    assert NAMES.find(question).other_editions == other
+
+
 def test_an_english_name_with_a_year_picks_that_edition_too() -> None:
     names = DocumentNames(
         DOCUMENTS,
