@@ -230,6 +230,7 @@ class Assistant:
                 self.embeddings.embed_array([read.simplified])[0],
                 k=self.config.top_k,
                 documents=context_documents,
+                language=language,
             )
             hits = _interleaved(hits, own)
         t2 = time.perf_counter()

@@ -58,6 +58,10 @@ class FusionWeights:
     # answers with every key fact (0.05: 60; 0.15: 63), and the unseen held-out set 41 -> 46.
     away_penalty: float = 0.1
 
+    def for_language(self, language: Language | None) -> float:
+        """The weight of a question's keyword match, by the question's language."""
+        return self.keyword_weight_zh if language == "zh" else self.keyword_weight
+
 
 class Searcher:
     """Runs one of the retrieval methods against an index snapshot."""
@@ -89,7 +93,7 @@ class Searcher:
         the question's, which sets the weight of its keyword match (FusionWeights).
         """
         if documents:
-            return self._within(index, question, vector, k, documents)
+            return self._within(index, question, vector, k, documents, language)
         if (prefer or away) and method == "hybrid":
             return self._hybrid(
                 index, question, vector, k, prefer, prefer_bonus, away, language=language
@@ -109,6 +113,7 @@ class Searcher:
         vector: np.ndarray,
         k: int,
         documents: Collection[str],
+        language: Language | None = None,
     ) -> list[Hit]:
         """Hybrid search among the passages of the documents a question names (exact)."""
         held = sorted(d for d in documents if d in index.documents)
@@ -121,8 +126,9 @@ class Searcher:
         sparse = index.keyword.search(question, self.weights.candidates, documents=held)
         top_keyword = sparse[0].score if sparse else 0.0
         keyword = {h.chunk_id: h.score / top_keyword for h in sparse}
+        weight = self.weights.for_language(language)
         scored = [
-            (p, float(sim), float(sim) + self.weights.keyword_weight * keyword.get(p.id, 0.0))
+            (p, float(sim), float(sim) + weight * keyword.get(p.id, 0.0))
             for p, sim in zip(passages, similarity, strict=True)
         ]
         scored.sort(key=lambda item: -item[2])
@@ -181,7 +187,7 @@ class Searcher:
         dense = dense_future.result()
         top_keyword = sparse[0].score if sparse else 0.0
         keyword = {h.chunk_id: h.score / top_keyword for h in sparse}
-        keyword_weight = w.keyword_weight_zh if language == "zh" else w.keyword_weight
+        keyword_weight = w.for_language(language)
         # The candidates only, fetched by id: their vectors, units and identifiers.
         passages = index.passages([*(h.chunk_id for h in dense), *keyword])
         wanted = set(identifiers(question))

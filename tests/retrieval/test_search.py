@@ -29,14 +29,18 @@ def test_a_chinese_questions_own_words_weigh_more_than_an_english_questions_glos
     question = "业务招待费能扣多少？"
     vector = assistant.embeddings.embed_array([question])[0]
 
-    def scores(language: Language) -> dict[str | None, float]:
-        hits = searcher.search(index, question, vector, k=3, language=language)
+    def scores(language: Language, within: set[str] | None) -> dict[str | None, float]:
+        hits = searcher.search(index, question, vector, k=3, language=language, documents=within)
         found = index.passages(h.passage_id for h in hits)
         return {found[h.passage_id].article_key: h.score for h in hits}
 
-    zh, en = scores("zh"), scores("en")
     weights = searcher.weights
     assert weights.keyword_weight_zh > weights.keyword_weight
-    # The passage holding the question's words gains the difference; its score is otherwise equal.
-    assert zh["2"] - en["2"] == pytest.approx(weights.keyword_weight_zh - weights.keyword_weight)
-    assert zh["3"] - en["3"] < zh["2"] - en["2"]
+    # Over the whole library and within the documents a conversation is about (a follow-up's
+    # own words), alike.
+    for within in (None, set(index.documents)):
+        zh, en = scores("zh", within), scores("en", within)
+        # The passage holding the question's words gains the difference, all else equal.
+        gain = weights.keyword_weight_zh - weights.keyword_weight
+        assert zh["2"] - en["2"] == pytest.approx(gain), within
+        assert zh["3"] - en["3"] < zh["2"] - en["2"]
