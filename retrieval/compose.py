@@ -25,7 +25,7 @@ from retrieval.framing import frame_quote
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.keyword import identifiers, tokenize
 from retrieval.question_types import answer_type_match, asked_types, is_yes_no, states_rule
-from retrieval.quotes import Quote, cite, is_whole_article, quote_length
+from retrieval.quotes import Quote, cite, is_headed_section, is_whole_article, quote_length
 from retrieval.references import article_refs
 from retrieval.search import Hit
 
@@ -39,7 +39,7 @@ class CompositionRules:
     margin: float = 0.2  # a further quote must score within this of the best one
     redundancy: float = 0.9  # skip a unit this similar to one already chosen
     max_chars: dict[str, int] = field(default_factory=lambda: {"zh": 420, "en": 900})
-    short_article: int = 200  # an article this short is quoted whole
+    short_article: int = 200  # an article (or a section its heading asks for) this short is whole
     whole_named_article: int = 600  # an article a question names is quoted whole up to this
     w_sentence: float = 0.5  # similarity of question and unit
     w_passage: float = 0.3  # rank of the passage, relative to the best one
@@ -181,7 +181,14 @@ class ExtractiveComposer:
         scored = _reference_next(
             self._score(question, vector, passages, demoted, index.keyword.idf)
         )
-        quotes = self._choose(scored, language)
+        # A short section headed by a word of the question (所需材料 for "需要提交哪些材料")
+        # is its answer as a whole, like a short article: quoted whole when it holds the best
+        # unit.
+        asked = set(tokenize(question))
+        headed = frozenset(
+            p.id for p, _ in passages if is_headed_section(p, asked, self.rules.short_article)
+        )
+        quotes = self._choose(scored, language, headed)
         return self.render(index, quotes, language)
 
     def compose_article(
@@ -256,8 +263,11 @@ class ExtractiveComposer:
         scored.sort(key=lambda c: -c.score)
         return scored
 
-    def _choose(self, scored: list[_Candidate], language: Language) -> list[Quote]:
-        """The best unit first, then the next best while they score as well.
+    def _choose(
+        self, scored: list[_Candidate], language: Language, headed: frozenset[str] = frozenset()
+    ) -> list[Quote]:
+        """The best unit first, then the next best while they score as well; a short article,
+        or a short section of `headed` holding the best unit, is quoted whole.
 
         Units of one passage share its citation (its excerpt joins them in reading order).
         """
@@ -283,7 +293,11 @@ class ExtractiveComposer:
             ):
                 continue
             if quote is None:
-                whole = bool(passage.article_key) and is_whole_article(passage, rules.short_article)
+                whole = (
+                    is_whole_article(passage, rules.short_article)
+                    if passage.article_key
+                    else not quotes and passage.id in headed
+                )
                 chosen = list(range(len(passage.units))) if whole else [candidate.index]
                 grown = Quote(passage, chosen, candidate.score, whole=whole)
             else:

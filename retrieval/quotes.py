@@ -103,6 +103,16 @@ def is_whole_article(passage: Passage, limit: int) -> bool:
     )
 
 
+def is_headed_section(passage: Passage, question_tokens: set[str], limit: int) -> bool:
+    """A short section of a text without articles (a guide, a notice) whose heading holds a
+    word of the question: 所需材料 for "需要提交哪些材料"."""
+    return (
+        not passage.article_key
+        and len(passage.text) <= limit
+        and bool(question_tokens & passage.section_tokens)
+    )
+
+
 def _position(passage: Passage, quote: Quote) -> tuple[int | None, int | None]:
     """The paragraph (and item) a quote stands for; none when it quotes the whole article."""
     if quote.whole or not passage.article_key:

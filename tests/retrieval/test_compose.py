@@ -57,3 +57,46 @@ def test_a_quote_applying_another_articles_standard_is_followed_by_that_article(
     assert not answer.refused
     assert [c.article for c in answer.citations[:2]] == ["第十四条", "第十三条"]
     assert "每满一年支付一个月工资" in answer.answer
+
+
+GUIDE = """# 细胞库检定服务指南
+
+细胞库检定是为细胞治疗企业提供的一项检测服务，覆盖主细胞库和工作细胞库。
+
+## 服务内容
+
+细胞库检定包括无菌检查、支原体检查和外源病毒因子检测。
+
+细胞库检定还可包括细胞鉴别和遗传稳定性研究。
+
+## 所需材料
+
+企业需提供公司及联系人信息，并注明产品类型。
+
+申请表应写明样品类型、数量和冷链运输条件。
+
+申请还应列出拟检项目和可接受标准。
+
+## 收费
+
+细胞库检定的收费标准尚未公布。
+"""
+
+
+def test_a_short_section_the_question_asks_for_by_its_heading_is_quoted_whole(
+    fresh_components: Components,
+) -> None:
+    # A guide lists what to submit under 所需材料: the list is the answer, not its best line.
+    guide = load_bytes(GUIDE.encode(), filename="cell-bank-guide.md")
+    fresh_components.indexer.ingest([guide], origin="local", prune=False)
+    assistant = fresh_components.assistant
+    assistant.refresh()
+    answer = assistant.answer("申请细胞库检定需要提交哪些材料？")
+    assert not answer.refused
+    first = answer.citations[0]
+    assert first.section and first.section.endswith("所需材料")
+    for line in ("联系人信息", "样品类型、数量和冷链运输条件", "拟检项目和可接受标准"):
+        assert line in (first.excerpt or first.quote), line
+    # A question no heading names is answered from its best units, as before.
+    other = assistant.answer("细胞库检定包括支原体检查吗？")
+    assert "拟检项目" not in other.answer
