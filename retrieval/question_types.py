@@ -49,6 +49,14 @@ _ASKS = {
         r"|\b(?:approval|registration|document|licen[cs]e|permit|certificate) (?:number|no\b)",
         re.IGNORECASE,
     ),
+    # What to hand in: the list of materials (提交 / 提供 / 写明 … an application must carry).
+    "materials": re.compile(
+        r"(?:哪些|什么|啥)(?:申请)?(?:材料|资料|证明材料)|(?:材料|资料)(?:有哪些|包括)"
+        r"|\bwhat (?:documents|materials|paperwork)\b|\bwhat (?:do|must|should) (?:we|i) "
+        r"(?:need to )?(?:submit|provide|prepare|file)\b|\bwhat (?:is|are) (?:needed|required) to "
+        r"(?:apply|submit)\b",
+        re.IGNORECASE,
+    ),
     "who": re.compile(
         r"谁|哪家|哪个机构|哪个部门|哪些机构|由谁|哪个单位|\bwho\b|\bwhom\b"
         r"|which (?:company|authority|agency|body|department|organi[sz]ation|ministry)",
@@ -173,6 +181,11 @@ _HOLDS = {
         r"|\bNo\.\s*\d+|\b[A-Z]\d{8}\b",
         re.IGNORECASE,
     ),
+    "materials": re.compile(
+        r"提交|提供|写明|注明|列出|载明|附具|申请书|申请表|材料|资料"
+        r"|\b(?:submit|provide|state|list|include|enclose|attach)s?\b|\bapplication form\b",
+        re.IGNORECASE,
+    ),
     "who": re.compile(
         r"委员会|管理局|监督管理|国务院|部|局|机关|人民政府|集团|公司|医院|中心|生物|医药"
         r"|Commission|Administration"
@@ -192,7 +205,7 @@ _HOLDS = {
 
 def asked_types(question: str) -> set[str]:
     """What kind of fact a question asks for: a date, a time limit, how often, an amount, an
-    organisation, an approval or document number, a fee, who pays, an age."""
+    organisation, an approval or document number, a fee, who pays, an age, what to submit."""
     asked = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     if "frequency" in asked:  # 多久报告一次: a period answers, not any length of time
         asked -= {"amount", "duration"}

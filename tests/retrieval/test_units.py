@@ -218,6 +218,19 @@ def test_a_stated_fee_answers_only_when_it_is_for_what_the_question_asks_about()
             "产业园于6月25日开园，8家企业签约。",
         ),
         ("How large is the park?", "size", "The park covers 150,000 m².", "It opened on 25 June."),
+        # What to hand in: the sentence that lists it, not the one on how long it takes.
+        (
+            "做放行检测需要提交哪些材料？",
+            "materials",
+            "放行检测申请表应写明样品类型和数量。",
+            "放行检测的办理时限尚未公布。",
+        ),
+        (
+            "What do we need to submit for release testing?",
+            "materials",
+            "The release testing form should state the sample type and quantity.",
+            "No turnaround has been published for release testing.",
+        ),
     ],
 )
 def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
