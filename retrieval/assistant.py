@@ -25,7 +25,7 @@ from retrieval.cited_answer import Answer, Citation
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
-from retrieval.framing import edition_note
+from retrieval.framing import book_title, edition_note
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
@@ -331,7 +331,7 @@ class Assistant:
         if not passages:  # only documents with articles come here
             count = index.article_count(document_id)
             ref = read.refs.articles[0]
-            title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+            title = book_title(meta)
             if read.language == "zh":
                 label = article_label(ref.number, ref.suffix)
                 text = f"{title}共{format_number(count)}条，没有{label}。"

@@ -21,6 +21,18 @@ def _year(meta: DocumentMeta) -> str:
     return f" ({meta.issued[:4]})" if meta.issued else ""
 
 
+def book_title(meta: DocumentMeta) -> str:
+    """The document's title in book-title marks: 《中华人民共和国广告法》."""
+    return meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+
+
+def _english_title(meta: DocumentMeta) -> str:
+    """A Chinese text named in English: "the Advertising Law of …" when the glossary has its
+    English name, else its Chinese title in book-title marks."""
+    name = english_name(meta.title)
+    return f"the {name}" if name else f"《{meta.title}》"
+
+
 def frame_quote(
     citation: Citation, meta: DocumentMeta, language: Language, label: str | None
 ) -> str:
@@ -31,14 +43,12 @@ def frame_quote(
     quote = citation.excerpt or citation.quote
     if language == "zh":
         if citation.locator:
-            title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
-            return f"{title}{citation.locator}规定：“{quote}”{marker}"
+            return f"{book_title(meta)}{citation.locator}规定：“{quote}”{marker}"
         return f"{quote}{marker}"
     if meta.language == "en":
         return f"{quote} {marker}"
     # An English question answered from a Chinese text: say so, in English, around the quote.
-    name = english_name(meta.title)
-    where = f"the {name}" if name else f"《{meta.title}》"
+    where = _english_title(meta)
     if citation.locator and citation.article:
         refs = article_refs(citation.article)
         key = refs[0].key if refs else citation.article
@@ -53,12 +63,11 @@ def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
     not hold ("2015年的专利法实施细则"): the quotes are from the edition it holds."""
     held = (edition_date(meta) or "")[:4]
     if language == "zh":
-        title = meta.title if meta.title.startswith("《") else f"《{meta.title}》"
+        title = book_title(meta)
         if not held:
             return f"（本库收录的{title}未注明版本年份，无法确认是否为{year}年版。）"
         return f"（本库没有{year}年版的{title}，以下引自其{held}年版。）"
-    name = english_name(meta.title)
-    where = f"the {name}" if name else f"《{meta.title}》"
+    where = _english_title(meta)
     if not held:
         return (
             f"(The library's copy of {where} gives no edition year: it may not be the {year} one.) "
