@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from knowledge.loaders import load_bytes
 from knowledge.numerals import format_number
+from retrieval.assistant import Assistant
 from retrieval.compose import referred_articles
 from web.core.components import Components
 
@@ -22,6 +23,14 @@ FILLER = [
     "劳动者给用人单位造成损失的，应当承担赔偿责任。",
     "用人单位与劳动者应当按照劳动合同的约定，全面履行各自的义务。",
 ]
+
+
+def _assistant_over(components: Components, text: str, filename: str) -> Assistant:
+    """The assistant of a fresh portal holding one text, ingested as a file."""
+    document = load_bytes(text.encode(), filename=filename)
+    components.indexer.ingest([document], origin="local", prune=False)
+    components.assistant.refresh()
+    return components.assistant
 
 
 def test_articles_a_text_applies_are_read_from_its_own_words() -> None:
@@ -49,10 +58,7 @@ def test_a_quote_applying_another_articles_standard_is_followed_by_that_article(
     ]
     body = "\n\n".join(f"第{format_number(i + 1)}条 {a}" for i, a in enumerate(articles))
     text = f"中华人民共和国劳动合同法\n\n（2012年12月28日修正）\n\n{body}\n"
-    law = load_bytes(text.encode(), filename="labour.md")
-    fresh_components.indexer.ingest([law], origin="local", prune=False)
-    assistant = fresh_components.assistant
-    assistant.refresh()
+    assistant = _assistant_over(fresh_components, text, "labour.md")
     answer = assistant.answer("公司违法解除劳动合同，员工能拿到多少赔偿金？")
     assert not answer.refused
     assert [c.article for c in answer.citations[:2]] == ["第十四条", "第十三条"]
@@ -87,10 +93,7 @@ def test_a_short_section_the_question_asks_for_by_its_heading_is_quoted_whole(
     fresh_components: Components,
 ) -> None:
     # A guide lists what to submit under 所需材料: the list is the answer, not its best line.
-    guide = load_bytes(GUIDE.encode(), filename="cell-bank-guide.md")
-    fresh_components.indexer.ingest([guide], origin="local", prune=False)
-    assistant = fresh_components.assistant
-    assistant.refresh()
+    assistant = _assistant_over(fresh_components, GUIDE, "cell-bank-guide.md")
     answer = assistant.answer("申请细胞库检定需要提交哪些材料？")
     assert not answer.refused
     first = answer.citations[0]
