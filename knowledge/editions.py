@@ -37,10 +37,16 @@ _PRC = "中华人民共和国"
 def text_key(meta: DocumentMeta) -> tuple[str, str, str | None]:
     """What the editions of one text share: the title without 《》, 中华人民共和国 and a
     trailing edition note; the language; the jurisdiction."""
-    title = meta.title.strip().strip("《》 ")
+    return title_key(meta.title), meta.language, meta.jurisdiction
+
+
+def title_key(title: str) -> str:
+    """A title as all its editions write it: without 《》, 中华人民共和国 and a trailing edition
+    note (《中华人民共和国药品管理法》（2019年修订） → 药品管理法)."""
+    title = title.strip().strip("《》 ")
     while (trimmed := _EDITION_NOTE.sub("", title)) != title:
         title = trimmed.strip("《》 ")
-    return title.removeprefix(_PRC), meta.language, meta.jurisdiction
+    return title.removeprefix(_PRC)
 
 
 def edition_date(meta: DocumentMeta) -> str | None:

@@ -28,6 +28,7 @@ from knowledge.history import (
     parse_date,
     squash,
 )
+from knowledge.repeals import REPEALS, repealed_titles
 
 _ISSUING = ("修订", "修正", "公布", "通过", "批准")  # events that make a version of the text
 # Where the opening lines end and the body begins: a chapter, an article, a contents list.
@@ -68,7 +69,8 @@ _LABEL_LINES = 30
 
 
 def metadata_from_text(text: str, filename: str = "") -> dict[str, Any]:
-    """Derive title, dates, issuer, document number, history and category from a text."""
+    """Derive title, dates, issuer, document number, history, category and the texts it
+    repeals from a text."""
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     title_at, title = _title(lines, filename)
@@ -100,6 +102,9 @@ def metadata_from_text(text: str, filename: str = "") -> dict[str, Any]:
         meta["effective"] = effective
     if history:
         meta["history"] = history
+    repeals = repealed_titles(text)
+    if repeals:
+        meta[REPEALS] = repeals
     meta.update(labelled(lines[:_LABEL_LINES]))  # said outright, so it beats what is inferred
     if "title" in meta and meta["title"] != title:
         meta["category"] = category_for(meta["title"])

@@ -6,6 +6,7 @@ import re
 
 from knowledge.documents import DocumentMeta
 from knowledge.editions import edition_date, text_key
+from knowledge.repeals import REPEALED_BY
 from knowledge.text import Language
 from retrieval.index import KnowledgeIndex
 
@@ -45,6 +46,13 @@ def superseded_by(meta: DocumentMeta) -> str | None:
     return str(value) if value else None
 
 
+def repealed_by(index: KnowledgeIndex, document_id: str) -> str | None:
+    """The id of the held text whose closing articles repeal this one (knowledge/repeals.py)."""
+    meta = index.documents.get(document_id)
+    value = meta.extra.get(REPEALED_BY) if meta is not None else None
+    return str(value) if value else None
+
+
 def status_label(index: KnowledgeIndex, document_id: str, language: Language) -> str | None:
     """What an answer says after a citation of a draft, superseded or announced text."""
     meta = index.documents[document_id]
@@ -54,6 +62,8 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
         newer = index.documents[replacement]
         title = newer.title.strip("《》")
         year = (edition_date(newer) or "")[:4]
+        if meta.extra.get(REPEALED_BY) == replacement:  # its closing articles repeal this one
+            return f"repealed by “{title}”" if language == "en" else f"已被《{title}》废止"
         if year and text_key(newer) == text_key(meta):  # a newer edition of the same text
             if language == "en":
                 return f"superseded by the {year} edition of “{title}”"

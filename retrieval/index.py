@@ -26,6 +26,7 @@ from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
 from knowledge.editions import with_editions
 from knowledge.glossary import get_glossary
+from knowledge.repeals import with_repeals
 from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.places import elsewhere
@@ -319,8 +320,9 @@ class KnowledgeIndex:
             generation = int(registry.get_state(session=session, key="generation") or 0)
             rows = registry.document_metas(session=session)
             metas = registry.valid_metas(rows)
-            # An older edition of a text the library holds in a newer one reads as superseded.
-            documents = with_editions(metas)
+            # An older edition of a text the library holds in a newer one reads as superseded,
+            # and so does a text another one repeals.
+            documents = with_repeals(with_editions(metas))
             versions = {row.id: row.version or 1 for row in rows if row.id in metas}
             counts = registry.article_counts(session=session)
         return cls(

@@ -93,3 +93,24 @@ def test_real_texts_saved_as_text_docx_and_html_give_the_metadata_their_markdown
             meta = load_bytes(content, filename=name).meta
             for key in keys:
                 assert getattr(meta, key) == getattr(markdown.meta, key), (path.name, name, key)
+
+
+def test_what_real_texts_repeal_is_read_from_their_closing_articles(
+    corpus_files: list[Path],
+) -> None:
+    by_name = {path.name: path for path in corpus_files}
+
+    def repeals(name: str) -> list[str]:
+        return list(load_path(by_name[name]).meta.extra.get("repeals", []))
+
+    assert repeals("外商投资法实施条例(2019-12-26).md") == [
+        "中华人民共和国中外合资经营企业法实施条例",
+        "中外合资经营企业合营期限暂行规定",
+        "中华人民共和国外资企业法实施细则",
+        "中华人民共和国中外合作经营企业法实施细则",
+    ]
+    assert repeals("人体器官捐献和移植条例(2023-12-04).md") == ["人体器官移植条例"]
+    assert repeals("反间谍法(2014-11-01).md") == ["中华人民共和国国家安全法"]
+    # Its history names 《国务院关于废止和修改部分行政法规的决定》: an amendment, no repeal.
+    assert repeals("城镇土地使用税暂行条例(2019-03-02).md") == []
+    assert repeals("人体器官移植条例(2007-03-31).md") == []

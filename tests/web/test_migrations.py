@@ -78,3 +78,42 @@ def test_an_empty_version_table_left_by_a_failed_attempt_does_not_block_adoption
     migrate.upgrade(engine)
 
     command.check(migrate.alembic_config(engine))
+
+
+def test_texts_ingested_before_are_read_for_what_they_repeal(database_url: str) -> None:
+    """0012 adds `repeals` to documents whose rows predate it; what metadata says stands."""
+    import json
+
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    command.upgrade(migrate.alembic_config(engine), "0011")
+    body = "".join(f"第{i}条 某某工作应当依法进行。\n" for i in range(1, 400))  # > 3,000 chars
+    closing = "第四百条 本条例自2020年1月1日起施行。《某某办法》同时废止。\n"
+    rows = {
+        "repealing": (body + closing, {}),
+        "said-already": (closing, {"repeals": ["另一办法"]}),
+        "plain": (body, {"adopted": "2019-01-01"}),
+    }
+    with engine.begin() as connection:
+        for doc_id, (content, extra) in rows.items():
+            connection.execute(
+                text(
+                    "insert into kb_documents (id, title, language, category, status, verified,"
+                    " extra, text, content_hash, origin, updated_at, version)"
+                    " values (:id, :id, 'zh', 'regulation', 'in_force', false, :extra, :text,"
+                    " 'h', 'local', CURRENT_TIMESTAMP, 1)"
+                ),
+                {"id": doc_id, "extra": json.dumps(extra), "text": content},
+            )
+
+    migrate.upgrade(engine)
+
+    with engine.connect() as connection:
+        found = dict(connection.execute(text("select id, extra from kb_documents")).all())
+    found = {k: v if isinstance(v, dict) else json.loads(v) for k, v in found.items()}
+    assert found == {
+        "repealing": {"repeals": ["某某办法"]},
+        "said-already": {"repeals": ["另一办法"]},
+        "plain": {"adopted": "2019-01-01"},
+    }

@@ -83,6 +83,10 @@ KNOWLEDGE_MESSAGES: Messages = {
         "zh": "文档库中有该文本的较新版本，本版本已被取代，助手只在问及过去时引用它。现行版本：",
         "en": "The library holds a newer version of this text, so this one is superseded and the assistant quotes it only when asked about the past. The current version:",
     },
+    "docs.repealed": {
+        "zh": "另一文本的附则宣布废止本文件，因此它已被取代，助手只在问及过去时引用它。废止它的文本：",
+        "en": "Another text's closing articles repeal this one, so it is superseded and the assistant quotes it only when asked about the past. The repealing text:",
+    },
     "docs.superseded_notice": {
         "zh": "该文档已被取代，现行文档：",
         "en": "This document has been superseded; the current one is",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from knowledge import editions, registry
+from retrieval.document_status import repealed_by
 from web.deps import ComponentsDep, DocumentDep, LanguageDep, OptionalUser
 from web.templating import render
 from web.views.documents import Span, parse_highlight, render_document
@@ -101,6 +102,8 @@ def view(
             else None
         )
         newer = editions.newer_edition(session=session, document=document)
+        repealing = repealed_by(components.assistant.index(), document.id)
+        repealer = registry.get(session=session, document_id=repealing) if repealing else None
     highlight = parse_highlight(hl, len(document.text))
     return render(
         request,
@@ -109,6 +112,7 @@ def view(
             "document": document,
             "translation": translation,
             "newer": newer,
+            "repealer": repealer,
             "body": None if withheld else render_document(document.text, spans, highlight),
             "highlight": None if withheld else highlight,
             "conversation": c,

@@ -1,0 +1,87 @@
+"""A text another one repeals by name in its closing articles: answers quote the repealing
+text, the repealed one is labelled as such, its page names what repealed it, and withdrawing the
+repealing text makes it current again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knowledge.loaders import load_bytes
+from web.app import create_app
+from web.core.components import Components
+
+# As real files carry them: no front matter, the date in the opening lines, the repeal at the end.
+OLD = load_bytes(
+    (
+        "南沙区洁净车间补贴办法\n\n（2021年3月1日南沙区人民政府公布）\n\n"
+        "第一条 为支持生物医药企业建设洁净车间，制定本办法。\n\n"
+        "第二条 洁净车间补贴按固定资产投资额的百分之十给予。\n\n"
+        "第三条 本办法自2021年3月1日起施行。\n"
+    ).encode(),
+    filename="cleanroom-2021.md",
+)
+NEW = load_bytes(
+    (
+        "南沙区生物医药产业扶持办法\n\n（2024年6月1日南沙区人民政府公布）\n\n"
+        "第一条 为支持生物医药产业发展，制定本办法。\n\n"
+        "第二条 企业建设洁净车间的，洁净车间补贴按固定资产投资额的百分之二十给予。\n\n"
+        "第三条 本办法自2024年7月1日起施行。《南沙区洁净车间补贴办法》同时废止。\n"
+    ).encode(),
+    filename="biomed-2024.md",
+)
+
+
+@pytest.fixture
+def app_client(fresh_components: Components) -> Iterator[TestClient]:
+    """The app over the two texts only (the test withdraws one)."""
+    assert NEW.meta.extra["repeals"] == ["南沙区洁净车间补贴办法"]
+    fresh_components.indexer.ingest([NEW, OLD], origin="local", prune=False)
+    fresh_components.assistant.refresh()
+    app = create_app(components=fresh_components)
+    with TestClient(app) as client:
+        assert app.state.ready.wait(120), app.state.startup_error
+        yield client
+
+
+def _ask(client: TestClient, question: str) -> dict[str, Any]:
+    response = client.post("/api/v1/chat", json={"question": question})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert not body["refused"], body
+    return dict(body)
+
+
+def test_answers_quote_the_repealing_text_and_the_repealed_page_names_it(
+    app_client: TestClient, fresh_components: Components
+) -> None:
+    body = _ask(app_client, "洁净车间补贴的比例是多少？")
+    cited = [c["document_id"] for c in body["citations"]]
+    assert cited[:1] == [NEW.id] and OLD.id not in cited, body
+
+    old_page = app_client.get(f"/documents/{OLD.id}").text
+    assert "repeal this one" in old_page or "宣布废止本文件" in old_page
+    assert f'href="/documents/{NEW.id}"' in old_page and "status-superseded" in old_page
+    new_page = app_client.get(f"/documents/{NEW.id}").text
+    assert "status-in_force" in new_page and "宣布废止本文件" not in new_page
+    superseded = app_client.get("/documents", params={"status": "superseded"}).text
+    assert f'href="/documents/{OLD.id}"' in superseded
+
+    # Withdrawing the repealing text makes the repealed one current again, at once.
+    knowledge = app_client.app.state.knowledge
+    assert knowledge.withdraw(document_id=NEW.id, changed_by="孙工")
+    fresh_components.assistant.refresh()
+    assert fresh_components.assistant.index().documents[OLD.id].status == "in_force"
+    old_page = app_client.get(f"/documents/{OLD.id}").text
+    assert "status-in_force" in old_page and "宣布废止本文件" not in old_page
+
+
+def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
+    app_client: TestClient,
+) -> None:
+    body = _ask(app_client, "南沙区洁净车间补贴办法第二条")
+    assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
+    assert "已被《南沙区生物医药产业扶持办法》废止" in body["answer"], body["answer"]
