@@ -8,6 +8,7 @@ from knowledge.documents import DocumentMeta
 from knowledge.editions import edition_date, text_key
 from knowledge.repeals import REPEALED_BY
 from knowledge.text import Language
+from retrieval.framing import english_title
 from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
@@ -61,12 +62,14 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
     if replacement is not None and replacement in index.documents:
         newer = index.documents[replacement]
         title = newer.title.strip("《》")
+        # A Chinese text in an English answer by its English name where the glossary has one.
+        named = english_title(newer) if newer.language == "zh" else f"“{title}”"
         year = (edition_date(newer) or "")[:4]
         if meta.extra.get(REPEALED_BY) == replacement:  # its closing articles repeal this one
-            return f"repealed by “{title}”" if language == "en" else f"已被《{title}》废止"
+            return f"repealed by {named}" if language == "en" else f"已被《{title}》废止"
         if year and text_key(newer) == text_key(meta):  # a newer edition of the same text
             if language == "en":
-                return f"superseded by the {year} edition of “{title}”"
+                return f"superseded by the {year} edition of {named.removeprefix('the ')}"
             return f"已被{year}年版《{title}》取代"
-        return f"superseded by “{title}”" if language == "en" else f"已被《{title}》取代"
+        return f"superseded by {named}" if language == "en" else f"已被《{title}》取代"
     return label

@@ -26,11 +26,11 @@ def book_title(meta: DocumentMeta) -> str:
     return meta.title if meta.title.startswith("《") else f"《{meta.title}》"
 
 
-def _english_title(meta: DocumentMeta) -> str:
+def english_title(meta: DocumentMeta) -> str:
     """A Chinese text named in English: "the Advertising Law of …" when the glossary has its
     English name, else its Chinese title in book-title marks."""
     name = english_name(meta.title)
-    return f"the {name}" if name else f"《{meta.title}》"
+    return f"the {name}" if name else book_title(meta)
 
 
 def frame_quote(
@@ -48,7 +48,7 @@ def frame_quote(
     if meta.language == "en":
         return f"{quote} {marker}"
     # An English question answered from a Chinese text: say so, in English, around the quote.
-    where = _english_title(meta)
+    where = english_title(meta)
     if citation.locator and citation.article:
         refs = article_refs(citation.article)
         key = refs[0].key if refs else citation.article
@@ -67,7 +67,7 @@ def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
         if not held:
             return f"（本库收录的{title}未注明版本年份，无法确认是否为{year}年版。）"
         return f"（本库没有{year}年版的{title}，以下引自其{held}年版。）"
-    where = _english_title(meta)
+    where = english_title(meta)
     if not held:
         return (
             f"(The library's copy of {where} gives no edition year: it may not be the {year} one.) "

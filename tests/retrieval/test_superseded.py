@@ -41,6 +41,36 @@ def test_a_superseded_document_names_its_replacement_in_both_languages() -> None
     assert status_label(index, "new-en", "en") is None
 
 
+def test_a_repealed_text_is_said_repealed_and_a_chinese_text_named_in_english() -> None:
+    index = _index(
+        **{
+            "cjv-rules": {
+                "title": "中华人民共和国中外合作经营企业法实施细则",
+                "language": "zh",
+                "status": "superseded",
+                "superseded_by": "fie-rules",
+                "repealed_by": "fie-rules",
+            },
+            "fie-rules": {"title": "中华人民共和国外商投资法实施条例", "language": "zh"},
+            "old-zh": {
+                "title": "旧办法",
+                "language": "zh",
+                "status": "superseded",
+                "superseded_by": "new-zh",
+            },
+            "new-zh": {"title": "《细胞库登记办法》", "language": "zh"},
+        }
+    )
+
+    assert status_label(index, "cjv-rules", "zh") == "已被《中华人民共和国外商投资法实施条例》废止"
+    assert status_label(index, "cjv-rules", "en") == (
+        "repealed by the Regulation for the Implementation of the Foreign Investment Law of the"
+        " People's Republic of China"
+    )
+    # Without an English name in the glossary, the Chinese title in book-title marks.
+    assert status_label(index, "old-zh", "en") == "superseded by 《细胞库登记办法》"
+
+
 def test_without_a_known_replacement_the_label_just_says_superseded() -> None:
     index = _index(
         **{

@@ -85,3 +85,6 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
     body = _ask(app_client, "南沙区洁净车间补贴办法第二条")
     assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
     assert "已被《南沙区生物医药产业扶持办法》废止" in body["answer"], body["answer"]
+    body = _ask(app_client, "What does Article 2 of the 南沙区洁净车间补贴办法 say?")
+    assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
+    assert "(repealed by 《南沙区生物医药产业扶持办法》)" in body["answer"], body["answer"]
