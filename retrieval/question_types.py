@@ -214,8 +214,19 @@ def asked_types(question: str) -> set[str]:
     return asked | {"fee"} if asks_fee(question) else asked
 
 
+# A text's own commencement ("本法自2008年1月1日起施行。…同时废止"): its numbers are the text's
+# dates, which answer when it applies and nothing else (no rate, amount or time limit).
+_COMMENCEMENT = re.compile(
+    r"^本[\u4e00-\u9fff]{1,8}自[^。；]{0,30}?起(?:施行|实施|生效)"
+    r"|^This [\w ]{2,40}? (?:shall )?(?:come|enter|take) into (?:force|effect)",
+    re.IGNORECASE,
+)
+
+
 def answer_type_match(asked: set[str], sentence: str) -> float:
     """1.0 when the sentence holds a fact of a kind the question asks for."""
+    if "date" not in asked and _COMMENCEMENT.match(sentence.strip()):
+        return 0.0
     if "fee" in asked and states_fee(sentence):
         return 1.0
     return 1.0 if any(_HOLDS[kind].search(sentence) for kind in asked - {"fee"}) else 0.0

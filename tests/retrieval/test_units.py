@@ -231,6 +231,20 @@ def test_a_stated_fee_answers_only_when_it_is_for_what_the_question_asks_about()
             "The release testing form should state the sample type and quantity.",
             "No turnaround has been published for release testing.",
         ),
+        # A text's own commencement holds its dates, not a rate: "1991年…通过的《…》同时废止".
+        (
+            "Under the Enterprise Income Tax Law, what rate applies to royalties?",
+            "amount",
+            "非居民企业取得本法第三条第三款规定的所得，适用税率为20%。",
+            "本法自2008年1月1日起施行。1991年4月9日第七届全国人民代表大会第四次会议通过的"
+            "《中华人民共和国外商投资企业和外国企业所得税法》同时废止。",
+        ),
+        (
+            "企业所得税的税率是多少？",
+            "amount",
+            "企业所得税的税率为25%。",
+            "This Law shall come into force on 1 January 2008; 2 earlier laws are repealed.",
+        ),
     ],
 )
 def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
@@ -241,3 +255,8 @@ def test_a_unit_holding_the_kind_of_fact_asked_for_matches(
     assert answer_type_match(asked, holds) == 1.0
     assert answer_type_match({kind}, lacks) == 0.0
     assert answer_type_match(asked, lacks) == 0.0, "nothing else the question asks matches it"
+
+
+def test_a_texts_commencement_answers_when_it_applies() -> None:
+    asked = asked_types("企业所得税法什么时候开始施行？")
+    assert answer_type_match(asked, "本法自2008年1月1日起施行。") == 1.0
