@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -259,7 +260,11 @@ class Assistant:
                 reason="no_match",
             )
         text, citations = self.composer.compose(
-            index=index, question=read.keyword_query, vector=vector, hits=hits, language=language
+            index=index,
+            question=_without_names(read.keyword_query, refs.names, refs.documents, index),
+            vector=vector,
+            hits=hits,
+            language=language,
         )
         t3 = time.perf_counter()
         if asks_fee(read.simplified) and not any(
@@ -498,3 +503,20 @@ def _interleaved(first: list[Hit], second: list[Hit]) -> list[Hit]:
         Hit(h.passage_id, scores[min(i, len(scores) - 1)] - 0.001 * i, h.similarity)
         for i, h in enumerate(order)
     ]
+
+
+def _without_names(
+    query: str, names: tuple[str, ...], documents: tuple[str, ...], index: KnowledgeIndex
+) -> str:
+    """The question without the names of the documents it names: every unit of a named text
+    is about it, so its name says nothing about which unit answers (its first article repeats
+    the name: "根据《中华人民共和国中外合作经营企业法》，制定本实施细则")."""
+    forms = set(names)
+    for doc_id in documents:
+        title = index.documents[doc_id].title.strip("《》")
+        forms |= {title, title.removeprefix("中华人民共和国")}
+    for form in sorted(forms, key=len, reverse=True):
+        # A document number (财税〔2014〕26号) stays: units that carry it are the ones cited.
+        if len(form) >= 2 and not re.search(r"\d", form):
+            query = query.replace(form, " ")
+    return query

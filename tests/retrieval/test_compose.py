@@ -103,3 +103,30 @@ def test_a_short_section_the_question_asks_for_by_its_heading_is_quoted_whole(
     # A question no heading names is answered from its best units, as before.
     other = assistant.answer("细胞库检定包括支原体检查吗？")
     assert "拟检项目" not in other.answer
+
+
+RULES = """# 南沙区细胞治疗合作企业促进办法实施细则
+
+第一条 根据《南沙区细胞治疗合作企业促进办法》，制定本实施细则。
+
+第二条 合作企业应当在合作企业合同中约定合作各方的出资方式。
+
+第三条 合作企业的经营期限由合作各方协商，并在合作企业合同中订明。
+
+第四条 合作企业应当建立健全财务会计制度。
+
+第五条 合作企业的清算依照合作企业合同的约定办理。
+"""
+
+
+def test_the_name_of_the_text_a_question_names_does_not_pick_its_quote(
+    fresh_components: Components,
+) -> None:
+    """Every unit of a named text is about it: its first article, which repeats the name, does
+    not lead an answer on one of its topics."""
+    assistant = _assistant_over(fresh_components, RULES, "coop-rules.md")
+    answer = assistant.answer(
+        "南沙区细胞治疗合作企业促进办法实施细则对合作企业的期限是怎么规定的？"
+    )
+    assert not answer.refused
+    assert answer.citations[0].article == "第三条", answer.answer
