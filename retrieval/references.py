@@ -55,8 +55,10 @@ _TITLE_WORDS = re.compile(
 _LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定|质量管理规范)$")
 # What follows a law's name in the title of another text made under it (专利法实施细则).
 _ANOTHER_TEXT = re.compile(
-    r"\s*(?:实施|条例|办法|细则|规定|规则|若干|解释|of\b|implementing)", re.I
+    r"\s*》?\s*(?:实施|条例|办法|细则|规定|规则|若干|解释|of\b|implementing)", re.I
 )
+# What may stand before a name inside a title that holds it: nothing, the country, a mark.
+_OPENS_NAME = re.compile(r"(?:^|^中华人民共和国|[《“\"「（(\s])$")
 # A year the question writes (2018年的国境卫生检疫法, the 2018 Law), not a document number's
 # (国发〔2022〕13号, Caishui [2022] No. 40): it picks that edition of a text the library holds
 # in several.
@@ -357,7 +359,10 @@ class DocumentNames:
         holding = [
             doc_id
             for doc_id, title in titles.items()
-            if key in title and not _ANOTHER_TEXT.match(title[title.index(key) + len(key) :])
+            if key in title
+            and not _ANOTHER_TEXT.match(title[title.index(key) + len(key) :])
+            # The name opens the title or a title inside it: 劳动合同法 does not hold 合同法.
+            and (english or _OPENS_NAME.search(title[: title.index(key)]))
         ]
         if not holding:
             return None

@@ -79,6 +79,24 @@ def test_a_named_regulation_the_library_does_not_hold_is_reported_missing() -> N
     assert refs.documents == () and refs.missing == ("专利法",)
 
 
+def test_a_title_ending_in_a_name_or_made_under_it_does_not_hold_it() -> None:
+    documents = {
+        "labour": _meta("labour", "中华人民共和国劳动合同法"),
+        "army": _meta("army", "中国人民解放军实施《中华人民共和国药品管理法》办法"),
+        "army-short": _meta("army-short", "中国人民解放军实施《药品管理法》办法"),
+        "guide": _meta("guide", "《广告法》要点解读"),
+    }
+    names = DocumentNames(
+        documents,
+        known_titles=["中华人民共和国合同法", "中华人民共和国药品管理法", "中华人民共和国广告法"],
+    )
+    assert names.find("《中华人民共和国合同法》第五十二条规定了什么？").missing == ("合同法",)
+    assert names.find("合同法还有效吗？").missing == ("合同法",)
+    assert names.find("药品管理法对药品上市许可持有人有什么要求？").missing == ("药品管理法",)
+    # A text titled after the law it explains still answers for it.
+    assert names.find("广告法对药品广告有什么规定？").documents == ("guide",)
+
+
 @pytest.mark.parametrize(
     ("question", "edition"),
     [
