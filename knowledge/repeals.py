@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from knowledge.documents import DocumentMeta
 from knowledge.editions import edition_date, title_key
@@ -77,34 +77,61 @@ def repealed(documents: Mapping[str, DocumentMeta], today: dt.date | None = None
     law is amended again), have taken effect by `today`, and be newer than what it repeals.
     A translation of a repealed text is repealed with it.
     """
-    today_text = (today or dt.date.today()).isoformat()
-    by_title: dict[tuple[str, str | None], list[str]] = {}
+    held = _by_title(documents)
+    out: dict[str, str] = {}
+    for doc_id, since, key, _ in _repeals_in_effect(documents, today):
+        for old in held.get((key, documents[doc_id].jurisdiction), ()):
+            older = edition_date(documents[old])
+            if older is not None and since is not None and older >= since:
+                continue
+            if documents[old].status == "in_force":
+                out.setdefault(old, doc_id)
+    for doc_id, meta in documents.items():
+        if meta.translation_of in out and meta.status == "in_force":
+            out.setdefault(doc_id, out[meta.translation_of])
+    return out
+
+
+def unheld(
+    documents: Mapping[str, DocumentMeta], today: dt.date | None = None
+) -> dict[str, tuple[str, str]]:
+    """Texts the library does not hold that a held text repeals: the title as all its
+    editions write it (title_key) → (the title as the repeal writes it, the repealing id)."""
+    held = {key for key, _ in _by_title(documents)}
+    out: dict[str, tuple[str, str]] = {}
+    for doc_id, _, key, title in _repeals_in_effect(documents, today):
+        if key not in held:
+            out.setdefault(key, (title, doc_id))
+    return out
+
+
+def _by_title(documents: Mapping[str, DocumentMeta]) -> dict[tuple[str, str | None], list[str]]:
+    """The Chinese documents by (title as all its editions write it, jurisdiction)."""
+    out: dict[tuple[str, str | None], list[str]] = {}
     for doc_id, meta in documents.items():
         if meta.language == "zh":
-            by_title.setdefault((title_key(meta.title), meta.jurisdiction), []).append(doc_id)
-    out: dict[str, str] = {}
+            out.setdefault((title_key(meta.title), meta.jurisdiction), []).append(doc_id)
+    return out
+
+
+def _repeals_in_effect(
+    documents: Mapping[str, DocumentMeta], today: dt.date | None
+) -> Iterator[tuple[str, str | None, str, str]]:
+    """(repealing id, the date it took effect, title_key, title as written) for every other
+    text a text in force or superseded repeals, once that text has taken effect."""
+    today_text = (today or dt.date.today()).isoformat()
     for doc_id, meta in documents.items():
         titles = meta.extra.get(REPEALS)
-        if not titles or meta.status not in ("in_force", "superseded"):
+        if not isinstance(titles, list) or meta.status not in ("in_force", "superseded"):
             continue
         since = meta.effective or edition_date(meta)
         if since is not None and since > today_text:
             continue
         own = title_key(meta.title)
-        for title in titles if isinstance(titles, list) else ():
+        for title in titles:
             key = title_key(str(title))
-            if key == own:  # an older edition of its own text: editions say that
-                continue
-            for old in by_title.get((key, meta.jurisdiction), ()):
-                older = edition_date(documents[old])
-                if older is not None and since is not None and older >= since:
-                    continue
-                if documents[old].status == "in_force":
-                    out.setdefault(old, doc_id)
-    for doc_id, meta in documents.items():
-        if meta.translation_of in out and meta.status == "in_force":
-            out.setdefault(doc_id, out[meta.translation_of])
-    return out
+            if key != own:  # an older edition of its own text: editions say that
+                yield doc_id, since, key, str(title)
 
 
 def with_repeals(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
+from knowledge.editions import title_key
 from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
@@ -26,11 +27,12 @@ from retrieval.cited_answer import Answer, Citation
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.embeddings import EmbeddingModel
-from retrieval.framing import book_title, edition_note
+from retrieval.framing import book_title, edition_note, english_title
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
 from retrieval.question_types import asks_fee, fee_for, states_fee
+from retrieval.quotes import Quote
 from retrieval.scope import is_instruction_attempt, refusal
 from retrieval.search import Hit, Method, Searcher
 
@@ -175,7 +177,7 @@ class Assistant:
         refs = read.refs
         if refs.missing and not refs.documents:
             # Named and not held: say so rather than answer from texts that merely mention it.
-            return self._missing(read)
+            return self._missing(index, read)
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([read.query])[0]
         t1 = time.perf_counter()
@@ -303,17 +305,49 @@ class Assistant:
         found = index.passages(h.passage_id for h in hits)
         return {p.document_id for p in found.values()}
 
-    def _missing(self, read: ReadQuestion) -> Answer:
-        """A question about a regulation the library does not hold: say so, quote nothing."""
-        names = "、".join(f"《{n}》" for n in read.refs.missing)
-        if read.language == "zh":
-            text = f"中心的文档库中没有{names}，无法依据它作答。" + refusal("no_match", "zh")
-        else:
-            text = (
-                f"The center's library does not hold {names}, so I cannot answer from it. "
-                + refusal("no_match", "en")
+    def _missing(self, index: KnowledgeIndex, read: ReadQuestion) -> Answer:
+        """A question about a regulation the library does not hold: say so, quote nothing;
+        unless a text the library holds repealed it, which is then the answer, quoted."""
+        leads: list[str] = []
+        quotes: list[Quote] = []
+        unheld: list[str] = []
+        for name in read.refs.missing:
+            repeal = index.repealed_elsewhere.get(title_key(name))
+            quote = repeal and self.composer.repeal_quote(
+                index=index, document_id=repeal[1], title=repeal[0]
             )
-        return Answer(text, True, read.language, reason="missing_regulation")
+            if not repeal or not quote:
+                unheld.append(f"《{name}》")
+                continue
+            repealing = index.documents[repeal[1]]
+            if read.language == "zh":
+                leads.append(
+                    f"《{repeal[0]}》已被{book_title(repealing)}废止，文档库未收录其原文。"
+                )
+            else:
+                leads.append(
+                    f"《{repeal[0]}》 was repealed by {english_title(repealing)}; the library "
+                    "does not hold its text."
+                )
+            quotes.append(quote)
+        names = "、".join(unheld)
+        if not quotes:
+            if read.language == "zh":
+                text = f"中心的文档库中没有{names}，无法依据它作答。" + refusal("no_match", "zh")
+            else:
+                text = (
+                    f"The center's library does not hold {names}, so I cannot answer from it. "
+                    + refusal("no_match", "en")
+                )
+            return Answer(text, True, read.language, reason="missing_regulation")
+        text, citations = self.composer.render(index, quotes, read.language)
+        if unheld:
+            leads.append(
+                f"中心的文档库中没有{names}。"
+                if read.language == "zh"
+                else f"The center's library does not hold {names}."
+            )
+        return Answer("\n".join([*leads, text]), False, read.language, citations)
 
     def _article(
         self,

@@ -218,6 +218,17 @@ class ExtractiveComposer:
         )
         return self.render(index, self._choose(scored, language), language)
 
+    def repeal_quote(self, *, index: KnowledgeIndex, document_id: str, title: str) -> Quote | None:
+        """The clause of a text that repeals `title` (in its closing articles): the whole
+        article when it is short, else the sentence that names the title."""
+        for passage in reversed(index.document_passages(document_id)):
+            for i, unit in enumerate(passage.units):
+                if title in unit.text and "废止" in unit.text:
+                    whole = is_whole_article(passage, self.rules.short_article)
+                    units = list(range(len(passage.units))) if whole else [i]
+                    return Quote(passage, units, 1.0, whole=whole)
+        return None
+
     def _score(
         self,
         question: str,

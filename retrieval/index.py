@@ -26,7 +26,7 @@ from knowledge.chunking import Chunk
 from knowledge.documents import DocumentMeta
 from knowledge.editions import with_editions
 from knowledge.glossary import get_glossary
-from knowledge.repeals import with_repeals
+from knowledge.repeals import unheld, with_repeals
 from knowledge.tables import ChunkRow
 from retrieval.keyword import KeywordIndex, identifiers, tokenize
 from retrieval.places import elsewhere
@@ -134,11 +134,14 @@ def passage_spans(title: str, chunk: Chunk) -> PassageSpans:
     )
 
 
-def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
+def document_names(
+    documents: dict[str, DocumentMeta], *, repealed: Iterable[str] = ()
+) -> DocumentNames:
     """The names of the library's documents, with the glossary's English names and short forms.
 
     A glossary document whose forms name a library document lends it all its forms (人遗条例);
-    the others are regulations the library does not hold: named, they are reported missing.
+    the others, and the `repealed` texts held texts repeal, are regulations the library does
+    not hold: named, they are reported missing.
     """
     glossary = get_glossary()
     by_title: dict[str, list[str]] = {}
@@ -158,6 +161,7 @@ def document_names(documents: dict[str, DocumentMeta]) -> DocumentNames:
         else:
             known.extend(entry.zh)
             english.setdefault(entry.preferred_zh, entry.en)
+    known.extend(repealed)
     return DocumentNames(documents, english_names=english, known_titles=known, aliases=aliases)
 
 
@@ -189,7 +193,11 @@ class KnowledgeIndex:
         self.model_id = model_id
         self._article_counts = article_counts or {}
         self.keyword = KeywordIndex(sessions)
-        self.names = document_names(documents)
+        # Texts the library does not hold that a held text repeals: named, that is the answer.
+        self.repealed_elsewhere = unheld(documents)
+        self.names = document_names(
+            documents, repealed=[title for title, _ in self.repealed_elsewhere.values()]
+        )
         self.elsewhere = elsewhere(documents)  # local rules of places outside the region
         self._cache: OrderedDict[str, Passage] = OrderedDict()
         self._lock = threading.Lock()

@@ -9,7 +9,14 @@ import pytest
 
 from knowledge.documents import DocumentMeta
 from knowledge.loaders import load_bytes
-from knowledge.repeals import REPEALED_BY, REPEALS, repealed, repealed_titles, with_repeals
+from knowledge.repeals import (
+    REPEALED_BY,
+    REPEALS,
+    repealed,
+    repealed_titles,
+    unheld,
+    with_repeals,
+)
 
 CLOSE = "第四十九条 本条例自2020年1月1日起施行。"
 
@@ -157,3 +164,13 @@ def test_metadata_from_a_real_text_keeps_what_it_repeals() -> None:
     )
     document = load_bytes(text.encode(), filename="rules.md")
     assert document.meta.extra[REPEALS] == ["某某办法"]
+
+
+def test_what_a_held_text_repeals_and_the_library_lacks_is_known_by_the_repealing_text() -> None:
+    assert unheld(_library(FIE), TODAY) == {
+        "中外合作经营企业法实施细则": ("中华人民共和国中外合作经营企业法实施细则", FIE.id),
+        "外资企业法实施细则": ("中华人民共和国外资企业法实施细则", FIE.id),
+    }
+    held = _library(FIE, _meta("cjv-rules", "中华人民共和国中外合作经营企业法实施细则", "2017"))
+    assert list(unheld(held, TODAY)) == ["外资企业法实施细则"]
+    assert unheld(_library(FIE), dt.date(2019, 12, 31)) == {}  # not in effect yet

@@ -88,3 +88,29 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
     body = _ask(app_client, "What does Article 2 of the 南沙区洁净车间补贴办法 say?")
     assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
     assert "(repealed by 《南沙区生物医药产业扶持办法》)" in body["answer"], body["answer"]
+
+
+def test_a_text_the_library_does_not_hold_but_a_held_one_repealed_is_answered_with_the_repeal(
+    fresh_components: Components,
+) -> None:
+    fresh_components.indexer.ingest([NEW], origin="local", prune=False)
+    fresh_components.assistant.refresh()
+    assistant = fresh_components.assistant
+    assert set(assistant.index().repealed_elsewhere) == {"南沙区洁净车间补贴办法"}
+
+    answer = assistant.answer("南沙区洁净车间补贴办法还有效吗？")
+    assert not answer.refused, answer.answer
+    assert answer.answer.startswith(
+        "《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止，文档库未收录其原文。"
+    )
+    assert [(c.document_id, c.article) for c in answer.citations] == [(NEW.id, "第三条")]
+    assert "《南沙区洁净车间补贴办法》同时废止" in answer.citations[0].quote
+
+    answer = assistant.answer("What does Article 2 of the 《南沙区洁净车间补贴办法》 say?")
+    assert not answer.refused and answer.answer.startswith(
+        "《南沙区洁净车间补贴办法》 was repealed by 《南沙区生物医药产业扶持办法》;"
+    ), answer.answer
+
+    # A text nobody repealed is still reported missing, with nothing quoted.
+    answer = assistant.answer("《南沙区细胞治疗产业扶持办法》第二条规定了什么？")
+    assert answer.refused and answer.reason == "missing_regulation" and not answer.citations
