@@ -30,6 +30,7 @@ class HistoryEvent(BaseModel):
 # Optional keys beyond the registry's columns. They stay extra keys (checked below): the
 # registry stores extras as JSON, and a document without them dumps and hashes as before.
 ALIASES, HISTORY, ADOPTED, AMENDED = "aliases", "history", "adopted", "amended"
+REPEALS = "repeals"  # the titles of the texts this one repeals (knowledge/repeals.py)
 
 
 class DocumentMeta(BaseModel):
@@ -95,6 +96,18 @@ class DocumentMeta(BaseModel):
             if not isinstance(names, list | tuple):
                 raise ValueError("aliases are a list of names")
             values[ALIASES] = [str(n).strip() for n in names if str(n).strip()]
+        if values.get(REPEALS) in (None, "", []):
+            values.pop(REPEALS, None)
+        else:
+            titles = values[REPEALS]
+            if isinstance(titles, str):  # typed into one form field, one title a line
+                titles = re.split(r"[\n；;、]", titles)
+            if not isinstance(titles, list | tuple):
+                raise ValueError("repeals is a list of titles")
+            titles = [str(t).strip().strip("《》").strip() for t in titles]
+            values[REPEALS] = list(dict.fromkeys(t for t in titles if t))
+            if not values[REPEALS]:
+                values.pop(REPEALS)
         if values.get(HISTORY) in (None, []):
             values.pop(HISTORY, None)
         else:

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from knowledge.documents import REPEALS
 from knowledge.history import (
     BRACKETS,
     DATE,
@@ -28,7 +29,7 @@ from knowledge.history import (
     parse_date,
     squash,
 )
-from knowledge.repeals import REPEALS, repealed_titles
+from knowledge.repeals import repealed_titles
 
 _ISSUING = ("修订", "修正", "公布", "通过", "批准")  # events that make a version of the text
 # Where the opening lines end and the body begins: a chapter, an article, a contents list.

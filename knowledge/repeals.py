@@ -22,11 +22,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 
-from knowledge.documents import DocumentMeta
+from knowledge.documents import REPEALS, DocumentMeta
 from knowledge.editions import edition_date, title_key
 from knowledge.tables import SUPERSEDED_BY
 
-REPEALS = "repeals"  # metadata: the titles a text repeals, as it writes them
 REPEALED_BY = "repealed_by"  # derived metadata: the id of the text that repeals this one
 
 CLOSING_CHARS = 3000  # where a text says what it repeals: its last articles

@@ -44,6 +44,7 @@ EDITABLE = (
     "jurisdiction",
     "source_url",
     "verified",
+    "repeals",
 )
 _MAGIC = (
     (b"%PDF-", "pdf"),

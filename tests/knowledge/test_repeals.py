@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
-from knowledge.documents import DocumentMeta
+from knowledge.documents import REPEALS, DocumentMeta
 from knowledge.loaders import load_bytes
 from knowledge.repeals import (
     REPEALED_BY,
-    REPEALS,
     repealed,
     repealed_titles,
     unheld,

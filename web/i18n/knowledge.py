@@ -41,6 +41,11 @@ KNOWLEDGE_MESSAGES: Messages = {
     "kb.field.status": {"zh": "状态", "en": "Status"},
     "kb.field.jurisdiction": {"zh": "适用地区", "en": "Jurisdiction"},
     "kb.field.source_url": {"zh": "原始来源网址", "en": "Source URL"},
+    "kb.field.repeals": {"zh": "本文件废止的文件", "en": "Texts this one repeals"},
+    "kb.field.repeals_hint": {
+        "zh": "每行一个标题。读自文件的附则（“《…》同时废止”）；文档库收录的被废止文件将视为已被本文件取代。清空即表示本文件不废止任何文件。",
+        "en": "One title a line. Read from the text's closing articles (“《…》同时废止”); a repealed text the library holds reads as superseded by this one. Leave it empty if this text repeals nothing.",
+    },
     "kb.field.translation_of": {
         "zh": "对应的中/英文版文档编号",
         "en": "Id of the zh/en counterpart",

@@ -61,6 +61,11 @@ class MetadataPatch(BaseModel):
     jurisdiction: Jurisdiction | None = None
     source_url: str | None = Field(default=None, max_length=1000)
     verified: bool | None = None
+    repeals: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(
+        default=None,
+        max_length=100,
+        description="titles of the texts this one repeals whole (read from its closing articles)",
+    )
     note: str | None = Field(default=None, max_length=1000, description="why, for the history")
 
 

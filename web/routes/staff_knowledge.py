@@ -115,7 +115,7 @@ def _upload_page(
 # What the file says about itself: derived from the file, so they replace the form's defaults.
 _FROM_FILE_ALWAYS = ("language", "category")
 # Typed by staff before choosing the file: kept; only empty ones are filled from the file.
-_FROM_FILE_IF_EMPTY = ("title", "issuer", "doc_number", "issued", "effective")
+_FROM_FILE_IF_EMPTY = ("title", "issuer", "doc_number", "issued", "effective", "repeals")
 
 
 @router.post("/new/prefill", response_class=HTMLResponse)
@@ -147,7 +147,8 @@ async def prefill_metadata(
     prefilled = []
     for key in (*_FROM_FILE_ALWAYS, *_FROM_FILE_IF_EMPTY):
         if key in found and (key in _FROM_FILE_ALWAYS or not (values.get(key) or "").strip()):
-            values[key] = str(found[key])
+            value = found[key]
+            values[key] = "\n".join(value) if isinstance(value, list) else str(value)
             prefilled.append(key)
     notice = translate("kb.prefill.done", language)
     if not is_htmx(request):

@@ -115,6 +115,17 @@ def test_supersede_patch_and_withdraw_through_the_api(parts: Components, staff: 
     patched = staff.patch("/api/v1/documents/rent-new-en", json={"doc_number": "南开〔2026〕3号"})
     assert patched.status_code == 200 and patched.json()["version"] == 2
     assert staff.patch("/api/v1/documents/rent-new-en", json={"issued": "soon"}).status_code == 422
+    # What a text repeals is metadata staff may set and clear (knowledge/repeals.py).
+    repeals = staff.patch("/api/v1/documents/rent-new-en", json={"repeals": ["《旧租金办法》"]})
+    assert repeals.status_code == 200 and repeals.json()["version"] == 3
+    with parts.sessions() as session:
+        row = registry.get(session=session, document_id="rent-new-en")
+        assert row is not None and row.meta.extra["repeals"] == ["旧租金办法"]
+    assert staff.patch("/api/v1/documents/rent-new-en", json={"repeals": [""]}).status_code == 422
+    assert staff.patch("/api/v1/documents/rent-new-en", json={"repeals": []}).status_code == 200
+    with parts.sessions() as session:
+        row = registry.get(session=session, document_id="rent-new-en")
+        assert row is not None and "repeals" not in row.meta.extra
 
     withdrawn = staff.delete("/api/v1/documents/rent-old-en")
     assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn"] is True

@@ -294,3 +294,99 @@ def test_the_indexing_banner_follows_the_job_and_changes_when_it_is_done(
         "/staff/knowledge/cell-line-bank-en/status?lang=en", headers={"HX-Request": "true"}
     ).text
     assert 'id="index-banner"' in fragment and "Indexing is done" in fragment
+
+
+REPEALED_MD = """# 南沙区类器官平台补贴办法
+
+（2021年3月1日南沙区人民政府公布）
+
+第一条 为支持类器官平台建设，制定本办法。
+
+第二条 类器官平台补贴按设备投资额的百分之十给予。
+
+第三条 本办法自2021年3月1日起施行。
+"""
+REPEALING_MD = """# 南沙区类器官产业扶持办法
+
+（2024年6月1日南沙区人民政府公布）
+
+第一条 为支持类器官产业发展，制定本办法。
+
+第二条 类器官平台补贴按设备投资额的百分之二十给予。
+
+第三条 本办法自2024年7月1日起施行。《南沙区类器官平台补贴办法》同时废止。
+"""
+
+
+# What the metadata form of the 2024 text sends besides the titles it repeals.
+FORM_2024 = {
+    "title": "南沙区类器官产业扶持办法",
+    "language": "zh",
+    "category": "regulation",
+    "status": "in_force",
+    "jurisdiction": "nansha",
+    "issuer": "南沙区人民政府",
+    "issued": "2024-06-01",
+    "effective": "2024-07-01",
+}
+
+
+def _until(check: Any, seconds: float = 30) -> None:
+    """Wait for the app to answer from the newest index (it reloads within a second)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the index never caught up"
+        time.sleep(0.2)
+
+
+def test_staff_see_and_correct_what_a_text_repeals(staff: TestClient) -> None:
+    for doc_id, text in (("organoid-2021", REPEALED_MD), ("organoid-2024", REPEALING_MD)):
+        title = text.splitlines()[0].removeprefix("# ")
+        response = upload(
+            staff,
+            doc_id,
+            text.encode(),
+            f"{doc_id}.md",
+            language="zh",
+            title=title,
+            category="regulation",
+        )
+        assert response.status_code == 202, response.text
+        wait_for(staff, doc_id, "ready")
+    repealed_notice = "宣布废止本文件"
+    _until(lambda: repealed_notice in staff.get("/documents/organoid-2021?lang=zh").text)
+
+    page = staff.get("/staff/knowledge/organoid-2024?lang=zh").text
+    assert re.search(
+        r'<textarea id="f-repeals" name="repeals"[^>]*>南沙区类器官平台补贴办法</textarea>', page
+    )
+    # Staff clear it: the text repeals nothing, and the older one is in force again.
+    edited = staff.post(
+        "/staff/knowledge/organoid-2024/metadata",
+        data={
+            **FORM_2024,
+            "repeals": "",
+            "csrf_token": csrf_token(page),
+        },
+        follow_redirects=False,
+    )
+    assert edited.status_code == 303, edited.text
+    wait_for(staff, "organoid-2024", "ready")
+    _until(lambda: repealed_notice not in staff.get("/documents/organoid-2021?lang=zh").text)
+    page = staff.get("/staff/knowledge/organoid-2024?lang=zh").text
+    assert re.search(r'<textarea id="f-repeals" name="repeals"[^>]*></textarea>', page)
+    # Typed back, one title a line (marks and blank lines are tidied away).
+    typed = staff.post(
+        "/staff/knowledge/organoid-2024/metadata",
+        data={
+            **FORM_2024,
+            "repeals": "《南沙区类器官平台补贴办法》\n\n",
+            "csrf_token": csrf_token(page),
+        },
+        follow_redirects=False,
+    )
+    assert typed.status_code == 303, typed.text
+    wait_for(staff, "organoid-2024", "ready")
+    _until(lambda: repealed_notice in staff.get("/documents/organoid-2021?lang=zh").text)

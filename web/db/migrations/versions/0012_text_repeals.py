@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from knowledge.repeals import CLOSING_CHARS, REPEALS, repealed_titles
+from knowledge.documents import REPEALS
+from knowledge.repeals import CLOSING_CHARS, repealed_titles
 
 # revision identifiers, used by Alembic.
 revision: str = "0012"
