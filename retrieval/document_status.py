@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from knowledge.documents import DocumentMeta
-from knowledge.editions import edition_date, text_key
+from knowledge.documents import REPEALS, DocumentMeta
+from knowledge.editions import edition_date, text_key, title_key
 from knowledge.repeals import REPEALED_BY
 from knowledge.text import Language
 from retrieval.framing import english_title
@@ -52,6 +52,21 @@ def repealed_by(index: KnowledgeIndex, document_id: str) -> str | None:
     meta = index.documents.get(document_id)
     value = meta.extra.get(REPEALED_BY) if meta is not None else None
     return str(value) if value else None
+
+
+def repeals_of(index: KnowledgeIndex, document_id: str) -> list[tuple[str, str | None]]:
+    """The texts a document repeals: each title with the id of the held text it names (the
+    one this document now supersedes), or None when the library does not hold it."""
+    meta = index.documents.get(document_id)
+    titles = meta.extra.get(REPEALS) if meta is not None else None
+    if not isinstance(titles, list):
+        return []
+    held = {
+        title_key(other.title): other_id
+        for other_id, other in index.documents.items()
+        if other.extra.get(REPEALED_BY) == document_id and other.language == "zh"
+    }
+    return [(str(t), held.get(title_key(str(t)))) for t in titles]
 
 
 def status_label(index: KnowledgeIndex, document_id: str, language: Language) -> str | None:

@@ -67,6 +67,8 @@ def test_answers_quote_the_repealing_text_and_the_repealed_page_names_it(
     assert f'href="/documents/{NEW.id}"' in old_page and "status-superseded" in old_page
     new_page = app_client.get(f"/documents/{NEW.id}").text
     assert "status-in_force" in new_page and "宣布废止本文件" not in new_page
+    # The repealing text's page lists what it repeals, with a link to the text the library holds.
+    assert f'<a href="/documents/{OLD.id}">《南沙区洁净车间补贴办法》</a>' in new_page
     superseded = app_client.get("/documents", params={"status": "superseded"}).text
     assert f'href="/documents/{OLD.id}"' in superseded
 
@@ -114,3 +116,16 @@ def test_a_text_the_library_does_not_hold_but_a_held_one_repealed_is_answered_wi
     # A text nobody repealed is still reported missing, with nothing quoted.
     answer = assistant.answer("《南沙区细胞治疗产业扶持办法》第二条规定了什么？")
     assert answer.refused and answer.reason == "missing_regulation" and not answer.citations
+
+
+def test_a_repeal_the_library_holds_no_text_for_is_listed_as_not_held(
+    fresh_components: Components,
+) -> None:
+    fresh_components.indexer.ingest([NEW], origin="local", prune=False)
+    fresh_components.assistant.refresh()
+    app = create_app(components=fresh_components)
+    with TestClient(app) as client:
+        assert app.state.ready.wait(120), app.state.startup_error
+        page = client.get(f"/documents/{NEW.id}?lang=en").text
+    assert "<dt>Repeals</dt>" in page
+    assert '《南沙区洁净车间补贴办法》 <small class="hint">(not in the library)</small>' in page

@@ -92,6 +92,8 @@ KNOWLEDGE_MESSAGES: Messages = {
         "zh": "另一文本的附则宣布废止本文件，因此它已被取代，助手只在问及过去时引用它。废止它的文本：",
         "en": "Another text's closing articles repeal this one, so it is superseded and the assistant quotes it only when asked about the past. The repealing text:",
     },
+    "docs.repeals": {"zh": "本文件废止", "en": "Repeals"},
+    "docs.not_held": {"zh": "（文档库未收录）", "en": "(not in the library)"},
     "docs.superseded_notice": {
         "zh": "该文档已被取代，现行文档：",
         "en": "This document has been superseded; the current one is",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from knowledge import editions, registry
-from retrieval.document_status import repealed_by
+from retrieval.document_status import repealed_by, repeals_of
 from web.deps import ComponentsDep, DocumentDep, LanguageDep, OptionalUser
 from web.templating import render
 from web.views.documents import Span, parse_highlight, render_document
@@ -102,7 +102,9 @@ def view(
             else None
         )
         newer = editions.newer_edition(session=session, document=document)
-        repealing = repealed_by(components.assistant.index(), document.id)
+        index = components.assistant.index()
+        repealing = repealed_by(index, document.id)
+        repeals = repeals_of(index, document.id)
         repealer = registry.get(session=session, document_id=repealing) if repealing else None
     highlight = parse_highlight(hl, len(document.text))
     return render(
@@ -113,6 +115,7 @@ def view(
             "translation": translation,
             "newer": newer,
             "repealer": repealer,
+            "repeals": repeals,
             "body": None if withheld else render_document(document.text, spans, highlight),
             "highlight": None if withheld else highlight,
             "conversation": c,
