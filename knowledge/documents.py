@@ -100,8 +100,8 @@ class DocumentMeta(BaseModel):
             values.pop(REPEALS, None)
         else:
             titles = values[REPEALS]
-            if isinstance(titles, str):  # typed into one form field, one title a line
-                titles = re.split(r"[\n；;、]", titles)
+            if isinstance(titles, str):  # typed into one form field, one title a line (a
+                titles = titles.splitlines()  # title may hold 、: 最高人民法院、最高人民检察院…)
             if not isinstance(titles, list | tuple):
                 raise ValueError("repeals is a list of titles")
             titles = [str(t).strip().strip("《》").strip() for t in titles]

@@ -173,3 +173,10 @@ def test_what_a_held_text_repeals_and_the_library_lacks_is_known_by_the_repealin
     held = _library(FIE, _meta("cjv-rules", "中华人民共和国中外合作经营企业法实施细则", "2017"))
     assert list(unheld(held, TODAY)) == ["外资企业法实施细则"]
     assert unheld(_library(FIE), dt.date(2019, 12, 31)) == {}  # not in effect yet
+
+
+def test_titles_typed_one_a_line_are_tidied_and_keep_their_own_commas() -> None:
+    typed = "《某某办法》\n\n 最高人民法院、最高人民检察院关于办理某某案件的解释 \n某某办法\n"
+    meta = _meta("x", "某某条例", "2024", repeals=typed)
+    assert meta.extra[REPEALS] == ["某某办法", "最高人民法院、最高人民检察院关于办理某某案件的解释"]
+    assert REPEALS not in _meta("y", "某某条例", "2024", repeals=" \n ").extra
