@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
 from knowledge.editions import title_key
+from knowledge.glossary import english_name
 from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
@@ -325,9 +326,11 @@ class Assistant:
                     f"《{repeal[0]}》已被{book_title(repealing)}废止，文档库未收录其原文。"
                 )
             else:
+                english = english_name(repeal[0])
+                named = f"The {english} (《{repeal[0]}》)" if english else f"《{repeal[0]}》"
                 leads.append(
-                    f"《{repeal[0]}》 was repealed by {english_title(repealing)}; the library "
-                    "does not hold its text."
+                    f"{named} was repealed by {english_title(repealing)}; the library does not "
+                    "hold its text."
                 )
             quotes.append(quote)
         names = "、".join(unheld)

@@ -129,3 +129,30 @@ def test_a_repeal_the_library_holds_no_text_for_is_listed_as_not_held(
         page = client.get(f"/documents/{NEW.id}?lang=en").text
     assert "<dt>Repeals</dt>" in page
     assert '《南沙区洁净车间补贴办法》 <small class="hint">(not in the library)</small>' in page
+
+
+def test_an_english_question_names_a_repealed_law_by_its_english_name(
+    fresh_components: Components,
+) -> None:
+    """The glossary knows the laws the Foreign Investment Law repealed by their English names."""
+    text = (
+        "中华人民共和国外商投资法\n\n（2019年3月15日第十三届全国人民代表大会第二次会议通过）\n\n"
+        "第一条 为了进一步扩大对外开放，积极促进外商投资，制定本法。\n\n"
+        "第二条 在中华人民共和国境内的外商投资，适用本法。\n\n"
+        "第三条 本法自2020年1月1日起施行。《中华人民共和国中外合资经营企业法》、"
+        "《中华人民共和国外资企业法》、《中华人民共和国中外合作经营企业法》同时废止。\n"
+    )
+    fresh_components.indexer.ingest(
+        [load_bytes(text.encode(), filename="fil.md")], origin="local", prune=False
+    )
+    fresh_components.assistant.refresh()
+    answer = fresh_components.assistant.answer(
+        "Is the Wholly Foreign-Owned Enterprise Law still in force?"
+    )
+    assert not answer.refused, answer.answer
+    assert answer.answer.startswith(
+        "The Law of the People's Republic of China on Wholly Foreign-Owned Enterprises"
+        " (《中华人民共和国外资企业法》) was repealed by the Foreign Investment Law of the People's"
+        " Republic of China; the library does not hold its text."
+    ), answer.answer
+    assert [c.article for c in answer.citations] == ["第三条"]
