@@ -177,3 +177,19 @@ def test_a_good_practice_rule_the_library_lacks_is_missing_a_technical_norm_is_n
         "药物临床试验质量管理规范",
     )
     assert names.find("细胞培养技术规范对洁净区有什么要求？").missing == ()
+
+
+def test_an_english_title_is_matched_by_the_kind_of_joint_venture_it_names() -> None:
+    # A "cooperative joint venture" is 中外合作经营, not 合资: the held rules are found, not
+    # reported missing; an equity joint venture's rules, which the library lacks, are.
+    names = DocumentNames({"cjv": _meta("cjv", "中华人民共和国中外合作经营企业法实施细则")})
+    held = names.find(
+        "Are the Detailed Rules for the Implementation of the Sino-Foreign Cooperative Joint"
+        " Venture Enterprise Law still in force?"
+    )
+    assert held.documents == ("cjv",) and held.missing == ()
+    lacking = names.find(
+        "What do the Regulations for the Implementation of the Sino-Foreign Equity Joint Venture"
+        " Enterprise Law say about the board?"
+    )
+    assert lacking.documents == () and lacking.missing != ()
