@@ -39,6 +39,8 @@ from retrieval.search import Hit, Method, Searcher
 
 log = logging.getLogger(__name__)
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
 MAX_QUESTION_CHARS = 2000
 
 
@@ -318,7 +320,9 @@ class Assistant:
                 index=index, document_id=repeal[1], title=repeal[0]
             )
             if not repeal or not quote:
-                unheld.append(f"《{name}》")
+                # An English name as the question wrote it reads “…” in an English answer.
+                as_written = read.language == "en" and not _HAN.search(name)
+                unheld.append(f"“{name}”" if as_written else f"《{name}》")
                 continue
             repealing = index.documents[repeal[1]]
             if read.language == "zh":
@@ -333,7 +337,7 @@ class Assistant:
                     "hold its text."
                 )
             quotes.append(quote)
-        names = "、".join(unheld)
+        names = ("、" if read.language == "zh" else ", ").join(unheld)
         if not quotes:
             if read.language == "zh":
                 text = f"中心的文档库中没有{names}，无法依据它作答。" + refusal("no_match", "zh")

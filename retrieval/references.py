@@ -73,6 +73,21 @@ _YEAR_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EN_PRC = re.compile(r"\s+of the People'?s Republic of China$", re.IGNORECASE)
+# An English name of a law inside the name of the text that implements it: "the (Detailed) Rules
+# for the Implementation of the X Law", "the Implementing Regulations of the X Law", "the X Law
+# Implementing Rules". That text is not the law: it is 《X法实施细则》 (or 实施条例, 实施办法).
+_IMPLEMENTING_BEFORE = re.compile(
+    r"(?:(?:detailed\s+)?(?:rules|regulations?|measures|provisions)\s+(?:for|on)\s+(?:the\s+)?"
+    r"implementation\s+of|implement(?:ing|ation)\s+(?:rules|regulations?|measures)\s+(?:of|for|to))"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_IMPLEMENTING_AFTER = re.compile(
+    r"\s*(?:'s\s+)?implement(?:ing|ation)\s+(?:rules|regulations?|measures)\b", re.IGNORECASE
+)
+_IMPLEMENTING_TITLES = ("实施细则", "实施条例", "实施办法")
+# ... and in Chinese: 专利法实施细则, 《专利法》实施细则.
+_ZH_IMPLEMENTING = re.compile(r"\s*》?\s*(实施细则|实施条例|实施办法)")
 
 
 @dataclass(frozen=True)
@@ -220,15 +235,34 @@ class DocumentNames:
         self._en_sorted = sorted(self._en, key=len, reverse=True)
         # Only names that read as laws and regulations are reported missing: a standard or a
         # pharmacopoeia (中国药典) the library discusses is not "a regulation it does not hold".
-        self._known = {
-            t for t in (strip_title(t) for t in known_titles) if _LEGAL_TITLE.search(t)
-        } - set(self._zh)
+        # Longest first: 外资企业法实施细则 is named before 外资企业法 is looked for inside it.
+        self._known = sorted(
+            {t for t in (strip_title(t) for t in known_titles) if _LEGAL_TITLE.search(t)}
+            - set(self._zh),
+            key=len,
+            reverse=True,
+        )
+        self._known_set = set(self._known)
         self._known_en = {
             _EN_PRC.sub("", name).lower(): strip_title(zh)
             for zh, names in english_names.items()
             if strip_title(zh) not in self._zh and _LEGAL_TITLE.search(strip_title(zh))
             for name in names
         }
+        # Every English name of a law with its Chinese title (held or known), longest first: the
+        # name of a text that implements it is looked for around them.
+        self._en_laws = sorted(
+            {
+                *(
+                    (name, self._stripped[ids[0]])
+                    for name, ids in self._en.items()
+                    if ids[0] in self._stripped and documents[ids[0]].language == "zh"
+                ),
+                *self._known_en.items(),
+            },
+            key=lambda pair: len(pair[0]),
+            reverse=True,
+        )
 
     def find(self, question: str) -> References:
         """The documents and articles a question names."""
@@ -254,11 +288,28 @@ class DocumentNames:
             if text.startswith(name, start)
         )
         for _, start, name in occurrences:
-            if claim(start, start + len(name)):
-                found.append(self._newest(self._zh[name], years))
-                names.append(name)
-                spans.append((found[-1], start, start + len(name)))
+            end = start + len(name)
+            implementing = _ZH_IMPLEMENTING.match(text, end)
+            if implementing:  # 《专利法》实施细则 names the rules made under 专利法, held or not
+                name, end = name + implementing.group(1), implementing.end()
+            if not claim(start, end):
+                continue
+            if name not in self._zh:
+                missing.append(name)
+                continue
+            found.append(self._newest(self._zh[name], years))
+            names.append(name)
+            spans.append((found[-1], start, end))
         lowered = text.lower()
+        for start, end, title in self._implementing(text, lowered):
+            if not claim(start, end):
+                continue
+            if title in self._zh:
+                found.append(self._newest(self._zh[title], years))
+                names.append(text[start:end])
+                spans.append((found[-1], start, end))
+            else:  # a known title (a repealed text is answered with its repeal), or as written
+                missing.append(title or text[start:end])
         for name in self._en_sorted:
             hit = _english_pattern(name).search(lowered)
             if hit and claim(hit.start(), hit.end()):
@@ -274,21 +325,27 @@ class DocumentNames:
                 (found if doc_id else missing).append(doc_id or zh_title)
         for title in self._known:
             at = text.find(title)
+            while at >= 0 and _ZH_IMPLEMENTING.match(text, at + len(title)):
+                at = text.find(title, at + 1)  # 外资企业法 in 外资企业法实施细则 is another text
             if at >= 0 and claim(at, at + len(title)):
                 doc_id = self._containing(title)
                 (found if doc_id else missing).append(doc_id or title)
         for match in _BOOK_TITLE.finditer(text):
-            inner = match.group(1)
+            inner, end = match.group(1), match.end()
             if any(taken[match.start(1) : match.end(1)]):
                 continue
+            # 《专利法》实施细则 names the rules made under the law, not the law.
+            implementing = _ZH_IMPLEMENTING.match(text, end)
+            if implementing:
+                inner, end = strip_title(inner) + implementing.group(1), implementing.end()
             doc_id = self._abbreviation(inner) or self._containing(strip_title(inner), years=years)
             if doc_id:
                 found.append(doc_id)
                 names.append(inner)
-                spans.append((doc_id, match.start(), match.end()))
+                spans.append((doc_id, match.start(), end))
             else:
                 missing.append(strip_title(inner))
-            claim(match.start(), match.end())
+            claim(match.start(), end)
         for doc_id, span in self._abbreviations(text, taken):
             found.append(doc_id)
             names.append(span)
@@ -309,6 +366,27 @@ class DocumentNames:
             names=tuple(names),
             other_editions=self._other_editions(text, spans),
         )
+
+    def _implementing(self, text: str, lowered: str) -> list[tuple[int, int, str | None]]:
+        """Where an English question names the text implementing a law ("the Rules for the
+        Implementation of the Patent Law"): the span and that text's Chinese title when the
+        library holds it or knows it exists, else None (its Chinese title is not guessed)."""
+        out: list[tuple[int, int, str | None]] = []
+        if "implement" not in lowered:
+            return out
+        for name, law in self._en_laws:
+            for hit in _english_pattern(name).finditer(lowered):
+                before = _IMPLEMENTING_BEFORE.search(lowered[: hit.start()])
+                after = None if before else _IMPLEMENTING_AFTER.match(lowered, hit.end())
+                if before is None and after is None:
+                    continue
+                titles = [law + kind for kind in _IMPLEMENTING_TITLES]
+                title = next((t for t in titles if t in self._zh), None) or next(
+                    (t for t in titles if t in self._known_set), None
+                )
+                start = before.start() if before else hit.start()
+                out.append((start, after.end() if after else hit.end(), title))
+        return out
 
     def _other_editions(
         self, text: str, spans: list[tuple[str, int, int]]

@@ -193,3 +193,53 @@ def test_an_english_title_is_matched_by_the_kind_of_joint_venture_it_names() -> 
         " Enterprise Law say about the board?"
     )
     assert lacking.documents == () and lacking.missing != ()
+
+
+IMPLEMENTING = DocumentNames(
+    {
+        "fil": _meta("fil", "中华人民共和国外商投资法"),
+        "fir": _meta("fir", "中华人民共和国外商投资法实施条例"),
+        "pat": _meta("pat", "中华人民共和国专利法"),
+    },
+    english_names={
+        "中华人民共和国外商投资法": ["Foreign Investment Law of the People's Republic of China"],
+        "中华人民共和国专利法": ["Patent Law of the People's Republic of China"],
+        "中华人民共和国外资企业法": ["Wholly Foreign-Owned Enterprise Law"],
+    },
+    known_titles=["中华人民共和国外资企业法", "中华人民共和国外资企业法实施细则"],
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "documents", "missing"),
+    [
+        # The rules made under a law are another text, held or not.
+        ("外商投资法实施条例第四条", ("fir",), ()),
+        ("《外商投资法》实施条例第四条", ("fir",), ()),
+        ("《专利法》实施细则第八十条", (), ("专利法实施细则",)),
+        ("专利法实施细则第八十条", (), ("专利法实施细则",)),
+        ("外资企业法实施细则还有效吗？", (), ("外资企业法实施细则",)),
+        (
+            "What do the Rules for the Implementation of the Foreign Investment Law say?",
+            ("fir",),
+            (),
+        ),
+        ("Article 3 of the Patent Law Implementing Rules", (), ("Patent Law Implementing Rules",)),
+        (
+            "Are the Detailed Rules for the Implementation of the Wholly Foreign-Owned Enterprise"
+            " Law still valid?",
+            (),
+            ("外资企业法实施细则",),
+        ),
+        # The law itself, and words that only follow its name.
+        ("《专利法》第八十条", ("pat",), ()),
+        ("《专利法》实施以来有什么变化？", ("pat",), ()),
+        ("外资企业法规定的期限", (), ("外资企业法",)),
+        ("What does the Foreign Investment Law say about implementation?", ("fil",), ()),
+    ],
+)
+def test_a_text_implementing_a_law_is_not_the_law(
+    question: str, documents: tuple[str, ...], missing: tuple[str, ...]
+) -> None:
+    found = IMPLEMENTING.find(question)
+    assert (found.documents, found.missing) == (documents, missing)

@@ -156,3 +156,63 @@ def test_an_english_question_names_a_repealed_law_by_its_english_name(
         " Republic of China; the library does not hold its text."
     ), answer.answer
     assert [c.article for c in answer.citations] == ["第三条"]
+
+
+def test_the_rules_implementing_a_repealed_law_are_not_taken_for_the_law(
+    fresh_components: Components,
+) -> None:
+    """外资企业法实施细则, 《外资企业法》实施细则 and "the Rules for the Implementation of the
+    Wholly Foreign-Owned Enterprise Law" name the rules the Regulation repealed, not the law the
+    Foreign Investment Law repealed; rules nobody holds or repealed are said missing as named."""
+    law = (
+        "中华人民共和国外商投资法\n\n（2019年3月15日第十三届全国人民代表大会第二次会议通过）\n\n"
+        "第一条 为了进一步扩大对外开放，积极促进外商投资，制定本法。\n\n"
+        "第二条 本法自2020年1月1日起施行。《中华人民共和国外资企业法》同时废止。\n"
+    )
+    regulation = (
+        "中华人民共和国外商投资法实施条例\n\n（2019年12月26日中华人民共和国国务院令第723号公布）\n\n"
+        "第一条 根据《中华人民共和国外商投资法》，制定本条例。\n\n"
+        "第二条 本条例自2020年1月1日起施行。《中华人民共和国外资企业法实施细则》同时废止。\n"
+    )
+    fresh_components.indexer.ingest(
+        [
+            load_bytes(law.encode(), filename="fil.md"),
+            load_bytes(regulation.encode(), filename="fir.md"),
+        ],
+        origin="local",
+        prune=False,
+    )
+    fresh_components.assistant.refresh()
+    ask = fresh_components.assistant.answer
+    rules_repealed = (
+        "《中华人民共和国外资企业法实施细则》已被《中华人民共和国外商投资法实施条例》废止"
+    )
+    for question in ("外资企业法实施细则还有效吗？", "《外资企业法》实施细则第三条还适用吗？"):
+        answer = ask(question)
+        assert answer.answer.startswith(rules_repealed), (question, answer.answer)
+        assert [c.title for c in answer.citations] == ["中华人民共和国外商投资法实施条例"]
+    english = ask(
+        "Are the Rules for the Implementation of the Wholly Foreign-Owned Enterprise Law still"
+        " valid?"
+    )
+    assert english.answer.startswith(
+        "《中华人民共和国外资企业法实施细则》 was repealed by the Regulation for the Implementation"
+    ), english.answer
+    # The law itself is still the law.
+    assert ask("外资企业法还有效吗？").answer.startswith(
+        "《中华人民共和国外资企业法》已被《中华人民共和国外商投资法》废止"
+    )
+    # Rules the glossary knows are named by their Chinese title; others as the question wrote them.
+    for question, named in (
+        (
+            "What do the Implementing Regulations of the Patent Law say about fees?",
+            "《专利法实施细则》",
+        ),
+        (
+            "What do the Implementing Rules of the Advertising Law say about fees?",
+            "“Implementing Rules of the Advertising Law”",
+        ),
+    ):
+        missing = ask(question)
+        assert missing.refused, missing.answer
+        assert missing.answer.startswith(f"The center's library does not hold {named}"), missing
