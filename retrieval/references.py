@@ -291,7 +291,8 @@ class DocumentNames:
             end = start + len(name)
             implementing = _ZH_IMPLEMENTING.match(text, end)
             if implementing:  # 《专利法》实施细则 names the rules made under 专利法, held or not
-                name, end = name + implementing.group(1), implementing.end()
+                kind, end = implementing.group(1), implementing.end()
+                name = self._implementing_title(name, kind) or name + kind
             if not claim(start, end):
                 continue
             if name not in self._zh:
@@ -380,13 +381,19 @@ class DocumentNames:
                 after = None if before else _IMPLEMENTING_AFTER.match(lowered, hit.end())
                 if before is None and after is None:
                     continue
-                titles = [law + kind for kind in _IMPLEMENTING_TITLES]
-                title = next((t for t in titles if t in self._zh), None) or next(
-                    (t for t in titles if t in self._known_set), None
-                )
                 start = before.start() if before else hit.start()
-                out.append((start, after.end() if after else hit.end(), title))
+                end = after.end() if after else hit.end()
+                out.append((start, end, self._implementing_title(law)))
         return out
+
+    def _implementing_title(self, law: str, written: str = "") -> str | None:
+        """The title of the text implementing a law that the library holds, else one the glossary
+        knows; of the forms (实施细则, 实施条例, 实施办法) the one the question wrote first: a
+        company writes 专利法实施条例 for the 专利法实施细则."""
+        titles = [law + kind for kind in sorted(_IMPLEMENTING_TITLES, key=lambda k: k != written)]
+        return next((t for t in titles if t in self._zh), None) or next(
+            (t for t in titles if t in self._known_set), None
+        )
 
     def _other_editions(
         self, text: str, spans: list[tuple[str, int, int]]

@@ -200,6 +200,8 @@ IMPLEMENTING = DocumentNames(
         "fil": _meta("fil", "中华人民共和国外商投资法"),
         "fir": _meta("fir", "中华人民共和国外商投资法实施条例"),
         "pat": _meta("pat", "中华人民共和国专利法"),
+        "tm": _meta("tm", "中华人民共和国商标法"),
+        "tm-rules": _meta("tm-rules", "中华人民共和国商标法实施条例"),
     },
     english_names={
         "中华人民共和国外商投资法": ["Foreign Investment Law of the People's Republic of China"],
@@ -231,6 +233,9 @@ IMPLEMENTING = DocumentNames(
             (),
             ("外资企业法实施细则",),
         ),
+        # The held rules under the other name companies write for them.
+        ("商标法实施细则第五条", ("tm-rules",), ()),
+        ("《商标法》实施条例第五条", ("tm-rules",), ()),
         # The law itself, and words that only follow its name.
         ("《专利法》第八十条", ("pat",), ()),
         ("《专利法》实施以来有什么变化？", ("pat",), ()),
