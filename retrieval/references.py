@@ -326,11 +326,22 @@ class DocumentNames:
                 (found if doc_id else missing).append(doc_id or zh_title)
         for title in self._known:
             at = text.find(title)
-            while at >= 0 and _ZH_IMPLEMENTING.match(text, at + len(title)):
-                at = text.find(title, at + 1)  # 外资企业法 in 外资企业法实施细则 is another text
-            if at >= 0 and claim(at, at + len(title)):
-                doc_id = self._containing(title)
-                (found if doc_id else missing).append(doc_id or title)
+            if at < 0:
+                continue
+            end, name = at + len(title), title
+            implementing = _ZH_IMPLEMENTING.match(text, end)
+            if implementing:  # the rules under a law the library lacks: 专利法实施细则 it may hold
+                kind, end = implementing.group(1), implementing.end()
+                name = self._implementing_title(title, kind) or title + kind
+            if not claim(at, end):
+                continue
+            if name in self._zh:
+                found.append(self._newest(self._zh[name], years))
+                names.append(name)
+                spans.append((found[-1], at, end))
+                continue
+            doc_id = None if implementing else self._containing(title)
+            (found if doc_id else missing).append(doc_id or name)
         for match in _BOOK_TITLE.finditer(text):
             inner, end = match.group(1), match.end()
             if any(taken[match.start(1) : match.end(1)]):
@@ -338,7 +349,9 @@ class DocumentNames:
             # 《专利法》实施细则 names the rules made under the law, not the law.
             implementing = _ZH_IMPLEMENTING.match(text, end)
             if implementing:
-                inner, end = strip_title(inner) + implementing.group(1), implementing.end()
+                kind, end = implementing.group(1), implementing.end()
+                law = strip_title(inner)
+                inner = self._implementing_title(law, kind) or law + kind
             doc_id = self._abbreviation(inner) or self._containing(strip_title(inner), years=years)
             if doc_id:
                 found.append(doc_id)

@@ -248,3 +248,16 @@ def test_a_text_implementing_a_law_is_not_the_law(
 ) -> None:
     found = IMPLEMENTING.find(question)
     assert (found.documents, found.missing) == (documents, missing)
+
+
+@pytest.mark.parametrize(
+    "question", ["专利法实施条例第十二条", "《专利法》实施条例第十二条", "专利法实施细则第十二条"]
+)
+def test_the_rules_are_found_when_the_library_lacks_the_law_they_implement(question: str) -> None:
+    names = DocumentNames(
+        {"pat-rules": _meta("pat-rules", "中华人民共和国专利法实施细则")},
+        known_titles=["中华人民共和国专利法"],
+    )
+    found = names.find(question)
+    assert (found.documents, found.missing) == (("pat-rules",), ())
+    assert names.find("专利法第十二条").missing == ("专利法",)
