@@ -39,8 +39,6 @@ from retrieval.search import Hit, Method, Searcher
 
 log = logging.getLogger(__name__)
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
 MAX_QUESTION_CHARS = 2000
 
 
@@ -321,7 +319,7 @@ class Assistant:
             )
             if not repeal or not quote:
                 # An English name as the question wrote it reads “…” in an English answer.
-                as_written = read.language == "en" and not _HAN.search(name)
+                as_written = read.language == "en" and detect_language(name) == "en"
                 unheld.append(f"“{name}”" if as_written else f"《{name}》")
                 continue
             repealing = index.documents[repeal[1]]

@@ -87,7 +87,7 @@ _IMPLEMENTING_AFTER = re.compile(
 )
 _IMPLEMENTING_TITLES = ("实施细则", "实施条例", "实施办法")
 # ... and in Chinese: 专利法实施细则, 《专利法》实施细则.
-_ZH_IMPLEMENTING = re.compile(r"\s*》?\s*(实施细则|实施条例|实施办法)")
+_ZH_IMPLEMENTING = re.compile(r"\s*》?\s*(" + "|".join(_IMPLEMENTING_TITLES) + ")")
 
 
 @dataclass(frozen=True)
@@ -280,6 +280,11 @@ class DocumentNames:
             taken[start:end] = [True] * (end - start)
             return True
 
+        def hold(doc_id: str, name: str, start: int, end: int) -> None:
+            found.append(doc_id)
+            names.append(name)
+            spans.append((doc_id, start, end))
+
         # Longest names first, each left to right (as if every name were searched in turn).
         occurrences = sorted(
             (rank, start, name)
@@ -288,35 +293,27 @@ class DocumentNames:
             if text.startswith(name, start)
         )
         for _, start, name in occurrences:
-            end = start + len(name)
-            implementing = _ZH_IMPLEMENTING.match(text, end)
-            if implementing:  # 《专利法》实施细则 names the rules made under 专利法, held or not
-                kind, end = implementing.group(1), implementing.end()
-                name = self._implementing_title(name, kind) or name + kind
+            # 《专利法》实施细则 names the rules made under 专利法, held or not.
+            name, end, _ = self._rules_under(name, text, start + len(name))
             if not claim(start, end):
                 continue
             if name not in self._zh:
                 missing.append(name)
                 continue
-            found.append(self._newest(self._zh[name], years))
-            names.append(name)
-            spans.append((found[-1], start, end))
+            hold(self._newest(self._zh[name], years), name, start, end)
         lowered = text.lower()
         for start, end, title in self._implementing(text, lowered):
             if not claim(start, end):
                 continue
             if title in self._zh:
-                found.append(self._newest(self._zh[title], years))
-                names.append(text[start:end])
-                spans.append((found[-1], start, end))
+                hold(self._newest(self._zh[title], years), text[start:end], start, end)
             else:  # a known title (a repealed text is answered with its repeal), or as written
                 missing.append(title or text[start:end])
         for name in self._en_sorted:
             hit = _english_pattern(name).search(lowered)
             if hit and claim(hit.start(), hit.end()):
-                found.append(self._newest(self._en[name], years))
-                names.append(text[hit.start() : hit.end()])
-                spans.append((found[-1], hit.start(), hit.end()))
+                newest = self._newest(self._en[name], years)
+                hold(newest, text[hit.start() : hit.end()], hit.start(), hit.end())
         # Regulations the glossary knows and names in 《》: held when a document's title holds
         # the name (a summary titled after the law it explains), else missing from the library.
         for name, zh_title in self._known_en.items():
@@ -328,35 +325,25 @@ class DocumentNames:
             at = text.find(title)
             if at < 0:
                 continue
-            end, name = at + len(title), title
-            implementing = _ZH_IMPLEMENTING.match(text, end)
-            if implementing:  # the rules under a law the library lacks: 专利法实施细则 it may hold
-                kind, end = implementing.group(1), implementing.end()
-                name = self._implementing_title(title, kind) or title + kind
+            # The rules under a law the library lacks: it may hold 专利法实施细则 without 专利法.
+            name, end, rules = self._rules_under(title, text, at + len(title))
             if not claim(at, end):
                 continue
             if name in self._zh:
-                found.append(self._newest(self._zh[name], years))
-                names.append(name)
-                spans.append((found[-1], at, end))
+                hold(self._newest(self._zh[name], years), name, at, end)
                 continue
-            doc_id = None if implementing else self._containing(title)
+            doc_id = None if rules else self._containing(title)
             (found if doc_id else missing).append(doc_id or name)
         for match in _BOOK_TITLE.finditer(text):
-            inner, end = match.group(1), match.end()
+            inner = match.group(1)
             if any(taken[match.start(1) : match.end(1)]):
                 continue
             # 《专利法》实施细则 names the rules made under the law, not the law.
-            implementing = _ZH_IMPLEMENTING.match(text, end)
-            if implementing:
-                kind, end = implementing.group(1), implementing.end()
-                law = strip_title(inner)
-                inner = self._implementing_title(law, kind) or law + kind
+            rules_name, end, rules = self._rules_under(strip_title(inner), text, match.end())
+            inner = rules_name if rules else inner
             doc_id = self._abbreviation(inner) or self._containing(strip_title(inner), years=years)
             if doc_id:
-                found.append(doc_id)
-                names.append(inner)
-                spans.append((doc_id, match.start(), end))
+                hold(doc_id, inner, match.start(), end)
             else:
                 missing.append(strip_title(inner))
             claim(match.start(), end)
@@ -398,6 +385,16 @@ class DocumentNames:
                 end = after.end() if after else hit.end()
                 out.append((start, end, self._implementing_title(law)))
         return out
+
+    def _rules_under(self, law: str, text: str, end: int) -> tuple[str, int, bool]:
+        """The name a question writes at text[..end] with what follows it: the rules made under
+        that law when 实施细则 / 实施条例 / 实施办法 follows (the title the library holds or knows,
+        else as written), with where the name ends and whether it named the rules."""
+        implementing = _ZH_IMPLEMENTING.match(text, end)
+        if implementing is None:
+            return law, end, False
+        kind = implementing.group(1)
+        return self._implementing_title(law, kind) or law + kind, implementing.end(), True
 
     def _implementing_title(self, law: str, written: str = "") -> str | None:
         """The title of the text implementing a law that the library holds, else one the glossary
