@@ -318,9 +318,7 @@ class Assistant:
                 index=index, document_id=repeal[1], title=repeal[0]
             )
             if not repeal or not quote:
-                # An English name as the question wrote it reads “…” in an English answer.
-                as_written = read.language == "en" and detect_language(name) == "en"
-                unheld.append(f"“{name}”" if as_written else f"《{name}》")
+                unheld.append(_unheld_name(name, read.language))
                 continue
             repealing = index.documents[repeal[1]]
             if read.language == "zh":
@@ -493,6 +491,17 @@ class Assistant:
             return conversations.latest_turns(
                 session=session, conversation_id=conversation_id, limit=limit
             )
+
+
+def _unheld_name(name: str, language: Language) -> str:
+    """How an answer names a text the library does not hold: in an English answer by its
+    English name where the glossary has one, or as the question wrote it in English."""
+    if language == "zh":
+        return f"《{name}》"
+    if detect_language(name) == "en":
+        return f"“{name}”"
+    english = english_name(name)
+    return f"the {english} (《{name}》)" if english else f"《{name}》"
 
 
 def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set[str]:

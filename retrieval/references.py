@@ -157,6 +157,14 @@ def _english_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(words) + r"\b")
 
 
+def _reads_as_title(written: str) -> bool:
+    """Whether an English name is written as a title: a name of three words and more always
+    is, a shorter one when its words are capitalised ("the Contract Law", not "contract law",
+    the field of law)."""
+    words = written.split()
+    return len(words) > 2 or all(w[:1].isupper() for w in words)
+
+
 # A short name is at most this long; one that drops its title's opening words is at least
 # _INNER_NAME long and half its title (shorter ones would match titles by accident).
 _LONGEST_NAME = 20
@@ -232,7 +240,6 @@ class DocumentNames:
         self._zh_by_first: dict[str, list[tuple[int, str]]] = {}
         for rank, name in enumerate(self._zh_sorted):
             self._zh_by_first.setdefault(name[0], []).append((rank, name))
-        self._en_sorted = sorted(self._en, key=len, reverse=True)
         # Only names that read as laws and regulations are reported missing: a standard or a
         # pharmacopoeia (中国药典) the library discusses is not "a regulation it does not hold".
         # Longest first: 外资企业法实施细则 is named before 外资企业法 is looked for inside it.
@@ -249,6 +256,7 @@ class DocumentNames:
             if strip_title(zh) not in self._zh and _LEGAL_TITLE.search(strip_title(zh))
             for name in names
         }
+        self._en_names = sorted({*self._en, *self._known_en}, key=len, reverse=True)
         # Every English name of a law with its Chinese title (held or known), longest first: the
         # name of a text that implements it is looked for around them.
         self._en_laws = sorted(
@@ -309,16 +317,27 @@ class DocumentNames:
                 hold(self._newest(self._zh[title], years), text[start:end], start, end)
             else:  # a known title (a repealed text is answered with its repeal), or as written
                 missing.append(title or text[start:end])
-        for name in self._en_sorted:
-            hit = _english_pattern(name).search(lowered)
-            if hit and claim(hit.start(), hit.end()):
+        # English names of held texts and of the regulations the glossary knows, longest first:
+        # "Labor Contract Law" is claimed before "Contract Law" inside it.
+        for name in self._en_names:
+            zh_title = self._known_en.get(name)
+            hit = next(
+                (
+                    m
+                    for m in _english_pattern(name).finditer(lowered)
+                    # A short name of a text not held is a title only when written as one.
+                    if name in self._en or _reads_as_title(text[m.start() : m.end()])
+                ),
+                None,
+            )
+            if hit is None or not claim(hit.start(), hit.end()):
+                continue
+            if name in self._en:
                 newest = self._newest(self._en[name], years)
                 hold(newest, text[hit.start() : hit.end()], hit.start(), hit.end())
-        # Regulations the glossary knows and names in 《》: held when a document's title holds
-        # the name (a summary titled after the law it explains), else missing from the library.
-        for name, zh_title in self._known_en.items():
-            hit = _english_pattern(name).search(lowered)
-            if hit and claim(hit.start(), hit.end()):
+            elif zh_title is not None:
+                # Held when a document's title holds the name (a summary titled after the law
+                # it explains), else missing from the library.
                 doc_id = self._containing(name, english=True) or self._containing(zh_title)
                 (found if doc_id else missing).append(doc_id or zh_title)
         for title in self._known:

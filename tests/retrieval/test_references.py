@@ -261,3 +261,27 @@ def test_the_rules_are_found_when_the_library_lacks_the_law_they_implement(quest
     found = names.find(question)
     assert (found.documents, found.missing) == (("pat-rules",), ())
     assert names.find("专利法第十二条").missing == ("专利法",)
+
+
+def test_a_longer_english_name_is_read_before_a_shorter_one_inside_it() -> None:
+    """ "Labor Contract Law" is not the Contract Law, held or not; "contract law" in lower case is
+    a field of law, not the repealed statute; a longer name the library lacks is not read as a
+    held text whose name it contains."""
+    english = {
+        "中华人民共和国合同法": ["Contract Law of the People's Republic of China", "Contract Law"],
+        "中华人民共和国劳动合同法": ["Labor Contract Law"],
+        "中华人民共和国经济合同法": ["Economic Contract Law"],
+    }
+    unheld = DocumentNames({}, english_names=english)
+    assert unheld.find("Is the Contract Law still in force?").missing == ("合同法",)
+    assert unheld.find("Does the Labor Contract Law cap probation?").missing == ("劳动合同法",)
+    assert unheld.find("Under contract law, is a verbal agreement binding?").missing == ()
+    assert unheld.find("Is the Economic Contract Law in force?").missing == ("经济合同法",)
+    # The library holds the Contract Law: the laws whose names hold its name are still others.
+    held = DocumentNames(
+        {"contract": _meta("contract", "中华人民共和国合同法")}, english_names=english
+    )
+    found = held.find("Is the Economic Contract Law in force?")
+    assert (found.documents, found.missing) == ((), ("经济合同法",))
+    found = held.find("what does the contract law say about deposits?")
+    assert found.documents == ("contract",)

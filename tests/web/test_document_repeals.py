@@ -196,17 +196,21 @@ def test_the_rules_implementing_a_repealed_law_are_not_taken_for_the_law(
         " valid?"
     )
     assert english.answer.startswith(
-        "《中华人民共和国外资企业法实施细则》 was repealed by the Regulation for the Implementation"
+        "The Detailed Rules for the Implementation of the Law of the People's Republic of China on"
+        " Wholly Foreign-Owned Enterprises (《中华人民共和国外资企业法实施细则》) was repealed"
+        " by the Regulation for the Implementation"
     ), english.answer
     # The law itself is still the law.
     assert ask("外资企业法还有效吗？").answer.startswith(
         "《中华人民共和国外资企业法》已被《中华人民共和国外商投资法》废止"
     )
-    # Rules the glossary knows are named by their Chinese title; others as the question wrote them.
+    # Rules the glossary knows are named by their English name and Chinese title; others as
+    # the question wrote them.
     for question, named in (
         (
             "What do the Implementing Regulations of the Patent Law say about fees?",
-            "《专利法实施细则》",
+            "the Implementing Regulations of the Patent Law of the People's Republic of China"
+            " (《专利法实施细则》)",
         ),
         (
             "What do the Implementing Rules of the Advertising Law say about fees?",
