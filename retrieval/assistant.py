@@ -27,6 +27,12 @@ from retrieval.answer_log import Turn
 from retrieval.cited_answer import Answer, Citation
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
+from retrieval.document_status import (
+    asks_if_in_force,
+    repealed_by,
+    status_note,
+    status_sentence,
+)
 from retrieval.embeddings import EmbeddingModel
 from retrieval.framing import book_title, edition_note, english_title
 from retrieval.index import KnowledgeIndex, Passage
@@ -179,6 +185,10 @@ class Assistant:
         if refs.missing and not refs.documents:
             # Named and not held: say so rather than answer from texts that merely mention it.
             return self._missing(index, read)
+        if refs.documents and asks_if_in_force(read.simplified):
+            repealed = self._repealed(index, read)
+            if repealed is not None:  # "外资企业法实施细则还有效吗？": its repeal is the answer
+                return repealed
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([read.query])[0]
         t1 = time.perf_counter()
@@ -352,6 +362,28 @@ class Assistant:
             )
         return Answer("\n".join([*leads, text]), False, read.language, citations)
 
+    def _repealed(self, index: KnowledgeIndex, read: ReadQuestion) -> Answer | None:
+        """Whether the texts a question names still apply, when a text the library holds
+        repealed them: said first, then the repealing clause quoted. None when none was."""
+        leads: list[str] = []
+        quotes: list[Quote] = []
+        for doc_id in read.refs.documents:
+            repealing = repealed_by(index, doc_id)
+            if repealing is None or repealing not in index.documents:
+                continue
+            title = index.documents[doc_id].title.strip("《》")
+            quote = self.composer.repeal_quote(index=index, document_id=repealing, title=title)
+            if quote is None:
+                continue
+            leads.append(status_sentence(index, doc_id, read.language))
+            # One clause repealing two of the texts is quoted once.
+            if all((q.passage.id, q.units) != (quote.passage.id, quote.units) for q in quotes):
+                quotes.append(quote)
+        if not quotes:
+            return None
+        text, citations = self.composer.render(index, quotes, read.language)
+        return Answer("\n".join([*leads, text]), False, read.language, citations, confidence=1.0)
+
     def _article(
         self,
         index: KnowledgeIndex,
@@ -518,15 +550,17 @@ def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set
 def _with_notes(
     text: str, read: ReadQuestion, index: KnowledgeIndex, citations: list[Citation]
 ) -> str:
-    """The answer with what a reader must know about its quotes: that they are Simplified (a
-    Traditional question), and from another edition than the year the question names."""
+    """The answer with what a reader must know first: that a text the question names is no
+    longer in force, that the quotes are Simplified (a Traditional question), and from another
+    edition than the year the question names."""
     cited = {c.document_id for c in citations}
+    statuses = "".join(status_note(index, doc_id, read.language) for doc_id in read.refs.documents)
     editions = "".join(
         edition_note(index.documents[doc_id], year, read.language)
         for doc_id, year in read.refs.other_editions
         if doc_id in cited and doc_id in index.documents
     )
-    return editions + _with_script_note(text, read) if text else text
+    return statuses + editions + _with_script_note(text, read) if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

@@ -8,7 +8,7 @@ from knowledge.documents import REPEALS, DocumentMeta
 from knowledge.editions import edition_date, text_key, title_key
 from knowledge.repeals import REPEALED_BY
 from knowledge.text import Language
-from retrieval.framing import english_title
+from retrieval.framing import book_title, english_title
 from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
@@ -88,3 +88,49 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
             return f"已被{year}年版《{title}》取代"
         return f"superseded by {named}" if language == "en" else f"已被《{title}》取代"
     return label
+
+
+# A question whether a text still applies: 还有效吗, 是否废止, still in force, been repealed.
+_IN_FORCE = re.compile(
+    r"还有效|是否有效|仍然有效|仍有效|现行有效|还适用|是否适用|仍然适用|仍适用|还能用|还在用"
+    r"|是否(?:已经?)?(?:被)?废止|(?:被|已经?)废止了?吗|失效了?吗|还生效"
+    r"|\bstill\s+(?:in\s+force|valid|effective|in\s+effect|applicable|appl(?:y|ies)|current)"
+    r"|\b(?:been|was|were)\s+repealed|\bno\s+longer\s+(?:valid|in\s+force|appl(?:y|ies))",
+    re.IGNORECASE,
+)
+
+
+def asks_if_in_force(question: str) -> bool:
+    """Whether a question asks if a text is still in force."""
+    return bool(_IN_FORCE.search(question))
+
+
+def status_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
+    """That a text is no longer in force, and what replaced it: "《…实施细则》已被《…实施条例》
+    废止。" An older edition of a text says nothing here: its quotes' labels say it."""
+    meta = index.documents.get(document_id)
+    if meta is None or meta.status not in ("superseded", "expired"):
+        return ""
+    replacement = index.documents.get(superseded_by(meta) or "")
+    if (
+        replacement is not None
+        and text_key(replacement) == text_key(meta)
+        and meta.extra.get(REPEALED_BY) != superseded_by(meta)
+    ):
+        return ""
+    label = status_label(index, document_id, language)
+    if language == "zh":
+        return f"{book_title(meta)}{label}。"
+    where = english_title(meta) if meta.language == "zh" else f"“{meta.title.strip('《》')}”"
+    sentence = f"{where} has expired." if meta.status == "expired" else f"{where} was {label}."
+    return sentence[:1].upper() + sentence[1:]
+
+
+def status_note(index: KnowledgeIndex, document_id: str, language: Language) -> str:
+    """Said first when a question names a text that is no longer in force."""
+    sentence = status_sentence(index, document_id, language)
+    if not sentence:
+        return ""
+    if language == "zh":
+        return f"（{sentence}）"
+    return f"(Note: {sentence[:1].lower()}{sentence[1:]}) "

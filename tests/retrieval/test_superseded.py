@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.documents import DocumentMeta
-from retrieval.document_status import asks_about_the_past, status_label
+from retrieval.document_status import (
+    asks_about_the_past,
+    asks_if_in_force,
+    status_label,
+    status_note,
+    status_sentence,
+)
 from retrieval.index import KnowledgeIndex
 from tests.retrieval.library import empty_library as _empty_library
 
@@ -94,3 +102,58 @@ def test_questions_about_the_past_are_recognised() -> None:
     assert asks_about_the_past("What was the previous cell bank deadline?")
     assert asks_about_the_past("2019年的细胞治疗草案怎么规定？")
     assert not asks_about_the_past("What is the cell bank deadline now?")
+
+
+def test_a_text_no_longer_in_force_is_said_so_first_an_older_edition_is_not() -> None:
+    index = _index(
+        **{
+            "cjv-rules": {
+                "title": "中华人民共和国中外合作经营企业法实施细则",
+                "language": "zh",
+                "status": "superseded",
+                "superseded_by": "fie-rules",
+                "repealed_by": "fie-rules",
+            },
+            "fie-rules": {"title": "中华人民共和国外商投资法实施条例", "language": "zh"},
+            "ads-2015": {
+                "title": "中华人民共和国广告法",
+                "language": "zh",
+                "issued": "2015-04-24",
+                "status": "superseded",
+                "superseded_by": "ads-2021",
+            },
+            "ads-2021": {"title": "中华人民共和国广告法", "language": "zh", "issued": "2021-04-29"},
+            "pilot": {"title": "试点通知", "language": "zh", "status": "expired"},
+        }
+    )
+
+    assert status_note(index, "cjv-rules", "zh") == (
+        "（《中华人民共和国中外合作经营企业法实施细则》已被《中华人民共和国外商投资法实施条例》"
+        "废止。）"
+    )
+    assert status_sentence(index, "cjv-rules", "en") == (
+        "The Detailed Rules for the Implementation of the Law of the People's Republic of China on"
+        " Sino-Foreign Cooperative Joint Ventures was repealed by the Regulation for the"
+        " Implementation of the Foreign Investment Law of the People's Republic of China."
+    )
+    assert status_note(index, "pilot", "en") == "(Note: 《试点通知》 has expired.) "
+    # The question named the year it wanted; each quote's label says a newer edition exists.
+    assert status_note(index, "ads-2015", "zh") == ""
+    assert status_note(index, "fie-rules", "zh") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("外资企业法实施细则还有效吗？", True),
+        ("《外资企业法》实施细则第三条还适用吗？", True),
+        ("中外合资经营企业法实施条例是否已经废止？", True),
+        ("Is the Contract Law still in force?", True),
+        ("Has the WFOE Law been repealed?", True),
+        ("外资企业法实施细则第三条规定了什么？", False),
+        ("What is the validity period of a drug registration certificate?", False),
+        ("药品注册证书有效期是多久？", False),
+    ],
+)
+def test_a_question_whether_a_text_still_applies_is_recognised(question: str, asks: bool) -> None:
+    assert asks_if_in_force(question) is asks

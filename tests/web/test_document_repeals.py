@@ -84,12 +84,37 @@ def test_answers_quote_the_repealing_text_and_the_repealed_page_names_it(
 def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
     app_client: TestClient,
 ) -> None:
+    # Its article is quoted, and the answer first says the text no longer applies.
     body = _ask(app_client, "南沙区洁净车间补贴办法第二条")
     assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
-    assert "已被《南沙区生物医药产业扶持办法》废止" in body["answer"], body["answer"]
+    assert body["answer"].startswith(
+        "（《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止。）"
+    ), body["answer"]
     body = _ask(app_client, "What does Article 2 of the 南沙区洁净车间补贴办法 say?")
     assert [c["document_id"] for c in body["citations"]] == [OLD.id], body
+    assert body["answer"].startswith(
+        "(Note: 《南沙区洁净车间补贴办法》 was repealed by 《南沙区生物医药产业扶持办法》.) "
+    ), body["answer"]
     assert "(repealed by 《南沙区生物医药产业扶持办法》)" in body["answer"], body["answer"]
+    # Asked whether it still applies: the repeal is the answer, the repealing clause its quote.
+    for question, lead in (
+        (
+            "南沙区洁净车间补贴办法还有效吗？",
+            "《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止。\n",
+        ),
+        (
+            "Is the 南沙区洁净车间补贴办法 still in force?",
+            "《南沙区洁净车间补贴办法》 was repealed by 《南沙区生物医药产业扶持办法》.\n",
+        ),
+    ):
+        body = _ask(app_client, question)
+        assert body["answer"].startswith(lead), body["answer"]
+        assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
+            (NEW.id, "第三条")
+        ], body
+    # A question that does not ask whether it applies is answered from the current text.
+    body = _ask(app_client, "洁净车间补贴的比例是多少？")
+    assert not body["answer"].startswith("（"), body["answer"]
 
 
 def test_a_text_the_library_does_not_hold_but_a_held_one_repealed_is_answered_with_the_repeal(
