@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge import registry
 from knowledge.editions import title_key
-from knowledge.glossary import english_name
+from knowledge.glossary import english_name, find_chinese, find_english
 from knowledge.legal_locators import article_label
 from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
@@ -233,6 +233,24 @@ class Assistant:
             # texts keep their own vector, so the bilingual knowledge base is untouched.
             vector = self.embeddings.embed_array([crossing])[0]
             hits = search(vector)
+        unit_vector = vector  # what the units of the passages found are compared with
+        if refs.documents and not read.follow_up and any(map(index.article_count, refs.documents)):
+            # A question naming a law asks about something in it: its articles are searched on
+            # the question's other words too, and its units compared with them ("What do the
+            # Implementing Regulations of the Trademark Law say about opposition?"), where the
+            # name would make every short article alike. A guide or a notice it names is short,
+            # found by its name, and may be only the question's context.
+            rest = _without_names(read.keyword_query, refs.names, refs.documents, index)
+            unit_vector = self.embeddings.embed_array([rest])[0]
+            within = self.searcher.search(
+                index,
+                rest,
+                unit_vector,
+                k=self.config.top_k,
+                documents=_with_translations(index, refs.documents),
+                language=language,
+            )
+            hits = _interleaved(hits, within)
         if read.own_keyword_query is not None and context_documents:
             # A follow-up takes its subject from the conversation and its question from its own
             # words: "多久报告一次采集情况？" after a question on 血液制品管理条例 is searched
@@ -275,7 +293,7 @@ class Assistant:
         text, citations = self.composer.compose(
             index=index,
             question=_without_names(read.keyword_query, refs.names, refs.documents, index),
-            vector=vector,
+            vector=unit_vector,
             hits=hits,
             language=language,
         )
@@ -594,6 +612,10 @@ def _without_names(
     is about it, so its name says nothing about which unit answers (its first article repeats
     the name: "根据《中华人民共和国中外合作经营企业法》，制定本实施细则")."""
     forms = set(names)
+    # ... and the glossary's Chinese terms the names brought into the query: "Implementing
+    # Regulations of the Trademark Law" brought 实施条例 and 中华人民共和国商标法.
+    forms |= {f for name in names for m in find_english(name) for f in m.entry.zh}
+    forms |= {f for name in names for m in find_chinese(name) for f in m.entry.zh}
     for doc_id in documents:
         title = index.documents[doc_id].title.strip("《》")
         forms |= {title, title.removeprefix("中华人民共和国")}

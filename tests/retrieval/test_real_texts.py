@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from knowledge.loaders import load_path
 from retrieval.embeddings import EmbeddingModel
 from retrieval.evaluation.real_set import (
     CorpusMissing,
@@ -21,6 +22,7 @@ from retrieval.evaluation.real_set import (
     with_document_ids,
 )
 from retrieval.evaluation.run import EvaluationResult, evaluate
+from tests.corpus import laws_folder
 from web.core.components import Components, build
 from web.settings import Settings
 
@@ -201,3 +203,32 @@ def test_development_set_on_real_texts_stays_at_the_measured_level(
     assert result.by_kind["traditional"].correct >= 0.85
     assert result.refusal_precision >= 0.85
     assert result.refusal_recall >= 0.75
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do the Implementing Regulations of the Trademark Law say about opposition?",
+        "商标法实施条例对商标异议有什么规定？",
+    ],
+)
+def test_a_question_naming_a_law_is_answered_from_the_articles_on_its_subject(
+    fresh_components: Components, question: str
+) -> None:
+    """The name of the regulation makes its short articles (第一条 根据《商标法》制定本条例, 第二条,
+    第九十八条 施行日期) look alike to the question; its opposition articles answer it."""
+    laws = laws_folder()
+    fresh_components.indexer.ingest(
+        [
+            load_path(laws / "民法商法/商标法(2019-04-23).md"),
+            load_path(laws / "行政法规/商标法实施条例(2014-04-29).md"),
+        ],
+        origin="local",
+        prune=False,
+    )
+    fresh_components.assistant.refresh()
+    answer = fresh_components.assistant.answer(question)
+    assert not answer.refused, answer.answer
+    first = answer.citations[0]
+    assert first.title == "中华人民共和国商标法实施条例", answer.answer
+    assert "异议" in first.quote, answer.answer
