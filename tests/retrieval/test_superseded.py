@@ -15,6 +15,27 @@ from retrieval.document_status import (
 from retrieval.index import KnowledgeIndex
 from tests.retrieval.library import empty_library as _empty_library
 
+# A text staff marked superseded by another, and rules a regulation's closing article repealed.
+CELL_BANK: dict[str, dict[str, object]] = {
+    "old-zh": {
+        "title": "旧办法",
+        "language": "zh",
+        "status": "superseded",
+        "superseded_by": "new-zh",
+    },
+    "new-zh": {"title": "《细胞库登记办法》", "language": "zh"},
+}
+REPEALED_RULES: dict[str, dict[str, object]] = {
+    "cjv-rules": {
+        "title": "中华人民共和国中外合作经营企业法实施细则",
+        "language": "zh",
+        "status": "superseded",
+        "superseded_by": "fie-rules",
+        "repealed_by": "fie-rules",
+    },
+    "fie-rules": {"title": "中华人民共和国外商投资法实施条例", "language": "zh"},
+}
+
 
 def _index(**documents: dict[str, object]) -> KnowledgeIndex:
     metas = {
@@ -27,13 +48,7 @@ def _index(**documents: dict[str, object]) -> KnowledgeIndex:
 def test_a_superseded_document_names_its_replacement_in_both_languages() -> None:
     index = _index(
         **{
-            "old-zh": {
-                "title": "旧办法",
-                "language": "zh",
-                "status": "superseded",
-                "superseded_by": "new-zh",
-            },
-            "new-zh": {"title": "《细胞库登记办法》", "language": "zh"},
+            **CELL_BANK,
             "old-en": {
                 "title": "Old rules",
                 "language": "en",
@@ -52,21 +67,8 @@ def test_a_superseded_document_names_its_replacement_in_both_languages() -> None
 def test_a_repealed_text_is_said_repealed_and_a_chinese_text_named_in_english() -> None:
     index = _index(
         **{
-            "cjv-rules": {
-                "title": "中华人民共和国中外合作经营企业法实施细则",
-                "language": "zh",
-                "status": "superseded",
-                "superseded_by": "fie-rules",
-                "repealed_by": "fie-rules",
-            },
-            "fie-rules": {"title": "中华人民共和国外商投资法实施条例", "language": "zh"},
-            "old-zh": {
-                "title": "旧办法",
-                "language": "zh",
-                "status": "superseded",
-                "superseded_by": "new-zh",
-            },
-            "new-zh": {"title": "《细胞库登记办法》", "language": "zh"},
+            **REPEALED_RULES,
+            **CELL_BANK,
         }
     )
 
@@ -107,14 +109,7 @@ def test_questions_about_the_past_are_recognised() -> None:
 def test_a_text_no_longer_in_force_is_said_so_first_an_older_edition_is_not() -> None:
     index = _index(
         **{
-            "cjv-rules": {
-                "title": "中华人民共和国中外合作经营企业法实施细则",
-                "language": "zh",
-                "status": "superseded",
-                "superseded_by": "fie-rules",
-                "repealed_by": "fie-rules",
-            },
-            "fie-rules": {"title": "中华人民共和国外商投资法实施条例", "language": "zh"},
+            **REPEALED_RULES,
             "ads-2015": {
                 "title": "中华人民共和国广告法",
                 "language": "zh",
