@@ -29,6 +29,7 @@ from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.document_status import (
     asks_if_in_force,
+    in_force_sentence,
     repealed_by,
     status_note,
     status_sentence,
@@ -186,9 +187,9 @@ class Assistant:
             # Named and not held: say so rather than answer from texts that merely mention it.
             return self._missing(index, read)
         if refs.documents and asks_if_in_force(read.simplified):
-            repealed = self._repealed(index, read)
-            if repealed is not None:  # "外资企业法实施细则还有效吗？": its repeal is the answer
-                return repealed
+            status = self._in_force(index, read)
+            if status is not None:  # "外资企业法实施细则还有效吗？": its repeal is the answer
+                return status
         t0 = time.perf_counter()
         vector = self.embeddings.embed_array([read.query])[0]
         t1 = time.perf_counter()
@@ -380,20 +381,26 @@ class Assistant:
             )
         return Answer("\n".join([*leads, text]), False, read.language, citations)
 
-    def _repealed(self, index: KnowledgeIndex, read: ReadQuestion) -> Answer | None:
-        """Whether the texts a question names still apply, when a text the library holds
-        repealed them: said first, then the repealing clause quoted. None when none was."""
+    def _in_force(self, index: KnowledgeIndex, read: ReadQuestion) -> Answer | None:
+        """Whether the laws a question names still apply: repealed by a text the library holds
+        (said, then the repealing clause quoted), else in force by the library's record (said,
+        then the commencement clause quoted). None when neither can be quoted."""
         leads: list[str] = []
         quotes: list[Quote] = []
         for doc_id in read.refs.documents:
             repealing = repealed_by(index, doc_id)
-            if repealing is None or repealing not in index.documents:
+            if repealing is not None and repealing in index.documents:
+                title = index.documents[doc_id].title.strip("《》")
+                quote = self.composer.repeal_quote(index=index, document_id=repealing, title=title)
+                lead = status_sentence(index, doc_id, read.language)
+            elif index.article_count(doc_id):
+                quote = self.composer.commencement_quote(index=index, document_id=doc_id)
+                lead = in_force_sentence(index, doc_id, read.language)
+            else:  # a guide or a summary: its text answers, not its record
                 continue
-            title = index.documents[doc_id].title.strip("《》")
-            quote = self.composer.repeal_quote(index=index, document_id=repealing, title=title)
-            if quote is None:
+            if quote is None or not lead:
                 continue
-            leads.append(status_sentence(index, doc_id, read.language))
+            leads.append(lead)
             # One clause repealing two of the texts is quoted once.
             if all((q.passage.id, q.units) != (quote.passage.id, quote.units) for q in quotes):
                 quotes.append(quote)

@@ -29,6 +29,9 @@ from retrieval.quotes import Quote, cite, is_headed_section, is_whole_article, q
 from retrieval.references import article_refs
 from retrieval.search import Hit
 
+# A text's commencement clause: 本法自2015年9月1日起施行, 自公布之日起施行, shall come into force.
+_COMMENCES = re.compile(r"起施行|起实施|起生效|come into (?:force|effect)|take effect", re.I)
+
 
 @dataclass(frozen=True)
 class CompositionRules:
@@ -224,6 +227,18 @@ class ExtractiveComposer:
         for passage in reversed(index.document_passages(document_id)):
             for i, unit in enumerate(passage.units):
                 if title in unit.text and "废止" in unit.text:
+                    whole = is_whole_article(passage, self.rules.short_article)
+                    units = list(range(len(passage.units))) if whole else [i]
+                    return Quote(passage, units, 1.0, whole=whole)
+        return None
+
+    def commencement_quote(self, *, index: KnowledgeIndex, document_id: str) -> Quote | None:
+        """The clause that says when a text takes effect (本法自2015年9月1日起施行), in its
+        closing articles: the whole article when it is short, else that sentence."""
+        articles = [p for p in index.document_passages(document_id) if p.article_key]
+        for passage in reversed(articles[-3:]):
+            for i, unit in enumerate(passage.units):
+                if _COMMENCES.search(unit.text):
                     whole = is_whole_article(passage, self.rules.short_article)
                     units = list(range(len(passage.units))) if whole else [i]
                     return Quote(passage, units, 1.0, whole=whole)

@@ -126,6 +126,30 @@ def status_sentence(index: KnowledgeIndex, document_id: str, language: Language)
     return sentence[:1].upper() + sentence[1:]
 
 
+def in_force_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
+    """That the library holds a text as in force (or published, not yet in force), and which
+    edition: what the library knows, said as its record, not as a ruling on the law."""
+    meta = index.documents.get(document_id)
+    if meta is None or meta.status not in ("in_force", "announced"):
+        return ""
+    year = (edition_date(meta) or "")[:4]
+    if language == "zh":
+        title = book_title(meta) + (f"（{year}年版）" if year else "")
+        if meta.status == "announced":
+            return f"据文档库记录，{title}已公布、尚未施行。"
+        return f"据文档库记录，{title}现行有效：库中没有废止或取代它的文本。"
+    where = english_title(meta) + (f" ({year} edition)" if year else "")
+    if meta.status == "announced":
+        return (
+            f"According to the library's records, {where} has been published but is not yet in "
+            "force."
+        )
+    return (
+        f"According to the library's records, {where} is in force: no text in the library "
+        "repeals or replaces it."
+    )
+
+
 def status_note(index: KnowledgeIndex, document_id: str, language: Language) -> str:
     """Said first when a question names a text that is no longer in force."""
     sentence = status_sentence(index, document_id, language)

@@ -112,6 +112,24 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
         assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
             (NEW.id, "第三条")
         ], body
+    # The repealing text is in force by the library's record: said, its commencement quoted.
+    for question, lead in (
+        (
+            "南沙区生物医药产业扶持办法现在还适用吗？",
+            "据文档库记录，《南沙区生物医药产业扶持办法》（2024年版）现行有效：库中没有废止或取代"
+            "它的文本。\n",
+        ),
+        (
+            "Is the 南沙区生物医药产业扶持办法 still valid?",
+            "According to the library's records, 《南沙区生物医药产业扶持办法》 (2024 edition) is"
+            " in force: no text in the library repeals or replaces it.\n",
+        ),
+    ):
+        body = _ask(app_client, question)
+        assert body["answer"].startswith(lead), body["answer"]
+        assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
+            (NEW.id, "第三条")
+        ], body
     # A question that does not ask whether it applies is answered from the current text.
     body = _ask(app_client, "洁净车间补贴的比例是多少？")
     assert not body["answer"].startswith("（"), body["answer"]
