@@ -122,7 +122,7 @@ def _backfill_versions(bind) -> None:  # type: ignore[no-untyped-def]
         sa.column("change"),
         sa.column("changed_by"),
         sa.column("note"),
-        sa.column("created_at"),
+        sa.column("created_at", sa.DateTime(timezone=True)),
     )
     now = datetime.now(UTC)
     rows = []
