@@ -112,6 +112,15 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
         assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
             (NEW.id, "第三条")
         ], body
+    # Asked about one of its articles: the repeal, then that article.
+    body = _ask(app_client, "南沙区洁净车间补贴办法第二条还适用吗？")
+    assert body["answer"].startswith(
+        "《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止。\n"
+    ), body["answer"]
+    assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
+        (NEW.id, "第三条"),
+        (OLD.id, "第二条"),
+    ], body
     # The repealing text is in force by the library's record: said, its commencement quoted.
     for question, lead in (
         (
