@@ -406,10 +406,12 @@ class Assistant:
                 quotes.append(quote)
         if not quotes:
             return None
-        # The article the question asks about follows ("《外资企业法》实施细则第三条还适用吗？").
+        # The article the question asks about follows ("《外资企业法》实施细则第三条还适用吗？"),
+        # unless it is the clause quoted already (广告法第七十四条还有效吗？).
         for ref in read.refs.articles[:2]:
             for passage in index.article_passages(read.refs.documents[0], ref.key)[:2]:
-                quotes.append(Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
+                if all(q.passage.id != passage.id for q in quotes):
+                    quotes.append(Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
         text, citations = self.composer.render(index, quotes, read.language)
         return Answer("\n".join([*leads, text]), False, read.language, citations, confidence=1.0)
 

@@ -121,6 +121,11 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
         (NEW.id, "第三条"),
         (OLD.id, "第二条"),
     ], body
+    # Asked about the repealing clause itself: quoted once.
+    body = _ask(app_client, "南沙区生物医药产业扶持办法第三条还有效吗？")
+    assert [(c["document_id"], c["article"]) for c in body["citations"]] == [(NEW.id, "第三条")], (
+        body
+    )
     # The repealing text is in force by the library's record: said, its commencement quoted.
     for question, lead in (
         (
