@@ -96,7 +96,8 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
         "(Note: 《南沙区洁净车间补贴办法》 was repealed by 《南沙区生物医药产业扶持办法》.) "
     ), body["answer"]
     assert "(repealed by 《南沙区生物医药产业扶持办法》)" in body["answer"], body["answer"]
-    # Asked whether it still applies: the repeal is the answer, the repealing clause its quote.
+    # Asked whether a text still applies: its status is the answer, and the clause that decides
+    # it the quote (the repealing clause; for the text in force, its commencement clause).
     for question, lead in (
         (
             "南沙区洁净车间补贴办法还有效吗？",
@@ -106,28 +107,6 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
             "Is the 南沙区洁净车间补贴办法 still in force?",
             "《南沙区洁净车间补贴办法》 was repealed by 《南沙区生物医药产业扶持办法》.\n",
         ),
-    ):
-        body = _ask(app_client, question)
-        assert body["answer"].startswith(lead), body["answer"]
-        assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
-            (NEW.id, "第三条")
-        ], body
-    # Asked about one of its articles: the repeal, then that article.
-    body = _ask(app_client, "南沙区洁净车间补贴办法第二条还适用吗？")
-    assert body["answer"].startswith(
-        "《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止。\n"
-    ), body["answer"]
-    assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
-        (NEW.id, "第三条"),
-        (OLD.id, "第二条"),
-    ], body
-    # Asked about the repealing clause itself: quoted once.
-    body = _ask(app_client, "南沙区生物医药产业扶持办法第三条还有效吗？")
-    assert [(c["document_id"], c["article"]) for c in body["citations"]] == [(NEW.id, "第三条")], (
-        body
-    )
-    # The repealing text is in force by the library's record: said, its commencement quoted.
-    for question, lead in (
         (
             "南沙区生物医药产业扶持办法现在还适用吗？",
             "据文档库记录，《南沙区生物医药产业扶持办法》（2024年版）现行有效：库中没有废止或取代"
@@ -138,12 +117,23 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
             "According to the library's records, 《南沙区生物医药产业扶持办法》 (2024 edition) is"
             " in force: no text in the library repeals or replaces it.\n",
         ),
+        # The clause the question names is quoted once.
+        ("南沙区生物医药产业扶持办法第三条还有效吗？", "据文档库记录"),
     ):
         body = _ask(app_client, question)
         assert body["answer"].startswith(lead), body["answer"]
         assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
             (NEW.id, "第三条")
         ], body
+    # Asked about an article of the repealed text: the repeal, then that article.
+    body = _ask(app_client, "南沙区洁净车间补贴办法第二条还适用吗？")
+    assert body["answer"].startswith(
+        "《南沙区洁净车间补贴办法》已被《南沙区生物医药产业扶持办法》废止。\n"
+    ), body["answer"]
+    assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
+        (NEW.id, "第三条"),
+        (OLD.id, "第二条"),
+    ], body
     # A question that does not ask whether it applies is answered from the current text.
     body = _ask(app_client, "洁净车间补贴的比例是多少？")
     assert not body["answer"].startswith("（"), body["answer"]
