@@ -413,7 +413,9 @@ class Assistant:
                 if all(q.passage.id != passage.id for q in quotes):
                     quotes.append(Quote(passage, list(range(len(passage.units))), 1.0, whole=True))
         text, citations = self.composer.render(index, quotes, read.language)
-        return Answer("\n".join([*leads, text]), False, read.language, citations, confidence=1.0)
+        # The lead is the status; the notes on an edition not held and on Simplified quotes stay.
+        answer = _with_notes("\n".join([*leads, text]), read, index, citations, statuses=False)
+        return Answer(answer, False, read.language, citations, confidence=1.0)
 
     def _article(
         self,
@@ -579,19 +581,28 @@ def _with_translations(index: KnowledgeIndex, documents: tuple[str, ...]) -> set
 
 
 def _with_notes(
-    text: str, read: ReadQuestion, index: KnowledgeIndex, citations: list[Citation]
+    text: str,
+    read: ReadQuestion,
+    index: KnowledgeIndex,
+    citations: list[Citation],
+    *,
+    statuses: bool = True,
 ) -> str:
     """The answer with what a reader must know first: that a text the question names is no
     longer in force, that the quotes are Simplified (a Traditional question), and from another
     edition than the year the question names."""
     cited = {c.document_id for c in citations}
-    statuses = "".join(status_note(index, doc_id, read.language) for doc_id in read.refs.documents)
+    status = (
+        "".join(status_note(index, doc_id, read.language) for doc_id in read.refs.documents)
+        if statuses
+        else ""
+    )
     editions = "".join(
         edition_note(index.documents[doc_id], year, read.language)
         for doc_id, year in read.refs.other_editions
         if doc_id in cited and doc_id in index.documents
     )
-    return statuses + editions + _with_script_note(text, read) if text else text
+    return status + editions + _with_script_note(text, read) if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

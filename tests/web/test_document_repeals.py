@@ -119,6 +119,15 @@ def test_a_question_naming_the_repealed_text_is_told_it_was_repealed(
         ),
         # The clause the question names is quoted once.
         ("南沙区生物医药产业扶持办法第三条还有效吗？", "据文档库记录"),
+        # An edition the library does not hold, and a Traditional question, are said first.
+        (
+            "2023年版南沙区生物医药产业扶持办法还有效吗？",
+            "（本库没有2023年版的《南沙区生物医药产业扶持办法》，以下引自其2024年版。）据文档库记录",
+        ),
+        (
+            "南沙區生物醫藥產業扶持辦法還有效嗎？",
+            "（以下引文为文件原文，使用简体字。）据文档库记录",
+        ),
     ):
         body = _ask(app_client, question)
         assert body["answer"].startswith(lead), body["answer"]
