@@ -234,18 +234,19 @@ class Assistant:
             # texts keep their own vector, so the bilingual knowledge base is untouched.
             vector = self.embeddings.embed_array([crossing])[0]
             hits = search(vector)
-        unit_vector = vector  # what the units of the passages found are compared with
+        # The question without the names it gives: what the units found are compared with.
+        unnamed = _without_names(read.keyword_query, refs.names, refs.documents, index)
+        unit_vector = vector
         if refs.documents and not read.follow_up and any(map(index.article_count, refs.documents)):
             # A question naming a law asks about something in it: its articles are searched on
             # the question's other words too, and its units compared with them ("What do the
             # Implementing Regulations of the Trademark Law say about opposition?"), where the
             # name would make every short article alike. A guide or a notice it names is short,
             # found by its name, and may be only the question's context.
-            rest = _without_names(read.keyword_query, refs.names, refs.documents, index)
-            unit_vector = self.embeddings.embed_array([rest])[0]
+            unit_vector = self.embeddings.embed_array([unnamed])[0]
             within = self.searcher.search(
                 index,
-                rest,
+                unnamed,
                 unit_vector,
                 k=self.config.top_k,
                 documents=_with_translations(index, refs.documents),
@@ -293,7 +294,7 @@ class Assistant:
             )
         text, citations = self.composer.compose(
             index=index,
-            question=_without_names(read.keyword_query, refs.names, refs.documents, index),
+            question=unnamed,
             vector=unit_vector,
             hits=hits,
             language=language,
@@ -355,8 +356,8 @@ class Assistant:
                     f"《{repeal[0]}》已被{book_title(repealing)}废止，文档库未收录其原文。"
                 )
             else:
-                english = english_name(repeal[0])
-                named = f"The {english} (《{repeal[0]}》)" if english else f"《{repeal[0]}》"
+                named = _unheld_name(repeal[0], "en")
+                named = named[:1].upper() + named[1:]
                 leads.append(
                     f"{named} was repealed by {english_title(repealing)}; the library does not "
                     "hold its text."

@@ -11,7 +11,7 @@ passage at most.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -224,21 +224,27 @@ class ExtractiveComposer:
     def repeal_quote(self, *, index: KnowledgeIndex, document_id: str, title: str) -> Quote | None:
         """The clause of a text that repeals `title` (in its closing articles): the whole
         article when it is short, else the sentence that names the title."""
-        for passage in reversed(index.document_passages(document_id)):
-            for i, unit in enumerate(passage.units):
-                if title in unit.text and "废止" in unit.text:
-                    whole = is_whole_article(passage, self.rules.short_article)
-                    units = list(range(len(passage.units))) if whole else [i]
-                    return Quote(passage, units, 1.0, whole=whole)
-        return None
+        return self._last_clause(
+            reversed(index.document_passages(document_id)),
+            lambda text: title in text and "废止" in text,
+        )
 
     def commencement_quote(self, *, index: KnowledgeIndex, document_id: str) -> Quote | None:
         """The clause that says when a text takes effect (本法自2015年9月1日起施行), in its
-        closing articles: the whole article when it is short, else that sentence."""
+        last three articles: the whole article when it is short, else that sentence."""
         articles = [p for p in index.document_passages(document_id) if p.article_key]
-        for passage in reversed(articles[-3:]):
+        return self._last_clause(
+            reversed(articles[-3:]), lambda text: bool(_COMMENCES.search(text))
+        )
+
+    def _last_clause(
+        self, passages: Iterable[Passage], matches: Callable[[str], bool]
+    ) -> Quote | None:
+        """The first unit that `matches`, in passages given last first: its whole article when
+        that is short, else the unit alone."""
+        for passage in passages:
             for i, unit in enumerate(passage.units):
-                if _COMMENCES.search(unit.text):
+                if matches(unit.text):
                     whole = is_whole_article(passage, self.rules.short_article)
                     units = list(range(len(passage.units))) if whole else [i]
                     return Quote(passage, units, 1.0, whole=whole)

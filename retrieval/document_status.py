@@ -69,6 +69,12 @@ def repeals_of(index: KnowledgeIndex, document_id: str) -> list[tuple[str, str |
     return [(str(t), held.get(title_key(str(t)))) for t in titles]
 
 
+def _english_named(meta: DocumentMeta) -> str:
+    """A text as an English answer names it: a Chinese text by its English name where the
+    glossary has one (else in 《》), an English text in quotation marks."""
+    return english_title(meta) if meta.language == "zh" else f"“{meta.title.strip('《》')}”"
+
+
 def status_label(index: KnowledgeIndex, document_id: str, language: Language) -> str | None:
     """What an answer says after a citation of a draft, superseded or announced text."""
     meta = index.documents[document_id]
@@ -77,8 +83,7 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
     if replacement is not None and replacement in index.documents:
         newer = index.documents[replacement]
         title = newer.title.strip("《》")
-        # A Chinese text in an English answer by its English name where the glossary has one.
-        named = english_title(newer) if newer.language == "zh" else f"“{title}”"
+        named = _english_named(newer)
         year = (edition_date(newer) or "")[:4]
         if meta.extra.get(REPEALED_BY) == replacement:  # its closing articles repeal this one
             return f"repealed by {named}" if language == "en" else f"已被《{title}》废止"
@@ -108,6 +113,12 @@ def asks_if_in_force(question: str) -> bool:
 def status_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
     """That a text is no longer in force, and what replaced it: "《…实施细则》已被《…实施条例》
     废止。" An older edition of a text says nothing here: its quotes' labels say it."""
+    clause = _no_longer_in_force(index, document_id, language)
+    return clause[:1].upper() + clause[1:]
+
+
+def _no_longer_in_force(index: KnowledgeIndex, document_id: str, language: Language) -> str:
+    """status_sentence as it reads inside a sentence (English "the …", not "The …")."""
     meta = index.documents.get(document_id)
     if meta is None or meta.status not in ("superseded", "expired"):
         return ""
@@ -121,9 +132,8 @@ def status_sentence(index: KnowledgeIndex, document_id: str, language: Language)
     label = status_label(index, document_id, language)
     if language == "zh":
         return f"{book_title(meta)}{label}。"
-    where = english_title(meta) if meta.language == "zh" else f"“{meta.title.strip('《》')}”"
-    sentence = f"{where} has expired." if meta.status == "expired" else f"{where} was {label}."
-    return sentence[:1].upper() + sentence[1:]
+    where = _english_named(meta)
+    return f"{where} has expired." if meta.status == "expired" else f"{where} was {label}."
 
 
 def in_force_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
@@ -152,9 +162,7 @@ def in_force_sentence(index: KnowledgeIndex, document_id: str, language: Languag
 
 def status_note(index: KnowledgeIndex, document_id: str, language: Language) -> str:
     """Said first when a question names a text that is no longer in force."""
-    sentence = status_sentence(index, document_id, language)
-    if not sentence:
+    clause = _no_longer_in_force(index, document_id, language)
+    if not clause:
         return ""
-    if language == "zh":
-        return f"（{sentence}）"
-    return f"(Note: {sentence[:1].lower()}{sentence[1:]}) "
+    return f"（{clause}）" if language == "zh" else f"(Note: {clause}) "

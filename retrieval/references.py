@@ -320,7 +320,6 @@ class DocumentNames:
         # English names of held texts and of the regulations the glossary knows, longest first:
         # "Labor Contract Law" is claimed before "Contract Law" inside it.
         for name in self._en_names:
-            zh_title = self._known_en.get(name)
             hit = next(
                 (
                     m
@@ -335,11 +334,12 @@ class DocumentNames:
             if name in self._en:
                 newest = self._newest(self._en[name], years)
                 hold(newest, text[hit.start() : hit.end()], hit.start(), hit.end())
-            elif zh_title is not None:
-                # Held when a document's title holds the name (a summary titled after the law
-                # it explains), else missing from the library.
-                doc_id = self._containing(name, english=True) or self._containing(zh_title)
-                (found if doc_id else missing).append(doc_id or zh_title)
+                continue
+            # A known regulation: held when a document's title holds the name (a summary titled
+            # after the law it explains), else missing from the library.
+            zh_title = self._known_en[name]
+            doc_id = self._containing(name, english=True) or self._containing(zh_title)
+            (found if doc_id else missing).append(doc_id or zh_title)
         for title in self._known:
             at = text.find(title)
             if at < 0:
