@@ -29,6 +29,8 @@ from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.document_status import (
     asks_if_in_force,
+    current_edition,
+    edition_sentence,
     in_force_sentence,
     repealed_by,
     status_note,
@@ -394,6 +396,15 @@ class Assistant:
                 title = index.documents[doc_id].title.strip("《》")
                 quote = self.composer.repeal_quote(index=index, document_id=repealing, title=title)
                 lead = status_sentence(index, doc_id, read.language)
+            elif (current := current_edition(index, doc_id)) is not None:
+                # An older edition: the newer one replaced it, and that one's record is said.
+                quote = self.composer.commencement_quote(index=index, document_id=current)
+                lead = (" " if read.language == "en" else "").join(
+                    (
+                        edition_sentence(index, doc_id, read.language),
+                        in_force_sentence(index, current, read.language),
+                    )
+                )
             elif index.article_count(doc_id):
                 quote = self.composer.commencement_quote(index=index, document_id=doc_id)
                 lead = in_force_sentence(index, doc_id, read.language)

@@ -136,6 +136,43 @@ def _no_longer_in_force(index: KnowledgeIndex, document_id: str, language: Langu
     return f"{where} has expired." if meta.status == "expired" else f"{where} was {label}."
 
 
+def current_edition(index: KnowledgeIndex, document_id: str) -> str | None:
+    """The current edition of a text when this document is an older edition of it the library
+    also holds (knowledge/editions.py), else None (current itself, or replaced by another text)."""
+    meta = index.documents.get(document_id)
+    current: str | None = None
+    seen = {document_id}
+    while meta is not None and meta.status == "superseded":
+        newer_id = superseded_by(meta)
+        newer = index.documents.get(newer_id or "")
+        if (
+            newer_id is None
+            or newer is None
+            or newer_id in seen
+            or text_key(newer) != text_key(meta)
+            or meta.extra.get(REPEALED_BY) == newer_id
+        ):
+            break
+        seen.add(newer_id)
+        current, meta = newer_id, newer
+    return current
+
+
+def edition_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
+    """That an older edition of a text was replaced by a newer one the library holds:
+    "《…》（2015年版）已被2021年版《…》取代。" ("" for a document that is no older edition)."""
+    meta = index.documents.get(document_id)
+    if meta is None or current_edition(index, document_id) is None:
+        return ""
+    year = (edition_date(meta) or "")[:4]
+    label = status_label(index, document_id, language)
+    if language == "zh":
+        return f"{book_title(meta)}{f'（{year}年版）' if year else ''}{label}。"
+    named = _english_named(meta)
+    where = f"The {year} edition of {named.removeprefix('the ')}" if year else named
+    return f"{where[:1].upper()}{where[1:]} was {label}."
+
+
 def in_force_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
     """That the library holds a text as in force (or published, not yet in force), and which
     edition: what the library knows, said as its record, not as a ruling on the law."""

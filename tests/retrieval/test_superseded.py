@@ -8,6 +8,8 @@ from knowledge.documents import DocumentMeta
 from retrieval.document_status import (
     asks_about_the_past,
     asks_if_in_force,
+    current_edition,
+    edition_sentence,
     status_label,
     status_note,
     status_sentence,
@@ -135,6 +137,16 @@ def test_a_text_no_longer_in_force_is_said_so_first_an_older_edition_is_not() ->
     # The question named the year it wanted; each quote's label says a newer edition exists.
     assert status_note(index, "ads-2015", "zh") == ""
     assert status_note(index, "fie-rules", "zh") == ""
+    # Asked whether it still applies, an older edition is said replaced by the edition held.
+    assert current_edition(index, "ads-2015") == "ads-2021"
+    assert edition_sentence(index, "ads-2015", "zh") == (
+        "《中华人民共和国广告法》（2015年版）已被2021年版《中华人民共和国广告法》取代。"
+    )
+    assert edition_sentence(index, "ads-2015", "en").startswith("The 2015 edition of ")
+    # Not for the current edition, nor for a text repealed by another one.
+    assert current_edition(index, "ads-2021") is None
+    assert current_edition(index, "cjv-rules") is None
+    assert edition_sentence(index, "cjv-rules", "zh") == ""
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ def _version(doc_id: str, issued: str, rate: str):  # type: ignore[no-untyped-de
         "南沙区洁净车间补贴办法\n\n"
         f"（{issued[:4]}年{int(issued[5:7])}月{int(issued[8:])}日南沙区人民政府公布）\n\n"
         "第一条 为支持生物医药企业建设洁净车间，制定本办法。\n\n"
-        f"第二条 洁净车间补贴按固定资产投资额的{rate}给予。\n"
+        f"第二条 洁净车间补贴按固定资产投资额的{rate}给予。\n\n"
+        f"第三条 本办法自{issued[:4]}年{int(issued[5:7])}月{int(issued[8:])}日起施行。\n"
     )
     return load_bytes(text.encode(), filename=f"{doc_id}.md")
 
@@ -93,6 +94,39 @@ def test_a_question_naming_an_older_editions_year_is_answered_from_that_edition(
     assert "百分之二十" in new["answer"]
     # The older edition is quoted as what it is: replaced by the 2024 edition of the text.
     assert "已被2024年版《南沙区洁净车间补贴办法》取代" in old["answer"], old["answer"]
+
+
+def test_asked_whether_an_older_edition_applies_the_answer_names_the_edition_in_force(
+    app_client: TestClient,
+) -> None:
+    """ "2021年版…还有效吗？": that edition was replaced, by which one, and that one's record and
+    commencement clause; without a year the current edition is the one asked about."""
+    for question, lead in (
+        (
+            "2021年版南沙区洁净车间补贴办法还有效吗？",
+            "《南沙区洁净车间补贴办法》（2021年版）已被2024年版《南沙区洁净车间补贴办法》取代。"
+            "据文档库记录，《南沙区洁净车间补贴办法》（2024年版）现行有效：库中没有废止或取代它的"
+            "文本。\n",
+        ),
+        (
+            "Is the 2021 南沙区洁净车间补贴办法 still in force?",
+            "The 2021 edition of 《南沙区洁净车间补贴办法》 was superseded by the 2024 edition of "
+            "《南沙区洁净车间补贴办法》. According to the library's records, "
+            "《南沙区洁净车间补贴办法》 (2024 edition) is in force: no text in the library repeals "
+            "or replaces it.\n",
+        ),
+        (
+            "南沙区洁净车间补贴办法还有效吗？",
+            "据文档库记录，《南沙区洁净车间补贴办法》（2024年版）现行有效",
+        ),
+    ):
+        response = app_client.post("/api/v1/chat", json={"question": question})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["answer"].startswith(lead), body["answer"]
+        assert [(c["document_id"], c["article"]) for c in body["citations"]] == [
+            (NEW.id, "第三条")
+        ], body
 
 
 def test_the_library_list_shows_and_filters_the_status_answers_use(app_client: TestClient) -> None:
