@@ -114,6 +114,21 @@ def test_everyday_words_also_search_the_laws_words_and_not_the_reverse() -> None
     assert "送好处" not in formal.keyword_query and "好处费" not in formal.keyword_query
 
 
+@pytest.mark.parametrize(
+    ("question", "not_added"),
+    [
+        # A general word is not searched as one narrow term it can mean.
+        ("我们的App想用刷脸登录，用户授权要怎么取得？", "授予专利权"),
+        ("处方药可以在网上卖吗？", "中药处方"),
+        ("出口许可证要提交哪些证明？", "医学证明"),
+        ("软件著作权怎么登记？", "医疗器械软件"),
+        ("数据存储在境外可以吗？", "服务器"),
+    ],
+)
+def test_a_general_word_does_not_bring_a_narrower_term(question: str, not_added: str) -> None:
+    assert not_added not in read(question, context=None, names=NAMES).keyword_query
+
+
 def test_an_english_question_brings_its_chinese_terms_to_chinese_texts() -> None:
     got = read("Can a clinical trial application be deemed approved?", context=None, names=NAMES)
     assert got.over_chinese is not None
