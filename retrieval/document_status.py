@@ -89,7 +89,7 @@ def status_label(index: KnowledgeIndex, document_id: str, language: Language) ->
             return f"repealed by {named}" if language == "en" else f"已被《{title}》废止"
         if year and text_key(newer) == text_key(meta):  # a newer edition of the same text
             if language == "en":
-                return f"superseded by the {year} edition of {named.removeprefix('the ')}"
+                return f"superseded by the {year} edition of {named}"
             return f"已被{year}年版《{title}》取代"
         return f"superseded by {named}" if language == "en" else f"已被《{title}》取代"
     return label
@@ -169,7 +169,7 @@ def edition_sentence(index: KnowledgeIndex, document_id: str, language: Language
     if language == "zh":
         return f"{book_title(meta)}{f'（{year}年版）' if year else ''}{label}。"
     named = _english_named(meta)
-    where = f"The {year} edition of {named.removeprefix('the ')}" if year else named
+    where = f"The {year} edition of {named}" if year else named
     return f"{where[:1].upper()}{where[1:]} was {label}."
 
 
