@@ -37,7 +37,7 @@ from retrieval.document_status import (
     status_sentence,
 )
 from retrieval.embeddings import EmbeddingModel
-from retrieval.framing import book_title, edition_note, english_title
+from retrieval.framing import book_title, edition_note, english_title, unmentioned_note
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
@@ -601,8 +601,9 @@ def _with_notes(
     statuses: bool = True,
 ) -> str:
     """The answer with what a reader must know first: that a text the question names is no
-    longer in force, that the quotes are Simplified (a Traditional question), and from another
-    edition than the year the question names."""
+    longer in force, that the quotes are from another edition than the year the question names,
+    that no text of the library mentions a term it names, and that the quotes are Simplified (a
+    Traditional question)."""
     cited = {c.document_id for c in citations}
     status = (
         "".join(status_note(index, doc_id, read.language) for doc_id in read.refs.documents)
@@ -614,7 +615,8 @@ def _with_notes(
         for doc_id, year in read.refs.other_editions
         if doc_id in cited and doc_id in index.documents
     )
-    return status + editions + _with_script_note(text, read) if text else text
+    unmentioned = unmentioned_note(index.keyword.unknown_terms(read.simplified), read.language)
+    return status + editions + unmentioned + _with_script_note(text, read) if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

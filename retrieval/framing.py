@@ -76,3 +76,18 @@ def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
         f"(The library holds no {year} edition of {where}; "
         f"the quotes are from its {held} edition.) "
     )
+
+
+def unmentioned_note(terms: list[str], language: Language) -> str:
+    """Said before the quotes when the question names a regulatory term no text of the library
+    mentions (retrieval.keyword.KeywordIndex.unknown_terms): the quotes are the nearest the
+    library has, and may not answer it."""
+    if not terms:
+        return ""
+    if language == "zh":
+        named = "、".join(f"“{t}”" for t in terms)
+        return f"（文档库中没有提到{named}的文本，以下引文未必回答您的问题。）"
+    named = ", ".join(f"“{t}”" for t in terms)
+    return (
+        f"(No text in the library mentions {named}; the quotes below may not answer the question.) "
+    )

@@ -55,6 +55,11 @@ _PARTY = re.compile(
 _QUANTITY = re.compile(
     r"[一二三四五六七八九十百千万两几数好半多每\d]+[个年月日天周次家批件名种项条位份台只瓶盒]*"
 )
+# The company asking, just before a term: what it does, not what it asks (我们做细胞治疗, our CRO).
+_ASKER = re.compile(
+    r"(?:我们|我司|本公司|咱们)[\u4e00-\u9fff]{0,3}$|\b(?:our|we(?:\s+\w+)?)\s+$", re.IGNORECASE
+)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # jieba sometimes tags a question phrase ("哪些项目") as a name: those are not names.
 _QUESTION_WORD = re.compile(r"[哪几谁]|什么|多少|怎么|如何")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.%][a-z0-9]+)*%?|[\u4e00-\u9fff]+")
@@ -273,6 +278,30 @@ class KeywordIndex:
             and not self.mentions(n)
             and not self._known_as(n)
         ]
+
+    def unknown_terms(self, query: str) -> list[str]:
+        """Regulatory terms of the glossary the query names that no passage mentions in any
+        of their forms: what it asks about may be something the library has nothing on.
+
+        Only terminology counts, a term jieba's general dictionary does not know as a word
+        (干细胞临床研究, CAR-T cell therapy as 嵌合抗原受体T细胞), not a common word the glossary
+        also lists (服务器, 没收: a company writes them in passing, and jieba finds 没收 in
+        没收到). Nor a term that says what the company asking does (我们做细胞治疗, our CRO):
+        that is who asks, not what is asked.
+        """
+        found: list[str] = []
+        for match in [*find_chinese(query), *find_english(query)]:
+            entry = match.entry
+            if entry.kind != "term" or _ASKER.search(query[: match.start]):
+                continue
+            chinese = match.form if _HAN.match(match.form) else entry.preferred_zh
+            with _JIEBA_LOCK:
+                jieba.dt.check_initialized()
+                if jieba.dt.FREQ.get(chinese):
+                    continue
+            if not any(self.mentions(form) for form in (*entry.zh, *entry.en, *entry.everyday)):
+                found.append(match.form)
+        return list(dict.fromkeys(found))
 
     def _known_as(self, name: str) -> bool:
         """Whether the glossary knows a name by a form the documents use (PCT: 专利合作条约)."""

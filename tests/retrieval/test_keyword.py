@@ -116,6 +116,31 @@ def test_a_word_is_mentioned_only_whole_not_inside_another(database_url: str) ->
     assert index.unknown_names("Can our CRO file it?") == []
 
 
+def test_a_regulatory_term_the_library_never_mentions_is_an_unknown_subject(
+    database_url: str,
+) -> None:
+    index = keyword_index(
+        [
+            "药物临床试验申请自受理之日起六十日内未收到否定意见的，可以开展临床试验。",
+            "关键信息基础设施的运营者在境内收集的个人信息应当在境内存储。",
+        ],
+        url=database_url,
+    )
+    # Terminology the library has nothing on, in Chinese or in English.
+    assert index.unknown_terms("干细胞临床研究备案需要提交哪些材料？") == ["干细胞临床研究"]
+    assert index.unknown_terms("How long does approval of a CAR-T cell therapy take?") == [
+        "CAR-T cell therapy"
+    ]
+    # A term it mentions (in any of its forms) is known.
+    assert index.unknown_terms("What is a clinical trial application?") == []
+    # Common words the glossary also lists are not terminology: 没收 inside 没收到, a server.
+    assert index.unknown_terms("一直没收到意见，多久可以开展临床试验？") == []
+    assert index.unknown_terms("Can an operator store personal data on servers abroad?") == []
+    # What the company asking does is who asks, not what it asks about.
+    assert index.unknown_terms("我们做细胞治疗，要采集人体细胞，需要审批吗？") == []
+    assert index.unknown_terms("Our CRO says the trial may start: since when?") == []
+
+
 def test_a_mainland_place_or_the_asker_s_nationality_is_not_an_unknown_name(
     database_url: str,
 ) -> None:
