@@ -24,7 +24,7 @@ from knowledge.numerals import format_number
 from knowledge.text import Language, detect_language
 from retrieval import answer_log, conversations, places, refusal_gate
 from retrieval.answer_log import Turn
-from retrieval.cited_answer import Answer, Citation
+from retrieval.cited_answer import UNMENTIONED, Answer, Citation
 from retrieval.compose import ExtractiveComposer
 from retrieval.curated_matching import CuratedLoader, CuratedSet
 from retrieval.document_status import (
@@ -315,12 +315,15 @@ class Assistant:
                 reason="no_match",
             )
         self.last_timings = Timings(t1 - t0, t2 - t1, t3 - t2)
+        # A term no text mentions: the answer says so, and staff see it among the gaps.
+        unmentioned = index.keyword.unknown_terms(read.simplified)
         result = Answer(
-            _with_notes(text, read, index, citations),
+            _with_notes(text, read, index, citations, unmentioned=unmentioned),
             False,
             language,
             citations,
             confidence=relevance,
+            reason=UNMENTIONED if unmentioned else None,
         )
         if self.phraser is not None:
             phrased = self.phraser.phrase(question=question, answer=result)
@@ -599,6 +602,7 @@ def _with_notes(
     citations: list[Citation],
     *,
     statuses: bool = True,
+    unmentioned: list[str] | None = None,
 ) -> str:
     """The answer with what a reader must know first: that a text the question names is no
     longer in force, that the quotes are from another edition than the year the question names,
@@ -615,8 +619,10 @@ def _with_notes(
         for doc_id, year in read.refs.other_editions
         if doc_id in cited and doc_id in index.documents
     )
-    unmentioned = unmentioned_note(index.keyword.unknown_terms(read.simplified), read.language)
-    return status + editions + unmentioned + _with_script_note(text, read) if text else text
+    if unmentioned is None:
+        unmentioned = index.keyword.unknown_terms(read.simplified)
+    terms = unmentioned_note(unmentioned, read.language)
+    return status + editions + terms + _with_script_note(text, read) if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

@@ -45,6 +45,10 @@ class Citation:
     excerpt: str | None = None
 
 
+# Answer.reason of an answer given although no text mentions a term the question names.
+UNMENTIONED = "unmentioned"
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the assistant says to one question."""
@@ -56,7 +60,8 @@ class Answer:
     confidence: float = 0.0
     reason: str | None = None  # why it refused: "no_match", "out_of_scope", "instructions"
     # ... or "curated": a staff answer (retrieval.curated); kept in the turn's reason column,
-    # so a conversation's history still shows it as one.
+    # so a conversation's history still shows it as one; or "unmentioned": answered, though no
+    # text of the library mentions a term the question names (a gap for staff, retrieval.gaps).
     curated_id: int | None = None
 
     @property

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from knowledge import registry
+from retrieval.cited_answer import UNMENTIONED
 from retrieval.embeddings import EmbeddingModel
 from retrieval.tables import ConversationTurnRow, GapGroupRow, GapQuestionRow
 
@@ -91,8 +92,17 @@ def _is_gap(config: GapConfig) -> ColumnElement[bool]:
     # A regulation asked about that the library does not hold is a gap too: staff may add it.
     refused = turn.refused.is_(True) & turn.reason.in_(("no_match", "missing_regulation"))
     weak = turn.refused.is_(False) & (turn.confidence < config.low_confidence)
+    # Answered, though no text mentions a term the question names: staff may add one.
+    unmentioned = turn.refused.is_(False) & (turn.reason == UNMENTIONED)
     # A staff answer ("curated") is never a gap, whatever its similarity.
-    return refused | (weak & ((turn.reason.is_(None)) | (turn.reason != "curated")))
+    return refused | unmentioned | (weak & ((turn.reason.is_(None)) | (turn.reason != "curated")))
+
+
+def _gap_reason(refused: bool, reason: str | None) -> str:
+    """Why a turn is listed: refused, answered without a text on a term it names, or weak."""
+    if refused:
+        return "no_match"
+    return UNMENTIONED if reason == UNMENTIONED else "low_confidence"
 
 
 def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> SyncReport:
@@ -104,6 +114,7 @@ def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> 
             ConversationTurnRow.question,
             ConversationTurnRow.language,
             ConversationTurnRow.refused,
+            ConversationTurnRow.reason,
             ConversationTurnRow.confidence,
             ConversationTurnRow.created_at,
         )
@@ -161,7 +172,7 @@ def sync(*, session: Session, embeddings: EmbeddingModel, config: GapConfig) -> 
                 group_id=group.id,
                 question=turn.question,
                 language=turn.language,
-                reason="no_match" if turn.refused else "low_confidence",
+                reason=_gap_reason(turn.refused, turn.reason),
                 confidence=turn.confidence,
                 asked_at=asked,
             )

@@ -148,7 +148,7 @@ class GapQuestionRow(RetrievalBase):
     group_id: Mapped[int] = mapped_column(Integer, index=True)
     question: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(4))
-    reason: Mapped[str] = mapped_column(String(20))  # "no_match" or "low_confidence"
+    reason: Mapped[str] = mapped_column(String(20))  # "no_match", "low_confidence", "unmentioned"
     confidence: Mapped[float] = mapped_column(default=0.0)
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

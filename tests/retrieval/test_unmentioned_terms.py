@@ -29,6 +29,7 @@ def test_an_answer_says_first_that_no_text_mentions_the_term_asked_about(
     assert answer.answer.startswith(
         "（文档库中没有提到“干细胞临床研究”的文本，以下引文未必回答您的问题。）"
     ), answer.answer
+    assert answer.reason == "unmentioned", "staff see it among the unanswered questions"
     answer = assistant.answer("What must a filing for a CAR-T cell therapy clinical study include?")
     assert not answer.refused, answer
     assert answer.answer.startswith(
@@ -37,3 +38,4 @@ def test_an_answer_says_first_that_no_text_mentions_the_term_asked_about(
     # Asked in the library's own terms, the answer is the text's.
     answer = assistant.answer("临床研究备案需要提交哪些材料？")
     assert not answer.refused and answer.answer.startswith("《南沙区临床研究备案办法》第二条")
+    assert answer.reason is None

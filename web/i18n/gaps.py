@@ -31,6 +31,7 @@ GAPS_MESSAGES: Messages = {
     "gaps.last_asked": {"zh": "最近：", "en": "Last:"},
     "gaps.reason.no_match": {"zh": "拒答", "en": "Refused"},
     "gaps.reason.low_confidence": {"zh": "低置信度", "en": "Low confidence"},
+    "gaps.reason.unmentioned": {"zh": "库中无所问术语", "en": "Term not in the library"},
     "gaps.answer_this": {"zh": "撰写答复", "en": "Answer this"},
     "gaps.see_answer": {"zh": "查看人工答复", "en": "See the staff answer"},
     "gaps.dismiss": {"zh": "忽略", "en": "Dismiss"},
