@@ -15,8 +15,8 @@ GAPS_MESSAGES: Messages = {
     },
     "gaps.title": {"zh": "未解答的问题", "en": "Unanswered questions"},
     "gaps.intro": {
-        "zh": "助手拒答（文档中未找到依据）或低置信度回答的问题，按相似度分组：知识库缺什么，一目了然。可据此撰写人工答复，或忽略某组。",
-        "en": "Questions the assistant refused (nothing in the documents) or answered with low confidence, grouped by similarity: what the knowledge base lacks. Write a staff answer for a group, or dismiss it.",
+        "zh": "助手拒答（文档中未找到依据）、低置信度回答，或所问术语库中没有任何文本提到的问题，按相似度分组：知识库缺什么，一目了然。可据此撰写人工答复、补充文件，或忽略某组。",
+        "en": "Questions the assistant refused (nothing in the documents), answered with low confidence, or answered although no text in the library mentions a term they name, grouped by similarity: what the knowledge base lacks. Write a staff answer for a group, add the missing text, or dismiss it.",
     },
     "gaps.status": {"zh": "状态", "en": "Status"},
     "gaps.status.open": {"zh": "待处理", "en": "Open"},
