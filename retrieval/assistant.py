@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
 
@@ -318,7 +318,7 @@ class Assistant:
         # A term no text mentions: the answer says so, and staff see it among the gaps.
         unmentioned = index.keyword.unknown_terms(read.simplified)
         result = Answer(
-            _with_notes(text, read, index, citations, unmentioned=unmentioned),
+            text,
             False,
             language,
             citations,
@@ -329,7 +329,9 @@ class Assistant:
             phrased = self.phraser.phrase(question=question, answer=result)
             if phrased is not None:
                 result = phrased
-        return result
+        # The notes are said first, whoever worded the quotes.
+        noted = _with_notes(result.answer, read, index, citations, unmentioned=unmentioned)
+        return replace(result, answer=noted)
 
     def _context_documents(self, index: KnowledgeIndex, context: str) -> set[str]:
         """The documents the previous question was about: those it named, else its best hit's."""

@@ -3,7 +3,11 @@ before its quotes, which are only the nearest the library has."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from knowledge.loaders import load_bytes
+from retrieval.assistant import Phraser
+from retrieval.cited_answer import Answer
 from web.core.components import Components
 
 RULES = load_bytes(
@@ -39,3 +43,24 @@ def test_an_answer_says_first_that_no_text_mentions_the_term_asked_about(
     answer = assistant.answer("临床研究备案需要提交哪些材料？")
     assert not answer.refused and answer.answer.startswith("《南沙区临床研究备案办法》第二条")
     assert answer.reason is None
+
+
+class _Rewording(Phraser):
+    """A language model's rewording, as retrieval.llm returns it once verified."""
+
+    def phrase(self, *, question: str, answer: Answer) -> Answer | None:
+        return replace(answer, answer="据该办法，" + answer.answer)
+
+
+def test_the_note_is_said_first_when_a_language_model_words_the_answer(
+    fresh_components: Components,
+) -> None:
+    fresh_components.indexer.ingest([RULES], origin="local", prune=False)
+    assistant = fresh_components.assistant
+    assistant.refresh()
+    assistant.phraser = _Rewording()
+
+    answer = assistant.answer("干细胞临床研究备案需要提交哪些材料？")
+    assert answer.answer.startswith(
+        "（文档库中没有提到“干细胞临床研究”的文本，以下引文未必回答您的问题。）据该办法，"
+    ), answer.answer
