@@ -325,13 +325,18 @@ class Assistant:
             confidence=relevance,
             reason=UNMENTIONED if unmentioned else None,
         )
-        if self.phraser is not None:
-            phrased = self.phraser.phrase(question=question, answer=result)
-            if phrased is not None:
-                result = phrased
-        # The notes are said first, whoever worded the quotes.
-        noted = _with_notes(result.answer, read, index, citations, unmentioned=unmentioned)
-        return replace(result, answer=noted)
+        phrased = self.phraser.phrase(question=question, answer=result) if self.phraser else None
+        # The notes are said first, whoever worded the answer; that the quotes are the sources'
+        # Simplified text only of quotes.
+        noted = _with_notes(
+            (phrased or result).answer,
+            read,
+            index,
+            citations,
+            unmentioned=unmentioned,
+            quoted=phrased is None,
+        )
+        return replace(phrased or result, answer=noted)
 
     def _context_documents(self, index: KnowledgeIndex, context: str) -> set[str]:
         """The documents the previous question was about: those it named, else its best hit's."""
@@ -605,11 +610,12 @@ def _with_notes(
     *,
     statuses: bool = True,
     unmentioned: list[str] | None = None,
+    quoted: bool = True,
 ) -> str:
     """The answer with what a reader must know first: that a text the question names is no
     longer in force, that the quotes are from another edition than the year the question names,
     that no text of the library mentions a term it names, and that the quotes are Simplified (a
-    Traditional question)."""
+    Traditional question; not said of an answer a language model worded, `quoted` False)."""
     cited = {c.document_id for c in citations}
     status = (
         "".join(status_note(index, doc_id, read.language) for doc_id in read.refs.documents)
@@ -624,7 +630,8 @@ def _with_notes(
     if unmentioned is None:
         unmentioned = index.keyword.unknown_terms(read.simplified)
     terms = unmentioned_note(unmentioned, read.language)
-    return status + editions + terms + _with_script_note(text, read) if text else text
+    body = _with_script_note(text, read) if quoted else text
+    return status + editions + terms + body if text else text
 
 
 def _with_script_note(text: str, read: ReadQuestion) -> str:

@@ -64,3 +64,7 @@ def test_the_note_is_said_first_when_a_language_model_words_the_answer(
     assert answer.answer.startswith(
         "（文档库中没有提到“干细胞临床研究”的文本，以下引文未必回答您的问题。）据该办法，"
     ), answer.answer
+    # A reworded answer is no quote: nothing is said of the quotes' script.
+    answer = assistant.answer("幹細胞臨床研究備案需要提交哪些材料？")
+    assert "使用简体字" not in answer.answer, answer.answer
+    assert answer.answer.startswith("（文档库中没有提到“干细胞临床研究”的文本"), answer.answer
