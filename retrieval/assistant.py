@@ -37,7 +37,13 @@ from retrieval.document_status import (
     status_sentence,
 )
 from retrieval.embeddings import EmbeddingModel
-from retrieval.framing import book_title, edition_note, english_title, unmentioned_note
+from retrieval.framing import (
+    book_title,
+    edition_note,
+    english_title,
+    sentence_start,
+    unmentioned_note,
+)
 from retrieval.index import KnowledgeIndex, Passage
 from retrieval.question import ReadQuestion
 from retrieval.question import read as read_question
@@ -326,17 +332,13 @@ class Assistant:
             reason=UNMENTIONED if unmentioned else None,
         )
         phrased = self.phraser.phrase(question=question, answer=result) if self.phraser else None
+        kept = phrased or result
         # The notes are said first, whoever worded the answer; that the quotes are the sources'
         # Simplified text only of quotes.
         noted = _with_notes(
-            (phrased or result).answer,
-            read,
-            index,
-            citations,
-            unmentioned=unmentioned,
-            quoted=phrased is None,
+            kept.answer, read, index, citations, unmentioned=unmentioned, quoted=phrased is None
         )
-        return replace(phrased or result, answer=noted)
+        return replace(kept, answer=noted)
 
     def _context_documents(self, index: KnowledgeIndex, context: str) -> set[str]:
         """The documents the previous question was about: those it named, else its best hit's."""
@@ -368,8 +370,7 @@ class Assistant:
                     f"《{repeal[0]}》已被{book_title(repealing)}废止，文档库未收录其原文。"
                 )
             else:
-                named = _unheld_name(repeal[0], "en")
-                named = named[:1].upper() + named[1:]
+                named = sentence_start(_unheld_name(repeal[0], "en"))
                 leads.append(
                     f"{named} was repealed by {english_title(repealing)}; the library does not "
                     "hold its text."

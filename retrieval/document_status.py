@@ -8,7 +8,7 @@ from knowledge.documents import REPEALS, DocumentMeta
 from knowledge.editions import edition_date, text_key, title_key
 from knowledge.repeals import REPEALED_BY
 from knowledge.text import Language
-from retrieval.framing import book_title, english_title
+from retrieval.framing import book_title, english_title, sentence_start
 from retrieval.index import KnowledgeIndex
 
 STATUS_LABELS = {
@@ -113,8 +113,7 @@ def asks_if_in_force(question: str) -> bool:
 def status_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:
     """That a text is no longer in force, and what replaced it: "《…实施细则》已被《…实施条例》
     废止。" An older edition of a text says nothing here: its quotes' labels say it."""
-    clause = _no_longer_in_force(index, document_id, language)
-    return clause[:1].upper() + clause[1:]
+    return sentence_start(_no_longer_in_force(index, document_id, language))
 
 
 def _no_longer_in_force(index: KnowledgeIndex, document_id: str, language: Language) -> str:
@@ -170,7 +169,7 @@ def edition_sentence(index: KnowledgeIndex, document_id: str, language: Language
         return f"{book_title(meta)}{f'（{year}年版）' if year else ''}{label}。"
     named = _english_named(meta)
     where = f"The {year} edition of {named}" if year else named
-    return f"{where[:1].upper()}{where[1:]} was {label}."
+    return f"{sentence_start(where)} was {label}."
 
 
 def in_force_sentence(index: KnowledgeIndex, document_id: str, language: Language) -> str:

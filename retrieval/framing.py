@@ -54,8 +54,7 @@ def frame_quote(
         key = refs[0].key if refs else citation.article
         place = locator_en(key, citation.paragraph, citation.item)
         return f"{place} of {where}{_year(meta)} provides (Chinese original): “{quote}” {marker}"
-    where = where[0].upper() + where[1:]
-    return f"{where}{_year(meta)} states (Chinese original): “{quote}” {marker}"
+    return f"{sentence_start(where)}{_year(meta)} states (Chinese original): “{quote}” {marker}"
 
 
 def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
@@ -76,6 +75,12 @@ def edition_note(meta: DocumentMeta, year: str, language: Language) -> str:
         f"(The library holds no {year} edition of {where}; "
         f"the quotes are from its {held} edition.) "
     )
+
+
+def sentence_start(text: str) -> str:
+    """English text as a sentence begins it: "the Drug Administration Law …" → "The …"
+    (str.capitalize would lower-case the rest of the name)."""
+    return text[:1].upper() + text[1:]
 
 
 def unmentioned_note(terms: list[str], language: Language) -> str:

@@ -86,9 +86,14 @@ def is_everyday(token: str) -> bool:
     """Whether a token is an everyday Chinese word (see _EVERYDAY)."""
     if not ("\u4e00" <= token[:1] <= "\u9fff"):
         return False
+    return _dictionary_frequency(token) >= _EVERYDAY
+
+
+def _dictionary_frequency(word: str) -> int:
+    """How often jieba's general dictionary has seen a word (0 for a word it does not hold)."""
     with _JIEBA_LOCK:
         jieba.dt.check_initialized()  # its word frequencies are read on first use
-        return jieba.dt.FREQ.get(token, 0) >= _EVERYDAY
+        return int(jieba.dt.FREQ.get(word) or 0)
 
 
 def tokenize(text: str) -> list[str]:
@@ -295,10 +300,8 @@ class KeywordIndex:
             if entry.kind != "term" or _ASKER.search(query[: match.start]):
                 continue
             chinese = match.form if _HAN.match(match.form) else entry.preferred_zh
-            with _JIEBA_LOCK:
-                jieba.dt.check_initialized()
-                if jieba.dt.FREQ.get(chinese):
-                    continue
+            if _dictionary_frequency(chinese):
+                continue
             if not any(self.mentions(form) for form in (*entry.zh, *entry.en, *entry.everyday)):
                 found.append(match.form)
         return list(dict.fromkeys(found))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from knowledge.loaders import load_bytes
-from retrieval.assistant import Phraser
+from retrieval.assistant import Assistant, Phraser
 from retrieval.cited_answer import Answer
 from web.core.components import Components
 
@@ -21,13 +23,17 @@ RULES = load_bytes(
 )
 
 
-def test_an_answer_says_first_that_no_text_mentions_the_term_asked_about(
-    fresh_components: Components,
-) -> None:
+@pytest.fixture
+def assistant(fresh_components: Components) -> Assistant:
+    """The assistant over the filing rules alone."""
     fresh_components.indexer.ingest([RULES], origin="local", prune=False)
-    assistant = fresh_components.assistant
-    assistant.refresh()
+    fresh_components.assistant.refresh()
+    return fresh_components.assistant
 
+
+def test_an_answer_says_first_that_no_text_mentions_the_term_asked_about(
+    assistant: Assistant,
+) -> None:
     answer = assistant.answer("干细胞临床研究备案需要提交哪些材料？")
     assert not answer.refused, answer
     assert answer.answer.startswith(
@@ -53,11 +59,8 @@ class _Rewording(Phraser):
 
 
 def test_the_note_is_said_first_when_a_language_model_words_the_answer(
-    fresh_components: Components,
+    assistant: Assistant,
 ) -> None:
-    fresh_components.indexer.ingest([RULES], origin="local", prune=False)
-    assistant = fresh_components.assistant
-    assistant.refresh()
     assistant.phraser = _Rewording()
 
     answer = assistant.answer("干细胞临床研究备案需要提交哪些材料？")
